@@ -159,7 +159,7 @@ const sendJson = (res, status, body, isHead) =>
   send(res, status, 'application/json; charset=utf-8', JSON.stringify(body), isHead);
 
 async function route(req, res) {
-  const path = new URL(req.url, 'http://localhost').pathname;
+  const path = req.url.split('?')[0];
   const isHead = req.method === 'HEAD';
   if (req.method !== 'GET' && !isHead) {
     res.setHeader('allow', 'GET, HEAD');
