@@ -1,0 +1,7 @@
+namespace DevSpaces.Cli.Daemon;
+
+/// <summary>Options of <c>devspaces daemon</c>.</summary>
+/// <param name="ClientPid">The daemon exits when this process does.</param>
+/// <param name="LogDirectory">Where the log file goes.</param>
+/// <param name="Kubeconfig">--kubeconfig, else KUBECONFIG / ~/.kube/config.</param>
+public sealed record DaemonOptions(int? ClientPid, string? LogDirectory, string? Kubeconfig);
