@@ -41,10 +41,10 @@ public sealed class Composition : IAsyncDisposable
         new(new WorkspaceSession(kubeconfig, new NoClientNotifier(), log, workspaceFolder));
 
     /// <summary>For a daemon connection: every feature's handler is registered on <paramref name="rpc"/> here, and only here.</summary>
-    public static Composition ForDaemon(KubeconfigSource kubeconfig, ILog log, JsonRpc rpc, string version)
+    public static Composition ForDaemon(KubeconfigSource kubeconfig, ILog log, JsonRpc rpc, string version, TimeSpan? watchTimeout = null)
     {
         var composition = new Composition(new WorkspaceSession(kubeconfig, new JsonRpcClientNotifier(rpc, log), log, null));
-        var watch = new SpaceWatch(composition.Session);
+        var watch = new SpaceWatch(composition.Session, watchTimeout);
         composition.Watch = watch;
         composition.Lifecycle = new LifecycleHandler(composition.Session, watch, version);
         composition.Session.OnContextChanged(ct => watch.RestartAsync(ct));

@@ -24,7 +24,7 @@ public static class DaemonHost
         rpc.TraceSource.Listeners.Add(new LogTraceListener(log));
         rpc.CancelLocallyInvokedMethodsWhenConnectionIsClosed = true;
 
-        composition = Composition.ForDaemon(KubeconfigSource.FromEnvironment(options.Kubeconfig), log, rpc, Program.ProductVersion);
+        composition = Composition.ForDaemon(KubeconfigSource.FromEnvironment(options.Kubeconfig), log, rpc, Program.ProductVersion, options.WatchTimeout);
         await using (composition.ConfigureAwait(false))
         {
             rpc.StartListening();

@@ -15,7 +15,13 @@ public sealed class LogTraceListener(ILog log) : TraceListener
 
     public override void TraceEvent(TraceEventCache? eventCache, string source, TraceEventType eventType, int id, string? message)
     {
-        log.Write(eventType <= TraceEventType.Error ? LogLevel.Error : eventType == TraceEventType.Warning ? LogLevel.Warning : LogLevel.Debug, $"rpc: {message}");
+        // Failures we raise on purpose (DevSpacesException) reach the client as errors; they are not faults of the daemon.
+        var ours = message?.Contains(nameof(Errors.DevSpacesException), StringComparison.Ordinal) == true;
+        var level = ours ? LogLevel.Debug
+            : eventType <= TraceEventType.Error ? LogLevel.Error
+            : eventType == TraceEventType.Warning ? LogLevel.Warning
+            : LogLevel.Debug;
+        log.Write(level, $"rpc: {message}");
     }
 
     public override void TraceEvent(TraceEventCache? eventCache, string source, TraceEventType eventType, int id, string? format, params object?[]? args)

@@ -17,8 +17,11 @@ namespace DevSpaces.Core.Watch;
 /// and on errors it retries with back-off while reporting <c>connection/status</c> failed. The
 /// <c>connected</c> status is reported once both watches are established.
 /// </summary>
-public sealed class SpaceWatch(WorkspaceSession session) : IAsyncDisposable
+public sealed class SpaceWatch(WorkspaceSession session, TimeSpan? serverTimeout = null) : IAsyncDisposable
 {
+    /// <summary>How long the API server keeps one watch stream open before the loop resumes it.</summary>
+    public static readonly TimeSpan DefaultServerTimeout = TimeSpan.FromMinutes(10);
+    private readonly int timeoutSeconds = (int)Math.Max(1, (serverTimeout ?? DefaultServerTimeout).TotalSeconds);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
     private readonly Lock gate = new();
     private readonly SemaphoreSlim reportGate = new(1, 1);
@@ -85,7 +88,7 @@ public sealed class SpaceWatch(WorkspaceSession session) : IAsyncDisposable
                 var list = await c.CallAsync(new ClusterOperation("list", "namespaces"), (k, t) => k.CoreV1.ListNamespaceAsync(cancellationToken: t), ct).ConfigureAwait(false);
                 return (list.Items, list.Metadata.ResourceVersion);
             },
-            (k, rv, onError, ct) => k.CoreV1.WatchListNamespaceAsync(resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds: 600, onError: onError, cancellationToken: ct),
+            (k, rv, onError, ct) => k.CoreV1.WatchListNamespaceAsync(resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds: timeoutSeconds, onError: onError, cancellationToken: ct),
             (items, initial) => ApplyNamespaceListAsync(items, initial, spaces),
             (type, ns) => ApplyNamespaceEventAsync(type, ns, spaces),
             healthy,
@@ -97,7 +100,7 @@ public sealed class SpaceWatch(WorkspaceSession session) : IAsyncDisposable
                 var list = await c.CallAsync(new ClusterOperation("list", "services"), (k, t) => k.CoreV1.ListServiceForAllNamespacesAsync(cancellationToken: t), ct).ConfigureAwait(false);
                 return (list.Items, list.Metadata.ResourceVersion);
             },
-            (k, rv, onError, ct) => k.CoreV1.WatchListServiceForAllNamespacesAsync(resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds: 600, onError: onError, cancellationToken: ct),
+            (k, rv, onError, ct) => k.CoreV1.WatchListServiceForAllNamespacesAsync(resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds: timeoutSeconds, onError: onError, cancellationToken: ct),
             (items, initial) => ApplyServiceListAsync(items, initial, spaces, services),
             (type, service) => ApplyServiceEventAsync(type, service, spaces, services),
             healthy,
@@ -168,6 +171,10 @@ public sealed class SpaceWatch(WorkspaceSession session) : IAsyncDisposable
                 else if (streamError != null)
                 {
                     throw streamError;
+                }
+                else
+                {
+                    session.Log.Debug($"watch {what}: stream ended, resuming at resourceVersion {resourceVersion}");
                 }
 
                 backoff = TimeSpan.FromSeconds(1);
