@@ -23,6 +23,9 @@ public sealed class SpaceWatch(WorkspaceSession session, TimeSpan? serverTimeout
     public static readonly TimeSpan DefaultServerTimeout = TimeSpan.FromMinutes(10);
     private readonly int timeoutSeconds = (int)Math.Max(1, (serverTimeout ?? DefaultServerTimeout).TotalSeconds);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+
+    /// <summary>A stream that breaks sooner than this without delivering anything counts as a failed request.</summary>
+    private static readonly TimeSpan StreamCutTolerance = TimeSpan.FromMilliseconds(500);
     private readonly Lock gate = new();
     private readonly SemaphoreSlim reportGate = new(1, 1);
     private CancellationTokenSource? stop;
@@ -153,13 +156,27 @@ public sealed class SpaceWatch(WorkspaceSession session, TimeSpan? serverTimeout
                 }
 
                 Exception? streamError = null;
-                await foreach (var (type, item) in watch(connection.Client, resourceVersion, e => streamError ??= e, cancellationToken).ConfigureAwait(false))
+                var opened = DateTimeOffset.UtcNow;
+                var received = 0;
+                try
                 {
-                    resourceVersion = item.Metadata?.ResourceVersion ?? resourceVersion;
-                    if (type != WatchEventType.Bookmark)
+                    await foreach (var (type, item) in watch(connection.Client, resourceVersion, e => streamError ??= e, cancellationToken).ConfigureAwait(false))
                     {
-                        await onEvent(type, item).ConfigureAwait(false);
+                        received++;
+                        resourceVersion = item.Metadata?.ResourceVersion ?? resourceVersion;
+                        if (type != WatchEventType.Bookmark)
+                        {
+                            await onEvent(type, item).ConfigureAwait(false);
+                        }
                     }
+                }
+                catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested
+                                               && (received > 0 || DateTimeOffset.UtcNow - opened >= StreamCutTolerance))
+                {
+                    // The API server ends watch responses by closing the stream; an established stream that breaks
+                    // is resumed from the last version like one that ended. A new request that fails is a failure.
+                    session.Log.Debug($"watch {what}: stream ended ({ex.Message}), resuming at resourceVersion {resourceVersion}");
+                    continue;
                 }
 
                 if (streamError is KubernetesException { Status.Code: 410 })
