@@ -29,10 +29,22 @@ public sealed class PodPortChannel(WebSocket socket) : IAsyncDisposable
     public string? Error => _error.Length == 0 ? null : _error.ToString().Trim();
 
     /// <summary>
-    /// Reads the next chunk of pod data into <paramref name="buffer"/> and returns the slice holding it; an empty
-    /// slice means the pod side closed.
+    /// Reads the next chunk of pod data to the start of <paramref name="buffer"/> and returns its length; 0 means
+    /// the pod side closed.
     /// </summary>
-    public async ValueTask<Memory<byte>> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        var chunk = await ReadChunkAsync(buffer, cancellationToken).ConfigureAwait(false);
+        if (chunk.Length > 0 && buffer.Span.Overlaps(chunk.Span, out var offset) && offset != 0)
+        {
+            // Drop the channel byte in front of the data; an overlapping copy is a memmove.
+            chunk.Span.CopyTo(buffer.Span);
+        }
+
+        return chunk.Length;
+    }
+
+    private async ValueTask<Memory<byte>> ReadChunkAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         while (true)
         {

@@ -17,6 +17,8 @@ public sealed class PortForwardSession : IAsyncDisposable
     private readonly IPodPortConnector _connector;
     private readonly IProgress<PortForwardEvent>? _events;
     private readonly List<(Socket Listener, ForwardedPort Port)> _listeners;
+    private readonly List<WarmSpare> _spares = [];
+    private readonly TimeSpan _spareLifetime;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<long, Task> _connections = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -26,8 +28,9 @@ public sealed class PortForwardSession : IAsyncDisposable
 
     private PortForwardSession(
         ResolvedTarget target, ReadyPodTracker tracker, IPodPortConnector connector,
-        IProgress<PortForwardEvent>? events, List<(Socket, ForwardedPort)> listeners)
+        IProgress<PortForwardEvent>? events, List<(Socket, ForwardedPort)> listeners, TimeSpan spareLifetime)
     {
+        _spareLifetime = spareLifetime;
         _target = target;
         _tracker = tracker;
         _connector = connector;
@@ -110,7 +113,7 @@ public sealed class PortForwardSession : IAsyncDisposable
             throw;
         }
 
-        var session = new PortForwardSession(target, tracker, connector, events, listeners);
+        var session = new PortForwardSession(target, tracker, connector, events, listeners, request.WarmConnectionLifetime);
         session.StartAccepting();
         return session;
     }
@@ -133,6 +136,11 @@ public sealed class PortForwardSession : IAsyncDisposable
         }
 
         await Task.WhenAll(_acceptLoops).ConfigureAwait(false);
+        foreach (var spare in _spares)
+        {
+            await spare.DisposeAsync().ConfigureAwait(false);
+        }
+
         await Task.WhenAll(_connections.Values).ConfigureAwait(false);
         await _tracker.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
@@ -201,11 +209,13 @@ public sealed class PortForwardSession : IAsyncDisposable
             Report(new PortForwardEvent(DateTimeOffset.UtcNow, PortForwardEventKind.Listening,
                 $"Forwarding {port.LocalEndPoint} -> {Target} port {port.RemotePort}.", Pod: CurrentPod,
                 LocalPort: port.LocalEndPoint.Port));
-            _acceptLoops.Add(AcceptLoopAsync(listener, port, _stop.Token));
+            var spare = new WarmSpare(ct => OpenAsync(port, ct), () => CurrentPod, _spareLifetime);
+            _spares.Add(spare);
+            _acceptLoops.Add(AcceptLoopAsync(listener, port, spare, _stop.Token));
         }
     }
 
-    private async Task AcceptLoopAsync(Socket listener, ForwardedPort port, CancellationToken cancellationToken)
+    private async Task AcceptLoopAsync(Socket listener, ForwardedPort port, WarmSpare spare, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -227,7 +237,7 @@ public sealed class PortForwardSession : IAsyncDisposable
 
             local.NoDelay = true;
             var id = Interlocked.Increment(ref _nextConnectionId);
-            var connection = Task.Run(() => ServeAsync(id, local, port, cancellationToken), CancellationToken.None);
+            var connection = Task.Run(() => ServeAsync(id, local, port, spare, cancellationToken), CancellationToken.None);
             _connections[id] = connection;
             if (connection.IsCompleted)
             {
@@ -236,17 +246,20 @@ public sealed class PortForwardSession : IAsyncDisposable
         }
     }
 
-    private async Task ServeAsync(long id, Socket local, ForwardedPort port, CancellationToken cancellationToken)
+    private async Task ServeAsync(long id, Socket local, ForwardedPort port, WarmSpare spare, CancellationToken cancellationToken)
     {
         try
         {
             using (local)
             {
-                var (pod, remotePort, channel) = await ConnectAsync(id, port, cancellationToken).ConfigureAwait(false);
-                if (channel is null)
+                var connection = spare.TryTake() ?? await ConnectAsync(id, port, cancellationToken).ConfigureAwait(false);
+                spare.Replenish();
+                if (connection is null)
                 {
                     return;
                 }
+
+                var (pod, remotePort, channel) = connection;
 
                 await using (channel.ConfigureAwait(false))
                 {
@@ -273,7 +286,15 @@ public sealed class PortForwardSession : IAsyncDisposable
         }
     }
 
-    private async Task<(string Pod, int RemotePort, PodPortChannel? Channel)> ConnectAsync(long id, ForwardedPort port, CancellationToken cancellationToken)
+    private async Task<PodConnection> OpenAsync(ForwardedPort port, CancellationToken cancellationToken)
+    {
+        var pod = _tracker.Current ?? throw new InvalidOperationException("No ready pod.");
+        var remotePort = _target.ResolveContainerPort(port.RemotePort, pod);
+        var channel = await _connector.ConnectAsync(_target.Selection.Namespace, pod.Metadata.Name, remotePort, cancellationToken).ConfigureAwait(false);
+        return new PodConnection(pod.Metadata.Name, remotePort, channel);
+    }
+
+    private async Task<PodConnection?> ConnectAsync(long id, ForwardedPort port, CancellationToken cancellationToken)
     {
         // A pod can vanish between the watch event and our connect; then try the next ready one.
         for (var attempt = 1; ; attempt++)
@@ -286,11 +307,11 @@ public sealed class PortForwardSession : IAsyncDisposable
                 podName = pod.Metadata.Name;
                 remotePort = _target.ResolveContainerPort(port.RemotePort, pod);
                 var channel = await _connector.ConnectAsync(_target.Selection.Namespace, podName, remotePort, cancellationToken).ConfigureAwait(false);
-                return (podName, remotePort, channel);
+                return new PodConnection(podName, remotePort, channel);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                return (podName, remotePort, null);
+                return null;
             }
             catch (Exception e) when (attempt < 3 && e is not PortForwardException && _tracker.Current?.Metadata.Name != podName)
             {
@@ -301,7 +322,7 @@ public sealed class PortForwardSession : IAsyncDisposable
                 Report(new PortForwardEvent(DateTimeOffset.UtcNow, PortForwardEventKind.ConnectionFailed,
                     $"Connection {id} could not reach pod {podName} port {port.RemotePort}: {e.Message}. The forward stays up.",
                     Pod: podName, LocalPort: port.LocalEndPoint.Port, RemotePort: remotePort == 0 ? null : remotePort, ConnectionId: id));
-                return (podName, remotePort, null);
+                return null;
             }
         }
     }
