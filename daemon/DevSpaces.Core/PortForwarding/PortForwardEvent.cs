@@ -1,0 +1,14 @@
+namespace DevSpaces.Core.PortForwarding;
+
+/// <summary>Something a user watching a forward should see.</summary>
+public sealed record PortForwardEvent(
+    DateTimeOffset Time,
+    PortForwardEventKind Kind,
+    string Message,
+    string? Pod = null,
+    string? PreviousPod = null,
+    int? LocalPort = null,
+    int? RemotePort = null,
+    long? ConnectionId = null,
+    long? BytesToPod = null,
+    long? BytesFromPod = null);

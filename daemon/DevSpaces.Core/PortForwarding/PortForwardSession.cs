@@ -1,0 +1,331 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using k8s;
+using k8s.Models;
+
+namespace DevSpaces.Core.PortForwarding;
+
+/// <summary>
+/// A running forward: owns the local listeners, the pod watch and every forwarded connection. Disposing stops
+/// accepting, closes all connections and waits for them.
+/// </summary>
+public sealed class PortForwardSession : IAsyncDisposable
+{
+    private readonly ResolvedTarget _target;
+    private readonly ReadyPodTracker _tracker;
+    private readonly IPodPortConnector _connector;
+    private readonly IProgress<PortForwardEvent>? _events;
+    private readonly List<(Socket Listener, ForwardedPort Port)> _listeners;
+    private readonly List<WarmSpare> _spares = [];
+    private readonly TimeSpan _spareLifetime;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentDictionary<long, Task> _connections = new();
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<Task> _acceptLoops = [];
+    private long _nextConnectionId;
+    private int _disposed;
+
+    private PortForwardSession(
+        ResolvedTarget target, ReadyPodTracker tracker, IPodPortConnector connector,
+        IProgress<PortForwardEvent>? events, List<(Socket, ForwardedPort)> listeners, TimeSpan spareLifetime)
+    {
+        _spareLifetime = spareLifetime;
+        _target = target;
+        _tracker = tracker;
+        _connector = connector;
+        _events = events;
+        _listeners = listeners;
+    }
+
+    public PortForwardTarget Target => _target.Target;
+
+    /// <summary>The bound local endpoints (a requested port 0 shows the port actually chosen).</summary>
+    public IReadOnlyList<ForwardedPort> Ports => _listeners.Select(l => l.Port).ToList();
+
+    /// <summary>The pod new connections go to, or null while none is ready.</summary>
+    public string? CurrentPod => _tracker.Current?.Metadata.Name;
+
+    public int ActiveConnections => _connections.Count(c => !c.Value.IsCompleted);
+
+    /// <summary>Completes when the forward has stopped.</summary>
+    public Task Completion => _stopped.Task;
+
+    /// <summary>
+    /// Resolves the target, binds the local ports, waits for a ready pod and starts accepting. Fails with a
+    /// <see cref="PortForwardException"/> that says what to fix; nothing stays bound after a failure.
+    /// </summary>
+    /// <param name="events">Called synchronously from the forward's own tasks; keep it quick and thread-safe.</param>
+    public static async Task<PortForwardSession> StartAsync(
+        IKubernetes client, IPodPortConnector connector, PortForwardRequest request,
+        IProgress<PortForwardEvent>? events, CancellationToken cancellationToken)
+    {
+        if (request.Ports.Count == 0)
+        {
+            throw new PortForwardException(PortForwardErrorCode.InvalidArgument, "No ports to forward.", "Give at least one LOCAL:REMOTE mapping.");
+        }
+
+        var target = await new TargetResolver(client).ResolveAsync(request.Target, cancellationToken).ConfigureAwait(false);
+        foreach (var mapping in request.Ports)
+        {
+            target.Validate(mapping.RemotePort);
+        }
+
+        var listeners = Bind(request);
+        ReadyPodTracker? tracker = null;
+        try
+        {
+            tracker = await ReadyPodTracker.StartAsync(client, target.Selection, e => events?.Report(e), cancellationToken).ConfigureAwait(false);
+            V1Pod pod;
+            using (var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                wait.CancelAfter(request.ReadyPodTimeout);
+                try
+                {
+                    pod = await tracker.WaitForReadyPodAsync(wait.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw new PortForwardException(
+                        PortForwardErrorCode.NoReadyPod,
+                        $"No ready pod for {request.Target} after {request.ReadyPodTimeout.TotalSeconds:0} s: {tracker.DescribeWhyNoPodIsReady()}.",
+                        "Check the pods (kubectl describe pod / kubectl logs) and try again once one is ready.");
+                }
+            }
+
+            foreach (var mapping in request.Ports)
+            {
+                target.ResolveContainerPort(mapping.RemotePort, pod);
+            }
+        }
+        catch
+        {
+            foreach (var (listener, _) in listeners)
+            {
+                listener.Dispose();
+            }
+
+            if (tracker is not null)
+            {
+                await tracker.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw;
+        }
+
+        var session = new PortForwardSession(target, tracker, connector, events, listeners, request.WarmConnectionLifetime);
+        session.StartAccepting();
+        return session;
+    }
+
+    /// <summary>Stops the forward; the same as disposing.</summary>
+    public Task StopAsync() => DisposeAsync().AsTask();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            await _stopped.Task.ConfigureAwait(false);
+            return;
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        foreach (var (listener, _) in _listeners)
+        {
+            listener.Dispose();
+        }
+
+        await Task.WhenAll(_acceptLoops).ConfigureAwait(false);
+        foreach (var spare in _spares)
+        {
+            await spare.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await Task.WhenAll(_connections.Values).ConfigureAwait(false);
+        await _tracker.DisposeAsync().ConfigureAwait(false);
+        _stop.Dispose();
+        Report(new PortForwardEvent(DateTimeOffset.UtcNow, PortForwardEventKind.Stopped, $"Stopped forwarding to {Target}."));
+        _stopped.TrySetResult();
+    }
+
+    private static List<(Socket, ForwardedPort)> Bind(PortForwardRequest request)
+    {
+        var bound = new List<(Socket, ForwardedPort)>();
+        try
+        {
+            foreach (var mapping in request.Ports)
+            {
+                var socket = new Socket(request.BindAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                try
+                {
+                    socket.Bind(new IPEndPoint(request.BindAddress, mapping.LocalPort));
+                    socket.Listen(512);
+                }
+                catch (SocketException e)
+                {
+                    socket.Dispose();
+                    throw BindFailure(request.BindAddress, mapping.LocalPort, e);
+                }
+
+                bound.Add((socket, new ForwardedPort((IPEndPoint)socket.LocalEndPoint!, mapping.RemotePort)));
+            }
+        }
+        catch
+        {
+            foreach (var (socket, _) in bound)
+            {
+                socket.Dispose();
+            }
+
+            throw;
+        }
+
+        return bound;
+    }
+
+    private static PortForwardException BindFailure(IPAddress address, int port, SocketException e)
+    {
+        if (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            var owner = new PortOwnerLookup().FindListener(port);
+            return new PortForwardException(
+                PortForwardErrorCode.LocalPortInUse,
+                $"Local port {port} on {address} is already in use{(owner is null ? "" : $" by {owner}")}.",
+                "Choose another local port (or :REMOTE for any free one), or stop the process that holds it.",
+                e);
+        }
+
+        return new PortForwardException(
+            PortForwardErrorCode.InvalidArgument,
+            $"Cannot listen on {address}:{port}: {e.Message}.",
+            port < 1024 ? "Ports below 1024 need privileges; choose a port above 1024." : "Choose another local port or address.",
+            e);
+    }
+
+    private void StartAccepting()
+    {
+        foreach (var (listener, port) in _listeners)
+        {
+            Report(new PortForwardEvent(DateTimeOffset.UtcNow, PortForwardEventKind.Listening,
+                $"Forwarding {port.LocalEndPoint} -> {Target} port {port.RemotePort}.", Pod: CurrentPod,
+                LocalPort: port.LocalEndPoint.Port));
+            var spare = new WarmSpare(ct => OpenAsync(port, ct), () => CurrentPod, _spareLifetime);
+            _spares.Add(spare);
+            _acceptLoops.Add(AcceptLoopAsync(listener, port, spare, _stop.Token));
+        }
+    }
+
+    private async Task AcceptLoopAsync(Socket listener, ForwardedPort port, WarmSpare spare, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            Socket local;
+            try
+            {
+                local = await listener.AcceptAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException
+                                           || (e is SocketException && cancellationToken.IsCancellationRequested))
+            {
+                return;
+            }
+            catch (SocketException)
+            {
+                // A client that gave up before we accepted it; keep serving the others.
+                continue;
+            }
+
+            local.NoDelay = true;
+            var id = Interlocked.Increment(ref _nextConnectionId);
+            var connection = Task.Run(() => ServeAsync(id, local, port, spare, cancellationToken), CancellationToken.None);
+            _connections[id] = connection;
+            if (connection.IsCompleted)
+            {
+                _connections.TryRemove(id, out _);
+            }
+        }
+    }
+
+    private async Task ServeAsync(long id, Socket local, ForwardedPort port, WarmSpare spare, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using (local)
+            {
+                var connection = spare.TryTake() ?? await ConnectAsync(id, port, cancellationToken).ConfigureAwait(false);
+                spare.Replenish();
+                if (connection is null)
+                {
+                    return;
+                }
+
+                var (pod, remotePort, channel) = connection;
+
+                await using (channel.ConfigureAwait(false))
+                {
+                    Report(new PortForwardEvent(DateTimeOffset.UtcNow, PortForwardEventKind.ConnectionOpened,
+                        $"Connection {id} on port {port.LocalEndPoint.Port} -> pod {pod}:{remotePort}.",
+                        Pod: pod, LocalPort: port.LocalEndPoint.Port, RemotePort: remotePort, ConnectionId: id));
+                    var (toPod, fromPod) = await ForwardedConnection.PumpAsync(local, channel, cancellationToken).ConfigureAwait(false);
+                    var error = channel.Error;
+                    Report(error is null
+                        ? new PortForwardEvent(DateTimeOffset.UtcNow, PortForwardEventKind.ConnectionClosed,
+                            $"Connection {id} closed ({toPod} bytes to pod, {fromPod} bytes back).",
+                            Pod: pod, LocalPort: port.LocalEndPoint.Port, RemotePort: remotePort, ConnectionId: id,
+                            BytesToPod: toPod, BytesFromPod: fromPod)
+                        : new PortForwardEvent(DateTimeOffset.UtcNow, PortForwardEventKind.ConnectionFailed,
+                            $"Connection {id} to pod {pod} port {remotePort} failed: {error}. Is something listening on port {remotePort} in the pod? The forward stays up.",
+                            Pod: pod, LocalPort: port.LocalEndPoint.Port, RemotePort: remotePort, ConnectionId: id,
+                            BytesToPod: toPod, BytesFromPod: fromPod));
+                }
+            }
+        }
+        finally
+        {
+            _connections.TryRemove(id, out _);
+        }
+    }
+
+    private async Task<PodConnection> OpenAsync(ForwardedPort port, CancellationToken cancellationToken)
+    {
+        var pod = _tracker.Current ?? throw new InvalidOperationException("No ready pod.");
+        var remotePort = _target.ResolveContainerPort(port.RemotePort, pod);
+        var channel = await _connector.ConnectAsync(_target.Selection.Namespace, pod.Metadata.Name, remotePort, cancellationToken).ConfigureAwait(false);
+        return new PodConnection(pod.Metadata.Name, remotePort, channel);
+    }
+
+    private async Task<PodConnection?> ConnectAsync(long id, ForwardedPort port, CancellationToken cancellationToken)
+    {
+        // A pod can vanish between the watch event and our connect; then try the next ready one.
+        for (var attempt = 1; ; attempt++)
+        {
+            string podName = "?";
+            var remotePort = 0;
+            try
+            {
+                var pod = await _tracker.WaitForReadyPodAsync(cancellationToken).ConfigureAwait(false);
+                podName = pod.Metadata.Name;
+                remotePort = _target.ResolveContainerPort(port.RemotePort, pod);
+                var channel = await _connector.ConnectAsync(_target.Selection.Namespace, podName, remotePort, cancellationToken).ConfigureAwait(false);
+                return new PodConnection(podName, remotePort, channel);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return null;
+            }
+            catch (Exception e) when (attempt < 3 && e is not PortForwardException && _tracker.Current?.Metadata.Name != podName)
+            {
+                continue;
+            }
+            catch (Exception e)
+            {
+                Report(new PortForwardEvent(DateTimeOffset.UtcNow, PortForwardEventKind.ConnectionFailed,
+                    $"Connection {id} could not reach pod {podName} port {port.RemotePort}: {e.Message}. The forward stays up.",
+                    Pod: podName, LocalPort: port.LocalEndPoint.Port, RemotePort: remotePort == 0 ? null : remotePort, ConnectionId: id));
+                return null;
+            }
+        }
+    }
+
+    private void Report(PortForwardEvent e) => _events?.Report(e);
+}
