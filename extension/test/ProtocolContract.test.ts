@@ -44,10 +44,10 @@ describe('Protocol module against schemas/rpc.json', () => {
 
   it('A_Parameter_Or_Notification_Or_Error_Code_On_One_Side_Only_Is_Reported', () => {
     const schema = loadSchema();
-    schema.methods['space/create']!.params.properties['labels'] = {};
+    schema.methods['space/create'].params.properties['labels'] = {};
     schema.notifications['daemon/log'] = { params: { $ref: '#/$defs/ErrorInfo' } };
     schema.errors.codes['QuotaExceeded'] = { code: 1999 };
-    schema.$defs['SpaceInfo']!.properties!['owner'] = {};
+    schema.$defs['SpaceInfo'].properties!['owner'] = {};
     const problems = contractDifferences(schema, ours);
     assert.equal(problems.length, 4, problems.join('\n'));
     assert.match(problems.join('\n'), /params of space\/create: 'labels'/);

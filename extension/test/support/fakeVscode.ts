@@ -1,7 +1,7 @@
 // A stand-in for the `vscode` module in unit tests: the API surface the extension uses, with
 // scripted user answers and records of what was shown. Importing this file installs it as
 // `vscode` for every later `require('vscode')`, so import it before any extension module.
-import Module = require('node:module');
+import { Module } from 'node:module';
 
 type Listener<T> = (event: T) => unknown;
 

@@ -53,7 +53,9 @@ export function createHarness(): Harness {
       return await handler(...args);
     },
     dispose: () => {
-      commands.forEach((c) => c.dispose());
+      for (const command of commands) {
+        command.dispose();
+      }
       tree.dispose();
       statusBar.dispose();
       model.dispose();
