@@ -25,6 +25,9 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
           space current                     this folder's context and space
           space delete <name> [--recursive] delete a space (and its subtree)
           service list [--space S]          services of a space (default: the selected one)
+          connect <service> --local-port N [--space S] [--container C] [--env-file F] [-- command args]
+                                            serve the service from localhost:N (runs the command with the
+                                            cluster environment, or waits); Ctrl-C restores the service
           daemon --stdio --client-pid <pid> --log-dir <dir>
           --version
 
@@ -157,6 +160,8 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
                 return Print(await app.Services.ListServicesAsync(space, ct), json, HumanOutput.Services);
             }
 
+            case ["connect", _, ..]:
+                return await new ConnectCommand(stdout, stderr, app.Session.Log).RunAsync(cli, app, ct);
             default:
                 throw new UsageException($"unknown command '{string.Join(' ', cli.Positional)}'");
         }

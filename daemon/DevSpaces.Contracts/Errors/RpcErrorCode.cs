@@ -53,4 +53,13 @@ public static class RpcErrorCode
 
     /// <summary>The workspace's .devspaces/state.json could not be read or written.</summary>
     public const int WorkspaceStateInvalid = 1016;
+
+    /// <summary>The service cannot be connected as it is (no selector, no Deployment, ambiguous container or port).</summary>
+    public const int ConnectTargetInvalid = 1017;
+
+    /// <summary>The workload is already connected by someone else; the message says who and since when.</summary>
+    public const int AlreadyConnected = 1018;
+
+    /// <summary>The connect agent could not be built, started or reached.</summary>
+    public const int AgentFailed = 1019;
 }

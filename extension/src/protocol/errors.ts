@@ -16,6 +16,9 @@ export const ErrorCodes = {
   Conflict: 1014,
   ClusterError: 1015,
   WorkspaceStateInvalid: 1016,
+  ConnectTargetInvalid: 1017,
+  AlreadyConnected: 1018,
+  AgentFailed: 1019,
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
