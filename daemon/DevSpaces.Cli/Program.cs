@@ -17,6 +17,13 @@ public static class Program
             interrupt.Cancel();
         };
 
+        // SIGTERM (a closed terminal, a supervisor stopping us) ends commands the same way, so they can clean up.
+        using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            interrupt.Cancel();
+        });
+
         if (args is ["daemon", ..])
         {
             return await RunDaemonAsync(args[1..], interrupt.Token);

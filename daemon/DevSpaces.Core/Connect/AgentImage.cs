@@ -7,9 +7,9 @@ namespace DevSpaces.Core.Connect;
 /// (the packages are restored on the host; the build itself needs no network), content-tagged so it is built once
 /// per agent version and base image, and delivered to the cluster.
 /// </summary>
-public sealed class AgentImage(ImageBuilder builder, ImageDelivery delivery, AgentSettings settings)
+public sealed class AgentImage(ImageBuilder builder, ImageDelivery delivery, AgentSettings settings) : IAgentImage
 {
-    public async Task<string> EnsureAsync(IProgress<ImageProgress>? progress, CancellationToken cancellationToken)
+    public async Task<ImageDeliveryResult> EnsureAsync(IProgress<ImageProgress>? progress, CancellationToken cancellationToken)
     {
         var dockerfile = Path.Combine(settings.AgentDirectory, "Dockerfile");
         if (!File.Exists(dockerfile) || !File.Exists(Path.Combine(settings.AgentDirectory, "devspaces-agent.dll")))
@@ -34,7 +34,6 @@ public sealed class AgentImage(ImageBuilder builder, ImageDelivery delivery, Age
             throw ConnectErrors.AgentImageMissing($"{settings.Repository} (base {settings.BaseImage})", e.Message);
         }
 
-        var delivered = await delivery.DeliverAsync(built.Reference, progress, cancellationToken).ConfigureAwait(false);
-        return delivered.Reference;
+        return await delivery.DeliverAsync(built.Reference, progress, cancellationToken).ConfigureAwait(false);
     }
 }

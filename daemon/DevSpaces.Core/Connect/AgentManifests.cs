@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using DevSpaces.Core.Images;
 using DevSpaces.Tunnel.Takeover;
 using k8s.Models;
 
@@ -58,7 +59,7 @@ public static class AgentManifests
         Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = TakeoverNames.Agent(plan.DeploymentName), NamespaceProperty = plan.Namespace }],
     };
 
-    public static V1Deployment AgentDeployment(TakeoverPlan plan, string session, string image, AgentSettings settings, V1OwnerReference owner)
+    public static V1Deployment AgentDeployment(TakeoverPlan plan, string session, ImageDeliveryResult image, AgentSettings settings, V1OwnerReference owner)
     {
         var selectorLabels = new Dictionary<string, string> { [TakeoverNames.SessionLabel] = session, [TakeoverNames.AgentLabel] = plan.DeploymentName };
 
@@ -113,8 +114,10 @@ public static class AgentManifests
                             new V1Container
                             {
                                 Name = "devspaces-agent",
-                                Image = image,
-                                ImagePullPolicy = "IfNotPresent",
+                                Image = image.Reference,
+
+                                // An image on the node's own engine is never pulled: a missing one fails at once (ErrImageNeverPull).
+                                ImagePullPolicy = image.Pushed ? "IfNotPresent" : "Never",
                                 Ports = ports,
                                 Env =
                                 [

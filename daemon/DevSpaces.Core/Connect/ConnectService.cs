@@ -13,7 +13,7 @@ namespace DevSpaces.Core.Connect;
 /// image, records and takes over the workload, opens the tunnel and computes the local environment. Any failure
 /// after the takeover began restores the workload before the error is reported.
 /// </summary>
-public sealed class ConnectService(ClusterConnection cluster, AgentImage image, AgentSettings settings, ILog log)
+public sealed class ConnectService(ClusterConnection cluster, IAgentImage image, AgentSettings settings, ILog log)
 {
     public async Task<ConnectSession> ConnectAsync(ConnectRequest request, Action<ConnectEvent> report, CancellationToken cancellationToken)
     {
@@ -33,14 +33,14 @@ public sealed class ConnectService(ClusterConnection cluster, AgentImage image, 
         }
 
         Progress($"Preparing the agent image ({settings.BaseImage}).");
-        var reference = await image.EnsureAsync(new CallbackProgress<ImageProgress>(p => log.Debug(p.Message)), cancellationToken).ConfigureAwait(false);
+        var delivered = await image.EnsureAsync(new CallbackProgress<ImageProgress>(p => log.Debug(p.Message)), cancellationToken).ConfigureAwait(false);
         var outbound = await FindEndpointsAsync(plan, cancellationToken).ConfigureAwait(false);
 
         var session = Guid.NewGuid().ToString("N")[..12];
         var key = TunnelHandshake.NewKey();
-        Progress($"Taking over deployment {plan.DeploymentName} (container {plan.Container.Name}, {plan.Deployment.Spec.Replicas ?? 1} replicas recorded) with agent {reference}.");
-        var record = await takeover.ApplyAsync(plan, session, key, reference, settings, cancellationToken).ConfigureAwait(false);
-        var connected = new ConnectSession(cluster, plan, record, key, request.LocalPort, settings, log, report);
+        Progress($"Taking over deployment {plan.DeploymentName} (container {plan.Container.Name}, {plan.Deployment.Spec.Replicas ?? 1} replicas recorded) with agent {delivered.Reference}.");
+        var record = await takeover.ApplyAsync(plan, session, key, delivered, settings, cancellationToken).ConfigureAwait(false);
+        var connected = new ConnectSession(cluster, plan, record, delivered.Reference, key, request.LocalPort, settings, log, report);
         try
         {
             await connected.StartAsync(outbound, cancellationToken).ConfigureAwait(false);

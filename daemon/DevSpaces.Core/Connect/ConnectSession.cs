@@ -33,11 +33,12 @@ public sealed class ConnectSession : IAsyncDisposable
     private ReadyPodTracker? agentPods;
     private int restored;
 
-    internal ConnectSession(ClusterConnection cluster, TakeoverPlan plan, TakeoverRecord record, string sessionKey, int localPort, AgentSettings settings, ILog log, Action<ConnectEvent> report)
+    internal ConnectSession(ClusterConnection cluster, TakeoverPlan plan, TakeoverRecord record, string agentImage, string sessionKey, int localPort, AgentSettings settings, ILog log, Action<ConnectEvent> report)
     {
         this.cluster = cluster;
         Plan = plan;
         Record = record;
+        AgentImage = agentImage;
         this.sessionKey = sessionKey;
         LocalPort = localPort;
         this.settings = settings;
@@ -51,6 +52,9 @@ public sealed class ConnectSession : IAsyncDisposable
     public TakeoverRecord Record { get; }
 
     public int LocalPort { get; }
+
+    /// <summary>The agent image the session runs.</summary>
+    public string AgentImage { get; }
 
     /// <summary>The cluster services reachable from this machine.</summary>
     public IReadOnlyList<OutboundEndpoint> Endpoints { get; private set; } = [];
@@ -84,7 +88,7 @@ public sealed class ConnectSession : IAsyncDisposable
                     var why = agentPods.DescribeWhyNoPodIsReady();
                     if (why.Contains("ErrImageNeverPull", StringComparison.Ordinal) || why.Contains("ImagePullBackOff", StringComparison.Ordinal) || why.Contains("ErrImagePull", StringComparison.Ordinal) || why.Contains("InvalidImageName", StringComparison.Ordinal))
                     {
-                        throw ConnectErrors.AgentImageMissing(AgentImageName(), why);
+                        throw ConnectErrors.AgentImageMissing(AgentImage, why);
                     }
 
                     if (why.Contains("CrashLoopBackOff", StringComparison.Ordinal) || why.Contains("exited with code", StringComparison.Ordinal))
@@ -114,8 +118,6 @@ public sealed class ConnectSession : IAsyncDisposable
 
         Endpoints = bound;
     }
-
-    private string AgentImageName() => "devspaces/agent";
 
     private async Task KeepTunnelAsync(CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using DevSpaces.Core.Cluster;
+using DevSpaces.Core.Images;
 using DevSpaces.Core.PortForwarding;
 using DevSpaces.Tunnel.Takeover;
 using k8s;
@@ -130,27 +131,49 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
     /// Records the original state, creates the session's Secret, RBAC and agent Deployment, and scales the original
     /// to 0. On failure, whatever was changed is restored.
     /// </summary>
-    public async Task<TakeoverRecord> ApplyAsync(TakeoverPlan plan, string session, string sessionKey, string image, AgentSettings agent, CancellationToken cancellationToken)
+    public async Task<TakeoverRecord> ApplyAsync(TakeoverPlan plan, string session, string sessionKey, ImageDeliveryResult image, AgentSettings agent, CancellationToken cancellationToken)
     {
         var ns = plan.Namespace;
         var name = plan.DeploymentName;
-        var record = new TakeoverRecord(
-            session, $"{Environment.UserName}@{Environment.MachineName}", Environment.MachineName, Environment.ProcessId,
-            DateTimeOffset.UtcNow, name, plan.Deployment.Spec.Replicas ?? 1, plan.ServiceName);
-
-        // 1. The record, guarded by the resourceVersion we planned with: a concurrent connect fails here with a conflict.
-        var annotate = new JsonObject
+        TakeoverRecord record;
+        for (var attempt = 1; ; attempt++)
         {
-            ["metadata"] = new JsonObject
+            record = new TakeoverRecord(
+                session, $"{Environment.UserName}@{Environment.MachineName}", Environment.MachineName, Environment.ProcessId,
+                DateTimeOffset.UtcNow, name, plan.Deployment.Spec.Replicas ?? 1, plan.ServiceName);
+
+            // 1. The record, guarded by the resourceVersion it was read with: of two concurrent connects one gets a conflict.
+            var annotate = new JsonObject
             {
-                ["resourceVersion"] = plan.Deployment.Metadata.ResourceVersion,
-                ["annotations"] = new JsonObject { [TakeoverNames.RecordAnnotation] = record.ToJson() },
-            },
-        };
-        await cluster.CallAsync(
-            new ClusterOperation("patch", "deployments", name, ns),
-            (c, ct) => c.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(annotate.ToJsonString(), V1Patch.PatchType.MergePatch), name, ns, cancellationToken: ct),
-            cancellationToken).ConfigureAwait(false);
+                ["metadata"] = new JsonObject
+                {
+                    ["resourceVersion"] = plan.Deployment.Metadata.ResourceVersion,
+                    ["annotations"] = new JsonObject { [TakeoverNames.RecordAnnotation] = record.ToJson() },
+                },
+            };
+            try
+            {
+                await cluster.CallAsync(
+                    new ClusterOperation("patch", "deployments", name, ns),
+                    (c, ct) => c.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(annotate.ToJsonString(), V1Patch.PatchType.MergePatch), name, ns, cancellationToken: ct),
+                    cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (Errors.DevSpacesException e) when (e.ErrorCode == Contracts.RpcErrorCode.Conflict && attempt < 5)
+            {
+                // Usually the controller updated the status since we read it; read again and check it is still free.
+                var fresh = await cluster.CallAsync(
+                    new ClusterOperation("get", "deployments", name, ns),
+                    (c, ct) => c.AppsV1.ReadNamespacedDeploymentAsync(name, ns, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+                if (TakeoverRecord.Parse(fresh.Metadata.Annotations?.TryGetValue(TakeoverNames.RecordAnnotation, out var other) == true ? other : null) is { } taken)
+                {
+                    throw ConnectErrors.AlreadyConnected(plan.ServiceName, taken.Owner, taken.StartedAt, taken.Session);
+                }
+
+                plan = plan with { Deployment = fresh };
+            }
+        }
+
         try
         {
             var secret = await cluster.CallAsync(
