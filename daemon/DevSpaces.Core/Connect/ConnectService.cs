@@ -86,9 +86,18 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
                 }
             }
 
-            var space = await cluster.TryCallAsync(new ClusterOperation("get", "namespaces", current),
-                (c, ct) => c.CoreV1.ReadNamespaceAsync(current, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
-            ns = space?.Metadata.Labels?.TryGetValue(SpaceLabels.Parent, out var parent) == true ? parent : null;
+            try
+            {
+                var space = await cluster.TryCallAsync(new ClusterOperation("get", "namespaces", current),
+                    (c, ct) => c.CoreV1.ReadNamespaceAsync(current, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+                ns = space?.Metadata.Labels?.TryGetValue(SpaceLabels.Parent, out var parent) == true ? parent : null;
+            }
+            catch (Errors.DevSpacesException e) when (e.ErrorCode == Contracts.RpcErrorCode.Forbidden)
+            {
+                // Users with only a namespace-scoped Role cannot read namespaces: then the parents' services are left out.
+                log.Warn($"cannot read namespace {current} to find its parent space: {e.Message}");
+                ns = null;
+            }
         }
 
         return endpoints;
