@@ -1,5 +1,6 @@
 using DevSpaces.Contracts;
 using DevSpaces.Core.Cluster;
+using DevSpaces.Core.Connect;
 using DevSpaces.Core.Contexts;
 using DevSpaces.Core.Logging;
 using DevSpaces.Core.Rpc;
@@ -36,6 +37,9 @@ public sealed class Composition : IAsyncDisposable
     /// <summary>Set for the daemon only.</summary>
     public LifecycleHandler? Lifecycle { get; private set; }
 
+    /// <summary>Set for the daemon only: its connect sessions, restored on dispose.</summary>
+    public ConnectHandler? Connect { get; private set; }
+
     /// <summary>For one CLI command in <paramref name="workspaceFolder"/>.</summary>
     public static Composition ForCli(KubeconfigSource kubeconfig, ILog log, string workspaceFolder) =>
         new(new WorkspaceSession(kubeconfig, new NoClientNotifier(), log, workspaceFolder));
@@ -53,11 +57,21 @@ public sealed class Composition : IAsyncDisposable
         rpc.AddLocalRpcTarget(composition.Contexts, null);
         rpc.AddLocalRpcTarget(composition.Spaces, null);
         rpc.AddLocalRpcTarget(composition.Services, null);
+        composition.Connect = new ConnectHandler(composition.Session, new AgentSettings
+        {
+            BaseImage = Environment.GetEnvironmentVariable("DEVSPACES_AGENT_BASE_IMAGE") ?? AgentSettings.DefaultBaseImage,
+        });
+        rpc.AddLocalRpcTarget<IConnectRpc>(composition.Connect, null);
         return composition;
     }
 
     public async ValueTask DisposeAsync()
     {
+        if (Connect != null)
+        {
+            await Connect.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (Watch != null)
         {
             await Watch.DisposeAsync().ConfigureAwait(false);

@@ -18,4 +18,8 @@ public static class RpcNotifications
     /// <summary>The workspace's context or selected space changed.</summary>
     [RpcNotification(typeof(Selection))]
     public const string SelectionChanged = "selection/changed";
+
+    /// <summary>Progress and faults of a connect session.</summary>
+    [RpcNotification(typeof(ConnectEventInfo))]
+    public const string ConnectEvent = "connect/event";
 }

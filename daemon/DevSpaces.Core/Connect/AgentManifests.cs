@@ -37,13 +37,13 @@ public static class AgentManifests
 
     public static V1ServiceAccount ServiceAccount(TakeoverPlan plan, string session, V1OwnerReference owner) => new()
     {
-        Metadata = Meta(TakeoverNames.Agent(plan.DeploymentName), session, plan, owner),
+        Metadata = Meta(TakeoverNames.AgentAccess(plan.DeploymentName, session), session, plan, owner),
     };
 
     /// <summary>Just enough to restore: read and patch the workload, delete the agent Deployment and the session Secret.</summary>
     public static V1Role Role(TakeoverPlan plan, string session, V1OwnerReference owner) => new()
     {
-        Metadata = Meta(TakeoverNames.Agent(plan.DeploymentName), session, plan, owner),
+        Metadata = Meta(TakeoverNames.AgentAccess(plan.DeploymentName, session), session, plan, owner),
         Rules =
         [
             new V1PolicyRule { ApiGroups = ["apps"], Resources = ["deployments"], ResourceNames = [plan.DeploymentName], Verbs = ["get", "patch"] },
@@ -54,9 +54,9 @@ public static class AgentManifests
 
     public static V1RoleBinding RoleBinding(TakeoverPlan plan, string session, V1OwnerReference owner) => new()
     {
-        Metadata = Meta(TakeoverNames.Agent(plan.DeploymentName), session, plan, owner),
-        RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "Role", Name = TakeoverNames.Agent(plan.DeploymentName) },
-        Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = TakeoverNames.Agent(plan.DeploymentName), NamespaceProperty = plan.Namespace }],
+        Metadata = Meta(TakeoverNames.AgentAccess(plan.DeploymentName, session), session, plan, owner),
+        RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "Role", Name = TakeoverNames.AgentAccess(plan.DeploymentName, session) },
+        Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = TakeoverNames.AgentAccess(plan.DeploymentName, session), NamespaceProperty = plan.Namespace }],
     };
 
     public static V1Deployment AgentDeployment(TakeoverPlan plan, string session, ImageDeliveryResult image, AgentSettings settings, V1OwnerReference owner)
@@ -105,7 +105,7 @@ public static class AgentManifests
                     Metadata = new V1ObjectMeta { Labels = podLabels },
                     Spec = new V1PodSpec
                     {
-                        ServiceAccountName = TakeoverNames.Agent(plan.DeploymentName),
+                        ServiceAccountName = TakeoverNames.AgentAccess(plan.DeploymentName, session),
                         TerminationGracePeriodSeconds = 3,
                         EnableServiceLinks = false,
                         SecurityContext = new V1PodSecurityContext { RunAsNonRoot = true, RunAsUser = 10001, RunAsGroup = 10001 },

@@ -1,3 +1,4 @@
+using DevSpaces.Contracts;
 namespace DevSpaces.Core.Connect;
 
 /// <summary>Something the user of a connect session should see.</summary>

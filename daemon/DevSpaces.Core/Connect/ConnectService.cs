@@ -1,3 +1,4 @@
+using DevSpaces.Contracts;
 using DevSpaces.Core.Cluster;
 using DevSpaces.Core.Images;
 using DevSpaces.Core.Logging;

@@ -182,15 +182,15 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
                 cancellationToken).ConfigureAwait(false);
             var owner = new V1OwnerReference { ApiVersion = "v1", Kind = "Secret", Name = secret.Metadata.Name, Uid = secret.Metadata.Uid };
             await cluster.CallAsync(
-                new ClusterOperation("create", "serviceaccounts", TakeoverNames.Agent(name), ns),
+                new ClusterOperation("create", "serviceaccounts", TakeoverNames.AgentAccess(name, session), ns),
                 (c, ct) => c.CoreV1.CreateNamespacedServiceAccountAsync(AgentManifests.ServiceAccount(plan, session, owner), ns, cancellationToken: ct),
                 cancellationToken).ConfigureAwait(false);
             await cluster.CallAsync(
-                new ClusterOperation("create", "roles", TakeoverNames.Agent(name), ns),
+                new ClusterOperation("create", "roles", TakeoverNames.AgentAccess(name, session), ns),
                 (c, ct) => c.RbacAuthorizationV1.CreateNamespacedRoleAsync(AgentManifests.Role(plan, session, owner), ns, cancellationToken: ct),
                 cancellationToken).ConfigureAwait(false);
             await cluster.CallAsync(
-                new ClusterOperation("create", "rolebindings", TakeoverNames.Agent(name), ns),
+                new ClusterOperation("create", "rolebindings", TakeoverNames.AgentAccess(name, session), ns),
                 (c, ct) => c.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(AgentManifests.RoleBinding(plan, session, owner), ns, cancellationToken: ct),
                 cancellationToken).ConfigureAwait(false);
             await cluster.CallAsync(

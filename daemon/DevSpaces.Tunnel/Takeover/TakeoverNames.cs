@@ -25,8 +25,18 @@ public static class TakeoverNames
     /// <summary>The session Secret; it owns the agent's Deployment, ServiceAccount, Role and RoleBinding.</summary>
     public static string SessionSecret(string deployment) => Limit($"devspaces-connect-{deployment}");
 
-    /// <summary>The agent's Deployment, ServiceAccount, Role and RoleBinding.</summary>
+    /// <summary>The agent's Deployment.</summary>
     public static string Agent(string deployment) => Limit($"{deployment}-devspaces-agent");
+
+    /// <summary>
+    /// The agent's ServiceAccount, Role and RoleBinding. Named per session: the garbage collector removes a previous
+    /// session's ones some time after its Secret is gone, and a new session must not collide with them.
+    /// </summary>
+    public static string AgentAccess(string deployment, string session)
+    {
+        var suffix = $"-devspaces-agent-{session}";
+        return (deployment.Length + suffix.Length <= 63 ? deployment : deployment[..(63 - suffix.Length)].TrimEnd('-')) + suffix;
+    }
 
     private static string Limit(string name) => name.Length <= 63 ? name : name[..63].TrimEnd('-');
 }

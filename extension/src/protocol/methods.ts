@@ -49,6 +49,18 @@ export namespace ListServices {
   export const method = 'service/list';
   export const type = new RequestType<t.ListServicesParams, t.ServiceList, void>(method);
 }
+export namespace StartConnect {
+  export const method = 'connect/start';
+  export const type = new RequestType<t.StartConnectParams, t.ConnectInfo, void>(method);
+}
+export namespace StopConnect {
+  export const method = 'connect/stop';
+  export const type = new RequestType<t.StopConnectParams, null, void>(method);
+}
+export namespace ListConnections {
+  export const method = 'connect/list';
+  export const type = new RequestType<t.EmptyParams, t.ConnectList, void>(method);
+}
 
 export namespace ConnectionStatusChanged {
   export const method = 'connection/status';
@@ -61,6 +73,10 @@ export namespace SpaceChanged {
 export namespace ServiceChanged {
   export const method = 'service/changed';
   export const type = new NotificationType<t.ServiceChange>(method);
+}
+export namespace ConnectEvent {
+  export const method = 'connect/event';
+  export const type = new NotificationType<t.ConnectEventInfo>(method);
 }
 export namespace SelectionChanged {
   export const method = 'selection/changed';
@@ -111,6 +127,29 @@ export const definitions = {
   ChangeKind: t.changeKinds,
   SpaceChange: fields<t.SpaceChange>({ kind: true, name: true, parent: true, phase: true }),
   ServiceChange: fields<t.ServiceChange>({ kind: true, space: true, name: true }),
+  EnvironmentVariable: fields<t.EnvironmentVariable>({ name: true, value: true }),
+  ConnectEndpoint: fields<t.ConnectEndpoint>({
+    service: true,
+    namespace: true,
+    portName: true,
+    servicePort: true,
+    localPort: true,
+  }),
+  ConnectInfo: fields<t.ConnectInfo>({
+    session: true,
+    space: true,
+    service: true,
+    deployment: true,
+    container: true,
+    localPort: true,
+    owner: true,
+    startedAt: true,
+    environment: true,
+    endpoints: true,
+  }),
+  ConnectList: fields<t.ConnectList>({ sessions: true }),
+  ConnectEventKind: t.connectEventKinds,
+  ConnectEventInfo: fields<t.ConnectEventInfo>({ session: true, service: true, kind: true, message: true, time: true }),
 } as const satisfies Record<string, readonly string[]>;
 
 export type DefinitionName = keyof typeof definitions;
@@ -153,6 +192,13 @@ export const requests: readonly RequestDeclaration[] = [
     result: 'DeleteSpaceResult',
   },
   { method: ListServices.method, params: fields<t.ListServicesParams>({ space: true }), result: 'ServiceList' },
+  {
+    method: StartConnect.method,
+    params: fields<t.StartConnectParams>({ service: true, localPort: true, space: true, container: true }),
+    result: 'ConnectInfo',
+  },
+  { method: StopConnect.method, params: fields<t.StopConnectParams>({ session: true }), result: null },
+  { method: ListConnections.method, params: none, result: 'ConnectList' },
 ];
 
 export const notifications: readonly NotificationDeclaration[] = [
@@ -160,6 +206,7 @@ export const notifications: readonly NotificationDeclaration[] = [
   { method: SpaceChanged.method, params: 'SpaceChange' },
   { method: ServiceChanged.method, params: 'ServiceChange' },
   { method: SelectionChanged.method, params: 'Selection' },
+  { method: ConnectEvent.method, params: 'ConnectEventInfo' },
 ];
 
 /** The contract version this extension speaks; the daemon reports its own in `initialize`. */

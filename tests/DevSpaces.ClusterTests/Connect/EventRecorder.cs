@@ -1,3 +1,4 @@
+using DevSpaces.Contracts;
 using System.Collections.Concurrent;
 using DevSpaces.Core.Connect;
 

@@ -91,10 +91,10 @@ public sealed class SampleSpace : IAsyncDisposable
         left.AddRange((await Client.AppsV1.ListNamespacedDeploymentAsync(Namespace, labelSelector: selector)).Items.Select(i => $"deployment/{i.Metadata.Name}"));
         left.AddRange((await Client.AppsV1.ListNamespacedReplicaSetAsync(Namespace, labelSelector: selector)).Items.Select(i => $"replicaset/{i.Metadata.Name}"));
         left.AddRange((await Client.CoreV1.ListNamespacedPodAsync(Namespace, labelSelector: selector)).Items.Select(i => $"pod/{i.Metadata.Name} ({(i.Metadata.DeletionTimestamp == null ? i.Status?.Phase : $"terminating since {i.Metadata.DeletionTimestamp:HH:mm:ss}")})"));
-        left.AddRange((await Client.CoreV1.ListNamespacedSecretAsync(Namespace)).Items.Where(i => i.Metadata.Name == TakeoverNames.SessionSecret(deployment) || i.Metadata.Name.StartsWith(agent + "-token", StringComparison.Ordinal)).Select(i => $"secret/{i.Metadata.Name}"));
-        left.AddRange((await Client.CoreV1.ListNamespacedServiceAccountAsync(Namespace)).Items.Where(i => i.Metadata.Name == agent).Select(i => $"serviceaccount/{i.Metadata.Name}"));
-        left.AddRange((await Client.RbacAuthorizationV1.ListNamespacedRoleAsync(Namespace)).Items.Where(i => i.Metadata.Name == agent).Select(i => $"role/{i.Metadata.Name}"));
-        left.AddRange((await Client.RbacAuthorizationV1.ListNamespacedRoleBindingAsync(Namespace)).Items.Where(i => i.Metadata.Name == agent).Select(i => $"rolebinding/{i.Metadata.Name}"));
+        left.AddRange((await Client.CoreV1.ListNamespacedSecretAsync(Namespace)).Items.Where(i => i.Metadata.Name == TakeoverNames.SessionSecret(deployment) || i.Metadata.Name.StartsWith(agent + "-", StringComparison.Ordinal)).Select(i => $"secret/{i.Metadata.Name}"));
+        left.AddRange((await Client.CoreV1.ListNamespacedServiceAccountAsync(Namespace)).Items.Where(i => i.Metadata.Name.StartsWith(agent, StringComparison.Ordinal)).Select(i => $"serviceaccount/{i.Metadata.Name}"));
+        left.AddRange((await Client.RbacAuthorizationV1.ListNamespacedRoleAsync(Namespace)).Items.Where(i => i.Metadata.Name.StartsWith(agent, StringComparison.Ordinal)).Select(i => $"role/{i.Metadata.Name}"));
+        left.AddRange((await Client.RbacAuthorizationV1.ListNamespacedRoleBindingAsync(Namespace)).Items.Where(i => i.Metadata.Name.StartsWith(agent, StringComparison.Ordinal)).Select(i => $"rolebinding/{i.Metadata.Name}"));
         var workload = await Client.AppsV1.ReadNamespacedDeploymentAsync(deployment, Namespace);
         if (workload.Metadata.Annotations?.ContainsKey(TakeoverNames.RecordAnnotation) == true)
         {

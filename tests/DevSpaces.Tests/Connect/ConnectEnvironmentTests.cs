@@ -86,5 +86,6 @@ public sealed class ConnectEnvironmentTests
         var name = new string('a', 70);
         Assert.That(TakeoverNames.Agent(name).Length, Is.LessThanOrEqualTo(63));
         Assert.That(TakeoverNames.SessionSecret(name).Length, Is.LessThanOrEqualTo(63));
+        Assert.That(TakeoverNames.AgentAccess(name, "0123456789ab"), Has.Length.LessThanOrEqualTo(63).And.EndWith("-0123456789ab"));
     }
 }

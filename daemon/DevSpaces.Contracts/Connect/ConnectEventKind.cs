@@ -1,4 +1,4 @@
-namespace DevSpaces.Core.Connect;
+namespace DevSpaces.Contracts;
 
 /// <summary>What happened in a connect session.</summary>
 public enum ConnectEventKind
