@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using DevSpaces.ClusterTests.Support;
 
 namespace DevSpaces.ClusterTests.Harness;
@@ -17,7 +16,7 @@ public sealed class ClusterHarnessTests
         var runDir = Path.Combine(Path.GetDirectoryName(cluster.KubeconfigPath)!, "run");
         var before = ReadPidFiles(runDir);
 
-        var (exitCode, stdout, stderr) = await RunAsync(Path.Combine(ClusterDir, "up"));
+        var (exitCode, stdout, stderr) = await ScriptRunner.RunAsync("bash", [Path.Combine(ClusterDir, "up")], TimeSpan.FromMinutes(3));
 
         Assert.That(exitCode, Is.Zero, stderr);
         Assert.That(stdout.TrimEnd().Split('\n')[^1], Is.EqualTo("KUBECONFIG=" + cluster.KubeconfigPath));
@@ -30,7 +29,7 @@ public sealed class ClusterHarnessTests
     {
         using var cluster = await TestCluster.ConnectAsync();
 
-        var (exitCode, stdout, _) = await RunAsync(Path.Combine(ClusterDir, "status"));
+        var (exitCode, stdout, _) = await ScriptRunner.RunAsync("bash", [Path.Combine(ClusterDir, "status")], TimeSpan.FromMinutes(1));
 
         Assert.That(exitCode, Is.Zero, stdout);
         foreach (var component in new[] { "etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet", "kube-proxy", "dnsmasq" })
@@ -43,25 +42,4 @@ public sealed class ClusterHarnessTests
 
     private static Dictionary<string, string> ReadPidFiles(string runDir) =>
         Directory.GetFiles(runDir, "*.pid").ToDictionary(f => Path.GetFileName(f), f => File.ReadAllText(f).Trim());
-
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string script)
-    {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(script);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{script} did not finish within 3 minutes:\n{await stderr}");
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
-    }
 }
