@@ -137,6 +137,24 @@ public class DaemonProtocolTests
     }
 
     [Test]
+    public async Task A_Selection_Written_By_Another_Process_Reaches_The_Client()
+    {
+        Start(Kubeconfigs.Unreachable(dir));
+        await daemon.InitializeAsync(dir.Path);
+        var mark = daemon.Notifications.Count;
+
+        // What the CLI in a terminal does in the same folder.
+        new DevSpaces.Core.Workspace.WorkspaceStateStore(dir.Path).Save(new DevSpaces.Core.Workspace.WorkspaceState(null, "alice"));
+        var notified = await daemon.Notifications.WaitForAsync(
+            n => n.Method == RpcNotifications.SelectionChanged && n.Text("space") == "alice", DaemonConnection.Timeout, "selection/changed after state.json changed", mark);
+        Assert.Multiple(() =>
+        {
+            Assert.That(notified.Text("reason"), Does.Contain("another DevSpaces client"));
+            Assert.That(File.ReadAllText(Path.Combine(dir.Path, ".devspaces", ".gitignore")), Is.EqualTo("*\n"), "the state folder keeps itself out of git");
+        });
+    }
+
+    [Test]
     public async Task Every_Method_Of_The_Schema_Is_Served()
     {
         Start(Kubeconfigs.Unreachable(dir));
