@@ -3,6 +3,7 @@ import argparse
 import json
 import os
 import resource
+import sys
 import statistics
 import subprocess
 import tempfile
@@ -61,6 +62,13 @@ def rss_kib(pid):
     raise RuntimeError("no VmRSS")
 
 
+def peak_rss_kib_of(command):
+    """Peak RSS of one run of command, measured in a fresh process whose only child it is."""
+    probe = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True); "
+             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    return int(subprocess.run([sys.executable, "-c", probe, *command], capture_output=True, text=True, check=True).stdout)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--exe", required=True)
@@ -73,14 +81,13 @@ def main():
 
     # Baseline: the .NET host starting and answering `dotnet --version`.
     subprocess.run(["dotnet", "--version"], stdout=subprocess.DEVNULL, check=True)  # warm the file cache
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     baseline = []
     for _ in range(options.runs):
         began = time.perf_counter()
         subprocess.run(["dotnet", "--version"], stdout=subprocess.DEVNULL, check=True)
         baseline.append(time.perf_counter() - began)
-    baseline_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss or before
     baseline_start = statistics.median(baseline)
+    baseline_rss = peak_rss_kib_of(["dotnet", "--version"])
 
     with tempfile.TemporaryDirectory() as workspace:
         startup = []
