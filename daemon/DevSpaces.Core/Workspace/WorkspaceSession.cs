@@ -15,6 +15,7 @@ public sealed class WorkspaceSession(KubeconfigSource kubeconfig, IClientNotifie
     private readonly List<Func<CancellationToken, Task>> contextChangedHandlers = [];
     private WorkspaceStateStore store = new(workspaceFolder);
     private WorkspaceState? known;
+    private (string Key, LoadedKubeconfig Config)? kubeconfigCache;
     private ClusterConnection? connection;
     private string? connectionKey;
 
@@ -54,7 +55,31 @@ public sealed class WorkspaceSession(KubeconfigSource kubeconfig, IClientNotifie
         }
     }
 
-    public LoadedKubeconfig LoadKubeconfig() => kubeconfig.Load();
+    /// <summary>The merged kubeconfig, read again only when one of its files changed.</summary>
+    public LoadedKubeconfig LoadKubeconfig()
+    {
+        var (files, _) = kubeconfig.Candidates();
+        var key = string.Join("|", files.Select(f =>
+        {
+            var info = new FileInfo(f);
+            return info.Exists ? $"{f}@{info.LastWriteTimeUtc.Ticks}:{info.Length}" : $"{f}@missing";
+        }));
+        lock (gate)
+        {
+            if (kubeconfigCache is { } cached && cached.Key == key)
+            {
+                return cached.Config;
+            }
+        }
+
+        var loaded = kubeconfig.Load();
+        lock (gate)
+        {
+            kubeconfigCache = (key, loaded);
+        }
+
+        return loaded;
+    }
 
     /// <summary>The workspace's own context if the kubeconfig still has it, else the kubeconfig's current-context.</summary>
     public string? EffectiveContext(LoadedKubeconfig config)
