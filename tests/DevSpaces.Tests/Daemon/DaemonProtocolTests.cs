@@ -31,20 +31,6 @@ public class DaemonProtocolTests
         daemon = DaemonConnection.Start(new DaemonOptions(null, null, kubeconfig ?? Path.Combine(dir.Path, "no-such-kubeconfig")));
 
     [Test]
-    public async Task Initialize_Returns_Version_Protocol_And_Capabilities()
-    {
-        Start(null);
-        var result = await daemon.InitializeAsync(dir.Path);
-        Assert.Multiple(() =>
-        {
-            Assert.That(result.Version, Is.EqualTo(Program.ProductVersion));
-            Assert.That(result.ProtocolVersion, Is.EqualTo(RpcSchema.Load().Root["protocolVersion"]!.GetValue<int>()));
-            Assert.That(result.Capabilities, Is.SupersetOf(new[] { Capabilities.Contexts, Capabilities.Spaces, Capabilities.Services, Capabilities.Watch }));
-            Assert.That(result.WorkspaceFolder, Is.EqualTo(dir.Path));
-        });
-    }
-
-    [Test]
     public async Task Without_A_Kubeconfig_The_Daemon_Initializes_And_Reports_The_Failed_Connection()
     {
         Start(null);
@@ -56,20 +42,6 @@ public class DaemonProtocolTests
         {
             Assert.That(error.GetProperty("code").GetInt32(), Is.EqualTo(RpcErrorCode.KubeconfigNotFound));
             Assert.That(error.GetProperty("hint").GetString(), Does.Contain("KUBECONFIG"));
-        });
-    }
-
-    [Test]
-    public async Task Requests_Without_A_Kubeconfig_Fail_With_Code_Message_And_Hint()
-    {
-        Start(null);
-        await daemon.InitializeAsync(dir.Path);
-        var error = await daemon.ExpectErrorAsync("space/list");
-        Assert.Multiple(() =>
-        {
-            Assert.That(error.Code, Is.EqualTo(RpcErrorCode.KubeconfigNotFound));
-            Assert.That(error.Message, Does.Contain("No kubeconfig found"));
-            Assert.That(error.Hint, Does.Contain("KUBECONFIG"));
         });
     }
 
@@ -87,20 +59,6 @@ public class DaemonProtocolTests
             Assert.That(status.Context, Is.EqualTo("nowhere"));
             Assert.That(error.Code, Is.EqualTo(RpcErrorCode.ClusterUnreachable));
             Assert.That(error.Message, Does.Contain("namespaces 'dev'").And.Contain("127.0.0.1"));
-        });
-    }
-
-    [Test]
-    public async Task Invalid_Names_Are_Rejected_With_InvalidName()
-    {
-        Start(Kubeconfigs.Unreachable(dir));
-        await daemon.InitializeAsync(dir.Path);
-        var error = await daemon.ExpectErrorAsync("space/create", new { name = "Not_Valid", parent = (string?)null });
-        Assert.Multiple(() =>
-        {
-            Assert.That(error.Code, Is.EqualTo(RpcErrorCode.InvalidName));
-            Assert.That(error.Message, Does.Contain("'Not_Valid'"));
-            Assert.That(error.Hint, Does.Contain("DNS-1123"));
         });
     }
 
@@ -133,24 +91,6 @@ public class DaemonProtocolTests
         {
             Assert.That(selection.Space, Is.Null);
             Assert.That(notified.Params.GetProperty("space").ValueKind, Is.EqualTo(JsonValueKind.Null));
-        });
-    }
-
-    [Test]
-    public async Task A_Selection_Written_By_Another_Process_Reaches_The_Client()
-    {
-        Start(Kubeconfigs.Unreachable(dir));
-        await daemon.InitializeAsync(dir.Path);
-        var mark = daemon.Notifications.Count;
-
-        // What the CLI in a terminal does in the same folder.
-        new DevSpaces.Core.Workspace.WorkspaceStateStore(dir.Path).Save(new DevSpaces.Core.Workspace.WorkspaceState(null, "alice"));
-        var notified = await daemon.Notifications.WaitForAsync(
-            n => n.Method == RpcNotifications.SelectionChanged && n.Text("space") == "alice", DaemonConnection.Timeout, "selection/changed after state.json changed", mark);
-        Assert.Multiple(() =>
-        {
-            Assert.That(notified.Text("reason"), Does.Contain("another DevSpaces client"));
-            Assert.That(File.ReadAllText(Path.Combine(dir.Path, ".devspaces", ".gitignore")), Is.EqualTo("*\n"), "the state folder keeps itself out of git");
         });
     }
 
@@ -191,22 +131,4 @@ public class DaemonProtocolTests
         }
     }
 
-    [Test]
-    public async Task Shutdown_Is_Answered_And_Ends_The_Daemon()
-    {
-        Start(null);
-        await daemon.InitializeAsync(dir.Path);
-        await daemon.CallAsync<JsonElement>("shutdown");
-        Assert.That(await daemon.WaitForExitAsync("shutdown"), Is.EqualTo(0));
-        Assert.That(daemon.Log.Lines.Snapshot(), Has.Some.Contains("shutdown requested"));
-    }
-
-    [Test]
-    public async Task Closing_The_Connection_Ends_The_Daemon()
-    {
-        Start(null);
-        await daemon.InitializeAsync(dir.Path);
-        daemon.Client.Dispose();
-        Assert.That(await daemon.WaitForExitAsync("the client closed the stream"), Is.EqualTo(0));
-    }
 }
