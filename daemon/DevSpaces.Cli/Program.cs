@@ -1,23 +1,90 @@
 using System.Reflection;
+using DevSpaces.Cli.Commands;
+using DevSpaces.Cli.Daemon;
+using DevSpaces.Core.Logging;
 
 namespace DevSpaces.Cli;
 
-/// <summary>Entry point of the <c>devspaces</c> executable: the CLI and, later, the daemon.</summary>
+/// <summary>Entry point of the <c>devspaces</c> executable: the CLI, and with <c>daemon --stdio</c> the daemon.</summary>
 public static class Program
 {
-    public static int Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
-        if (args is ["--version"] or ["version"])
+        using var interrupt = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
         {
-            Console.Out.WriteLine(ProductVersion);
-            return 0;
+            e.Cancel = true;
+            interrupt.Cancel();
+        };
+
+        if (args is ["daemon", ..])
+        {
+            return await RunDaemonAsync(args[1..], interrupt.Token);
         }
 
-        Console.Error.WriteLine("usage: devspaces --version");
-        return 2;
+        var app = new CliApp(Console.Out, Console.Error, Environment.CurrentDirectory,
+            Environment.GetEnvironmentVariable("KUBECONFIG"), Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
+        return await app.RunAsync(args, interrupt.Token);
     }
 
     public static string ProductVersion =>
         typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? "0.0.0";
+
+    private static async Task<int> RunDaemonAsync(string[] args, CancellationToken cancellationToken)
+    {
+        DaemonOptions options;
+        try
+        {
+            var cli = CliArguments.Parse(args);
+            if (!cli.Has("--stdio"))
+            {
+                throw new UsageException("the daemon speaks only over stdio: pass --stdio");
+            }
+
+            options = new DaemonOptions(cli.GetInt("--client-pid"), cli.Get("--log-dir"), cli.Get("--kubeconfig"));
+            cli.RejectUnknownOptions();
+            if (cli.Positional.Count > 0)
+            {
+                throw new UsageException($"unexpected '{cli.Positional[0]}'");
+            }
+        }
+        catch (UsageException ex)
+        {
+            Console.Error.WriteLine($"devspaces daemon: {ex.Message}");
+            return 2;
+        }
+
+        // Stdout is the protocol: anything else that writes to Console.Out goes to stderr instead.
+        var protocolOut = Console.OpenStandardOutput();
+        Console.SetOut(Console.Error);
+
+        StreamWriter? file = null;
+        if (options.LogDirectory != null)
+        {
+            Directory.CreateDirectory(options.LogDirectory);
+            var path = Path.Combine(options.LogDirectory, $"daemon-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}.log");
+            file = new StreamWriter(path, append: true);
+        }
+
+        var log = file == null
+            ? new TextWriterLog(LogLevel.Info, Console.Error)
+            : (ILog)new CompositeLog(new TextWriterLog(LogLevel.Info, Console.Error), new TextWriterLog(LogLevel.Debug, file));
+        try
+        {
+            return await DaemonHost.RunAsync(Console.OpenStandardInput(), protocolOut, options, log, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            log.Error($"daemon failed: {ex}");
+            return 1;
+        }
+        finally
+        {
+            if (file != null)
+            {
+                await file.DisposeAsync();
+            }
+        }
+    }
 }

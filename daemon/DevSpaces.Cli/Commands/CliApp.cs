@@ -1,0 +1,207 @@
+using System.Text.Json;
+using DevSpaces.Contracts;
+using DevSpaces.Core.Cluster;
+using DevSpaces.Core.Errors;
+using DevSpaces.Core.Logging;
+using DevSpaces.Core.Workspace;
+
+namespace DevSpaces.Cli.Commands;
+
+/// <summary>
+/// The <c>devspaces</c> verbs for terminals and scripts. Exit codes: 0 success, 1 the operation failed
+/// (one line on stderr saying why and how to fix it), 2 the command line is wrong.
+/// </summary>
+public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentDirectory, string? kubeconfigVariable, string? homeDirectory)
+{
+    public const string Usage = """
+        usage: devspaces <command> [options]
+
+          context list                      kubeconfig contexts (* = used in this folder)
+          context use <name>                use a context in this folder (kubeconfig unchanged)
+          context status                    reachability and server version
+          space list                        spaces as a tree (* = selected)
+          space create <name> [--parent P]  root space (labels an existing namespace) or child of P
+          space select <name> | --clear     select this folder's space
+          space current                     this folder's context and space
+          space delete <name> [--recursive] delete a space (and its subtree)
+          service list [--space S]          services of a space (default: the selected one)
+          daemon --stdio --client-pid <pid> --log-dir <dir>
+          --version
+
+        options: --kubeconfig <file>  --output text|json (-o)  --workspace <dir>
+        """;
+
+    private static readonly JsonSerializerOptions Json = RpcJson.Configure(new JsonSerializerOptions { WriteIndented = true });
+
+    public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
+        var json = false;
+        try
+        {
+            var cli = CliArguments.Parse(args);
+            var output = cli.Get("--output") ?? "text";
+            if (output is not ("text" or "json"))
+            {
+                throw new UsageException($"--output must be text or json, not '{output}'");
+            }
+
+            json = output == "json";
+            if (cli.Has("--version") || cli.Positional is ["version"])
+            {
+                stdout.WriteLine(Program.ProductVersion);
+                return 0;
+            }
+
+            if (cli.Has("--help") || cli.Has("-h") || cli.Positional.Count == 0 || cli.Positional is ["help"])
+            {
+                (cli.Positional.Count == 0 && !cli.Has("--help") ? stderr : stdout).WriteLine(Usage);
+                return cli.Positional.Count == 0 && !cli.Has("--help") ? 2 : 0;
+            }
+
+            var kubeconfig = new KubeconfigSource(cli.Get("--kubeconfig"), kubeconfigVariable, homeDirectory);
+            var folder = cli.Get("--workspace") is { } w ? Path.GetFullPath(w, currentDirectory) : WorkspaceLocator.Find(currentDirectory);
+            var log = new TextWriterLog(LogLevel.Warning, stderr);
+            await using var composition = Composition.ForCli(kubeconfig, log, folder);
+            var result = await DispatchAsync(cli, composition, json, cancellationToken).ConfigureAwait(false);
+            return result;
+        }
+        catch (UsageException ex)
+        {
+            stderr.WriteLine($"devspaces: {ex.Message} (see devspaces --help)");
+            return 2;
+        }
+        catch (DevSpacesException ex)
+        {
+            if (json)
+            {
+                stderr.WriteLine(JsonSerializer.Serialize(new { error = ex.ToErrorInfo() }, RpcJson.CreateOptions()));
+            }
+            else
+            {
+                stderr.WriteLine(OneLine(ex.ToErrorInfo()));
+            }
+
+            return 1;
+        }
+    }
+
+    /// <summary>What failed, how to fix it, and the server's or plugin's own words, on one line.</summary>
+    public static string OneLine(ErrorInfo error)
+    {
+        var line = $"devspaces: {error.Message}";
+        if (error.Hint != null)
+        {
+            line += $" Fix: {error.Hint}";
+        }
+
+        if (error.Detail != null && error.Code is RpcErrorCode.Unauthenticated or RpcErrorCode.AuthProviderFailed or RpcErrorCode.Forbidden
+                or RpcErrorCode.ClusterUnreachable or RpcErrorCode.KubeconfigInvalid or RpcErrorCode.ClusterError)
+        {
+            line += $" [{error.Detail.ReplaceLineEndings(" ").Trim()}]";
+        }
+
+        return line;
+    }
+
+    private async Task<int> DispatchAsync(CliArguments cli, Composition app, bool json, CancellationToken ct)
+    {
+        switch (cli.Positional)
+        {
+            case ["context", "list"]:
+                cli.RejectUnknownOptions();
+                return Print(await app.Contexts.ListContextsAsync(ct), json, HumanOutput.Contexts);
+            case ["context", "use", var name]:
+            {
+                cli.RejectUnknownOptions();
+                var status = await app.Contexts.UseContextAsync(name, ct);
+                return PrintStatus(status, json, $"Now using context '{name}' in {app.Session.WorkspaceFolder}.");
+            }
+
+            case ["context", "status"]:
+                cli.RejectUnknownOptions();
+                return PrintStatus(await app.Contexts.GetStatusAsync(ct), json, null);
+            case ["space", "list"]:
+                cli.RejectUnknownOptions();
+                return Print(await app.Spaces.ListSpacesAsync(ct), json, HumanOutput.Spaces);
+            case ["space", "create", var name]:
+            {
+                var parent = cli.Get("--parent");
+                cli.RejectUnknownOptions();
+                var created = await app.Spaces.CreateSpaceAsync(name, parent, ct);
+                return Print(created, json, (o, r) => o.WriteLine(
+                    r.Parent != null ? $"Created space '{r.Name}' as a child of '{r.Parent}'."
+                    : r.NamespaceCreated ? $"Created root space '{r.Name}'."
+                    : $"Namespace '{r.Name}' is now a root space (label added)."));
+            }
+
+            case ["space", "select", var name]:
+                cli.RejectUnknownOptions();
+                return Print(await app.Spaces.SelectSpaceAsync(name, ct), json, (o, s) => o.WriteLine($"Selected space '{s.Space}' (context '{s.Context}') for {s.WorkspaceFolder}."));
+            case ["space", "select"] when cli.Has("--clear"):
+                cli.RejectUnknownOptions();
+                return Print(await app.Spaces.SelectSpaceAsync(null, ct), json, (o, _) => o.WriteLine("No space is selected."));
+            case ["space", "current"]:
+                cli.RejectUnknownOptions();
+                return Print(await app.Spaces.GetCurrentAsync(ct), json, HumanOutput.Selection);
+            case ["space", "delete", var name]:
+            {
+                var recursive = cli.Has("--recursive");
+                cli.RejectUnknownOptions();
+                return Print(await app.Spaces.DeleteSpaceAsync(name, recursive, ct), json, (o, r) => o.WriteLine(r.Message));
+            }
+
+            case ["service", "list"] or ["services", "list"]:
+            {
+                var space = cli.Get("--space");
+                cli.RejectUnknownOptions();
+                return Print(await app.Services.ListServicesAsync(space, ct), json, HumanOutput.Services);
+            }
+
+            default:
+                throw new UsageException($"unknown command '{string.Join(' ', cli.Positional)}'");
+        }
+    }
+
+    private int PrintStatus(ConnectionStatus status, bool json, string? success)
+    {
+        if (json)
+        {
+            stdout.WriteLine(JsonSerializer.Serialize(status, Json));
+        }
+        else
+        {
+            if (success != null)
+            {
+                stdout.WriteLine(success);
+            }
+
+            HumanOutput.Status(stdout, status);
+        }
+
+        if (status.Error != null)
+        {
+            if (!json)
+            {
+                stderr.WriteLine(OneLine(status.Error));
+            }
+
+            return 1;
+        }
+
+        return 0;
+    }
+
+    private int Print<T>(T result, bool json, Action<TextWriter, T> human)
+    {
+        if (json)
+        {
+            stdout.WriteLine(JsonSerializer.Serialize(result, Json));
+        }
+        else
+        {
+            human(stdout, result);
+        }
+
+        return 0;
+    }
+}

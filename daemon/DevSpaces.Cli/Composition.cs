@@ -1,0 +1,68 @@
+using DevSpaces.Contracts;
+using DevSpaces.Core.Cluster;
+using DevSpaces.Core.Contexts;
+using DevSpaces.Core.Logging;
+using DevSpaces.Core.Rpc;
+using DevSpaces.Core.Services;
+using DevSpaces.Core.Spaces;
+using DevSpaces.Core.Watch;
+using DevSpaces.Core.Workspace;
+using StreamJsonRpc;
+
+namespace DevSpaces.Cli;
+
+/// <summary>The composition root: builds the feature services the CLI and the daemon share, and registers the daemon's RPC handlers.</summary>
+public sealed class Composition : IAsyncDisposable
+{
+    private Composition(WorkspaceSession session)
+    {
+        Session = session;
+        Contexts = new ContextService(session);
+        Spaces = new SpaceService(session);
+        Services = new ServiceCatalog(session);
+    }
+
+    public WorkspaceSession Session { get; }
+
+    public IContextRpc Contexts { get; }
+
+    public ISpaceRpc Spaces { get; }
+
+    public IServiceRpc Services { get; }
+
+    /// <summary>Set for the daemon only.</summary>
+    public SpaceWatch? Watch { get; private set; }
+
+    /// <summary>Set for the daemon only.</summary>
+    public LifecycleHandler? Lifecycle { get; private set; }
+
+    /// <summary>For one CLI command in <paramref name="workspaceFolder"/>.</summary>
+    public static Composition ForCli(KubeconfigSource kubeconfig, ILog log, string workspaceFolder) =>
+        new(new WorkspaceSession(kubeconfig, new NoClientNotifier(), log, workspaceFolder));
+
+    /// <summary>For a daemon connection: every feature's handler is registered on <paramref name="rpc"/> here, and only here.</summary>
+    public static Composition ForDaemon(KubeconfigSource kubeconfig, ILog log, JsonRpc rpc, string version, TimeSpan? watchTimeout = null)
+    {
+        var composition = new Composition(new WorkspaceSession(kubeconfig, new JsonRpcClientNotifier(rpc, log), log, null));
+        var watch = new SpaceWatch(composition.Session, watchTimeout);
+        composition.Watch = watch;
+        composition.Lifecycle = new LifecycleHandler(composition.Session, watch, version);
+        composition.Session.OnContextChanged(ct => watch.RestartAsync(ct));
+
+        rpc.AddLocalRpcTarget<ILifecycleRpc>(composition.Lifecycle, null);
+        rpc.AddLocalRpcTarget(composition.Contexts, null);
+        rpc.AddLocalRpcTarget(composition.Spaces, null);
+        rpc.AddLocalRpcTarget(composition.Services, null);
+        return composition;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Watch != null)
+        {
+            await Watch.DisposeAsync().ConfigureAwait(false);
+        }
+
+        Session.Dispose();
+    }
+}

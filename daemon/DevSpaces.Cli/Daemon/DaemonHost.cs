@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using DevSpaces.Contracts;
+using DevSpaces.Core.Cluster;
+using DevSpaces.Core.Logging;
+using StreamJsonRpc;
+
+namespace DevSpaces.Cli.Daemon;
+
+/// <summary>
+/// Runs the daemon on a pair of streams (stdin/stdout, or pipes in tests): JSON-RPC with Content-Length
+/// framing and System.Text.Json. Returns when the client shuts it down, closes the input, or its process exits.
+/// </summary>
+public static class DaemonHost
+{
+    public static async Task<int> RunAsync(Stream input, Stream output, DaemonOptions options, ILog log, CancellationToken cancellationToken)
+    {
+        var formatter = new SystemTextJsonFormatter();
+        RpcJson.Configure(formatter.JsonSerializerOptions);
+        var handler = new HeaderDelimitedMessageHandler(output, input, formatter);
+        Composition? composition = null;
+        using var rpc = new DaemonRpc(handler, () => composition?.Lifecycle?.IsShuttingDown == true);
+        rpc.TraceSource = new TraceSource("devspaces-rpc", SourceLevels.Warning);
+        rpc.TraceSource.Listeners.Clear();
+        rpc.TraceSource.Listeners.Add(new LogTraceListener(log));
+        rpc.CancelLocallyInvokedMethodsWhenConnectionIsClosed = true;
+
+        composition = Composition.ForDaemon(KubeconfigSource.FromEnvironment(options.Kubeconfig), log, rpc, Program.ProductVersion, options.WatchTimeout);
+        await using (composition.ConfigureAwait(false))
+        {
+            rpc.StartListening();
+            log.Info($"daemon {Program.ProductVersion} listening (pid {Environment.ProcessId}, client pid {options.ClientPid?.ToString() ?? "none"})");
+
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var clientExited = WaitForClientExitAsync(options.ClientPid, log, stop.Token);
+            var cancelled = Task.Delay(Timeout.Infinite, stop.Token);
+            var finished = await Task.WhenAny(rpc.Completion, rpc.ShutdownAnswered, clientExited, cancelled).ConfigureAwait(false);
+            var reason = finished == rpc.ShutdownAnswered ? "shutdown requested"
+                : finished == clientExited ? $"client process {options.ClientPid} exited"
+                : finished == rpc.Completion ? "the client closed the connection"
+                : "cancelled";
+            log.Info($"daemon exiting: {reason}");
+            if (finished == rpc.Completion && rpc.Completion.IsFaulted)
+            {
+                log.Warn($"connection ended with an error: {rpc.Completion.Exception?.GetBaseException().Message}");
+            }
+
+            await stop.CancelAsync().ConfigureAwait(false);
+            await IgnoreCancellation(clientExited).ConfigureAwait(false);
+            await IgnoreCancellation(cancelled).ConfigureAwait(false);
+        }
+
+        return 0;
+    }
+
+    private static async Task WaitForClientExitAsync(int? pid, ILog log, CancellationToken cancellationToken)
+    {
+        if (pid == null)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        Process client;
+        try
+        {
+            client = Process.GetProcessById(pid.Value);
+        }
+        catch (ArgumentException)
+        {
+            log.Warn($"client process {pid} is not running");
+            return;
+        }
+
+        using (client)
+        {
+            await client.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task IgnoreCancellation(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

@@ -1,0 +1,56 @@
+namespace DevSpaces.Contracts;
+
+/// <summary>
+/// Application error codes of the contract (range 1000-1999, outside JSON-RPC's reserved range).
+/// Mirrors <c>errors.codes</c> in <c>schemas/rpc.json</c>; the error's data is an <see cref="ErrorData"/>.
+/// </summary>
+public static class RpcErrorCode
+{
+    /// <summary>No kubeconfig file was found (KUBECONFIG, --kubeconfig or ~/.kube/config).</summary>
+    public const int KubeconfigNotFound = 1001;
+
+    /// <summary>The kubeconfig could not be read, or its context refers to a missing cluster or user.</summary>
+    public const int KubeconfigInvalid = 1002;
+
+    /// <summary>The named context is not in the kubeconfig, or the kubeconfig has no current context.</summary>
+    public const int ContextNotFound = 1003;
+
+    /// <summary>The API server could not be reached (DNS, connection refused, TLS, timeout).</summary>
+    public const int ClusterUnreachable = 1004;
+
+    /// <summary>The API server rejected the credentials (HTTP 401).</summary>
+    public const int Unauthenticated = 1005;
+
+    /// <summary>The exec credential plugin or auth provider failed.</summary>
+    public const int AuthProviderFailed = 1006;
+
+    /// <summary>RBAC denied the request (HTTP 403).</summary>
+    public const int Forbidden = 1007;
+
+    /// <summary>A space name is not a valid DNS-1123 label.</summary>
+    public const int InvalidName = 1008;
+
+    /// <summary>The named space (or parent) does not exist.</summary>
+    public const int SpaceNotFound = 1009;
+
+    /// <summary>A namespace or space with that name already exists.</summary>
+    public const int SpaceAlreadyExists = 1010;
+
+    /// <summary>The space has child spaces and recursive was not requested.</summary>
+    public const int SpaceHasChildren = 1011;
+
+    /// <summary>The namespace exists but is not a space.</summary>
+    public const int NotASpace = 1012;
+
+    /// <summary>The request needs a selected space and none is selected.</summary>
+    public const int NoSpaceSelected = 1013;
+
+    /// <summary>The cluster refused the change because of a conflicting state (HTTP 409).</summary>
+    public const int Conflict = 1014;
+
+    /// <summary>Any other failure reported by the API server.</summary>
+    public const int ClusterError = 1015;
+
+    /// <summary>The workspace's .devspaces/state.json could not be read or written.</summary>
+    public const int WorkspaceStateInvalid = 1016;
+}

@@ -1,0 +1,17 @@
+namespace DevSpaces.Contracts;
+
+/// <summary>Feature names announced in <see cref="InitializeResult.Capabilities"/>.</summary>
+public static class Capabilities
+{
+    /// <summary>context/list, context/use, context/status.</summary>
+    public const string Contexts = "contexts";
+
+    /// <summary>space/list, space/create, space/select, space/current, space/delete.</summary>
+    public const string Spaces = "spaces";
+
+    /// <summary>service/list.</summary>
+    public const string Services = "services";
+
+    /// <summary>space/changed and service/changed notifications from cluster watches.</summary>
+    public const string Watch = "watch";
+}

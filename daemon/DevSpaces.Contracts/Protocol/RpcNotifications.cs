@@ -1,0 +1,21 @@
+namespace DevSpaces.Contracts;
+
+/// <summary>Notifications the daemon sends to its client; params are sent as one object.</summary>
+public static class RpcNotifications
+{
+    /// <summary>The connection to the cluster changed.</summary>
+    [RpcNotification(typeof(ConnectionStatus))]
+    public const string ConnectionStatus = "connection/status";
+
+    /// <summary>A space was added, changed or deleted (seen by a watch).</summary>
+    [RpcNotification(typeof(SpaceChange))]
+    public const string SpaceChanged = "space/changed";
+
+    /// <summary>A service in a space was added, changed or deleted (seen by a watch).</summary>
+    [RpcNotification(typeof(ServiceChange))]
+    public const string ServiceChanged = "service/changed";
+
+    /// <summary>The workspace's context or selected space changed.</summary>
+    [RpcNotification(typeof(Selection))]
+    public const string SelectionChanged = "selection/changed";
+}

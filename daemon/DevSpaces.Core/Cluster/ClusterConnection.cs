@@ -1,0 +1,121 @@
+using DevSpaces.Contracts;
+using DevSpaces.Core.Errors;
+using k8s;
+using System.Net;
+using k8s.Autorest;
+using k8s.Exceptions;
+
+namespace DevSpaces.Core.Cluster;
+
+/// <summary>A Kubernetes client for one kubeconfig context; every call goes through <see cref="CallAsync{T}"/>.</summary>
+public sealed class ClusterConnection : IDisposable
+{
+    /// <summary>How long a single API call may take before the server counts as unreachable.</summary>
+    public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(20);
+
+    private ClusterConnection(ClusterTarget target, IKubernetes client)
+    {
+        Target = target;
+        Client = client;
+    }
+
+    public ClusterTarget Target { get; }
+
+    public string Context => Target.Context;
+
+    /// <summary>The client; long-running watches use it directly, requests go through <see cref="CallAsync{T}"/>.</summary>
+    public IKubernetes Client { get; }
+
+    /// <summary>Builds a client for <paramref name="context"/> (which must exist in <paramref name="kubeconfig"/>).</summary>
+    public static ClusterConnection Open(LoadedKubeconfig kubeconfig, string context)
+    {
+        var entry = kubeconfig.FindContext(context) ?? throw ContextNotFound(kubeconfig, context);
+        var target = new ClusterTarget(context, kubeconfig.ServerOf(entry), entry.ContextDetails?.User);
+        try
+        {
+            var config = KubernetesClientConfiguration.BuildConfigFromConfigObject(kubeconfig.Config, context);
+            // Watches stream for minutes; per-call timeouts come from CallAsync instead.
+            config.HttpClientTimeout = Timeout.InfiniteTimeSpan;
+            return new ClusterConnection(target, new Kubernetes(config));
+        }
+        catch (KubeConfigException ex) when (kubeconfig.UserOf(entry)?.UserCredentials is { ExternalExecution: { } exec })
+        {
+            throw new DevSpacesException(
+                RpcErrorCode.AuthProviderFailed,
+                $"The credential plugin of user '{target.User}' (context '{context}') failed.",
+                "Run the plugin's login command (see its message), check that it is installed and on PATH, then retry.",
+                CredentialPluginDiagnosis.Describe(exec) ?? ex.Message,
+                ex);
+        }
+        catch (KubeConfigException ex) when (kubeconfig.UserOf(entry)?.UserCredentials is { AuthProvider: not null })
+        {
+            throw KubernetesFailures.Translate(ex, new ClusterOperation("authenticate", "users", target.User), target);
+        }
+        catch (KubeConfigException ex)
+        {
+            throw new DevSpacesException(
+                RpcErrorCode.KubeconfigInvalid,
+                $"Context '{context}' in {string.Join(", ", kubeconfig.Files)} cannot be used.",
+                "Check that its cluster and user entries exist and their certificate files are readable (kubectl config view).",
+                ex.Message,
+                ex);
+        }
+    }
+
+    /// <summary>The error for a context name the kubeconfig lacks, listing the ones it has.</summary>
+    public static DevSpacesException ContextNotFound(LoadedKubeconfig kubeconfig, string context)
+    {
+        var names = kubeconfig.Contexts.Select(c => c.Name).ToList();
+        return new DevSpacesException(
+            RpcErrorCode.ContextNotFound,
+            $"Context '{context}' is not in the kubeconfig {string.Join(", ", kubeconfig.Files)}.",
+            names.Count == 0 ? "The kubeconfig has no contexts; add one (kubectl config set-context)." : $"Choose one of: {string.Join(", ", names)}.");
+    }
+
+    /// <summary>Runs one API call with a timeout and turns its failure into a user-visible error.</summary>
+    public async Task<T> CallAsync<T>(ClusterOperation operation, Func<IKubernetes, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        var (found, value) = await RunAsync(operation, call, nullOnNotFound: false, cancellationToken).ConfigureAwait(false);
+        return found ? value! : throw new InvalidOperationException("unreachable");
+    }
+
+    /// <summary>As <see cref="CallAsync{T}"/>, but a 404 gives null instead of an error.</summary>
+    public async Task<T?> TryCallAsync<T>(ClusterOperation operation, Func<IKubernetes, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+        where T : class
+    {
+        var (found, value) = await RunAsync(operation, call, nullOnNotFound: true, cancellationToken).ConfigureAwait(false);
+        return found ? value : null;
+    }
+
+    private async Task<(bool Found, T? Value)> RunAsync<T>(ClusterOperation operation, Func<IKubernetes, CancellationToken, Task<T>> call, bool nullOnNotFound, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(CallTimeout);
+        try
+        {
+            return (true, await call(Client, timeout.Token).ConfigureAwait(false));
+        }
+        catch (HttpOperationException ex) when (nullOnNotFound && ex.Response?.StatusCode == HttpStatusCode.NotFound)
+        {
+            return (false, default);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw KubernetesFailures.TimedOut(operation, Target, CallTimeout);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw KubernetesFailures.Translate(ex, operation, Target);
+        }
+    }
+
+    /// <summary>As <see cref="CallAsync{T}"/> for calls without a result.</summary>
+    public Task CallAsync(ClusterOperation operation, Func<IKubernetes, CancellationToken, Task> call, CancellationToken cancellationToken) =>
+        CallAsync(operation, async (client, ct) =>
+        {
+            await call(client, ct).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    public void Dispose() => Client.Dispose();
+}

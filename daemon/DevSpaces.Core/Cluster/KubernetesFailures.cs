@@ -1,0 +1,150 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using DevSpaces.Contracts;
+using DevSpaces.Core.Errors;
+using k8s;
+using k8s.Autorest;
+using k8s.Exceptions;
+using k8s.Models;
+
+namespace DevSpaces.Core.Cluster;
+
+/// <summary>
+/// The one place that turns failures of the Kubernetes client (HTTP statuses, network and TLS errors,
+/// credential plugins) into <see cref="DevSpacesException"/>s with a fix suggestion.
+/// </summary>
+public static class KubernetesFailures
+{
+    public static DevSpacesException Translate(Exception error, ClusterOperation operation, ClusterTarget target)
+    {
+        switch (error)
+        {
+            case DevSpacesException known:
+                return known;
+            case HttpOperationException http:
+                return FromStatus(http, operation, target);
+            case KubeConfigException config:
+                return AuthProvider(config, target);
+            case KubernetesClientException { InnerException: KubeConfigException config }:
+                return AuthProvider(config, target);
+        }
+
+        if (FindNetworkCause(error) is { } cause)
+        {
+            return Unreachable(cause, operation, target);
+        }
+
+        return new DevSpacesException(
+            RpcErrorCode.ClusterError,
+            $"Could not {operation.Describe()} in context '{target.Context}': {error.Message}",
+            "See the daemon log for details; retry, or check the cluster with kubectl.",
+            error.ToString(),
+            error);
+    }
+
+    /// <summary>The timeout of a call expired before the API server answered.</summary>
+    public static DevSpacesException TimedOut(ClusterOperation operation, ClusterTarget target, TimeSpan timeout) =>
+        new(RpcErrorCode.ClusterUnreachable,
+            $"The API server {target.Server} of context '{target.Context}' did not answer within {timeout.TotalSeconds:0} s (trying to {operation.Describe()}).",
+            UnreachableHint(target));
+
+    private static DevSpacesException FromStatus(HttpOperationException http, ClusterOperation operation, ClusterTarget target)
+    {
+        var status = ReadStatus(http);
+        var serverMessage = status?.Message ?? http.Response?.Content ?? http.Message;
+        var code = http.Response?.StatusCode;
+        switch (code)
+        {
+            case HttpStatusCode.Unauthorized:
+                return new DevSpacesException(
+                    RpcErrorCode.Unauthenticated,
+                    $"The API server {target.Server} rejected the credentials of user '{target.User}' (context '{target.Context}'): 401 Unauthorized.",
+                    "The token or certificate is expired or invalid: log in again or refresh the kubeconfig (your provider's get-credentials command), or choose another context.",
+                    serverMessage,
+                    http);
+            case HttpStatusCode.Forbidden:
+                return new DevSpacesException(
+                    RpcErrorCode.Forbidden,
+                    $"Not allowed to {operation.Describe()}: user '{target.User}' in context '{target.Context}' lacks the RBAC permission '{operation.Verb}' on '{operation.Resource}'.",
+                    $"Ask a cluster administrator for a Role or ClusterRole granting '{operation.Verb}' on '{operation.Resource}', or use a context whose user has it.",
+                    serverMessage,
+                    http);
+            case HttpStatusCode.NotFound:
+                return operation.NotFound?.Invoke(operation) ?? new DevSpacesException(
+                    RpcErrorCode.ClusterError,
+                    $"Could not {operation.Describe()}: it does not exist in context '{target.Context}'.",
+                    "Refresh the list; it may have been deleted.",
+                    serverMessage,
+                    http);
+            case HttpStatusCode.Conflict when status?.Reason == "AlreadyExists" && operation.AlreadyExists != null:
+                return operation.AlreadyExists(operation);
+            case HttpStatusCode.Conflict:
+                return new DevSpacesException(
+                    RpcErrorCode.Conflict,
+                    $"Could not {operation.Describe()}: the cluster reports a conflict ({status?.Reason ?? "Conflict"}).",
+                    "It may be being deleted or changed by someone else; wait a moment and retry.",
+                    serverMessage,
+                    http);
+            default:
+                return new DevSpacesException(
+                    RpcErrorCode.ClusterError,
+                    $"Could not {operation.Describe()} in context '{target.Context}': the API server answered {(int?)code} {code}.",
+                    "Retry; if it persists, check the API server's health (kubectl get --raw /readyz).",
+                    serverMessage,
+                    http);
+        }
+    }
+
+    private static DevSpacesException AuthProvider(KubeConfigException error, ClusterTarget target) =>
+        new(RpcErrorCode.AuthProviderFailed,
+            $"The credential plugin of user '{target.User}' (context '{target.Context}') failed.",
+            "Run the plugin's login command (see the kubeconfig's users[].exec), check it is on PATH, then retry.",
+            error.InnerException == null ? error.Message : $"{error.Message} {error.InnerException.Message}",
+            error);
+
+    private static DevSpacesException Unreachable(Exception cause, ClusterOperation operation, ClusterTarget target)
+    {
+        var what = cause is AuthenticationException ? "TLS handshake with" : "Cannot reach";
+        return new DevSpacesException(
+            RpcErrorCode.ClusterUnreachable,
+            $"{what} the API server {target.Server} of context '{target.Context}' (trying to {operation.Describe()}).",
+            UnreachableHint(target),
+            cause.Message,
+            cause);
+    }
+
+    private static string UnreachableHint(ClusterTarget target) =>
+        $"Check that the cluster is running and reachable from this machine (VPN, proxy, firewall); 'kubectl --context {target.Context} cluster-info' shows the same. Or choose another context.";
+
+    private static Exception? FindNetworkCause(Exception error)
+    {
+        for (Exception? e = error; e != null; e = e.InnerException)
+        {
+            if (e is HttpRequestException or SocketException or AuthenticationException or IOException)
+            {
+                return e;
+            }
+        }
+
+        return null;
+    }
+
+    private static V1Status? ReadStatus(HttpOperationException http)
+    {
+        var content = http.Response?.Content;
+        if (string.IsNullOrWhiteSpace(content) || !content.TrimStart().StartsWith('{'))
+        {
+            return null;
+        }
+
+        try
+        {
+            return KubernetesJson.Deserialize<V1Status>(content);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+}

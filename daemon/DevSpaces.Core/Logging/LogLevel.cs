@@ -1,0 +1,9 @@
+namespace DevSpaces.Core.Logging;
+
+public enum LogLevel
+{
+    Debug,
+    Info,
+    Warning,
+    Error,
+}
