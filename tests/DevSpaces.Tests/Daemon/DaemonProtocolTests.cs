@@ -154,7 +154,7 @@ public class DaemonProtocolTests
             {
                 var name = required!.GetValue<string>();
                 var type = RpcSchema.ShapeOf(entry["params"]!["properties"]![name]!);
-                args[name] = type.StartsWith("boolean", StringComparison.Ordinal) ? false : "dev";
+                args[name] = type.StartsWith("boolean", StringComparison.Ordinal) ? false : type.StartsWith("array", StringComparison.Ordinal) ? new[] { "dev" } : "dev";
             }
 
             try
