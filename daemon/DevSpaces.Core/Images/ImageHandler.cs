@@ -10,6 +10,11 @@ namespace DevSpaces.Core.Images;
 /// <summary>The <c>image/build</c> method: build on the local engine, then deliver to the workspace's cluster.</summary>
 public sealed class ImageHandler(WorkspaceSession session, IProgress<ImageProgressInfo> progress, string? dockerEndpoint = null) : IImageRpc
 {
+    private readonly Lock _gate = new();
+
+    // Whether the cluster shares the engine, remembered per cluster connection (it changes with the context).
+    private (object Connection, bool Shares)? _sharedEngine;
+
     public async Task<ImageBuildInfo> BuildImageAsync(
         string context,
         string repository,
@@ -52,7 +57,20 @@ public sealed class ImageHandler(WorkspaceSession session, IProgress<ImageProgre
 
         try
         {
-            var delivery = new ImageDelivery(docker, session.Connect().Client, new ImageDeliverySettings { Registry = registry });
+            var connection = session.Connect();
+            bool? known;
+            lock (_gate)
+            {
+                known = _sharedEngine is { } cached && ReferenceEquals(cached.Connection, connection) ? cached.Shares : null;
+            }
+
+            var delivery = new ImageDelivery(docker, connection.Client, new ImageDeliverySettings { Registry = registry, SharedEngine = known });
+            var shares = await delivery.SharesEngineAsync(cancellationToken).ConfigureAwait(false);
+            lock (_gate)
+            {
+                _sharedEngine = (connection, shares);
+            }
+
             var delivered = await delivery.DeliverAsync(built.Reference, reporter, cancellationToken).ConfigureAwait(false);
             return new ImageBuildInfo(built.Reference, built.ImageId, built.ContentHash, built.Skipped, delivered.Reference, delivered.Pushed);
         }
