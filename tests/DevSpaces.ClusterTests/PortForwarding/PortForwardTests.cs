@@ -76,6 +76,34 @@ public class PortForwardTests
     }
 
     [Test]
+    public async Task A_Client_That_Half_Closes_Still_Gets_The_Whole_Answer()
+    {
+        await using var forward = await StartAsync("deployment/echo", ":8080", null, ":7000");
+        using (var http = await ConnectAsync(forward.Ports[0].LocalEndPoint))
+        {
+            await http.SendAsync("GET / HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n"u8.ToArray());
+            http.Shutdown(SocketShutdown.Send);
+            var response = await ReadToEndAsync(http);
+            Assert.That(response, Does.StartWith("HTTP/1.1 200").And.EndWith("pong"), "the response after our half-close, then EOF");
+        }
+
+        using var echo = await ConnectAsync(forward.Ports[1].LocalEndPoint);
+        var payload = RandomNumberGenerator.GetBytes(1 << 20);
+        await echo.SendAsync(payload);
+        echo.Shutdown(SocketShutdown.Send);
+        var back = new byte[payload.Length];
+        using var cts = new CancellationTokenSource(Timeout);
+        for (var total = 0; total < back.Length;)
+        {
+            var n = await echo.ReceiveAsync(back.AsMemory(total), cts.Token);
+            Assert.That(n, Is.Positive, $"the echo ended after {total} bytes");
+            total += n;
+        }
+
+        Assert.That(back, Is.EqualTo(payload));
+    }
+
+    [Test]
     public async Task A_Service_Port_Reaches_Its_Named_Target_Port()
     {
         await using var forward = await StartAsync("service/echo", ":80");
@@ -220,6 +248,19 @@ public class PortForwardTests
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync(endpoint);
         return socket;
+    }
+
+    private static async Task<string> ReadToEndAsync(Socket socket)
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        var buffer = new byte[4096];
+        var text = new System.Text.StringBuilder();
+        for (int n; (n = await socket.ReceiveAsync(buffer, cts.Token)) > 0;)
+        {
+            text.Append(System.Text.Encoding.ASCII.GetString(buffer, 0, n));
+        }
+
+        return text.ToString();
     }
 
     private static async Task<string> GetAsync(IPEndPoint endpoint, string path)
