@@ -17,6 +17,12 @@ public sealed record PortForwardRequest(PortForwardTarget Target, IReadOnlyList<
     /// </summary>
     public int WarmConnections { get; init; } = 1;
 
+    /// <summary>
+    /// After a local client stopped sending, how long the pod may stay silent before the connection is closed
+    /// (see <see cref="ForwardedConnection.PumpAsync"/>).
+    /// </summary>
+    public TimeSpan HalfClosedIdleTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long a spare waits for a local connection before it is closed.</summary>
     public TimeSpan WarmConnectionLifetime { get; init; } = TimeSpan.FromSeconds(3);
 }

@@ -278,7 +278,7 @@ public sealed class PortForwardSession : IAsyncDisposable
                     Report(new PortForwardEvent(DateTimeOffset.UtcNow, PortForwardEventKind.ConnectionOpened,
                         $"Connection {id} on port {port.LocalEndPoint.Port} -> pod {pod}:{remotePort}.",
                         Pod: pod, LocalPort: port.LocalEndPoint.Port, RemotePort: remotePort, ConnectionId: id));
-                    var (toPod, fromPod) = await ForwardedConnection.PumpAsync(local, channel, cancellationToken).ConfigureAwait(false);
+                    var (toPod, fromPod) = await ForwardedConnection.PumpAsync(local, channel, _request.HalfClosedIdleTimeout, cancellationToken).ConfigureAwait(false);
                     var error = channel.Error;
                     Report(error is null
                         ? new PortForwardEvent(DateTimeOffset.UtcNow, PortForwardEventKind.ConnectionClosed,

@@ -104,6 +104,29 @@ public class PortForwardTests
     }
 
     [Test]
+    public async Task A_Closed_Client_Connection_Is_Released_When_The_Pod_Stays_Silent()
+    {
+        var events = new EventLog();
+        var request = new PortForwardRequest(PortForwardTarget.Parse("deployment/echo", _ns), [PortMapping.Parse(":7000")])
+        {
+            HalfClosedIdleTimeout = TimeSpan.FromSeconds(1),
+            WarmConnections = 0,
+        };
+        await using var forward = await PortForwardSession.StartAsync(_client, new WebSocketPodPortConnector(_client), request, events, CancellationToken.None);
+        using (var socket = await ConnectAsync(forward.Ports[0].LocalEndPoint))
+        {
+            await socket.SendAsync(new byte[] { 42 });
+            using var cts = new CancellationTokenSource(Timeout);
+            Assert.That(await socket.ReceiveAsync(new byte[1], cts.Token), Is.EqualTo(1));
+        }
+
+        // The echo server never closes by itself; the forward must let go of its pod connection.
+        var closed = await events.WaitForAsync(e => e.Kind == PortForwardEventKind.ConnectionClosed, Timeout, "the connection to be released");
+        Assert.That(closed.BytesToPod, Is.EqualTo(1));
+        await TestCluster.WaitUntilAsync(() => Task.FromResult(forward.ActiveConnections == 0), Timeout, "the forward has no active connection left");
+    }
+
+    [Test]
     public async Task A_Service_Port_Reaches_Its_Named_Target_Port()
     {
         await using var forward = await StartAsync("service/echo", ":80");
