@@ -1,0 +1,36 @@
+import * as vscode from 'vscode';
+import { spaceMenuItems } from '../ui/spacePickItems';
+import { CommandContext } from './CommandContext';
+import { createChildSpace } from './createChildSpace';
+import { selectContext } from './selectContext';
+import { selectSpaceNamed } from './selectSpace';
+
+/** The status-bar menu: the space tree to switch to, then "Create child space…" and "Select cluster context…". */
+export async function showSpaceMenu(context: CommandContext): Promise<void> {
+  try {
+    await context.model.reloadTree();
+    const tree = await context.model.spaces();
+    const items = spaceMenuItems(tree).map((item) => ({
+      ...item,
+      kind: item.kind === 'separator' ? vscode.QuickPickItemKind.Separator : vscode.QuickPickItemKind.Default,
+    }));
+    const picked = await vscode.window.showQuickPick(items, {
+      placeHolder: `Switch dev space${tree.context ? ` (context ${tree.context})` : ''}`,
+      matchOnDescription: true,
+    });
+    if (!picked) {
+      return;
+    }
+    if (picked.space) {
+      if (!picked.space.isSelected) {
+        await selectSpaceNamed(context, picked.space.name);
+      }
+    } else if (picked.action === 'createChild') {
+      await createChildSpace(context);
+    } else if (picked.action === 'selectContext') {
+      await selectContext(context);
+    }
+  } catch (error) {
+    await context.errors.show('Could not switch the space', error);
+  }
+}

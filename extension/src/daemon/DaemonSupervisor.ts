@@ -1,0 +1,370 @@
+import * as cp from 'node:child_process';
+import {
+  CancellationToken,
+  Disposable,
+  Emitter,
+  Event,
+  MessageConnection,
+  NotificationType,
+  RequestType,
+  StreamMessageReader,
+  StreamMessageWriter,
+  createMessageConnection,
+} from 'vscode-jsonrpc/node';
+import { Backoff } from './Backoff';
+import { DaemonNotFoundError, DaemonUnavailableError } from './DaemonErrors';
+import { DaemonState } from './DaemonState';
+import { Logger } from './Logger';
+
+/** How to start one daemon process. Resolved anew for each start, so setting changes apply. */
+export interface DaemonLaunch {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly cwd?: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export interface DaemonSupervisorOptions {
+  /** Throws DaemonNotFoundError when there is nothing to start. */
+  readonly launch: () => DaemonLaunch;
+  /** The handshake run on every new connection; returns the daemon's version. */
+  readonly initialize: (connection: MessageConnection) => Promise<string>;
+  /** Sent before a deliberate stop; the daemon also exits when its stdin closes. */
+  readonly shutdown: (connection: MessageConnection) => Promise<void>;
+  readonly log: Logger;
+  readonly backoff?: Backoff;
+  /** How long a request waits for a (re)starting daemon before failing. */
+  readonly readyTimeoutMs?: number;
+  readonly stopTimeoutMs?: number;
+}
+
+interface Running {
+  readonly generation: number;
+  readonly child: cp.ChildProcess;
+  readonly connection: MessageConnection;
+  readonly startedAt: number;
+  /** Rejects every request still waiting on this process when it dies. */
+  readonly inFlight: Set<(error: Error) => void>;
+  exited: boolean;
+  stopping: boolean;
+  readonly exit: Promise<void>;
+}
+
+type Registration = (connection: MessageConnection) => Disposable;
+
+/**
+ * Owns the daemon process: starts it, speaks JSON-RPC to it, restarts it with back-off when it
+ * dies, and fails requests that were in flight with a message that says what happened.
+ */
+export class DaemonSupervisor implements Disposable {
+  private readonly stateEmitter = new Emitter<DaemonState>();
+  private readonly registrations = new Set<Registration>();
+  private readonly backoff: Backoff;
+  private current: Running | undefined;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private generation = 0;
+  private disposed = false;
+  private stateValue: DaemonState = { kind: 'stopped' };
+
+  readonly onDidChangeState: Event<DaemonState> = this.stateEmitter.event;
+
+  constructor(private readonly options: DaemonSupervisorOptions) {
+    this.backoff = options.backoff ?? new Backoff();
+  }
+
+  get state(): DaemonState {
+    return this.stateValue;
+  }
+
+  /** Starts the daemon; failures are reported through the state, never thrown. */
+  start(): void {
+    if (this.disposed || this.current || this.restartTimer) {
+      return;
+    }
+    this.launch();
+  }
+
+  /** Stops the running daemon (if any) and starts a fresh one, forgetting past crashes. */
+  async restart(): Promise<void> {
+    this.clearRestartTimer();
+    await this.stopCurrent();
+    this.backoff.reset();
+    if (!this.disposed) {
+      this.launch();
+    }
+  }
+
+  /** Stops the daemon and keeps it stopped. */
+  async stop(): Promise<void> {
+    this.clearRestartTimer();
+    await this.stopCurrent();
+    this.setState({ kind: 'stopped' });
+  }
+
+  /** Sends a request once the daemon is ready; fails clearly if it is not there or dies meanwhile. */
+  async request<P, R>(type: RequestType<P, R, unknown>, params: P, token?: CancellationToken): Promise<R> {
+    const running = await this.whenReady(type.method);
+    return new Promise<R>((resolve, reject) => {
+      const onExit = (error: Error): void => reject(error);
+      running.inFlight.add(onExit);
+      running.connection.sendRequest(type, params, token).then(
+        (result) => {
+          running.inFlight.delete(onExit);
+          resolve(result);
+        },
+        (error: unknown) => {
+          running.inFlight.delete(onExit);
+          // A reply lost because the process died is reported by onExit with a better message.
+          if (!running.exited) {
+            reject(error instanceof Error ? error : new Error(String(error)));
+          }
+        },
+      );
+    });
+  }
+
+  /** Subscribes to a notification on the current and every future daemon connection. */
+  onNotification<P>(type: NotificationType<P>, handler: (params: P) => void): Disposable {
+    const registration: Registration = (connection) => connection.onNotification(type, handler);
+    this.registrations.add(registration);
+    const active = this.current ? registration(this.current.connection) : undefined;
+    return Disposable.create(() => {
+      this.registrations.delete(registration);
+      active?.dispose();
+    });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.clearRestartTimer();
+    const running = this.current;
+    if (running && !running.exited) {
+      running.stopping = true;
+      running.connection.dispose();
+      running.child.kill('SIGTERM');
+    }
+    this.stateEmitter.dispose();
+  }
+
+  private launch(): void {
+    this.restartTimer = undefined;
+    let launch: DaemonLaunch;
+    try {
+      launch = this.options.launch();
+    } catch (error) {
+      const hint = error instanceof DaemonNotFoundError ? error.hint : 'Check the DevSpaces output for details.';
+      const reason = error instanceof Error ? error.message : String(error);
+      this.options.log.error(`Cannot start the DevSpaces daemon: ${reason} ${hint}`);
+      this.setState({ kind: 'unavailable', reason, hint });
+      return;
+    }
+
+    const generation = ++this.generation;
+    this.setState({ kind: 'starting', attempt: this.backoff.attempts + 1 });
+    this.options.log.info(`Starting the DevSpaces daemon: ${launch.command} ${launch.args.join(' ')}`);
+    const child = cp.spawn(launch.command, [...launch.args], {
+      cwd: launch.cwd,
+      env: launch.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const connection = createMessageConnection(
+      new StreamMessageReader(child.stdout),
+      new StreamMessageWriter(child.stdin),
+    );
+    let resolveExit!: () => void;
+    const running: Running = {
+      generation,
+      child,
+      connection,
+      startedAt: Date.now(),
+      inFlight: new Set(),
+      exited: false,
+      stopping: false,
+      exit: new Promise<void>((resolve) => (resolveExit = resolve)),
+    };
+    this.current = running;
+
+    // stdin errors (EPIPE after a crash) are reported through the exit handler.
+    child.stdin.on('error', () => undefined);
+    forwardLines(child.stderr, (line) => this.options.log.info(`[daemon] ${line}`));
+    let spawnError: Error | undefined;
+    child.on('error', (error) => {
+      spawnError = error;
+      // 'exit' does not follow a failed spawn, so the spawn failure ends this process here.
+      if (child.pid === undefined) {
+        this.onExit(running, `could not be started: ${error.message}`);
+        resolveExit();
+      }
+    });
+    child.on('exit', (code, signal) => {
+      const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+      this.onExit(running, spawnError ? `${how} (${spawnError.message})` : how);
+      resolveExit();
+    });
+    connection.onError(([error]) => this.options.log.warn(`Daemon connection error: ${error.message}`));
+    for (const registration of this.registrations) {
+      registration(connection);
+    }
+    connection.listen();
+
+    this.options.initialize(connection).then(
+      (version) => {
+        if (this.current === running && !running.exited) {
+          this.options.log.info(`DevSpaces daemon ${version} is ready (pid ${child.pid}).`);
+          this.setState({ kind: 'running', version, pid: child.pid });
+        }
+      },
+      (error: unknown) => {
+        if (this.current === running && !running.exited) {
+          const message = error instanceof Error ? error.message : String(error);
+          this.options.log.error(`The DevSpaces daemon did not answer 'initialize': ${message}`);
+          child.kill('SIGKILL');
+        }
+      },
+    );
+  }
+
+  private onExit(running: Running, how: string): void {
+    if (running.exited) {
+      return;
+    }
+    running.exited = true;
+    running.connection.dispose();
+    const failure = new DaemonUnavailableError(
+      `The DevSpaces daemon ${how} while handling this request.`,
+      'It is restarted automatically; run the command again once the status bar shows the space.',
+    );
+    for (const reject of running.inFlight) {
+      reject(failure);
+    }
+    running.inFlight.clear();
+    if (this.current !== running) {
+      return;
+    }
+    this.current = undefined;
+    if (running.stopping || this.disposed) {
+      this.options.log.info(`The DevSpaces daemon ${how}.`);
+      return;
+    }
+    const upTime = Date.now() - running.startedAt;
+    const delayMs = this.backoff.next(upTime);
+    const reason = `The DevSpaces daemon ${how}`;
+    this.options.log.warn(`${reason}; restarting in ${formatDelay(delayMs)} (attempt ${this.backoff.attempts}).`);
+    this.setState({ kind: 'restarting', reason, delayMs, attempt: this.backoff.attempts });
+    this.restartTimer = setTimeout(() => this.launch(), delayMs);
+  }
+
+  private async stopCurrent(): Promise<void> {
+    const running = this.current;
+    if (!running || running.exited) {
+      return;
+    }
+    running.stopping = true;
+    const timeoutMs = this.options.stopTimeoutMs ?? 3000;
+    if (this.stateValue.kind === 'running') {
+      await withTimeout(this.options.shutdown(running.connection).catch(() => undefined), timeoutMs);
+    }
+    running.connection.dispose();
+    running.child.stdin?.end();
+    if (!(await withTimeout(running.exit, timeoutMs))) {
+      running.child.kill('SIGTERM');
+      if (!(await withTimeout(running.exit, timeoutMs))) {
+        running.child.kill('SIGKILL');
+        await running.exit;
+      }
+    }
+  }
+
+  private async whenReady(method: string): Promise<Running> {
+    const running = this.current;
+    if (this.stateValue.kind === 'running' && running && !running.exited) {
+      return running;
+    }
+    const state = this.stateValue;
+    if (state.kind === 'unavailable') {
+      throw new DaemonUnavailableError(`Cannot run '${method}': ${state.reason}`, state.hint);
+    }
+    if (state.kind === 'stopped' || this.disposed) {
+      throw new DaemonUnavailableError(
+        `Cannot run '${method}': the DevSpaces daemon is stopped.`,
+        "Run 'DevSpaces: Restart Daemon' to start it.",
+      );
+    }
+    const timeoutMs = this.options.readyTimeoutMs ?? 30_000;
+    return new Promise<Running>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        subscription.dispose();
+        reject(
+          new DaemonUnavailableError(
+            `Cannot run '${method}': the DevSpaces daemon was not ready within ${formatDelay(timeoutMs)}.`,
+            "See 'DevSpaces: Show Output' for why it does not start.",
+          ),
+        );
+      }, timeoutMs);
+      const subscription = this.onDidChangeState((next) => {
+        if (next.kind === 'running' && this.current) {
+          clearTimeout(timer);
+          subscription.dispose();
+          resolve(this.current);
+        } else if (next.kind === 'unavailable' || next.kind === 'stopped') {
+          clearTimeout(timer);
+          subscription.dispose();
+          reject(
+            new DaemonUnavailableError(
+              `Cannot run '${method}': ${next.kind === 'unavailable' ? next.reason : 'the DevSpaces daemon stopped.'}`,
+              next.kind === 'unavailable' ? next.hint : "Run 'DevSpaces: Restart Daemon' to start it.",
+            ),
+          );
+        }
+      });
+    });
+  }
+
+  private setState(state: DaemonState): void {
+    this.stateValue = state;
+    if (!this.disposed) {
+      this.stateEmitter.fire(state);
+    }
+  }
+
+  private clearRestartTimer(): void {
+    if (this.restartTimer) {
+      clearTimeout(this.restartTimer);
+      this.restartTimer = undefined;
+    }
+  }
+}
+
+export function formatDelay(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`;
+}
+
+async function withTimeout(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function forwardLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+  let pending = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    pending += chunk;
+    const lines = pending.split(/\r?\n/);
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      if (line.length > 0) {
+        onLine(line);
+      }
+    }
+  });
+  stream.on('end', () => {
+    if (pending.length > 0) {
+      onLine(pending);
+    }
+  });
+}

@@ -1,0 +1,166 @@
+import { NotificationType, RequestType } from 'vscode-jsonrpc';
+import { fields } from './fields';
+import * as t from './types';
+
+// Every request and notification of the daemon, declared once. The contract test compares the
+// catalogue at the bottom with schemas/rpc.json, so a method added on one side only fails it.
+
+export namespace Initialize {
+  export const method = 'initialize';
+  export const type = new RequestType<t.InitializeParams, t.InitializeResult, void>(method);
+}
+export namespace Shutdown {
+  export const method = 'shutdown';
+  export const type = new RequestType<t.EmptyParams, null, void>(method);
+}
+export namespace ListContexts {
+  export const method = 'context/list';
+  export const type = new RequestType<t.EmptyParams, t.ContextList, void>(method);
+}
+export namespace UseContext {
+  export const method = 'context/use';
+  export const type = new RequestType<t.UseContextParams, t.ConnectionStatus, void>(method);
+}
+export namespace ContextStatus {
+  export const method = 'context/status';
+  export const type = new RequestType<t.EmptyParams, t.ConnectionStatus, void>(method);
+}
+export namespace ListSpaces {
+  export const method = 'space/list';
+  export const type = new RequestType<t.EmptyParams, t.SpaceTree, void>(method);
+}
+export namespace CreateSpace {
+  export const method = 'space/create';
+  export const type = new RequestType<t.CreateSpaceParams, t.CreateSpaceResult, void>(method);
+}
+export namespace SelectSpace {
+  export const method = 'space/select';
+  export const type = new RequestType<t.SelectSpaceParams, t.Selection, void>(method);
+}
+export namespace CurrentSpace {
+  export const method = 'space/current';
+  export const type = new RequestType<t.EmptyParams, t.Selection, void>(method);
+}
+export namespace DeleteSpace {
+  export const method = 'space/delete';
+  export const type = new RequestType<t.DeleteSpaceParams, t.DeleteSpaceResult, void>(method);
+}
+export namespace ListServices {
+  export const method = 'service/list';
+  export const type = new RequestType<t.ListServicesParams, t.ServiceList, void>(method);
+}
+
+export namespace ConnectionStatusChanged {
+  export const method = 'connection/status';
+  export const type = new NotificationType<t.ConnectionStatus>(method);
+}
+export namespace SpaceChanged {
+  export const method = 'space/changed';
+  export const type = new NotificationType<t.SpaceChange>(method);
+}
+export namespace ServiceChanged {
+  export const method = 'service/changed';
+  export const type = new NotificationType<t.ServiceChange>(method);
+}
+export namespace SelectionChanged {
+  export const method = 'selection/changed';
+  export const type = new NotificationType<t.Selection>(method);
+}
+
+/** The shape of the data, by the schema's $defs name, as property lists checked by the compiler. */
+export const definitions = {
+  ErrorData: fields<t.ErrorData>({ hint: true, detail: true }),
+  ErrorInfo: fields<t.ErrorInfo>({ code: true, message: true, hint: true, detail: true }),
+  InitializeResult: fields<t.InitializeResult>({
+    version: true,
+    protocolVersion: true,
+    capabilities: true,
+    workspaceFolder: true,
+  }),
+  ContextInfo: fields<t.ContextInfo>({
+    name: true,
+    cluster: true,
+    user: true,
+    namespace: true,
+    server: true,
+    isCurrent: true,
+  }),
+  ContextList: fields<t.ContextList>({ contexts: true, current: true, kubeconfigFiles: true }),
+  ConnectionState: t.connectionStates,
+  ConnectionStatus: fields<t.ConnectionStatus>({
+    state: true,
+    context: true,
+    server: true,
+    serverVersion: true,
+    error: true,
+  }),
+  SpaceInfo: fields<t.SpaceInfo>({ name: true, parent: true, phase: true, isSelected: true, children: true }),
+  SpaceTree: fields<t.SpaceTree>({ context: true, selected: true, roots: true }),
+  CreateSpaceResult: fields<t.CreateSpaceResult>({ name: true, parent: true, namespaceCreated: true }),
+  Selection: fields<t.Selection>({ context: true, space: true, workspaceFolder: true, reason: true }),
+  DeleteSpaceResult: fields<t.DeleteSpaceResult>({ deleted: true, selectionCleared: true, message: true }),
+  ServicePortInfo: fields<t.ServicePortInfo>({
+    name: true,
+    port: true,
+    targetPort: true,
+    protocol: true,
+    nodePort: true,
+  }),
+  ServiceInfo: fields<t.ServiceInfo>({ name: true, type: true, clusterIP: true, ports: true }),
+  ServiceList: fields<t.ServiceList>({ space: true, services: true }),
+  ChangeKind: t.changeKinds,
+  SpaceChange: fields<t.SpaceChange>({ kind: true, name: true, parent: true, phase: true }),
+  ServiceChange: fields<t.ServiceChange>({ kind: true, space: true, name: true }),
+} as const satisfies Record<string, readonly string[]>;
+
+export type DefinitionName = keyof typeof definitions;
+
+export interface RequestDeclaration {
+  readonly method: string;
+  readonly params: readonly string[];
+  /** A $defs name, or null for a request whose result is JSON null. */
+  readonly result: DefinitionName | null;
+}
+
+export interface NotificationDeclaration {
+  readonly method: string;
+  readonly params: DefinitionName;
+}
+
+const none = fields<t.EmptyParams>({});
+
+export const requests: readonly RequestDeclaration[] = [
+  {
+    method: Initialize.method,
+    params: fields<t.InitializeParams>({ clientName: true, clientVersion: true, workspaceFolder: true }),
+    result: 'InitializeResult',
+  },
+  { method: Shutdown.method, params: none, result: null },
+  { method: ListContexts.method, params: none, result: 'ContextList' },
+  { method: UseContext.method, params: fields<t.UseContextParams>({ name: true }), result: 'ConnectionStatus' },
+  { method: ContextStatus.method, params: none, result: 'ConnectionStatus' },
+  { method: ListSpaces.method, params: none, result: 'SpaceTree' },
+  {
+    method: CreateSpace.method,
+    params: fields<t.CreateSpaceParams>({ name: true, parent: true }),
+    result: 'CreateSpaceResult',
+  },
+  { method: SelectSpace.method, params: fields<t.SelectSpaceParams>({ name: true }), result: 'Selection' },
+  { method: CurrentSpace.method, params: none, result: 'Selection' },
+  {
+    method: DeleteSpace.method,
+    params: fields<t.DeleteSpaceParams>({ name: true, recursive: true }),
+    result: 'DeleteSpaceResult',
+  },
+  { method: ListServices.method, params: fields<t.ListServicesParams>({ space: true }), result: 'ServiceList' },
+];
+
+export const notifications: readonly NotificationDeclaration[] = [
+  { method: ConnectionStatusChanged.method, params: 'ConnectionStatus' },
+  { method: SpaceChanged.method, params: 'SpaceChange' },
+  { method: ServiceChanged.method, params: 'ServiceChange' },
+  { method: SelectionChanged.method, params: 'Selection' },
+];
+
+/** The contract version this extension speaks; the daemon reports its own in `initialize`. */
+export const protocolVersion = 1;

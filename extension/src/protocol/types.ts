@@ -1,0 +1,148 @@
+// The data the daemon sends and receives, mirroring the $defs of schemas/rpc.json.
+// Nullable fields are `T | null` because the daemon always sends them (they are `required`).
+
+/** Params of a request that takes none: an empty object. */
+export type EmptyParams = Record<string, never>;
+
+export interface InitializeParams {
+  clientName: string | null;
+  clientVersion: string | null;
+  workspaceFolder: string | null;
+}
+
+export interface InitializeResult {
+  version: string;
+  protocolVersion: number;
+  capabilities: string[];
+  workspaceFolder: string | null;
+}
+
+export interface ErrorData {
+  hint: string | null;
+  detail: string | null;
+}
+
+/** An application error carried inside a result or notification. */
+export interface ErrorInfo {
+  code: number;
+  message: string;
+  hint: string | null;
+  detail: string | null;
+}
+
+export interface ContextInfo {
+  name: string;
+  cluster: string | null;
+  user: string | null;
+  namespace: string | null;
+  server: string | null;
+  isCurrent: boolean;
+}
+
+export interface ContextList {
+  contexts: ContextInfo[];
+  current: string | null;
+  kubeconfigFiles: string[];
+}
+
+export const connectionStates = ['connecting', 'connected', 'failed'] as const;
+export type ConnectionState = (typeof connectionStates)[number];
+
+export interface ConnectionStatus {
+  state: ConnectionState;
+  context: string | null;
+  server: string | null;
+  serverVersion: string | null;
+  error: ErrorInfo | null;
+}
+
+export interface UseContextParams {
+  name: string;
+}
+
+export interface SpaceInfo {
+  name: string;
+  parent: string | null;
+  phase: string;
+  isSelected: boolean;
+  children: SpaceInfo[];
+}
+
+export interface SpaceTree {
+  context: string | null;
+  selected: string | null;
+  roots: SpaceInfo[];
+}
+
+export interface CreateSpaceParams {
+  name: string;
+  parent: string | null;
+}
+
+export interface CreateSpaceResult {
+  name: string;
+  parent: string | null;
+  namespaceCreated: boolean;
+}
+
+export interface SelectSpaceParams {
+  name: string | null;
+}
+
+export interface Selection {
+  context: string | null;
+  space: string | null;
+  workspaceFolder: string | null;
+  reason: string | null;
+}
+
+export interface DeleteSpaceParams {
+  name: string;
+  recursive: boolean;
+}
+
+export interface DeleteSpaceResult {
+  deleted: string[];
+  selectionCleared: boolean;
+  message: string;
+}
+
+export interface ListServicesParams {
+  space: string | null;
+}
+
+export interface ServicePortInfo {
+  name: string | null;
+  port: number;
+  targetPort: string | null;
+  protocol: string;
+  nodePort: number | null;
+}
+
+export interface ServiceInfo {
+  name: string;
+  type: string;
+  clusterIP: string | null;
+  ports: ServicePortInfo[];
+}
+
+export interface ServiceList {
+  space: string;
+  services: ServiceInfo[];
+}
+
+export const changeKinds = ['added', 'modified', 'deleted'] as const;
+export type ChangeKind = (typeof changeKinds)[number];
+
+export interface SpaceChange {
+  kind: ChangeKind;
+  name: string;
+  parent: string | null;
+  phase: string;
+}
+
+export interface ServiceChange {
+  kind: ChangeKind;
+  space: string;
+  name: string;
+}

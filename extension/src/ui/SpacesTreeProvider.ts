@@ -1,0 +1,105 @@
+import * as vscode from 'vscode';
+import { SpacesModel } from '../state/SpacesModel';
+import { ServiceInfo, SpaceInfo } from '../protocol/types';
+import { describeError } from './ErrorPresenter';
+
+export type SpacesTreeNode =
+  | { readonly kind: 'space'; readonly space: SpaceInfo }
+  | { readonly kind: 'service'; readonly space: string; readonly service: ServiceInfo }
+  | { readonly kind: 'message'; readonly text: string; readonly tooltip?: string };
+
+export const spacesViewId = 'devspaces.spaces';
+
+/** The "Dev Spaces" view: spaces (nested by parent) and, under each, its services with ports. */
+export class SpacesTreeProvider implements vscode.TreeDataProvider<SpacesTreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<SpacesTreeNode | undefined>();
+  private readonly subscriptions: { dispose(): void }[];
+
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(private readonly model: SpacesModel) {
+    // Services are cached in the model, so refreshing the whole tree on a change is cheap.
+    this.subscriptions = [
+      model.onDidChange(() => this.changed.fire(undefined)),
+      model.onDidChangeServices(() => this.changed.fire(undefined)),
+    ];
+  }
+
+  getTreeItem(node: SpacesTreeNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'space': {
+        const item = new vscode.TreeItem(node.space.name, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `space:${node.space.name}`;
+        item.iconPath = new vscode.ThemeIcon(node.space.isSelected ? 'pass-filled' : 'cloud');
+        item.description = [node.space.isSelected ? 'selected' : '', node.space.phase !== 'Active' ? node.space.phase : '']
+          .filter(Boolean)
+          .join(' · ');
+        item.contextValue = node.space.isSelected ? 'devspaces.space.selected' : 'devspaces.space';
+        item.tooltip = node.space.parent ? `${node.space.name} (child of ${node.space.parent})` : `${node.space.name} (root space)`;
+        return item;
+      }
+      case 'service': {
+        const item = new vscode.TreeItem(node.service.name, vscode.TreeItemCollapsibleState.None);
+        item.id = `service:${node.space}/${node.service.name}`;
+        item.iconPath = new vscode.ThemeIcon('plug');
+        item.description = formatPorts(node.service);
+        item.tooltip = `${node.service.type}${node.service.clusterIP ? ` ${node.service.clusterIP}` : ''}\n${formatPorts(node.service)}`;
+        item.contextValue = 'devspaces.service';
+        return item;
+      }
+      case 'message': {
+        const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+        item.tooltip = node.tooltip;
+        return item;
+      }
+    }
+  }
+
+  async getChildren(node?: SpacesTreeNode): Promise<SpacesTreeNode[]> {
+    if (!node) {
+      return this.roots();
+    }
+    if (node.kind !== 'space') {
+      return [];
+    }
+    const children: SpacesTreeNode[] = node.space.children.map((space) => ({ kind: 'space', space }));
+    try {
+      const services = await this.model.servicesOf(node.space.name);
+      children.push(...services.map((service): SpacesTreeNode => ({ kind: 'service', space: node.space.name, service })));
+    } catch (error) {
+      const described = describeError(error);
+      children.push({ kind: 'message', text: `Services unavailable: ${described.message}`, tooltip: described.hint });
+    }
+    return children;
+  }
+
+  private async roots(): Promise<SpacesTreeNode[]> {
+    const snapshot = this.model.snapshot;
+    if (snapshot.daemon.kind !== 'running') {
+      return [{ kind: 'message', text: 'Waiting for the DevSpaces daemon…' }];
+    }
+    try {
+      const tree = await this.model.spaces();
+      if (tree.roots.length === 0) {
+        return [{ kind: 'message', text: 'No spaces yet: use "DevSpaces: Create Child Space" or the CLI.' }];
+      }
+      return tree.roots.map((space) => ({ kind: 'space', space }));
+    } catch (error) {
+      const described = describeError(error);
+      return [{ kind: 'message', text: described.message, tooltip: described.hint }];
+    }
+  }
+
+  dispose(): void {
+    for (const subscription of this.subscriptions) {
+      subscription.dispose();
+    }
+    this.changed.dispose();
+  }
+}
+
+export function formatPorts(service: ServiceInfo): string {
+  return service.ports
+    .map((port) => `${port.name ? `${port.name} ` : ''}${port.port}/${port.protocol}`)
+    .join(', ');
+}

@@ -1,0 +1,35 @@
+import { walkSpaces } from '../state/SpacesModel';
+import { SpaceInfo, SpaceTree } from '../protocol/types';
+
+/** One row of a space quick pick: a space (indented by depth) or an action. */
+export interface SpacePickItem {
+  readonly label: string;
+  readonly description?: string;
+  readonly kind?: 'separator';
+  readonly space?: SpaceInfo;
+  readonly action?: 'createChild' | 'selectContext';
+}
+
+// Quick picks trim leading spaces, so the tree is indented with non-breaking ones.
+const indentUnit = '\u00a0\u00a0\u00a0\u00a0';
+
+export function spaceRows(tree: SpaceTree): SpacePickItem[] {
+  return [...walkSpaces(tree.roots)].map(({ space, depth }) => ({
+    label: `${indentUnit.repeat(depth)}${space.isSelected ? '$(check)' : '$(cloud)'} ${space.name}`,
+    description: [space.isSelected ? 'selected' : undefined, space.phase !== 'Active' ? space.phase : undefined]
+      .filter(Boolean)
+      .join(' · '),
+    space,
+  }));
+}
+
+/** The status-bar menu: the space tree, then the actions. */
+export function spaceMenuItems(tree: SpaceTree): SpacePickItem[] {
+  const rows = spaceRows(tree);
+  return [
+    ...(rows.length > 0 ? rows : [{ label: 'No spaces in this cluster yet', description: 'create one with the CLI or below' }]),
+    { label: 'Actions', kind: 'separator' },
+    { label: '$(add) Create child space…', action: 'createChild' },
+    { label: '$(server-environment) Select cluster context…', action: 'selectContext', description: tree.context ?? undefined },
+  ];
+}

@@ -1,0 +1,58 @@
+import { formatDelay } from '../daemon/DaemonSupervisor';
+import { SpacesSnapshot } from '../state/SpacesModel';
+
+/** What the status-bar item shows for a state; kept apart from VS Code so it can be tested. */
+export interface StatusBarPresentation {
+  readonly text: string;
+  readonly tooltip: string;
+  readonly severity: 'normal' | 'warning' | 'error';
+}
+
+export function presentStatus(snapshot: SpacesSnapshot): StatusBarPresentation {
+  const { daemon, connection, selection } = snapshot;
+  switch (daemon.kind) {
+    case 'stopped':
+      return {
+        text: '$(cloud) DevSpaces: stopped',
+        tooltip: "The DevSpaces daemon is stopped. Run 'DevSpaces: Restart Daemon' to start it.",
+        severity: 'warning',
+      };
+    case 'unavailable':
+      return { text: '$(error) DevSpaces', tooltip: `${daemon.reason}\n${daemon.hint}`, severity: 'error' };
+    case 'restarting':
+      return {
+        text: `$(sync~spin) DevSpaces: restarting in ${formatDelay(daemon.delayMs)}`,
+        tooltip: `${daemon.reason}. Restart attempt ${daemon.attempt}; see 'DevSpaces: Show Output'.`,
+        severity: 'warning',
+      };
+    case 'starting':
+      return { text: '$(sync~spin) DevSpaces: starting', tooltip: 'Starting the DevSpaces daemon…', severity: 'normal' };
+    case 'running':
+      break;
+  }
+
+  const space = selection?.space ?? undefined;
+  const context = connection?.context ?? selection?.context ?? undefined;
+  const label = space ?? 'no space';
+  const contextLine = context ? `Context: ${context}` : 'Context: none (no kubeconfig context selected)';
+  if (!connection || connection.state === 'connecting') {
+    return {
+      text: `$(sync~spin) ${label}`,
+      tooltip: `Connecting to the cluster…\n${contextLine}`,
+      severity: 'normal',
+    };
+  }
+  if (connection.state === 'failed') {
+    const error = connection.error;
+    const why = error ? [error.message, error.hint, error.detail].filter(Boolean).join('\n') : 'The cluster is not reachable.';
+    return { text: `$(error) ${label}`, tooltip: `${contextLine}\n${why}`, severity: 'error' };
+  }
+  const server = connection.server
+    ? `\nServer: ${connection.server}${connection.serverVersion ? ` (Kubernetes ${connection.serverVersion})` : ''}`
+    : '';
+  return {
+    text: `$(cloud) ${label}`,
+    tooltip: `Dev space: ${space ?? 'none selected'}\n${contextLine}${server}\nClick to switch space or context.`,
+    severity: 'normal',
+  };
+}

@@ -1,0 +1,213 @@
+import { recorded } from './support/fakeVscode';
+import * as assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { ResponseError } from 'vscode-jsonrpc';
+import { validateSpaceName } from '../src/commands/createChildSpace';
+import { DaemonUnavailableError } from '../src/daemon/DaemonErrors';
+import { ErrorCodes } from '../src/protocol/errors';
+import * as rpc from '../src/protocol/methods';
+import { spaceMenuItems } from '../src/ui/spacePickItems';
+import { Harness, createHarness } from './support/harness';
+import { selection, teamTree } from './support/spaceFixtures';
+
+let harness: Harness;
+beforeEach(() => {
+  harness = createHarness();
+  harness.daemon.setState({ kind: 'running', version: '0.1.0', pid: 42 });
+});
+afterEach(() => harness.dispose());
+
+const pickLabelEnding = (suffix: string) => (items: { label: string }[]) => items.find((i) => i.label.endsWith(suffix));
+
+describe('Status-bar space menu', () => {
+  it('Shows_The_Space_Tree_Indented_By_Depth_Then_The_Actions', () => {
+    const labels = spaceMenuItems(teamTree('team-bob')).map((item) => item.label);
+    const indent = '\u00a0\u00a0\u00a0\u00a0';
+    assert.deepEqual(labels, [
+      '$(cloud) other',
+      '$(cloud) team',
+      `${indent}$(cloud) team-alice`,
+      `${indent}${indent}$(cloud) team-alice-feature`,
+      `${indent}$(check) team-bob`,
+      'Actions',
+      '$(add) Create child space…',
+      '$(server-environment) Select cluster context…',
+    ]);
+  });
+
+  it('Switching_Through_The_Menu_Selects_The_Space_In_The_Daemon', async () => {
+    harness.daemon.handle(rpc.SelectSpace.type, ({ name }) => selection(name));
+    recorded.user.quickPick.push(pickLabelEnding(' team-alice-feature'));
+    await harness.run('devspaces.showSpaceMenu');
+    assert.deepEqual(harness.daemon.sentTo('space/select'), [{ name: 'team-alice-feature' }]);
+    assert.equal(recorded.messages.length, 0, recorded.messages.map((m) => m.text).join('\n'));
+  });
+
+  it('Create_Child_Space_From_The_Menu_Asks_For_Parent_And_Name', async () => {
+    harness.daemon.handle(rpc.CreateSpace.type, ({ name, parent }) => ({ name, parent, namespaceCreated: true }));
+    recorded.user.quickPick.push(pickLabelEnding('Create child space…'), pickLabelEnding(' team-bob'));
+    recorded.user.inputBox.push('team-bob-fix');
+    await harness.run('devspaces.showSpaceMenu');
+    assert.deepEqual(harness.daemon.sentTo('space/create'), [{ name: 'team-bob-fix', parent: 'team-bob' }]);
+    assert.equal(recorded.inputBoxes[0]?.options.value, 'team-bob-', 'the name starts with the parent as prefix');
+    assert.match(recorded.messages[0]?.text ?? '', /Created space 'team-bob-fix' as a child of 'team-bob'/);
+  });
+});
+
+describe('Palette commands', () => {
+  it('Create_Child_Space_Validates_Names_As_DNS_1123_Labels', () => {
+    assert.equal(validateSpaceName('team-alice-2'), undefined);
+    assert.match(validateSpaceName('Team_Alice') ?? '', /lower-case letters, digits and "-"/);
+    assert.match(validateSpaceName('-dash') ?? '', /DNS-1123/);
+    assert.match(validateSpaceName('a'.repeat(64)) ?? '', /at most 63 characters \(this one has 64\)/);
+    assert.match(validateSpaceName('') ?? '', /Enter a name/);
+  });
+
+  it('Create_Child_Space_From_The_View_Uses_The_Clicked_Space_As_Parent', async () => {
+    harness.daemon.handle(rpc.CreateSpace.type, ({ name, parent }) => ({ name, parent, namespaceCreated: true }));
+    harness.daemon.handle(rpc.SelectSpace.type, ({ name }) => selection(name));
+    recorded.user.inputBox.push('team-x');
+    recorded.user.messageAnswers.push('Select It');
+    const node = { kind: 'space', space: teamTree().roots[1] };
+    await harness.run('devspaces.createChildSpace', node);
+    assert.equal(recorded.quickPicks.length, 0, 'no parent is asked for');
+    assert.deepEqual(harness.daemon.sentTo('space/create'), [{ name: 'team-x', parent: 'team' }]);
+    assert.deepEqual(harness.daemon.sentTo('space/select'), [{ name: 'team-x' }]);
+  });
+
+  it('A_Daemon_Error_Is_Shown_With_Its_Message_And_Fix_Hint', async () => {
+    harness.daemon.handle(rpc.CreateSpace.type, () => {
+      throw new ResponseError(ErrorCodes.SpaceAlreadyExists, "A namespace named 'team-bob' already exists.", {
+        hint: 'Choose another name, or select the existing space.',
+        detail: null,
+      });
+    });
+    recorded.user.quickPick.push(pickLabelEnding(' team'));
+    recorded.user.inputBox.push('team-bob');
+    await harness.run('devspaces.createChildSpace');
+    const shown = recorded.messages.find((m) => m.severity === 'error');
+    assert.equal(
+      shown?.text,
+      "Could not create the child space: A namespace named 'team-bob' already exists. Choose another name, or select the existing space.",
+    );
+    assert.deepEqual(shown?.actions, ['Show Output']);
+  });
+
+  it('A_Daemon_That_Died_Mid_Request_Offers_To_Restart_It', async () => {
+    harness.daemon.handle(rpc.SelectSpace.type, () => {
+      throw new DaemonUnavailableError('The DevSpaces daemon exited with code 134 while handling this request.', 'It is restarted automatically.');
+    });
+    recorded.user.quickPick.push(pickLabelEnding(' other'));
+    recorded.user.messageAnswers.push('Restart Daemon');
+    await harness.run('devspaces.selectSpace');
+    const shown = recorded.messages.find((m) => m.severity === 'error');
+    assert.match(shown?.text ?? '', /exited with code 134 while handling this request\. It is restarted automatically\./);
+    assert.deepEqual(shown?.actions, ['Restart Daemon', 'Show Output']);
+    assert.ok(recorded.executed.includes('devspaces.restartDaemon'), 'the button runs Restart Daemon');
+  });
+
+  it('Deleting_A_Space_With_Children_Asks_To_Delete_The_Subtree', async () => {
+    harness.daemon.handle(rpc.DeleteSpace.type, () => ({
+      deleted: ['team-alice-feature', 'team-alice'],
+      selectionCleared: false,
+      message: 'Deleted 2 spaces.',
+    }));
+    recorded.user.quickPick.push(pickLabelEnding(' team-alice'));
+    recorded.user.messageAnswers.push('Delete All');
+    await harness.run('devspaces.deleteSpace');
+    const question = recorded.messages[0];
+    assert.equal(question?.modal, true);
+    assert.match(question?.text ?? '', /'team-alice' and its 1 descendant space\(s\) \(team-alice-feature\)/);
+    assert.deepEqual(harness.daemon.sentTo('space/delete'), [{ name: 'team-alice', recursive: true }]);
+    assert.equal(recorded.messages[1]?.text, 'Deleted 2 spaces.');
+  });
+
+  it('Deleting_Is_Not_Sent_When_The_User_Does_Not_Confirm', async () => {
+    recorded.user.quickPick.push(pickLabelEnding(' team'));
+    await harness.run('devspaces.deleteSpace');
+    assert.match(recorded.messages[0]?.text ?? '', /It is the selected space; the selection will be cleared/);
+    assert.deepEqual(harness.daemon.sentTo('space/delete'), []);
+  });
+
+  it('Select_Cluster_Context_Reports_An_Unreachable_Cluster_With_The_Hint', async () => {
+    harness.daemon.handle(rpc.ListContexts.type, () => ({
+      contexts: [
+        { name: 'test-cluster', cluster: 'c', user: 'u', namespace: null, server: 'https://10.0.0.1:6443', isCurrent: true },
+        { name: 'broken', cluster: 'b', user: 'u', namespace: null, server: 'https://127.0.0.1:1', isCurrent: false },
+      ],
+      current: 'test-cluster',
+      kubeconfigFiles: ['/home/me/.kube/config'],
+    }));
+    harness.daemon.handle(rpc.UseContext.type, ({ name }) => ({
+      state: 'failed' as const,
+      context: name,
+      server: 'https://127.0.0.1:1',
+      serverVersion: null,
+      error: { code: ErrorCodes.ClusterUnreachable, message: 'Cannot reach https://127.0.0.1:1.', hint: 'Start the cluster or pick another context.', detail: null },
+    }));
+    recorded.user.quickPick.push(pickLabelEnding(' broken'));
+    await harness.run('devspaces.selectContext');
+    assert.match(recorded.quickPicks[0]?.items[0]?.label ?? '', /^\$\(check\) test-cluster$/);
+    assert.deepEqual(harness.daemon.sentTo('context/use'), [{ name: 'broken' }]);
+    assert.equal(
+      recorded.messages[0]?.text,
+      "Context 'broken' is selected, but its cluster is not usable: Cannot reach https://127.0.0.1:1. Start the cluster or pick another context.",
+    );
+  });
+
+  it('Registers_Every_Command_The_Manifest_Contributes', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const manifest = require('../../../package.json') as {
+      contributes: { commands: { command: string; category: string }[] };
+      activationEvents: string[];
+    };
+    const contributed = manifest.contributes.commands.map((c) => c.command).sort();
+    assert.deepEqual(contributed, [...recorded.commands.keys()].sort());
+    assert.ok(manifest.contributes.commands.every((c) => c.category === 'DevSpaces'));
+    assert.ok(!manifest.activationEvents.includes('*'), 'never activates on *');
+    assert.ok(manifest.activationEvents.includes('workspaceContains:devspaces.yaml'));
+  });
+});
+
+describe('Dev Spaces view', () => {
+  it('Lists_Spaces_Then_Child_Spaces_And_Services_With_Ports', async () => {
+    harness.daemon.handle(rpc.ListServices.type, ({ space }) => ({
+      space: space ?? '',
+      services: [
+        {
+          name: 'web',
+          type: 'ClusterIP',
+          clusterIP: '10.0.0.9',
+          ports: [
+            { name: 'http', port: 80, targetPort: '8080', protocol: 'TCP', nodePort: null },
+            { name: null, port: 9090, targetPort: null, protocol: 'TCP', nodePort: null },
+          ],
+        },
+      ],
+    }));
+    const roots = await harness.tree.getChildren();
+    assert.deepEqual(roots.map((node) => harness.tree.getTreeItem(node).label), ['other', 'team']);
+    const team = roots[1];
+    assert.equal(harness.tree.getTreeItem(team).description, 'selected');
+    const children = await harness.tree.getChildren(team);
+    const items = children.map((node) => harness.tree.getTreeItem(node));
+    assert.deepEqual(items.map((item) => item.label), ['team-alice', 'team-bob', 'web']);
+    assert.equal(items[2]?.description, 'http 80/TCP, 9090/TCP');
+  });
+
+  it('Refreshes_When_The_Daemon_Reports_A_Service_Change', async () => {
+    let services = 0;
+    harness.daemon.handle(rpc.ListServices.type, ({ space }) => ({
+      space: space ?? '',
+      services: Array.from({ length: ++services }, (_, i) => ({ name: `svc${i}`, type: 'ClusterIP', clusterIP: null, ports: [] })),
+    }));
+    const team = (await harness.tree.getChildren())[1];
+    assert.equal((await harness.tree.getChildren(team)).length, 3);
+    assert.equal((await harness.tree.getChildren(team)).length, 3, 'services are cached between expansions');
+    let refreshed = false;
+    harness.tree.onDidChangeTreeData(() => (refreshed = true));
+    harness.daemon.notify(rpc.ServiceChanged.type, { kind: 'added', space: 'team', name: 'svc1' });
+    assert.ok(refreshed, 'the view is told to refresh');
+    assert.equal((await harness.tree.getChildren(team)).length, 4);
+  });
+});

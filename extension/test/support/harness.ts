@@ -1,0 +1,72 @@
+import { recorded, resetFake, FakeLogChannel } from './fakeVscode';
+import { CommandContext, CommandIds } from '../../src/commands/CommandContext';
+import { registerCommands } from '../../src/commands/registerCommands';
+import * as rpc from '../../src/protocol/methods';
+import { SpacesModel } from '../../src/state/SpacesModel';
+import { ErrorPresenter } from '../../src/ui/ErrorPresenter';
+import { SpaceStatusBar } from '../../src/ui/SpaceStatusBar';
+import { SpacesTreeProvider } from '../../src/ui/SpacesTreeProvider';
+import { FakeDaemonClient } from './FakeDaemonClient';
+import { connected, selection, teamTree } from './spaceFixtures';
+
+/** The extension's parts wired as the client wires them, around a fake daemon. */
+export interface Harness {
+  readonly daemon: FakeDaemonClient;
+  readonly model: SpacesModel;
+  readonly statusBar: SpaceStatusBar;
+  readonly tree: SpacesTreeProvider;
+  readonly log: FakeLogChannel;
+  run(command: string, ...args: unknown[]): Promise<unknown>;
+  dispose(): void;
+}
+
+export function createHarness(): Harness {
+  resetFake();
+  const daemon = new FakeDaemonClient();
+  const log = new FakeLogChannel('DevSpaces');
+  daemon.handle(rpc.CurrentSpace.type, () => selection('team'));
+  daemon.handle(rpc.ContextStatus.type, () => connected());
+  daemon.handle(rpc.ListSpaces.type, () => teamTree('team'));
+  daemon.handle(rpc.ListServices.type, ({ space }) => ({ space: space ?? 'team', services: [] }));
+  const model = new SpacesModel(daemon, log);
+  const statusBar = new SpaceStatusBar(model);
+  const tree = new SpacesTreeProvider(model);
+  const context: CommandContext = {
+    daemon,
+    model,
+    errors: new ErrorPresenter(log, { showOutput: CommandIds.showOutput, restartDaemon: CommandIds.restartDaemon }),
+    showOutput: () => log.show(),
+    restartDaemon: () => Promise.resolve(),
+  };
+  const commands = registerCommands(context);
+  return {
+    daemon,
+    model,
+    statusBar,
+    tree,
+    log,
+    run: async (command, ...args) => {
+      const handler = recorded.commands.get(command);
+      if (!handler) {
+        throw new Error(`Command ${command} is not registered`);
+      }
+      return await handler(...args);
+    },
+    dispose: () => {
+      for (const command of commands) {
+        command.dispose();
+      }
+      tree.dispose();
+      statusBar.dispose();
+      model.dispose();
+    },
+  };
+}
+
+export const statusItem = () => {
+  const item = recorded.statusBarItems[0];
+  if (!item) {
+    throw new Error('No status bar item was created');
+  }
+  return item;
+};

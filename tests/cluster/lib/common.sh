@@ -1,0 +1,90 @@
+# Shared settings and helpers of the local test cluster harness (sourced, not run).
+# Everything it starts is recorded in $STATE/run/<name>.pid and stopped from there only.
+
+CLUSTER_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+STATE="${DEVSPACES_CLUSTER_STATE:-/var/lib/devspaces/cluster}"
+CACHE="${DEVSPACES_CACHE:-/var/cache/devspaces}"
+RUN="$STATE/run"
+LOGS="$STATE/logs"
+PKI="$STATE/pki"
+KUBECONFIG_PATH="$STATE/kubeconfig"
+NODE_NAME="devspaces-node"
+SERVICE_CIDR="10.96.0.0/12"
+KUBERNETES_SERVICE_IP="10.96.0.1"
+API_PORT=6443
+ETCD_CLIENT_PORT=23790
+ETCD_PEER_PORT=23800
+LOCAL_IMAGE_PREFIX="devspaces.local"
+PAUSE_IMAGE="$LOCAL_IMAGE_PREFIX/pause:3.2"
+RUNTIME_NAME="devspaces-runc"
+FIREWALL_TAG="devspaces-cluster"
+
+say() { printf '[cluster] %s\n' "$*" >&2; }
+die() { printf '[cluster] error: %s\n' "$*" >&2; exit 1; }
+
+require_root() {
+  [[ $EUID -eq 0 ]] || die "the local cluster needs root (it runs dockerd, kubelet and iptables); run it with sudo"
+}
+
+# A PID file holds "<pid> <start time>": a PID reused by an unrelated process after a reboot or
+# a crash must not count as ours.
+start_time_of() { awk '{print $22}' "/proc/$1/stat" 2>/dev/null || true; }
+
+pid_of() {
+  local pid start
+  [[ -f "$RUN/$1.pid" ]] || return 0
+  read -r pid start < "$RUN/$1.pid" || true
+  [[ -n "$pid" && -n "$start" && "$(start_time_of "$pid")" == "$start" ]] && echo "$pid"
+  return 0
+}
+
+is_running() {
+  local pid; pid="$(pid_of "$1")"
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null
+}
+
+# start_process NAME CMD... : starts CMD in its own session, logs to $LOGS/NAME.log.
+start_process() {
+  local name="$1"; shift
+  mkdir -p "$RUN" "$LOGS"
+  # fd 9 is the harness lock; the daemons must not inherit it.
+  setsid "$@" >>"$LOGS/$name.log" 2>&1 < /dev/null 9>&- &
+  echo "$! $(start_time_of $!)" > "$RUN/$name.pid"
+  say "started $name (pid $!)"
+}
+
+# stop_process NAME : TERM, up to 20 s grace, then KILL; only the recorded pid.
+stop_process() {
+  local name="$1" pid
+  pid="$(pid_of "$name")"
+  if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+    # Each process leads its own session (setsid), so its group holds its children too.
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then
+      say "$name did not stop within 20 s; killing it"
+      kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+    fi
+    say "stopped $name"
+  fi
+  rm -f "$RUN/$name.pid"
+}
+
+# wait_until TIMEOUT_SECONDS REASON CMD... : polls CMD until it succeeds or fails with REASON.
+wait_until() {
+  local timeout="$1" reason="$2"; shift 2
+  local deadline=$((SECONDS + timeout))
+  until "$@" >/dev/null 2>&1; do
+    if (( SECONDS >= deadline )); then
+      say "timed out after ${timeout}s waiting for: $reason"
+      return 1
+    fi
+    sleep 0.5
+  done
+}
+
+docker0_address() {
+  ip -4 -o addr show dev docker0 2>/dev/null | awk '{print $4}' | cut -d/ -f1
+}
+
+kubectl_admin() { kubectl --kubeconfig "$KUBECONFIG_PATH" --request-timeout=20s "$@"; }

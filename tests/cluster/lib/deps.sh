@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the local cluster and the sample app need, only those missing.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+require_root
+
+# command → Debian package that provides it
+declare -A wanted=(
+  [go]=golang-go [etcd]=etcd-server [dockerd]=docker.io [rsync]=rsync [jq]=jq
+  [conntrack]=conntrack [socat]=socat [iptables]=iptables [dnsmasq]=dnsmasq-base
+  [debootstrap]=debootstrap [openssl]=openssl [gcc]=gcc [make]=make [patch]=patch
+  [ip]=iproute2 [javac]=openjdk-17-jdk-headless [kubectl]=kubernetes-client
+  [docker-registry]=docker-registry [curl]=curl [node]=nodejs
+)
+missing=()
+for cmd in "${!wanted[@]}"; do
+  command -v "$cmd" >/dev/null 2>&1 || missing+=("${wanted[$cmd]}")
+done
+# The static pause binary needs the C library's static archive.
+[[ -f /usr/lib/x86_64-linux-gnu/libc.a ]] || missing+=(libc6-dev)
+
+if (( ${#missing[@]} )); then
+  say "installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >&2
+  apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+fi
+
+# `apt-get source` needs a deb-src entry for the release this machine runs.
+if ! apt-get indextargets --format '$(CREATED_BY)' 2>/dev/null | grep -q '^Sources$'; then
+  codename="$(. /etc/os-release && echo "$VERSION_CODENAME")"
+  say "adding a deb-src entry for $codename"
+  cat > /etc/apt/sources.list.d/devspaces-src.sources <<SRC
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: $codename
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+  apt-get update -q >&2
+fi
+command -v dotnet >/dev/null 2>&1 || die "the .NET 10 SDK is missing: install it (https://dot.net) so that 'dotnet --version' prints 10.x"
