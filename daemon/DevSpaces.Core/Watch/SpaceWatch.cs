@@ -39,7 +39,10 @@ public sealed class SpaceWatch(WorkspaceSession session, TimeSpan? serverTimeout
         lock (gate)
         {
             stop = new CancellationTokenSource();
-            running = RunAsync(stop.Token);
+            var token = stop.Token;
+
+            // Connecting (kubeconfig, credential plugins) happens off the caller's path: initialize answers at once.
+            running = Task.Run(() => RunAsync(token), CancellationToken.None);
         }
     }
 
