@@ -56,15 +56,14 @@ try
         await Task.Delay(250);
     }
 
-    var request = new PortForwardRequest(new PortForwardTarget(PortForwardTargetKind.Pod, ns, "bench"), [new PortMapping(0, $"{SourcePort}"), new PortMapping(0, $"{HttpPort}")]);
-    await using var devspaces = await PortForwardSession.StartAsync(client, new WebSocketPodPortConnector(client), request, null, CancellationToken.None);
+    await using var devspaces = await DevSpacesForward.StartAsync(kubeconfig, ns, "pod/bench", [SourcePort, HttpPort]);
     await using var kubectl = await KubectlForward.StartAsync(kubeconfig, ns, "pod/bench", [SourcePort, HttpPort]);
     var tools = new (string Name, IPEndPoint Source, IPEndPoint Http)[]
     {
-        ("devspaces", devspaces.Ports[0].LocalEndPoint, devspaces.Ports[1].LocalEndPoint),
+        ("devspaces", devspaces.Endpoints[0], devspaces.Endpoints[1]),
         ("kubectl", kubectl.Endpoints[0], kubectl.Endpoints[1]),
     };
-    var watched = new Dictionary<string, int> { ["bench process"] = Environment.ProcessId, ["kubectl"] = kubectl.Pid };
+    var watched = new Dictionary<string, int> { ["client"] = Environment.ProcessId, ["devspaces"] = devspaces.Pid, ["kubectl"] = kubectl.Pid };
     foreach (var comm in new[] { "kube-apiserver", "kubelet" })
     {
         if (ProcessCpu.Find(comm) is { } pid)
@@ -142,7 +141,7 @@ try
     }
 
     Console.WriteLine();
-    Console.WriteLine($"Port forwarding, DevSpaces vs kubectl port-forward ({kubectl.Pid}), pod {ns}/bench, {Environment.ProcessorCount} cores, best of {rounds} rounds");
+    Console.WriteLine($"Port forwarding, `devspaces port-forward` vs `kubectl port-forward`, both as processes, pod {ns}/bench, {Environment.ProcessorCount} cores, best of {rounds} rounds");
     Console.WriteLine($"{"scenario",-34} {"devspaces",14} {"kubectl",14} {"ratio",8}");
     foreach (var r in results)
     {
@@ -159,7 +158,7 @@ try
         Console.WriteLine($"{scenario + " / " + tool,-48} {string.Join(" ", watched.Keys.Select(k => $"{used[k],18:0.00}"))}");
     }
 
-    Console.WriteLine("(the bench process holds the test client, and for 'devspaces' also the forward itself)");
+    Console.WriteLine("(client = this bench process: the test client alone; kubelet includes the socat relays it runs per connection)");
 }
 finally
 {
