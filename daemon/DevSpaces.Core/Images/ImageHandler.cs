@@ -1,6 +1,7 @@
 using System.Net.Http;
 using System.Net.Sockets;
 using DevSpaces.Contracts;
+using DevSpaces.Core.Cluster;
 using DevSpaces.Core.Errors;
 using DevSpaces.Core.Workspace;
 using Docker.DotNet;
@@ -65,7 +66,17 @@ public sealed class ImageHandler(WorkspaceSession session, IProgress<ImageProgre
             }
 
             var delivery = new ImageDelivery(docker, connection.Client, new ImageDeliverySettings { Registry = registry, SharedEngine = known });
-            var shares = await delivery.SharesEngineAsync(cancellationToken).ConfigureAwait(false);
+            bool shares;
+            try
+            {
+                shares = await delivery.SharesEngineAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not DevSpacesException)
+            {
+                // Deciding how to deliver reads the node list: a cluster failure, not an engine one.
+                throw KubernetesFailures.Translate(e, new ClusterOperation("list", "nodes"), connection.Target);
+            }
+
             lock (_gate)
             {
                 _sharedEngine = (connection, shares);

@@ -6,7 +6,6 @@ using DevSpaces.Core.Cluster;
 using DevSpaces.Core.Errors;
 using DevSpaces.Core.Logging;
 using DevSpaces.Core.Workspace;
-using k8s.Autorest;
 
 namespace DevSpaces.Core.PortForwarding;
 
@@ -40,9 +39,10 @@ public sealed class PortForwardHandler(WorkspaceSession session, IProgress<PortF
         {
             throw ToRpcError(e);
         }
-        catch (HttpOperationException e)
+        catch (Exception e) when (e is not OperationCanceledException and not DevSpacesException)
         {
-            throw KubernetesFailures.Translate(e, new ClusterOperation("get", "pods"), connection.Target);
+            // API failures (RBAC, unreachable server, expired credentials) in the user's terms.
+            throw KubernetesFailures.Translate(e, new ClusterOperation("watch", "pods", Namespace: DefaultNamespace(space)), connection.Target);
         }
     }
 
