@@ -1,7 +1,9 @@
 using DevSpaces.Contracts;
 using DevSpaces.Core.Cluster;
 using DevSpaces.Core.Contexts;
+using DevSpaces.Core.Images;
 using DevSpaces.Core.Logging;
+using DevSpaces.Core.PortForwarding;
 using DevSpaces.Core.Rpc;
 using DevSpaces.Core.Services;
 using DevSpaces.Core.Spaces;
@@ -39,6 +41,12 @@ public sealed class Composition : IAsyncDisposable
     /// <summary>Set for the daemon only.</summary>
     public LifecycleHandler? Lifecycle { get; private set; }
 
+    /// <summary>Set for the daemon only; the CLI's port-forward verb makes its own.</summary>
+    public PortForwardHandler? PortForwards { get; private set; }
+
+    private OrderedNotifications<PortForwardEventInfo>? forwardEvents;
+    private OrderedNotifications<ImageProgressInfo>? imageProgress;
+
     /// <summary>For one CLI command in <paramref name="workspaceFolder"/>.</summary>
     public static Composition ForCli(KubeconfigSource kubeconfig, ILog log, string workspaceFolder) =>
         new(new WorkspaceSession(kubeconfig, new NoClientNotifier(), log, workspaceFolder));
@@ -57,11 +65,32 @@ public sealed class Composition : IAsyncDisposable
         rpc.AddLocalRpcTarget(composition.Contexts, null);
         rpc.AddLocalRpcTarget(composition.Spaces, null);
         rpc.AddLocalRpcTarget(composition.Services, null);
+
+        composition.forwardEvents = new OrderedNotifications<PortForwardEventInfo>(composition.Session.Notifier, RpcNotifications.PortForwardEvent);
+        composition.imageProgress = new OrderedNotifications<ImageProgressInfo>(composition.Session.Notifier, RpcNotifications.ImageProgress);
+        composition.PortForwards = new PortForwardHandler(composition.Session, composition.forwardEvents);
+        rpc.AddLocalRpcTarget<IPortForwardRpc>(composition.PortForwards, null);
+        rpc.AddLocalRpcTarget<IImageRpc>(new ImageHandler(composition.Session, composition.imageProgress), null);
         return composition;
     }
 
     public async ValueTask DisposeAsync()
     {
+        if (PortForwards != null)
+        {
+            await PortForwards.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (forwardEvents != null)
+        {
+            await forwardEvents.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (imageProgress != null)
+        {
+            await imageProgress.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (Watch != null)
         {
             await Watch.DisposeAsync().ConfigureAwait(false);

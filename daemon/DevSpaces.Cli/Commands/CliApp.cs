@@ -25,6 +25,12 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
           space current                     this folder's context and space
           space delete <name> [--recursive] delete a space (and its subtree)
           service list [--space S]          services of a space (default: the selected one)
+          port-forward <target> <local>:<remote>... [--space S] [--address A]
+                                            forward local ports to a pod, deployment/NAME or service/NAME
+                                            until Ctrl-C (--output json: one event per line)
+          image build <context> --repository R [--dockerfile F] [--build-arg K=V]... [--registry REG]
+                      [--force] [--no-deliver]
+                                            build as R:ds-<content hash> and deliver it to the cluster
           daemon --stdio --client-pid <pid> --log-dir <dir>
           --version
 
@@ -157,6 +163,10 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
                 return Print(await app.Services.ListServicesAsync(space, ct), json, HumanOutput.Services);
             }
 
+            case ["port-forward", var target, .. var ports]:
+                return await PortForwardCommand.RunAsync(cli, app, target, ports, json, stdout, ct);
+            case ["image", "build", var context]:
+                return await ImageCommand.RunAsync(cli, app, Path.GetFullPath(context, currentDirectory), json, stdout, stderr, ct);
             default:
                 throw new UsageException($"unknown command '{string.Join(' ', cli.Positional)}'");
         }

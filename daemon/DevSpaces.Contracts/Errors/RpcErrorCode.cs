@@ -53,4 +53,31 @@ public static class RpcErrorCode
 
     /// <summary>The workspace's .devspaces/state.json could not be read or written.</summary>
     public const int WorkspaceStateInvalid = 1016;
+
+    /// <summary>A port-forward target or port mapping is malformed.</summary>
+    public const int InvalidPortForward = 1101;
+
+    /// <summary>A local port to forward is taken by another process.</summary>
+    public const int LocalPortInUse = 1102;
+
+    /// <summary>The pod, Deployment or Service to forward to does not exist.</summary>
+    public const int ForwardTargetNotFound = 1103;
+
+    /// <summary>No pod of the forward's target is ready (pending, crash-looping, none matching).</summary>
+    public const int NoReadyPod = 1104;
+
+    /// <summary>The remote port (number or name) is not a port of the Service or pod.</summary>
+    public const int UnknownRemotePort = 1105;
+
+    /// <summary>No running forward has that id.</summary>
+    public const int PortForwardNotFound = 1106;
+
+    /// <summary>An image could not be built (context, Dockerfile or a build step).</summary>
+    public const int ImageBuildFailed = 1121;
+
+    /// <summary>An image could not be delivered to the cluster (no registry configured, push refused).</summary>
+    public const int ImageDeliveryFailed = 1122;
+
+    /// <summary>The local Docker engine cannot be reached.</summary>
+    public const int DockerUnavailable = 1123;
 }

@@ -18,4 +18,12 @@ public static class RpcNotifications
     /// <summary>The workspace's context or selected space changed.</summary>
     [RpcNotification(typeof(Selection))]
     public const string SelectionChanged = "selection/changed";
+
+    /// <summary>Something happened in a port forward (listening, pod switch, connection failures…).</summary>
+    [RpcNotification(typeof(PortForwardEventInfo))]
+    public const string PortForwardEvent = "portForward/event";
+
+    /// <summary>A line of image build output or a push/pull status.</summary>
+    [RpcNotification(typeof(ImageProgressInfo))]
+    public const string ImageProgress = "image/progress";
 }

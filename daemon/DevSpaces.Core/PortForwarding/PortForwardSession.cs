@@ -17,8 +17,8 @@ public sealed class PortForwardSession : IAsyncDisposable
     private readonly IPodPortConnector _connector;
     private readonly IProgress<PortForwardEvent>? _events;
     private readonly List<(Socket Listener, ForwardedPort Port)> _listeners;
-    private readonly List<WarmSpare> _spares = [];
-    private readonly TimeSpan _spareLifetime;
+    private readonly List<WarmSpares> _spares = [];
+    private readonly PortForwardRequest _request;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<long, Task> _connections = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -28,9 +28,9 @@ public sealed class PortForwardSession : IAsyncDisposable
 
     private PortForwardSession(
         ResolvedTarget target, ReadyPodTracker tracker, IPodPortConnector connector,
-        IProgress<PortForwardEvent>? events, List<(Socket, ForwardedPort)> listeners, TimeSpan spareLifetime)
+        IProgress<PortForwardEvent>? events, List<(Socket, ForwardedPort)> listeners, PortForwardRequest request)
     {
-        _spareLifetime = spareLifetime;
+        _request = request;
         _target = target;
         _tracker = tracker;
         _connector = connector;
@@ -113,7 +113,7 @@ public sealed class PortForwardSession : IAsyncDisposable
             throw;
         }
 
-        var session = new PortForwardSession(target, tracker, connector, events, listeners, request.WarmConnectionLifetime);
+        var session = new PortForwardSession(target, tracker, connector, events, listeners, request);
         session.StartAccepting();
         return session;
     }
@@ -209,13 +209,13 @@ public sealed class PortForwardSession : IAsyncDisposable
             Report(new PortForwardEvent(DateTimeOffset.UtcNow, PortForwardEventKind.Listening,
                 $"Forwarding {port.LocalEndPoint} -> {Target} port {port.RemotePort}.", Pod: CurrentPod,
                 LocalPort: port.LocalEndPoint.Port));
-            var spare = new WarmSpare(ct => OpenAsync(port, ct), () => CurrentPod, _spareLifetime);
+            var spare = new WarmSpares(ct => OpenAsync(port, ct), () => CurrentPod, _request.WarmConnections, _request.WarmConnectionLifetime);
             _spares.Add(spare);
             _acceptLoops.Add(AcceptLoopAsync(listener, port, spare, _stop.Token));
         }
     }
 
-    private async Task AcceptLoopAsync(Socket listener, ForwardedPort port, WarmSpare spare, CancellationToken cancellationToken)
+    private async Task AcceptLoopAsync(Socket listener, ForwardedPort port, WarmSpares spare, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -246,14 +246,26 @@ public sealed class PortForwardSession : IAsyncDisposable
         }
     }
 
-    private async Task ServeAsync(long id, Socket local, ForwardedPort port, WarmSpare spare, CancellationToken cancellationToken)
+    private async Task ServeAsync(long id, Socket local, ForwardedPort port, WarmSpares spare, CancellationToken cancellationToken)
     {
         try
         {
             using (local)
             {
-                var connection = spare.TryTake() ?? await ConnectAsync(id, port, cancellationToken).ConfigureAwait(false);
+                // Ensure an open is in flight for this connection to take, then one more for the next.
                 spare.Replenish();
+                PodConnection? connection;
+                try
+                {
+                    connection = await spare.TakeAsync(cancellationToken).ConfigureAwait(false);
+                    spare.Replenish();
+                    connection ??= await ConnectAsync(id, port, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+
                 if (connection is null)
                 {
                     return;
@@ -266,7 +278,7 @@ public sealed class PortForwardSession : IAsyncDisposable
                     Report(new PortForwardEvent(DateTimeOffset.UtcNow, PortForwardEventKind.ConnectionOpened,
                         $"Connection {id} on port {port.LocalEndPoint.Port} -> pod {pod}:{remotePort}.",
                         Pod: pod, LocalPort: port.LocalEndPoint.Port, RemotePort: remotePort, ConnectionId: id));
-                    var (toPod, fromPod) = await ForwardedConnection.PumpAsync(local, channel, cancellationToken).ConfigureAwait(false);
+                    var (toPod, fromPod) = await ForwardedConnection.PumpAsync(local, channel, _request.HalfClosedIdleTimeout, cancellationToken).ConfigureAwait(false);
                     var error = channel.Error;
                     Report(error is null
                         ? new PortForwardEvent(DateTimeOffset.UtcNow, PortForwardEventKind.ConnectionClosed,

@@ -12,7 +12,7 @@ public sealed class LifecycleHandler(WorkspaceSession session, SpaceWatch watch,
 
     /// <summary>The feature names this daemon serves.</summary>
     public static IReadOnlyList<string> ServedCapabilities { get; } =
-        [Capabilities.Contexts, Capabilities.Spaces, Capabilities.Services, Capabilities.Watch];
+        [Capabilities.Contexts, Capabilities.Spaces, Capabilities.Services, Capabilities.Watch, Capabilities.PortForward, Capabilities.Images];
 
     /// <summary>Completes when the client asked to shut down.</summary>
     public Task ShutdownRequested => shutdownRequested.Task;

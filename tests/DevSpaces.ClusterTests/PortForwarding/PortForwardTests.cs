@@ -76,6 +76,57 @@ public class PortForwardTests
     }
 
     [Test]
+    public async Task A_Client_That_Half_Closes_Still_Gets_The_Whole_Answer()
+    {
+        await using var forward = await StartAsync("deployment/echo", ":8080", null, ":7000");
+        using (var http = await ConnectAsync(forward.Ports[0].LocalEndPoint))
+        {
+            await http.SendAsync("GET / HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n"u8.ToArray());
+            http.Shutdown(SocketShutdown.Send);
+            var response = await ReadToEndAsync(http);
+            Assert.That(response, Does.StartWith("HTTP/1.1 200").And.EndWith("pong"), "the response after our half-close, then EOF");
+        }
+
+        using var echo = await ConnectAsync(forward.Ports[1].LocalEndPoint);
+        var payload = RandomNumberGenerator.GetBytes(1 << 20);
+        await echo.SendAsync(payload);
+        echo.Shutdown(SocketShutdown.Send);
+        var back = new byte[payload.Length];
+        using var cts = new CancellationTokenSource(Timeout);
+        for (var total = 0; total < back.Length;)
+        {
+            var n = await echo.ReceiveAsync(back.AsMemory(total), cts.Token);
+            Assert.That(n, Is.Positive, $"the echo ended after {total} bytes");
+            total += n;
+        }
+
+        Assert.That(back, Is.EqualTo(payload));
+    }
+
+    [Test]
+    public async Task A_Closed_Client_Connection_Is_Released_When_The_Pod_Stays_Silent()
+    {
+        var events = new EventLog();
+        var request = new PortForwardRequest(PortForwardTarget.Parse("deployment/echo", _ns), [PortMapping.Parse(":7000")])
+        {
+            HalfClosedIdleTimeout = TimeSpan.FromSeconds(1),
+            WarmConnections = 0,
+        };
+        await using var forward = await PortForwardSession.StartAsync(_client, new WebSocketPodPortConnector(_client), request, events, CancellationToken.None);
+        using (var socket = await ConnectAsync(forward.Ports[0].LocalEndPoint))
+        {
+            await socket.SendAsync(new byte[] { 42 });
+            using var cts = new CancellationTokenSource(Timeout);
+            Assert.That(await socket.ReceiveAsync(new byte[1], cts.Token), Is.EqualTo(1));
+        }
+
+        // The echo server never closes by itself; the forward must let go of its pod connection.
+        var closed = await events.WaitForAsync(e => e.Kind == PortForwardEventKind.ConnectionClosed, Timeout, "the connection to be released");
+        Assert.That(closed.BytesToPod, Is.EqualTo(1));
+        await TestCluster.WaitUntilAsync(() => Task.FromResult(forward.ActiveConnections == 0), Timeout, "the forward has no active connection left");
+    }
+
+    [Test]
     public async Task A_Service_Port_Reaches_Its_Named_Target_Port()
     {
         await using var forward = await StartAsync("service/echo", ":80");
@@ -220,6 +271,19 @@ public class PortForwardTests
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync(endpoint);
         return socket;
+    }
+
+    private static async Task<string> ReadToEndAsync(Socket socket)
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        var buffer = new byte[4096];
+        var text = new System.Text.StringBuilder();
+        for (int n; (n = await socket.ReceiveAsync(buffer, cts.Token)) > 0;)
+        {
+            text.Append(System.Text.Encoding.ASCII.GetString(buffer, 0, n));
+        }
+
+        return text.ToString();
     }
 
     private static async Task<string> GetAsync(IPEndPoint endpoint, string path)

@@ -1,0 +1,168 @@
+namespace DevSpaces.Core.PortForwarding;
+
+/// <summary>
+/// A few pre-opened pod connections for one forwarded port. Each pod connection costs a WebSocket upgrade through
+/// the API server, two TLS handshakes and a kubelet relay process (10–20 ms); opening the next ones while the
+/// current connection is served takes that off the path of connection-heavy clients. Spares are opened only
+/// after a local connection arrived and live briefly (servers time out connections that send nothing), so an
+/// idle forward holds none.
+/// </summary>
+public sealed class WarmSpares(
+    Func<CancellationToken, Task<PodConnection>> open, Func<string?> currentPod, int count, TimeSpan lifetime) : IAsyncDisposable
+{
+    private readonly Lock _lock = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _lifetimes = [];
+    private readonly List<(PodConnection Connection, CancellationTokenSource Expiry)> _ready = [];
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _opening;
+    private int _waiting;
+
+    private bool Enabled => count > 0 && lifetime > TimeSpan.Zero;
+
+    /// <summary>
+    /// Takes a spare to the current pod; waits for one that is being opened, since that is sooner than opening
+    /// another. Null when there is none to have.
+    /// </summary>
+    public async Task<PodConnection?> TakeAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task changed;
+            lock (_lock)
+            {
+                var pod = currentPod();
+                var index = _ready.FindIndex(r => r.Connection.Pod == pod);
+                if (index >= 0)
+                {
+                    var (connection, expiry) = _ready[index];
+                    _ready.RemoveAt(index);
+                    expiry.Cancel();
+                    return connection;
+                }
+
+                // Wait only for an open that no other connection is already waiting for; in a burst the rest
+                // open their own rather than queue behind one spare.
+                if (_opening <= _waiting || _stop.IsCancellationRequested)
+                {
+                    return null;
+                }
+
+                _waiting++;
+                changed = _changed.Task;
+            }
+
+            try
+            {
+                await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                lock (_lock)
+                {
+                    _waiting--;
+                }
+            }
+        }
+    }
+
+    /// <summary>Starts opening spares up to the wanted number.</summary>
+    public void Replenish()
+    {
+        if (!Enabled)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            if (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            var pod = currentPod();
+            var missing = count - _opening - _ready.Count(r => r.Connection.Pod == pod);
+            _lifetimes.RemoveAll(t => t.IsCompleted);
+            for (var i = 0; i < missing; i++)
+            {
+                _opening++;
+                _lifetimes.Add(LiveAsync(_stop.Token));
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Task[] lifetimes;
+        lock (_lock)
+        {
+            _stop.Cancel();
+            foreach (var (_, expiry) in _ready)
+            {
+                expiry.Cancel();
+            }
+
+            Signal();
+            lifetimes = [.. _lifetimes];
+        }
+
+        await Task.WhenAll(lifetimes).ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private async Task LiveAsync(CancellationToken cancellationToken)
+    {
+        // Leave the caller's lock and thread before connecting.
+        await Task.Yield();
+        PodConnection spare;
+        try
+        {
+            spare = await open(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // No spare this time; a connection then opens its own and reports any failure.
+            lock (_lock)
+            {
+                _opening--;
+                Signal();
+            }
+
+            return;
+        }
+
+        using var expiry = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        lock (_lock)
+        {
+            _opening--;
+            _ready.Add((spare, expiry));
+            Signal();
+        }
+
+        try
+        {
+            await Task.Delay(lifetime, expiry.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        bool unused;
+        lock (_lock)
+        {
+            unused = _ready.RemoveAll(r => ReferenceEquals(r.Connection, spare)) > 0;
+        }
+
+        if (unused)
+        {
+            await spare.Channel.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void Signal()
+    {
+        _changed.TrySetResult();
+        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
