@@ -1,0 +1,192 @@
+import * as assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Cli } from './support/Cli';
+import { CodeServer } from './support/CodeServer';
+import { e2eEnvironment } from './support/e2eEnvironment';
+import { BrowserContext, Locator, Page, loadChromium } from './support/playwright';
+
+// One real VS Code (code-server + headless Chromium) with the packaged extension, the real
+// daemon and the real test cluster. The tests build on each other in order, as a user would.
+
+const env = e2eEnvironment();
+const cli = new Cli(env.daemon, env.kubeconfig);
+const root = `e2e-${randomBytes(3).toString('hex')}`;
+const child = `${root}-a`;
+const created = `${root}-b`;
+const workspace = path.join(env.work, 'workspace');
+const artifacts = path.join(env.work, 'artifacts');
+const uiTimeout = 60_000;
+
+let server: CodeServer | undefined;
+let browser: BrowserContext | undefined;
+let page: Page;
+
+/** Runs a test body; on failure keeps a screenshot of the workbench next to the logs. */
+async function step(name: string, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (error) {
+    fs.mkdirSync(artifacts, { recursive: true });
+    await page?.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true }).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Our status-bar item, found by the accessible label the extension gives it. */
+const spaceItem = (): Locator => page.locator('.part.statusbar [aria-label^="DevSpaces: "]').first();
+
+async function waitForStatus(expected: string, reason: string): Promise<void> {
+  const item = page.locator(`.part.statusbar [aria-label="DevSpaces: ${expected}"]`).first();
+  try {
+    await item.waitFor({ state: 'visible', timeout: uiTimeout });
+  } catch {
+    const actual = await spaceItem().getAttribute('aria-label', { timeout: 1000 }).catch(() => 'no DevSpaces item');
+    throw new Error(`Timed out after ${uiTimeout} ms waiting for ${reason}: the status bar shows '${actual}'`);
+  }
+}
+
+async function waitUntil<T>(probe: () => Promise<T | undefined>, reason: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) {
+        return value;
+      }
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${reason}${last ? ` (last error: ${last instanceof Error ? last.message : JSON.stringify(last)})` : ''}`);
+}
+
+const quickPickRow = (text: string | RegExp): Locator =>
+  page.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first();
+
+async function runFromPalette(title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input').first();
+  await input.waitFor({ state: 'visible', timeout: uiTimeout });
+  await page.keyboard.type(title);
+  await quickPickRow(title).waitFor({ state: 'visible', timeout: uiTimeout });
+  await page.keyboard.press('Enter');
+}
+
+describe('DevSpaces in a real VS Code', { timeout: 600_000 }, () => {
+  before(async () => {
+    fs.mkdirSync(workspace, { recursive: true });
+    fs.writeFileSync(path.join(workspace, 'devspaces.yaml'), '# DevSpaces workspace used by the end-to-end tests\n');
+    await cli.devspaces(['space', 'create', root]);
+    await cli.devspaces(['space', 'create', child, '--parent', root]);
+    await cli.devspaces(['space', 'select', root], workspace);
+
+    server = await CodeServer.start({
+      tools: env.tools,
+      root: path.join(env.work, 'code-server'),
+      vsix: env.vsix,
+      env: { ...process.env, KUBECONFIG: env.kubeconfig },
+      settings: {
+        'devspaces.daemonPath': env.daemon,
+        'devspaces.kubeconfig': env.kubeconfig,
+        'workbench.startupEditor': 'none',
+        'security.workspace.trust.enabled': false,
+        'workbench.tips.enabled': false,
+        'extensions.ignoreRecommendations': true,
+        'telemetry.telemetryLevel': 'off',
+        'update.mode': 'none',
+      },
+    });
+    browser = await loadChromium(env.tools).launchPersistentContext(path.join(env.work, 'chromium-profile'), {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      viewport: { width: 1400, height: 900 },
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = browser.pages()[0] ?? (await browser.newPage());
+    await page.goto(server.url(workspace), { timeout: uiTimeout });
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: uiTimeout });
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    await cli.deleteNamespaces([created, child, root]);
+  });
+
+  it('The_Status_Bar_Shows_The_Selected_Space', () =>
+    step('status-bar', async () => {
+      await waitForStatus(root, `the status bar to show the selected space '${root}'`);
+      const text = await spaceItem().textContent();
+      assert.ok(text?.includes(root), `status bar text: ${text}`);
+    }));
+
+  it('Switching_Through_The_Status_Bar_Menu_Changes_The_Space_And_The_CLI_Sees_It', () =>
+    step('switch-space', async () => {
+      await spaceItem().click();
+      await quickPickRow('Create child space…').waitFor({ state: 'visible', timeout: uiTimeout });
+      await quickPickRow('Select cluster context…').waitFor({ state: 'visible', timeout: uiTimeout });
+      await quickPickRow(child).click();
+      await waitForStatus(child, `the status bar to follow the switch to '${child}'`);
+      const current = await cli.devspacesJson<{ space: string | null }>(['space', 'current'], workspace);
+      assert.equal(current.space, child, 'the CLI in the workspace folder sees the new selection');
+      const list = await cli.devspaces(['space', 'list'], workspace);
+      assert.match(list, new RegExp(`\\*.*${child}|${child}.*\\*`), `space list marks '${child}' as selected:\n${list}`);
+    }));
+
+  it('Create_Child_Space_From_The_Palette_Creates_The_Namespace_With_The_Space_Labels', () =>
+    step('create-child', async () => {
+      await runFromPalette('DevSpaces: Create Child Space');
+      await quickPickRow(new RegExp(`${root}(?!-)`)).click();
+      const input = page.locator('.quick-input-widget input').first();
+      await waitUntil(async () => ((await input.inputValue()) === `${root}-` ? true : undefined), 'the name box prefilled with the parent');
+      await page.keyboard.type('b');
+      await page.keyboard.press('Enter');
+      const namespace = await waitUntil(() => cli.namespace(created), `namespace '${created}' to exist`);
+      assert.equal(namespace.metadata.labels?.['devspaces.io/space'], 'true');
+      assert.equal(namespace.metadata.labels?.['devspaces.io/parent'], root);
+      await page
+        .locator('.notification-toast', { hasText: `Created space '${created}' as a child of '${root}'` })
+        .first()
+        .waitFor({ state: 'visible', timeout: uiTimeout });
+      await waitForStatus(child, 'the selection to stay on the previous space');
+    }));
+
+  it('A_Killed_Daemon_Is_Restarted_And_The_Status_Bar_Recovers', () =>
+    step('daemon-restart', async () => {
+      const daemons = daemonProcesses(env.daemon, server!.userDataDir);
+      assert.equal(daemons.length, 1, `exactly one daemon serves the window: ${daemons.join(', ')}`);
+      process.kill(daemons[0], 'SIGKILL');
+      const replacement = await waitUntil(() => {
+        const now = daemonProcesses(env.daemon, server!.userDataDir);
+        return Promise.resolve(now.length === 1 && now[0] !== daemons[0] ? now[0] : undefined);
+      }, 'a new daemon process after the kill');
+      assert.notEqual(replacement, daemons[0]);
+      await waitForStatus(child, 'the status bar to show the space again after the restart');
+    }));
+});
+
+/** Daemon processes started for this code-server (their --log-dir is inside its user data). */
+function daemonProcesses(daemon: string, userDataDir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) {
+      continue;
+    }
+    let argv: string[];
+    try {
+      argv = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue;
+    }
+    const logDir = argv[argv.indexOf('--log-dir') + 1];
+    if (argv[0] === daemon && argv[1] === 'daemon' && logDir?.startsWith(userDataDir)) {
+      pids.push(Number(entry));
+    }
+  }
+  return pids;
+}
