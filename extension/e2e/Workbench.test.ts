@@ -35,6 +35,12 @@ async function step(name: string, body: () => Promise<void>): Promise<void> {
   }
 }
 
+/** Keeps a picture of what the user sees at a point of interest (kept with DEVSPACES_E2E_KEEP). */
+async function keepScreenshot(name: string): Promise<void> {
+  fs.mkdirSync(artifacts, { recursive: true });
+  await page.screenshot({ path: path.join(artifacts, `${name}.png`) });
+}
+
 /** Our status-bar item, found by the accessible label the extension gives it. */
 const spaceItem = (): Locator => page.locator('.part.statusbar [aria-label^="DevSpaces: "]').first();
 
@@ -123,6 +129,7 @@ describe('DevSpaces in a real VS Code', { timeout: 600_000 }, () => {
       await waitForStatus(root, `the status bar to show the selected space '${root}'`);
       const text = await spaceItem().textContent();
       assert.ok(text?.includes(root), `status bar text: ${text}`);
+      await keepScreenshot('status-bar');
     }));
 
   it('Switching_Through_The_Status_Bar_Menu_Changes_The_Space_And_The_CLI_Sees_It', () =>
@@ -130,6 +137,7 @@ describe('DevSpaces in a real VS Code', { timeout: 600_000 }, () => {
       await spaceItem().click();
       await quickPickRow('Create child space…').waitFor({ state: 'visible', timeout: uiTimeout });
       await quickPickRow('Select cluster context…').waitFor({ state: 'visible', timeout: uiTimeout });
+      await keepScreenshot('space-menu');
       await quickPickRow(child).click();
       await waitForStatus(child, `the status bar to follow the switch to '${child}'`);
       const current = await cli.devspacesJson<{ space: string | null }>(['space', 'current'], workspace);
