@@ -164,6 +164,54 @@ describe('DevSpaces in a real VS Code', { timeout: 600_000 }, () => {
       await waitForStatus(child, 'the selection to stay on the previous space');
     }));
 
+  it('A_Duplicate_Child_Name_Shows_The_Daemon_Message_And_Hint_And_Changes_Nothing', () =>
+    step('duplicate-name', async () => {
+      await runFromPalette('DevSpaces: Create Child Space');
+      await quickPickRow(new RegExp(`${root}(?!-)`)).click();
+      const input = page.locator('.quick-input-widget input').first();
+      await waitUntil(async () => ((await input.inputValue()) === `${root}-` ? true : undefined), 'the name box prefilled with the parent');
+      await page.keyboard.type('a');
+      await page.keyboard.press('Enter');
+      const toast = page.locator('.notification-toast', { hasText: 'Could not create the child space' }).first();
+      await toast.waitFor({ state: 'visible', timeout: uiTimeout });
+      const text = (await toast.textContent()) ?? '';
+      assert.match(text, new RegExp(child), `the message names the space: ${text}`);
+      assert.match(text, /Show Output/, `the message offers the output: ${text}`);
+      await keepScreenshot('duplicate-name');
+      const namespace = await cli.namespace(child);
+      assert.equal(namespace?.metadata.labels?.['devspaces.io/parent'], root, 'the existing space is untouched');
+      await page.keyboard.press('Escape');
+    }));
+
+  it('The_Dev_Spaces_View_Lists_Spaces_And_Services_And_Follows_The_Cluster', () =>
+    step('view', async () => {
+      await page.locator('.pane-header', { hasText: 'Dev Spaces' }).first().click();
+      const row = (text: string | RegExp): Locator => page.locator('.pane-body .monaco-list-row', { hasText: text }).first();
+      await row(new RegExp(`^${root}$`)).click();
+      await row(child).waitFor({ state: 'visible', timeout: uiTimeout });
+      await row(created).waitFor({ state: 'visible', timeout: uiTimeout });
+      await row(child).click();
+      await cli.kubectl(['-n', child, 'create', 'service', 'clusterip', 'web', '--tcp=8080:80']);
+      const service = row(/web.*8080\/TCP/);
+      await service.waitFor({ state: 'visible', timeout: uiTimeout });
+      await keepScreenshot('view');
+    }));
+
+  it('Delete_Space_From_The_Palette_Confirms_And_Deletes_The_Namespace', () =>
+    step('delete-space', async () => {
+      await runFromPalette('DevSpaces: Delete Space');
+      await quickPickRow(created).click();
+      const dialog = page.locator('.monaco-dialog-box').first();
+      await dialog.waitFor({ state: 'visible', timeout: uiTimeout });
+      assert.match((await dialog.textContent()) ?? '', new RegExp(`Delete space '${created}'\\?`));
+      await dialog.locator('.monaco-button', { hasText: /^Delete$/ }).first().click();
+      await waitUntil(async () => {
+        const namespace = await cli.namespace(created);
+        return namespace === undefined || namespace.status.phase === 'Terminating' ? true : undefined;
+      }, `namespace '${created}' to be deleted`);
+      await waitForStatus(child, 'the selection to stay on the selected space');
+    }));
+
   it('A_Killed_Daemon_Is_Restarted_And_The_Status_Bar_Recovers', () =>
     step('daemon-restart', async () => {
       const daemons = daemonProcesses(env.daemon, server!.userDataDir);

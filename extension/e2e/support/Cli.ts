@@ -43,6 +43,11 @@ export class Cli {
     }
   }
 
+  async kubectl(args: string[]): Promise<string> {
+    const { stdout } = await run('kubectl', ['--kubeconfig', this.kubeconfig, ...args], { timeout: 60_000 });
+    return stdout;
+  }
+
   /** Deletes test namespaces whatever state they are in; used in clean-up, so it never throws. */
   async deleteNamespaces(names: string[]): Promise<void> {
     if (names.length === 0) {

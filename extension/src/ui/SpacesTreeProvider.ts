@@ -100,6 +100,6 @@ export class SpacesTreeProvider implements vscode.TreeDataProvider<SpacesTreeNod
 
 export function formatPorts(service: ServiceInfo): string {
   return service.ports
-    .map((port) => `${port.name ? `${port.name} ` : ''}${port.port}/${port.protocol}`)
+    .map((port) => `${port.port}/${port.protocol}${port.name ? ` (${port.name})` : ''}`)
     .join(', ');
 }
