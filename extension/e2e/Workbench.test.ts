@@ -19,6 +19,10 @@ const created = `${root}-b`;
 const workspace = path.join(env.work, 'workspace');
 const artifacts = path.join(env.work, 'artifacts');
 const uiTimeout = 60_000;
+// A copy of the test kubeconfig with one more context whose API server refuses connections.
+const kubeconfig = path.join(env.work, 'kubeconfig');
+const unreachable = 'unreachable';
+let realContext: string;
 
 let server: CodeServer | undefined;
 let browser: BrowserContext | undefined;
@@ -90,6 +94,11 @@ describe('DevSpaces in a real VS Code', { timeout: 600_000 }, () => {
     await cli.devspaces(['space', 'create', root]);
     await cli.devspaces(['space', 'create', child, '--parent', root]);
     await cli.devspaces(['space', 'select', root], workspace);
+    fs.copyFileSync(env.kubeconfig, kubeconfig);
+    realContext = (await cli.kubectl(['--kubeconfig', kubeconfig, 'config', 'current-context'])).trim();
+    await cli.kubectl(['--kubeconfig', kubeconfig, 'config', 'set-cluster', unreachable, '--server=https://127.0.0.1:1']);
+    await cli.kubectl(['--kubeconfig', kubeconfig, 'config', 'set-credentials', unreachable, '--token=not-a-real-token']);
+    await cli.kubectl(['--kubeconfig', kubeconfig, 'config', 'set-context', unreachable, `--cluster=${unreachable}`, '--user=unreachable']);
 
     server = await CodeServer.start({
       tools: env.tools,
@@ -98,7 +107,7 @@ describe('DevSpaces in a real VS Code', { timeout: 600_000 }, () => {
       env: { ...process.env, KUBECONFIG: env.kubeconfig },
       settings: {
         'devspaces.daemonPath': env.daemon,
-        'devspaces.kubeconfig': env.kubeconfig,
+        'devspaces.kubeconfig': kubeconfig,
         'workbench.startupEditor': 'none',
         'security.workspace.trust.enabled': false,
         'workbench.tips.enabled': false,
@@ -210,6 +219,30 @@ describe('DevSpaces in a real VS Code', { timeout: 600_000 }, () => {
         return namespace === undefined || namespace.status.phase === 'Terminating' ? true : undefined;
       }, `namespace '${created}' to be deleted`);
       await waitForStatus(child, 'the selection to stay on the selected space');
+    }));
+
+  it('Selecting_An_Unreachable_Context_Shows_Why_And_Switching_Back_Recovers', () =>
+    step('context', async () => {
+      await runFromPalette('DevSpaces: Select Cluster Context');
+      await quickPickRow(realContext).waitFor({ state: 'visible', timeout: uiTimeout });
+      await quickPickRow(unreachable).click();
+      const toast = page.locator('.notification-toast', { hasText: `Context '${unreachable}' is selected, but its cluster is not usable` }).first();
+      await toast.waitFor({ state: 'visible', timeout: uiTimeout });
+      await waitForStatus('no space (cluster error)', 'the status bar to show the unreachable cluster');
+      const tooltip = await spaceItem().getAttribute('aria-label');
+      assert.equal(tooltip, 'DevSpaces: no space (cluster error)');
+      const toastText = (await toast.textContent()) ?? '';
+      assert.match(toastText, /127\.0\.0\.1:1/, `the message names the API server: ${toastText}`);
+      const viewMessage = page.locator('.pane-body .monaco-list-row', { hasText: /127\.0\.0\.1:1/ }).first();
+      await viewMessage.waitFor({ state: 'visible', timeout: uiTimeout });
+      await keepScreenshot('unreachable-context');
+
+      await runFromPalette('DevSpaces: Select Cluster Context');
+      await quickPickRow(realContext).click();
+      await waitForStatus('no space', `the status bar to recover on context '${realContext}'`);
+      await runFromPalette('DevSpaces: Select Space');
+      await quickPickRow(child).click();
+      await waitForStatus(child, `the status bar to show '${child}' again`);
     }));
 
   it('A_Killed_Daemon_Is_Restarted_And_The_Status_Bar_Recovers', () =>

@@ -86,3 +86,22 @@ describe('SpacesModel', () => {
     model.dispose();
   });
 });
+
+describe('SpacesModel when the cluster fails', () => {
+  it('A_Failed_Connection_Drops_The_Stale_Tree_And_Says_Why', async () => {
+    const daemon = new FakeDaemonClient();
+    const model = modelWith(daemon);
+    await model.reloadTree();
+    assert.ok(model.snapshot.tree);
+    daemon.notify(rpc.ConnectionStatusChanged.type, {
+      state: 'failed',
+      context: 'other',
+      server: 'https://127.0.0.1:1',
+      serverVersion: null,
+      error: { code: 1004, message: 'Cannot reach the API server https://127.0.0.1:1.', hint: 'Start it.', detail: null },
+    });
+    assert.equal(model.snapshot.tree, undefined);
+    assert.equal(model.snapshot.treeError?.message, 'Cannot reach the API server https://127.0.0.1:1.');
+    model.dispose();
+  });
+});

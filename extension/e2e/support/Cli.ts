@@ -43,8 +43,10 @@ export class Cli {
     }
   }
 
+  /** kubectl on the test cluster; a `--kubeconfig` in args takes precedence. */
   async kubectl(args: string[]): Promise<string> {
-    const { stdout } = await run('kubectl', ['--kubeconfig', this.kubeconfig, ...args], { timeout: 60_000 });
+    const kubeconfig = args.includes('--kubeconfig') ? [] : ['--kubeconfig', this.kubeconfig];
+    const { stdout } = await run('kubectl', [...kubeconfig, ...args], { timeout: 60_000 });
     return stdout;
   }
 

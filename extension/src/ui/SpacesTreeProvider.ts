@@ -78,6 +78,16 @@ export class SpacesTreeProvider implements vscode.TreeDataProvider<SpacesTreeNod
     if (snapshot.daemon.kind !== 'running') {
       return [{ kind: 'message', text: 'Waiting for the DevSpaces daemon…' }];
     }
+    const connection = snapshot.connection;
+    if (connection?.state === 'failed') {
+      return [
+        {
+          kind: 'message',
+          text: connection.error?.message ?? `The cluster of context '${connection.context ?? '?'}' is not reachable.`,
+          tooltip: connection.error?.hint ?? undefined,
+        },
+      ];
+    }
     try {
       const tree = await this.model.spaces();
       if (tree.roots.length === 0) {
