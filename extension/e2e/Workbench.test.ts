@@ -78,6 +78,33 @@ async function waitUntil<T>(probe: () => Promise<T | undefined>, reason: string,
 const quickPickRow = (text: string | RegExp): Locator =>
   page.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first();
 
+/** Narrows the open quick pick by typing (the cluster may hold many spaces), then clicks a row. */
+async function pick(filter: string, row: string | RegExp = filter): Promise<void> {
+  await filterQuickPick(filter);
+  await quickPickRow(row).click({ timeout: uiTimeout });
+}
+
+async function filterQuickPick(filter: string): Promise<void> {
+  await page.locator('.quick-input-widget input').first().waitFor({ state: 'visible', timeout: uiTimeout });
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(filter);
+}
+
+/** Scrolls the Dev Spaces view until a row is rendered (long lists render only what is visible). */
+async function viewRow(text: string | RegExp, reason: string): Promise<Locator> {
+  const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Dev Spaces' }) }).first();
+  const body = pane.locator('.pane-body').first();
+  const row = body.locator('.monaco-list-row', { hasText: text }).first();
+  return waitUntil(async () => {
+    if (await row.isVisible()) {
+      return row;
+    }
+    await body.hover();
+    await page.mouse.wheel(0, 120);
+    return undefined;
+  }, reason);
+}
+
 async function runFromPalette(title: string): Promise<void> {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input').first();
@@ -144,10 +171,12 @@ describe('DevSpaces in a real VS Code', { timeout: 600_000 }, () => {
   it('Switching_Through_The_Status_Bar_Menu_Changes_The_Space_And_The_CLI_Sees_It', () =>
     step('switch-space', async () => {
       await spaceItem().click();
-      await quickPickRow('Create child space…').waitFor({ state: 'visible', timeout: uiTimeout });
-      await quickPickRow('Select cluster context…').waitFor({ state: 'visible', timeout: uiTimeout });
       await keepScreenshot('space-menu');
-      await quickPickRow(child).click();
+      await filterQuickPick('Create child');
+      await quickPickRow('Create child space…').waitFor({ state: 'visible', timeout: uiTimeout });
+      await filterQuickPick('Select cluster');
+      await quickPickRow('Select cluster context…').waitFor({ state: 'visible', timeout: uiTimeout });
+      await pick(child);
       await waitForStatus(child, `the status bar to follow the switch to '${child}'`);
       const current = await cli.devspacesJson<{ space: string | null }>(['space', 'current'], workspace);
       assert.equal(current.space, child, 'the CLI in the workspace folder sees the new selection');
@@ -158,7 +187,7 @@ describe('DevSpaces in a real VS Code', { timeout: 600_000 }, () => {
   it('Create_Child_Space_From_The_Palette_Creates_The_Namespace_With_The_Space_Labels', () =>
     step('create-child', async () => {
       await runFromPalette('DevSpaces: Create Child Space');
-      await quickPickRow(new RegExp(`${root}(?!-)`)).click();
+      await pick(root, new RegExp(`${root}(?!-)`));
       const input = page.locator('.quick-input-widget input').first();
       await waitUntil(async () => ((await input.inputValue()) === `${root}-` ? true : undefined), 'the name box prefilled with the parent');
       await page.keyboard.type('b');
@@ -176,7 +205,7 @@ describe('DevSpaces in a real VS Code', { timeout: 600_000 }, () => {
   it('A_Duplicate_Child_Name_Shows_The_Daemon_Message_And_Hint_And_Changes_Nothing', () =>
     step('duplicate-name', async () => {
       await runFromPalette('DevSpaces: Create Child Space');
-      await quickPickRow(new RegExp(`${root}(?!-)`)).click();
+      await pick(root, new RegExp(`${root}(?!-)`));
       const input = page.locator('.quick-input-widget input').first();
       await waitUntil(async () => ((await input.inputValue()) === `${root}-` ? true : undefined), 'the name box prefilled with the parent');
       await page.keyboard.type('a');
@@ -195,21 +224,18 @@ describe('DevSpaces in a real VS Code', { timeout: 600_000 }, () => {
   it('The_Dev_Spaces_View_Lists_Spaces_And_Services_And_Follows_The_Cluster', () =>
     step('view', async () => {
       await page.locator('.pane-header', { hasText: 'Dev Spaces' }).first().click();
-      const row = (text: string | RegExp): Locator => page.locator('.pane-body .monaco-list-row', { hasText: text }).first();
-      await row(new RegExp(`^${root}$`)).click();
-      await row(child).waitFor({ state: 'visible', timeout: uiTimeout });
-      await row(created).waitFor({ state: 'visible', timeout: uiTimeout });
-      await row(child).click();
+      await (await viewRow(new RegExp(`^${root}$`), `space '${root}' in the view`)).click();
+      await viewRow(created, `child space '${created}' under '${root}' in the view`);
+      await (await viewRow(new RegExp(`^${child}`), `child space '${child}' in the view`)).click();
       await cli.kubectl(['-n', child, 'create', 'service', 'clusterip', 'web', '--tcp=8080:80']);
-      const service = row(/web.*8080\/TCP/);
-      await service.waitFor({ state: 'visible', timeout: uiTimeout });
+      await viewRow(/web.*8080\/TCP/, `service 'web' with its port under '${child}' (from the watch)`);
       await keepScreenshot('view');
     }));
 
   it('Delete_Space_From_The_Palette_Confirms_And_Deletes_The_Namespace', () =>
     step('delete-space', async () => {
       await runFromPalette('DevSpaces: Delete Space');
-      await quickPickRow(created).click();
+      await pick(created);
       const dialog = page.locator('.monaco-dialog-box').first();
       await dialog.waitFor({ state: 'visible', timeout: uiTimeout });
       assert.match((await dialog.textContent()) ?? '', new RegExp(`Delete space '${created}'\\?`));
@@ -224,8 +250,7 @@ describe('DevSpaces in a real VS Code', { timeout: 600_000 }, () => {
   it('Selecting_An_Unreachable_Context_Shows_Why_And_Switching_Back_Recovers', () =>
     step('context', async () => {
       await runFromPalette('DevSpaces: Select Cluster Context');
-      await quickPickRow(realContext).waitFor({ state: 'visible', timeout: uiTimeout });
-      await quickPickRow(unreachable).click();
+      await pick(unreachable);
       const toast = page.locator('.notification-toast', { hasText: `Context '${unreachable}' is selected, but its cluster is not usable` }).first();
       await toast.waitFor({ state: 'visible', timeout: uiTimeout });
       await waitForStatus('no space (cluster error)', 'the status bar to show the unreachable cluster');
@@ -238,10 +263,10 @@ describe('DevSpaces in a real VS Code', { timeout: 600_000 }, () => {
       await keepScreenshot('unreachable-context');
 
       await runFromPalette('DevSpaces: Select Cluster Context');
-      await quickPickRow(realContext).click();
+      await pick(realContext);
       await waitForStatus('no space', `the status bar to recover on context '${realContext}'`);
       await runFromPalette('DevSpaces: Select Space');
-      await quickPickRow(child).click();
+      await pick(child);
       await waitForStatus(child, `the status bar to show '${child}' again`);
     }));
 
@@ -256,6 +281,22 @@ describe('DevSpaces in a real VS Code', { timeout: 600_000 }, () => {
       }, 'a new daemon process after the kill');
       assert.notEqual(replacement, daemons[0]);
       await waitForStatus(child, 'the status bar to show the space again after the restart');
+    }));
+
+  it('Restart_Daemon_From_The_Palette_Starts_A_New_Daemon_And_Show_Output_Tells_So', () =>
+    step('restart-daemon', async () => {
+      const before = daemonProcesses(env.daemon, server!.userDataDir);
+      assert.equal(before.length, 1, `exactly one daemon serves the window: ${before.join(', ')}`);
+      await runFromPalette('DevSpaces: Restart Daemon');
+      await waitUntil(() => {
+        const now = daemonProcesses(env.daemon, server!.userDataDir);
+        return Promise.resolve(now.length === 1 && now[0] !== before[0] ? now[0] : undefined);
+      }, 'the daemon to be replaced by Restart Daemon');
+      await waitForStatus(child, 'the status bar to show the space after the restart');
+      await runFromPalette('DevSpaces: Show Output');
+      const output = page.locator('.part.panel .view-lines', { hasText: /DevSpaces\sdaemon\s\S+\sis\sready/ }).first();
+      await output.waitFor({ state: 'visible', timeout: uiTimeout });
+      await keepScreenshot('output');
     }));
 });
 
