@@ -34,6 +34,9 @@ public sealed class Composition : IAsyncDisposable
     public SpaceWatch? Watch { get; private set; }
 
     /// <summary>Set for the daemon only.</summary>
+    public WorkspaceStateWatch? StateWatch { get; private set; }
+
+    /// <summary>Set for the daemon only.</summary>
     public LifecycleHandler? Lifecycle { get; private set; }
 
     /// <summary>For one CLI command in <paramref name="workspaceFolder"/>.</summary>
@@ -46,7 +49,8 @@ public sealed class Composition : IAsyncDisposable
         var composition = new Composition(new WorkspaceSession(kubeconfig, new JsonRpcClientNotifier(rpc, log), log, null));
         var watch = new SpaceWatch(composition.Session, watchTimeout);
         composition.Watch = watch;
-        composition.Lifecycle = new LifecycleHandler(composition.Session, watch, version);
+        composition.StateWatch = new WorkspaceStateWatch(composition.Session);
+        composition.Lifecycle = new LifecycleHandler(composition.Session, watch, composition.StateWatch, version);
         composition.Session.OnContextChanged(ct => watch.RestartAsync(ct));
 
         rpc.AddLocalRpcTarget<ILifecycleRpc>(composition.Lifecycle, null);
@@ -61,6 +65,11 @@ public sealed class Composition : IAsyncDisposable
         if (Watch != null)
         {
             await Watch.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (StateWatch != null)
+        {
+            await StateWatch.DisposeAsync().ConfigureAwait(false);
         }
 
         Session.Dispose();

@@ -23,6 +23,12 @@ public sealed class SpaceWatch(WorkspaceSession session, TimeSpan? serverTimeout
     public static readonly TimeSpan DefaultServerTimeout = TimeSpan.FromMinutes(10);
     private readonly int timeoutSeconds = (int)Math.Max(1, (serverTimeout ?? DefaultServerTimeout).TotalSeconds);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+
+    /// <summary>Namespaces and services: both must be listed before the connection counts as established.</summary>
+    private const int WatchedKinds = 2;
+
+    /// <summary>A stream that breaks sooner than this without delivering anything counts as a failed request.</summary>
+    private static readonly TimeSpan StreamCutTolerance = TimeSpan.FromMilliseconds(500);
     private readonly Lock gate = new();
     private readonly SemaphoreSlim reportGate = new(1, 1);
     private CancellationTokenSource? stop;
@@ -36,7 +42,10 @@ public sealed class SpaceWatch(WorkspaceSession session, TimeSpan? serverTimeout
         lock (gate)
         {
             stop = new CancellationTokenSource();
-            running = RunAsync(stop.Token);
+            var token = stop.Token;
+
+            // Connecting (kubeconfig, credential plugins) happens off the caller's path: initialize answers at once.
+            running = Task.Run(() => RunAsync(token), CancellationToken.None);
         }
     }
 
@@ -146,20 +155,38 @@ public sealed class SpaceWatch(WorkspaceSession session, TimeSpan? serverTimeout
                     resourceVersion = version;
                     healthy[what] = true;
                     session.Log.Debug($"watch {what}: listed {items.Count} at resourceVersion {version}");
-                    if (healthy.Count == 2 && healthy.Values.All(h => h))
+                    if (healthy.Count == WatchedKinds && healthy.Values.All(h => h))
                     {
                         await ReportAsync(await ClusterProbe.ProbeAsync(session, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
                     }
                 }
 
                 Exception? streamError = null;
-                await foreach (var (type, item) in watch(connection.Client, resourceVersion, e => streamError ??= e, cancellationToken).ConfigureAwait(false))
+                var opened = DateTimeOffset.UtcNow;
+                var received = 0;
+                try
                 {
-                    resourceVersion = item.Metadata?.ResourceVersion ?? resourceVersion;
-                    if (type != WatchEventType.Bookmark)
+                    await foreach (var (type, item) in watch(connection.Client, resourceVersion, e => streamError ??= e, cancellationToken).ConfigureAwait(false))
                     {
-                        await onEvent(type, item).ConfigureAwait(false);
+                        received++;
+                        resourceVersion = item.Metadata?.ResourceVersion ?? resourceVersion;
+                        if (type != WatchEventType.Bookmark)
+                        {
+                            await onEvent(type, item).ConfigureAwait(false);
+                        }
                     }
+                }
+                catch (KubernetesException ex) when (ex.Status?.Code == 410)
+                {
+                    streamError = ex;
+                }
+                catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested
+                                               && (received > 0 || DateTimeOffset.UtcNow - opened >= StreamCutTolerance))
+                {
+                    // The API server ends watch responses by closing the stream; an established stream that breaks
+                    // is resumed from the last version like one that ended. A new request that fails is a failure.
+                    session.Log.Debug($"watch {what}: stream ended ({ex.Message}), resuming at resourceVersion {resourceVersion}");
+                    continue;
                 }
 
                 if (streamError is KubernetesException { Status.Code: 410 })

@@ -47,6 +47,11 @@ public abstract class SpaceTestBase
             Daemon = null!;
         }
 
+        if (Admin == null)
+        {
+            return; // SetUp failed before anything was created.
+        }
+
         foreach (var name in names)
         {
             try
@@ -58,8 +63,10 @@ public abstract class SpaceTestBase
             }
         }
 
+        names.Clear();
         await CleanUpMoreAsync();
         Admin.Dispose();
+        Admin = null!;
         Folder.Dispose();
     }
 
