@@ -93,6 +93,16 @@ describe('Palette commands', () => {
     assert.deepEqual(shown?.actions, ['Show Output']);
   });
 
+  it('A_Request_The_User_Cancelled_Shows_No_Error', async () => {
+    harness.daemon.handle(rpc.SelectSpace.type, () => {
+      throw new ResponseError(-32800, 'Request cancelled');
+    });
+    recorded.user.quickPick.push(pickLabelEnding(' other'));
+    await harness.run('devspaces.selectSpace');
+    assert.deepEqual(harness.daemon.sentTo('space/select'), [{ name: 'other' }]);
+    assert.deepEqual(recorded.messages, []);
+  });
+
   it('A_Daemon_That_Died_Mid_Request_Offers_To_Restart_It', async () => {
     harness.daemon.handle(rpc.SelectSpace.type, () => {
       throw new DaemonUnavailableError('The DevSpaces daemon exited with code 134 while handling this request.', 'It is restarted automatically.');
