@@ -304,6 +304,12 @@ describe('DevSpaces in a real VS Code', { timeout: 600_000 }, () => {
       await output.waitFor({ state: 'visible', timeout: uiTimeout });
       await keepScreenshot('output');
     }));
+
+  it('A_Selection_Made_With_The_CLI_In_The_Workspace_Reaches_The_Status_Bar', () =>
+    step('cli-selection', async () => {
+      await cli.devspaces(['space', 'select', root], workspace);
+      await waitForStatus(root, `the status bar to follow 'devspaces space select ${root}' run in the workspace folder`);
+    }));
 });
 
 /** Daemon processes started for this code-server (their --log-dir is inside its user data). */
