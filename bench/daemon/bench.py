@@ -54,6 +54,14 @@ def percentile(values, p):
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
+def private_dirty_kib(pid):
+    with open(f"/proc/{pid}/smaps_rollup") as rollup:
+        for line in rollup:
+            if line.startswith("Private_Dirty:"):
+                return int(line.split()[1])
+    return 0
+
+
 def rss_kib(pid):
     with open(f"/proc/{pid}/status") as status:
         for line in status:
@@ -120,6 +128,7 @@ def main():
         # Idle: no requests for a while, watches running if a cluster is configured.
         time.sleep(3)
         idle_rss = rss_kib(daemon.pid)
+        idle_private = private_dirty_kib(daemon.pid)
         stop_daemon(daemon)
 
     start = statistics.median(startup)
@@ -127,7 +136,8 @@ def main():
     print(f"baseline: dotnet --version start-up (median of {options.runs}): {baseline_start * 1000:.1f} ms, peak RSS {baseline_rss / 1024:.1f} MiB")
     print(f"daemon start -> initialize answered (median of {options.runs}): {start * 1000:.1f} ms = {start / baseline_start:.2f}x dotnet --version")
     print(f"rpc round-trip space/current over stdio ({options.calls} calls): p50 {p50 * 1000:.3f} ms = {p50 / baseline_start:.4f}x, p99 {p99 * 1000:.3f} ms = {p99 / baseline_start:.4f}x dotnet --version start-up")
-    print(f"daemon idle RSS: {idle_rss / 1024:.1f} MiB = {idle_rss / baseline_rss:.2f}x dotnet --version peak RSS")
+    print(f"daemon idle RSS: {idle_rss / 1024:.1f} MiB = {idle_rss / baseline_rss:.2f}x dotnet --version peak RSS"
+          f" (of which private dirty {idle_private / 1024:.1f} MiB; the rest is mostly runtime files shared with other .NET processes)")
     print(f"cluster: {'kubeconfig ' + options.kubeconfig if options.kubeconfig else 'none (no kubeconfig: watches idle in back-off)'}")
 
 

@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.InteropServices;
 using DevSpaces.Cli.Commands;
 using DevSpaces.Cli.Daemon;
 using DevSpaces.Core.Logging;
@@ -16,6 +17,13 @@ public static class Program
             e.Cancel = true;
             interrupt.Cancel();
         };
+
+        // SIGTERM (an editor stopping its daemon) ends the run the same orderly way: watches stopped, logs flushed.
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            interrupt.Cancel();
+        });
 
         if (args is ["daemon", ..])
         {

@@ -192,7 +192,7 @@ describe('Dev Spaces view', () => {
     const children = await harness.tree.getChildren(team);
     const items = children.map((node) => harness.tree.getTreeItem(node));
     assert.deepEqual(items.map((item) => item.label), ['team-alice', 'team-bob', 'web']);
-    assert.equal(items[2]?.description, 'http 80/TCP, 9090/TCP');
+    assert.equal(items[2]?.description, '80/TCP (http), 9090/TCP');
   });
 
   it('Refreshes_When_The_Daemon_Reports_A_Service_Change', async () => {

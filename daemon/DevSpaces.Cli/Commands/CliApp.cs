@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using DevSpaces.Contracts;
 using DevSpaces.Core.Cluster;
@@ -37,7 +38,9 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
         options: --kubeconfig <file>  --output text|json (-o)  --workspace <dir>
         """;
 
-    private static readonly JsonSerializerOptions Json = RpcJson.Configure(new JsonSerializerOptions { WriteIndented = true });
+    // Output is for terminals and scripts, not HTML: keep quotes and non-ASCII readable.
+    private static readonly JsonSerializerOptions Json = RpcJson.Configure(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    private static readonly JsonSerializerOptions JsonLine = RpcJson.Configure(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
@@ -80,7 +83,7 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
         {
             if (json)
             {
-                stderr.WriteLine(JsonSerializer.Serialize(new { error = ex.ToErrorInfo() }, RpcJson.CreateOptions()));
+                stderr.WriteLine(JsonSerializer.Serialize(new { error = ex.ToErrorInfo() }, JsonLine));
             }
             else
             {
@@ -190,11 +193,7 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
 
         if (status.Error != null)
         {
-            if (!json)
-            {
-                stderr.WriteLine(OneLine(status.Error));
-            }
-
+            stderr.WriteLine(json ? JsonSerializer.Serialize(new { error = status.Error }, JsonLine) : OneLine(status.Error));
             return 1;
         }
 

@@ -40,7 +40,7 @@ public static class DaemonHost
             var reason = finished == rpc.ShutdownAnswered ? "shutdown requested"
                 : finished == clientExited ? $"client process {options.ClientPid} exited"
                 : finished == rpc.Completion ? "the client closed the connection"
-                : "cancelled";
+                : "asked to stop (signal)";
             log.Info($"daemon exiting: {reason}");
             if (finished == rpc.Completion && rpc.Completion.IsFaulted)
             {

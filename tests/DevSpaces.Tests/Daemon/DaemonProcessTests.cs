@@ -98,6 +98,21 @@ public class DaemonProcessTests
     }
 
     [Test]
+    public async Task SIGTERM_Stops_The_Daemon_In_Order()
+    {
+        using var daemon = Start(Environment.ProcessId);
+        await daemon.SendAsync(new { jsonrpc = "2.0", id = 1, method = "initialize", @params = new { } });
+        await daemon.ReadResponseAsync(1, Timeout);
+        using (var kill = Process.Start("kill", ["-TERM", daemon.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        Assert.That(await daemon.WaitForExitAsync(Timeout, "SIGTERM"), Is.EqualTo(0));
+        Assert.That(daemon.Stderr, Does.Contain("daemon exiting: asked to stop"));
+    }
+
+    [Test]
     public async Task The_Daemon_Refuses_To_Start_Without_Stdio()
     {
         using var daemon = DaemonProcess.Start("--client-pid", "1");

@@ -156,6 +156,8 @@ public sealed class DaemonProcess : IDisposable, IAsyncDisposable
             Assert.Fail($"the daemon did not exit within {timeout.TotalSeconds} s after {because}; stderr:\n{Stderr}");
         }
 
+        // Also waits until the asynchronously read stderr has reached its end.
+        process.WaitForExit();
         return process.ExitCode;
     }
 
