@@ -244,13 +244,15 @@ public sealed class ReadyPodTracker : IAsyncDisposable
         var now = DateTimeOffset.UtcNow;
         if (_current is not null)
         {
+            var wasWaiting = _lastNotReadyReason is not null;
             _lastNotReadyReason = null;
             _ready.TrySetResult(_current);
             var name = _current.Metadata.Name;
             var last = _lastPodName;
             _lastPodName = name;
             _report(last is null || last == name
-                ? new PortForwardEvent(now, PortForwardEventKind.PodSelected, $"Forwarding to pod {name}.", Pod: name)
+                ? new PortForwardEvent(now, PortForwardEventKind.PodSelected,
+                    last == name && wasWaiting ? $"Pod {name} is ready again (restarted); forwarding to it." : $"Forwarding to pod {name}.", Pod: name)
                 : new PortForwardEvent(now, PortForwardEventKind.PodSwitched,
                     $"Pod {last} is gone or not ready; new connections go to pod {name}.",
                     Pod: name, PreviousPod: last));

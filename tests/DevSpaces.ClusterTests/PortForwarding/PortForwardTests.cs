@@ -155,6 +155,36 @@ public class PortForwardTests
     }
 
     [Test]
+    public async Task A_Restarted_Container_Is_Reported_And_Served_Again()
+    {
+        var events = new EventLog();
+        await using var forward = await StartAsync("deployment/echo", ":8080", events);
+        var endpoint = forward.Ports[0].LocalEndPoint;
+        var pod = await GetAsync(endpoint, "/pod");
+
+        // The kubelet runs pods on this machine's engine: kill the container as a crash would.
+        using (var docker = DevSpaces.Core.Images.DockerEngine.Connect())
+        {
+            var containers = await docker.Containers.ListContainersAsync(new Docker.DotNet.Models.ContainersListParameters
+            {
+                Filters = new Dictionary<string, IDictionary<string, bool>>
+                {
+                    ["label"] = new Dictionary<string, bool> { [$"io.kubernetes.pod.name={pod}"] = true, ["io.kubernetes.container.name=server"] = true },
+                },
+            });
+            Assert.That(containers, Has.Count.EqualTo(1), $"the server container of pod {pod}");
+            await docker.Containers.KillContainerAsync(containers[0].ID, new Docker.DotNet.Models.ContainerKillParameters { Signal = "KILL" });
+        }
+
+        var back = await events.WaitForAsync(e => e.Kind == PortForwardEventKind.PodSelected && e.Pod == pod && e.Message.Contains("ready again"), Timeout, "the restarted pod to be reported ready again");
+        Assert.Multiple(async () =>
+        {
+            Assert.That(events.Events.Any(e => e.Kind == PortForwardEventKind.NoReadyPod && e.Time < back.Time), Is.True, "the outage should have been reported");
+            Assert.That(await GetAsync(endpoint, "/pod"), Is.EqualTo(pod));
+        });
+    }
+
+    [Test]
     public async Task A_Closed_Remote_Port_Closes_That_Connection_And_The_Forward_Stays_Up()
     {
         var events = new EventLog();
