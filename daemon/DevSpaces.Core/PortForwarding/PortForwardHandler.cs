@@ -89,7 +89,7 @@ public sealed class PortForwardHandler(WorkspaceSession session, IProgress<PortF
 
     public static PortForwardEventInfo ToInfo(string id, PortForwardEvent e) => new(
         id,
-        Enum.Parse<ForwardEventKind>(e.Kind.ToString()),
+        e.Kind,
         e.Message,
         e.Time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
         e.Pod,

@@ -1,7 +1,8 @@
 using System.Net;
-using k8s;
+using DevSpaces.Contracts;
 using k8s.Autorest;
 using k8s.Models;
+using k8s;
 
 namespace DevSpaces.Core.PortForwarding;
 
@@ -251,9 +252,9 @@ public sealed class ReadyPodTracker : IAsyncDisposable
             var last = _lastPodName;
             _lastPodName = name;
             _report(last is null || last == name
-                ? new PortForwardEvent(now, PortForwardEventKind.PodSelected,
+                ? new PortForwardEvent(now, ForwardEventKind.PodSelected,
                     last == name && wasWaiting ? $"Pod {name} is ready again (restarted); forwarding to it." : $"Forwarding to pod {name}.", Pod: name)
-                : new PortForwardEvent(now, PortForwardEventKind.PodSwitched,
+                : new PortForwardEvent(now, ForwardEventKind.PodSwitched,
                     $"Pod {last} is gone or not ready; new connections go to pod {name}.",
                     Pod: name, PreviousPod: last));
             return;
@@ -268,7 +269,7 @@ public sealed class ReadyPodTracker : IAsyncDisposable
         if (reason != _lastNotReadyReason)
         {
             _lastNotReadyReason = reason;
-            _report(new PortForwardEvent(now, PortForwardEventKind.NoReadyPod,
+            _report(new PortForwardEvent(now, ForwardEventKind.NoReadyPod,
                 $"No ready pod: {reason}. New connections wait for one.", PreviousPod: previous?.Metadata.Name));
         }
     }

@@ -1,9 +1,10 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Security.Cryptography;
+using DevSpaces.Contracts;
 using DevSpaces.Core.PortForwarding;
-using k8s;
 using k8s.Models;
+using k8s;
 
 namespace DevSpaces.ClusterTests.PortForwarding;
 
@@ -121,7 +122,7 @@ public class PortForwardTests
         }
 
         // The echo server never closes by itself; the forward must let go of its pod connection.
-        var closed = await events.WaitForAsync(e => e.Kind == PortForwardEventKind.ConnectionClosed, Timeout, "the connection to be released");
+        var closed = await events.WaitForAsync(e => e.Kind == ForwardEventKind.ConnectionClosed, Timeout, "the connection to be released");
         Assert.That(closed.BytesToPod, Is.EqualTo(1));
         await TestCluster.WaitUntilAsync(() => Task.FromResult(forward.ActiveConnections == 0), Timeout, "the forward has no active connection left");
     }
@@ -143,7 +144,7 @@ public class PortForwardTests
         var first = await GetAsync(endpoint, "/pod");
 
         await _client.CoreV1.DeleteNamespacedPodAsync(first, _ns);
-        var switched = await events.WaitForAsync(e => e.Kind == PortForwardEventKind.PodSwitched && e.PreviousPod == first, Timeout, "the forward to switch away from the deleted pod");
+        var switched = await events.WaitForAsync(e => e.Kind == ForwardEventKind.PodSwitched && e.PreviousPod == first, Timeout, "the forward to switch away from the deleted pod");
 
         var second = await GetAsync(endpoint, "/pod");
         Assert.Multiple(() =>
@@ -176,10 +177,10 @@ public class PortForwardTests
             await docker.Containers.KillContainerAsync(containers[0].ID, new Docker.DotNet.Models.ContainerKillParameters { Signal = "KILL" });
         }
 
-        var back = await events.WaitForAsync(e => e.Kind == PortForwardEventKind.PodSelected && e.Pod == pod && e.Message.Contains("ready again"), Timeout, "the restarted pod to be reported ready again");
+        var back = await events.WaitForAsync(e => e.Kind == ForwardEventKind.PodSelected && e.Pod == pod && e.Message.Contains("ready again"), Timeout, "the restarted pod to be reported ready again");
         Assert.Multiple(async () =>
         {
-            Assert.That(events.Events.Any(e => e.Kind == PortForwardEventKind.NoReadyPod && e.Time < back.Time), Is.True, "the outage should have been reported");
+            Assert.That(events.Events.Any(e => e.Kind == ForwardEventKind.NoReadyPod && e.Time < back.Time), Is.True, "the outage should have been reported");
             Assert.That(await GetAsync(endpoint, "/pod"), Is.EqualTo(pod));
         });
     }
@@ -196,7 +197,7 @@ public class PortForwardTests
             Assert.That(read, Is.Zero, "the local connection should see EOF");
         }
 
-        var failed = await events.WaitForAsync(e => e.Kind == PortForwardEventKind.ConnectionFailed && e.RemotePort == 7999, Timeout, "the closed port to be reported");
+        var failed = await events.WaitForAsync(e => e.Kind == ForwardEventKind.ConnectionFailed && e.RemotePort == 7999, Timeout, "the closed port to be reported");
         Assert.That(failed.Message, Does.Contain("7999"));
         Assert.That(await GetAsync(forward.Ports[1].LocalEndPoint, "/"), Is.EqualTo("pong"), "the other port of the forward should still work");
         Assert.That(forward.Completion.IsCompleted, Is.False);
