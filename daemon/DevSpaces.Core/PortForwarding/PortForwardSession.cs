@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
-using System.Net.Sockets;
 using System.Net;
+using System.Net.Sockets;
 using DevSpaces.Contracts;
-using k8s.Models;
 using k8s;
+using k8s.Models;
 
 namespace DevSpaces.Core.PortForwarding;
 

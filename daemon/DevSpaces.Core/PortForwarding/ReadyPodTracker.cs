@@ -1,8 +1,8 @@
 using System.Net;
 using DevSpaces.Contracts;
+using k8s;
 using k8s.Autorest;
 using k8s.Models;
-using k8s;
 
 namespace DevSpaces.Core.PortForwarding;
 

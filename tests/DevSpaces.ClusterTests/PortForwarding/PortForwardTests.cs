@@ -1,10 +1,10 @@
-using System.Net.Sockets;
 using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using DevSpaces.Contracts;
 using DevSpaces.Core.PortForwarding;
-using k8s.Models;
 using k8s;
+using k8s.Models;
 
 namespace DevSpaces.ClusterTests.PortForwarding;
 
