@@ -164,6 +164,29 @@ describe('Port forwarding in a real VS Code', { timeout: 600_000 }, () => {
       await driver.screenshot('port-forward-listed');
     }));
 
+  it('Deleting_The_Pod_Moves_The_Forward_To_The_Replacement_And_The_View_Says_So', () =>
+    driver.step('pod-switch', async () => {
+      const before = /^echo from (\S+)/.exec(await get(`http://127.0.0.1:${localPort}/`))?.[1];
+      assert.ok(before, 'the first pod answered');
+      await cli.kubectl(['-n', space, 'delete', 'pod', before, '--wait=false']);
+      // The Deployment starts a replacement; the forward must reach it without the user doing anything.
+      const after = await waitUntil(
+        async () => {
+          const pod = /^echo from (\S+)/.exec(await get(`http://127.0.0.1:${localPort}/`))?.[1];
+          return pod && pod !== before ? pod : undefined;
+        },
+        `the forward to reach the replacement of pod ${before} (the Deployment creates it, the daemon follows)`,
+        180_000,
+      );
+      const view = await driver.openView('Port Forwards');
+      const row = view.locator('.monaco-list-row', { hasText: `service/echo  ${localPort} → 80` }).first();
+      await waitUntil(
+        async () => (((await row.textContent()) ?? '').includes(`${after} (switched)`) ? true : undefined),
+        `the Port Forwards view to show the switch to pod ${after}`,
+        driver.uiTimeout,
+      );
+    }));
+
   it('Stop_From_The_Port_Forwards_View_Closes_The_Local_Port', () =>
     driver.step('stop-forward', async () => {
       await driver.clearNotifications();

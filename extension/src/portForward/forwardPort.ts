@@ -5,7 +5,7 @@ import * as rpc from '../protocol/methods';
 import { PortForwardInfo, ServiceInfo } from '../protocol/types';
 import { describeError } from '../ui/ErrorPresenter';
 import { withDelayedProgress } from '../ui/withDelayedProgress';
-import { PortForwardsModel, describeForward, localAddress } from './PortForwardsModel';
+import { PortForwardsModel, localAddress } from './PortForwardsModel';
 import { splitPortMappings, validatePortMappings, validateTarget } from './portMappings';
 
 export const openInBrowserAction = 'Open in Browser';
@@ -80,8 +80,9 @@ async function offerAddress(info: PortForwardInfo): Promise<void> {
   const address = localAddress(info);
   const url = `http://${address ?? '127.0.0.1'}`;
   const others = info.ports.length > 1 ? ` (and ${info.ports.length - 1} more port${info.ports.length > 2 ? 's' : ''})` : '';
+  const remote = info.ports[0]?.remotePort ?? '?';
   const answer = await vscode.window.showInformationMessage(
-    `Forwarding ${url}${others} → ${describeForward(info)}${info.pod ? `, pod ${info.pod}` : ''}.`,
+    `Forwarding ${url}${others} to ${info.target} port ${remote} in space '${info.namespace}'${info.pod ? ` (pod ${info.pod})` : ''}.`,
     openInBrowserAction,
     copyAddressAction,
   );

@@ -101,7 +101,7 @@ describe('Forward a Port', () => {
     assert.equal(recorded.inputBoxes[0]?.options.value, '80:80', 'the mapping defaults to local = remote');
     assert.deepEqual(started, [{ target: 'service/web', ports: ['80:80'], space: 'team', address: null }]);
     const shown = recorded.messages.find((m) => m.severity === 'info');
-    assert.match(shown?.text ?? '', /Forwarding http:\/\/127\.0\.0\.1:80 → service\/web 80→80 \(team\), pod web-5d8f-abcde/);
+    assert.match(shown?.text ?? '', /^Forwarding http:\/\/127\.0\.0\.1:80 to service\/web port 80 in space 'team' \(pod web-5d8f-abcde\)\.$/);
     assert.deepEqual(shown?.actions, ['Open in Browser', 'Copy Address']);
     assert.deepEqual(recorded.openedExternally, ['http://127.0.0.1:80']);
     assert.deepEqual(rows().map((row) => row.label), ['service/web  80 → 80']);
