@@ -37,7 +37,6 @@ export class PortForwardsModel implements Disposable {
   private readonly forwards = new Map<string, PortForwardInfo>();
   // Events can arrive before portForward/start answers, so state is kept by id on its own.
   private readonly states = new Map<string, ForwardState>();
-  private readonly stopped = new Set<string>();
 
   /** Fires whenever the list or the state of a forward changes. */
   readonly onDidChange: Event<void> = this.changed.event;
@@ -72,10 +71,8 @@ export class PortForwardsModel implements Disposable {
 
   async start(params: StartPortForwardParams, token?: Parameters<DaemonClient['request']>[2]): Promise<PortForwardInfo> {
     const info = await this.daemon.request(rpc.StartPortForward.type, params, token);
-    if (!this.stopped.has(info.id)) {
-      this.forwards.set(info.id, info);
-      this.changed.fire();
-    }
+    this.forwards.set(info.id, info);
+    this.changed.fire();
     return info;
   }
 
@@ -120,7 +117,6 @@ export class PortForwardsModel implements Disposable {
   private onEvent(event: PortForwardEventInfo): void {
     if (event.kind === 'stopped') {
       this.log.info(`Port forward ${event.forwardId}: ${event.message}`);
-      this.stopped.add(event.forwardId);
       this.forget(event.forwardId);
       return;
     }

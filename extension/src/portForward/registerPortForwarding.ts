@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { CommandContext } from '../commands/CommandContext';
 import { Logger } from '../daemon/Logger';
+import * as rpc from '../protocol/methods';
 import { forwardPort } from './forwardPort';
 import { PortForwardsModel } from './PortForwardsModel';
 import { PortForwardsTreeProvider, portForwardsViewId } from './PortForwardsTreeProvider';
@@ -11,6 +12,8 @@ export const PortForwardCommandIds = {
   stopPortForward: 'devspaces.stopPortForward',
 } as const;
 
+const podSwitchMessageMs = 15_000;
+
 /** The port-forwarding feature: its model, the "Port Forwards" view and its commands. */
 export function registerPortForwarding(context: CommandContext, log: Logger): vscode.Disposable[] {
   const forwards = new PortForwardsModel(context.daemon, log);
@@ -19,6 +22,12 @@ export function registerPortForwarding(context: CommandContext, log: Logger): vs
     forwards,
     tree,
     vscode.window.registerTreeDataProvider(portForwardsViewId, tree),
+    // A switch changes where requests land, so it is worth a glance even with the output closed.
+    context.daemon.onNotification(rpc.PortForwardEvent.type, (event) => {
+      if (event.kind === 'podSwitched') {
+        vscode.window.setStatusBarMessage(`$(plug) ${event.message}`, podSwitchMessageMs);
+      }
+    }),
     vscode.commands.registerCommand(PortForwardCommandIds.forwardPort, (argument?: unknown) =>
       forwardPort(context, forwards, argument),
     ),

@@ -235,6 +235,7 @@ describe('Port Forwards view', () => {
       harness.log.lines.includes(`warn Port forward ${id}: Pod web-5d8f-abcde went away; new connections go to web-5d8f-fghij.`),
       harness.log.lines.join('\n'),
     );
+    assert.deepEqual(recorded.statusBarMessages, ['$(plug) Pod web-5d8f-abcde went away; new connections go to web-5d8f-fghij.']);
     harness.daemon.notify(rpc.PortForwardEvent.type, event(id, 'noReadyPod', 'No ready pod: web-5d8f-fghij is pending.'));
     assert.equal(rows()[0]?.description, 'waiting for a ready pod');
   });
