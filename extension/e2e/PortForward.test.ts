@@ -135,15 +135,19 @@ describe('Port forwarding in a real VS Code', { timeout: 600_000 }, () => {
     await browser?.close().catch(() => undefined);
     await server?.stop();
     await new Promise<void>((resolve) => (blocker ? blocker.close(() => resolve()) : resolve()));
-    await cli.deleteNamespaces([space]);
+    // Waiting (bounded) for the namespace to go keeps later suites' space lists short; if it takes
+    // longer, the deletion still completes on its own.
+    await cli
+      .kubectl(['delete', 'namespace', space, '--ignore-not-found', '--timeout=50s'])
+      .catch(() => cli.deleteNamespaces([space]));
   });
 
   it('Forward_A_Port_From_The_Palette_Reaches_The_Service_On_The_Chosen_Local_Port', () =>
     driver.step('forward-port', async () => {
       localPort = await freePort();
       await driver.runFromPalette('DevSpaces: Forward a Port');
-      await driver.pick('service/echo');
-      await driver.pick('80', 'pod port http');
+      await driver.pick(/^Forward a port of a service in space/, 'service/echo');
+      await driver.pick(/^Port of service\/echo to forward$/, '80', 'pod port http');
       await driver.waitForInputValue('80:80', 'the mapping box to suggest local = remote port');
       await driver.replaceInput(`${localPort}:80`);
       await driver.page.keyboard.press('Enter');
@@ -208,8 +212,8 @@ describe('Port forwarding in a real VS Code', { timeout: 600_000 }, () => {
         blocker!.listen(taken, '127.0.0.1', () => resolve());
       });
       await driver.runFromPalette('DevSpaces: Forward a Port');
-      await driver.pick('service/echo');
-      await driver.pick('80', 'pod port http');
+      await driver.pick(/^Forward a port of a service in space/, 'service/echo');
+      await driver.pick(/^Port of service\/echo to forward$/, '80', 'pod port http');
       await driver.waitForInputValue('80:80', 'the mapping box to suggest local = remote port');
       await driver.replaceInput(`${taken}:80`);
       await driver.page.keyboard.press('Enter');
@@ -227,7 +231,7 @@ describe('Port forwarding in a real VS Code', { timeout: 600_000 }, () => {
       assert.match(await get(`http://127.0.0.1:${port}/again`), /^echo from echo-.* \/again$/);
 
       await driver.runFromPalette('DevSpaces: Stop Port Forward');
-      await driver.pick('service/echo', `service/echo ${port}→80`);
+      await driver.pick(/^Port forward to stop$/, 'service/echo', `service/echo ${port}→80`);
       await waitUntil(async () => ((await accepts(port)) ? undefined : true), `local port ${port} to close after Stop Port Forward…`, 30_000);
     }));
 });

@@ -76,8 +76,16 @@ export class WorkbenchDriver {
     return this.page.locator('.quick-input-widget input').first();
   }
 
-  /** Narrows the open quick pick by typing, then clicks the row. */
-  async pick(filter: string, row: string | RegExp = filter): Promise<void> {
+  /**
+   * Waits for the quick pick a command opens (by its placeholder), so that typing does not go to
+   * the palette that is still closing; then narrows it by typing and clicks the row.
+   */
+  async pick(placeholder: RegExp, filter: string, row: string | RegExp = filter): Promise<void> {
+    await waitUntil(
+      async () => (placeholder.test((await this.input().getAttribute('placeholder', { timeout: 1000 })) ?? '') ? true : undefined),
+      `a quick pick with the placeholder ${placeholder}`,
+      this.uiTimeout,
+    );
     await this.replaceInput(filter);
     await this.quickPickRow(row).click({ timeout: this.uiTimeout });
   }

@@ -17,6 +17,8 @@ export interface ActiveForward {
   readonly pod: string | null;
   /** The latest noteworthy event (pod switch, failure), for the description and tooltip. */
   readonly lastNotice: PortForwardEventInfo | undefined;
+  /** The latest pod switch; kept apart so later connection failures do not hide it. */
+  readonly lastSwitch: PortForwardEventInfo | undefined;
   readonly openConnections: number;
 }
 
@@ -24,6 +26,7 @@ interface ForwardState {
   health: ForwardHealth;
   pod: string | null | undefined;
   lastNotice: PortForwardEventInfo | undefined;
+  lastSwitch: PortForwardEventInfo | undefined;
   openConnections: Set<number>;
 }
 
@@ -32,19 +35,23 @@ interface ForwardState {
  * the forwards, so when it restarts they are gone and the list is emptied.
  */
 export class PortForwardsModel implements Disposable {
-  private readonly changed = new Emitter<void>();
+  private readonly changed = new Emitter<string | undefined>();
+  private readonly podSwitched = new Emitter<PortForwardEventInfo>();
   private readonly subscriptions: Disposable[] = [];
   private readonly forwards = new Map<string, PortForwardInfo>();
   // Events can arrive before portForward/start answers, so state is kept by id on its own.
   private readonly states = new Map<string, ForwardState>();
 
-  /** Fires whenever the list or the state of a forward changes. */
-  readonly onDidChange: Event<void> = this.changed.event;
+  /** Fires with a forward's id when its state changes, with undefined when the list changes. */
+  readonly onDidChange: Event<string | undefined> = this.changed.event;
+  /** Fires when a forward's new connections go to another pod than before. */
+  readonly onDidSwitchPod: Event<PortForwardEventInfo> = this.podSwitched.event;
 
   constructor(
     private readonly daemon: DaemonClient,
     private readonly log: Logger,
   ) {
+    // The only subscriber to portForward/event: the connection keeps one handler per method.
     this.subscriptions.push(
       daemon.onNotification(rpc.PortForwardEvent.type, (event) => this.onEvent(event)),
       daemon.onDidChangeState((state) => this.onDaemonState(state)),
@@ -60,6 +67,7 @@ export class PortForwardsModel implements Disposable {
         health: state?.health ?? (info.pod ? 'listening' : 'noReadyPod'),
         pod: state?.pod !== undefined ? state.pod : info.pod,
         lastNotice: state?.lastNotice,
+        lastSwitch: state?.lastSwitch,
         openConnections: state ? state.openConnections.size : info.activeConnections,
       };
     });
@@ -72,7 +80,7 @@ export class PortForwardsModel implements Disposable {
   async start(params: StartPortForwardParams, token?: Parameters<DaemonClient['request']>[2]): Promise<PortForwardInfo> {
     const info = await this.daemon.request(rpc.StartPortForward.type, params, token);
     this.forwards.set(info.id, info);
-    this.changed.fire();
+    this.changed.fire(undefined);
     return info;
   }
 
@@ -104,7 +112,7 @@ export class PortForwardsModel implements Disposable {
         this.states.delete(id);
       }
     }
-    this.changed.fire();
+    this.changed.fire(undefined);
   }
 
   dispose(): void {
@@ -112,6 +120,7 @@ export class PortForwardsModel implements Disposable {
       subscription.dispose();
     }
     this.changed.dispose();
+    this.podSwitched.dispose();
   }
 
   private onEvent(event: PortForwardEventInfo): void {
@@ -139,6 +148,8 @@ export class PortForwardsModel implements Disposable {
         state.pod = event.pod;
         state.health = 'listening';
         state.lastNotice = event;
+        state.lastSwitch = event;
+        this.podSwitched.fire(event);
         break;
       case 'noReadyPod':
         this.log.warn(`Port forward ${event.forwardId}: ${event.message}`);
@@ -169,13 +180,13 @@ export class PortForwardsModel implements Disposable {
         state.lastNotice = event;
         break;
     }
-    this.changed.fire();
+    this.changed.fire(event.forwardId);
   }
 
   private stateOf(id: string): ForwardState {
     let state = this.states.get(id);
     if (!state) {
-      state = { health: 'listening', pod: undefined, lastNotice: undefined, openConnections: new Set() };
+      state = { health: 'listening', pod: undefined, lastNotice: undefined, lastSwitch: undefined, openConnections: new Set() };
       this.states.set(id, state);
     }
     return state;
@@ -185,7 +196,7 @@ export class PortForwardsModel implements Disposable {
     const known = this.forwards.delete(id);
     this.states.delete(id);
     if (known) {
-      this.changed.fire();
+      this.changed.fire(undefined);
     }
   }
 
@@ -201,7 +212,7 @@ export class PortForwardsModel implements Disposable {
     }
     this.forwards.clear();
     this.states.clear();
-    this.changed.fire();
+    this.changed.fire(undefined);
   }
 }
 

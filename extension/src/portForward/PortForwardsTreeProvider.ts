@@ -14,11 +14,17 @@ export interface PortForwardNode {
 export class PortForwardsTreeProvider implements vscode.TreeDataProvider<PortForwardNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<PortForwardNode | undefined>();
   private readonly subscription: { dispose(): void };
+  // VS Code maps elements to rows by object identity; stable nodes let a state change refresh only
+  // its row, so a click on a row's Stop action still resolves to the row while events stream in.
+  private readonly nodes = new Map<string, PortForwardNode>();
 
   readonly onDidChangeTreeData = this.changed.event;
 
   constructor(private readonly model: PortForwardsModel) {
-    this.subscription = model.onDidChange(() => this.changed.fire(undefined));
+    this.subscription = model.onDidChange((id) => {
+      const node = id === undefined ? undefined : this.nodes.get(id);
+      this.changed.fire(node);
+    });
   }
 
   getTreeItem(node: PortForwardNode): vscode.TreeItem {
@@ -34,7 +40,20 @@ export class PortForwardsTreeProvider implements vscode.TreeDataProvider<PortFor
       return [];
     }
     // An empty list lets the view's welcome content offer "Forward a Port…".
-    return this.model.active.map((forward) => ({ kind: 'portForward', forwardId: forward.info.id }));
+    const ids = this.model.active.map((forward) => forward.info.id);
+    for (const id of this.nodes.keys()) {
+      if (!ids.includes(id)) {
+        this.nodes.delete(id);
+      }
+    }
+    return ids.map((id) => {
+      let node = this.nodes.get(id);
+      if (!node) {
+        node = { kind: 'portForward', forwardId: id };
+        this.nodes.set(id, node);
+      }
+      return node;
+    });
   }
 
   dispose(): void {
@@ -59,7 +78,10 @@ export function forwardTreeItem(forward: ActiveForward): vscode.TreeItem {
     `Local: ${addresses}`,
     `Pod: ${forward.pod ?? 'none ready'}`,
     `Open connections: ${forward.openConnections}`,
-    forward.lastNotice ? `Last event: ${forward.lastNotice.message} (${forward.lastNotice.time})` : undefined,
+    forward.lastSwitch ? `Switched: ${forward.lastSwitch.message} (${forward.lastSwitch.time})` : undefined,
+    forward.lastNotice && forward.lastNotice !== forward.lastSwitch
+      ? `Last event: ${forward.lastNotice.message} (${forward.lastNotice.time})`
+      : undefined,
   ]
     .filter((line): line is string => line !== undefined)
     .join('\n');
@@ -75,7 +97,7 @@ export function forwardStatusText(forward: ActiveForward): string {
     case 'connectionFailed':
       return `connection failed: ${forward.lastNotice?.message ?? 'see output'}${connections}`;
     case 'listening': {
-      const switched = forward.lastNotice?.kind === 'podSwitched' ? ' (switched)' : '';
+      const switched = forward.lastSwitch && forward.lastSwitch.pod === forward.pod ? ' (switched)' : '';
       return `listening · ${forward.pod ?? 'no pod'}${switched}${connections}`;
     }
   }

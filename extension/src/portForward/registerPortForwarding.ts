@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { CommandContext } from '../commands/CommandContext';
 import { Logger } from '../daemon/Logger';
-import * as rpc from '../protocol/methods';
 import { forwardPort } from './forwardPort';
 import { PortForwardsModel } from './PortForwardsModel';
 import { PortForwardsTreeProvider, portForwardsViewId } from './PortForwardsTreeProvider';
@@ -23,11 +22,7 @@ export function registerPortForwarding(context: CommandContext, log: Logger): vs
     tree,
     vscode.window.registerTreeDataProvider(portForwardsViewId, tree),
     // A switch changes where requests land, so it is worth a glance even with the output closed.
-    context.daemon.onNotification(rpc.PortForwardEvent.type, (event) => {
-      if (event.kind === 'podSwitched') {
-        vscode.window.setStatusBarMessage(`$(plug) ${event.message}`, podSwitchMessageMs);
-      }
-    }),
+    forwards.onDidSwitchPod((event) => vscode.window.setStatusBarMessage(`$(plug) ${event.message}`, podSwitchMessageMs)),
     vscode.commands.registerCommand(PortForwardCommandIds.forwardPort, (argument?: unknown) =>
       forwardPort(context, forwards, argument),
     ),

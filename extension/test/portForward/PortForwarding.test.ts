@@ -9,6 +9,7 @@ import { PortForwardCommandIds } from '../../src/portForward/registerPortForward
 import { ErrorCodes } from '../../src/protocol/errors';
 import * as rpc from '../../src/protocol/methods';
 import { ForwardEventKind, PortForwardEventInfo, PortForwardInfo, ServiceInfo, StartPortForwardParams } from '../../src/protocol/types';
+import { FakeDaemonClient } from '../support/FakeDaemonClient';
 import { Harness, createHarness } from '../support/harness';
 import { waitFor } from '../support/waitFor';
 
@@ -240,6 +241,37 @@ describe('Port Forwards view', () => {
     assert.equal(rows()[0]?.description, 'waiting for a ready pod');
   });
 
+  it('Connection_Events_Refresh_Only_The_Row_Of_Their_Forward', async () => {
+    const id = await forwardWeb();
+    const [node] = tree().getChildren();
+    const refreshed: (PortForwardNode | undefined)[] = [];
+    const subscription = tree().onDidChangeTreeData((element) => refreshed.push(element));
+    try {
+      harness.daemon.notify(rpc.PortForwardEvent.type, event(id, 'connectionOpened', 'Connection 1 opened.', { connectionId: 1 }));
+      harness.daemon.notify(rpc.PortForwardEvent.type, event(id, 'connectionClosed', 'Connection 1 closed.', { connectionId: 1 }));
+    } finally {
+      subscription.dispose();
+    }
+    assert.equal(refreshed.length, 2);
+    assert.ok(refreshed.every((element) => element === node), 'the same row object, so VS Code keeps resolving clicks on it');
+    assert.equal(tree().getChildren()[0], node, 'rows keep their identity across reads');
+  });
+
+  it('A_Pod_Switch_Stays_Visible_After_A_Later_Connection_Failure', async () => {
+    const id = await forwardWeb();
+    harness.daemon.notify(
+      rpc.PortForwardEvent.type,
+      event(id, 'podSwitched', 'Pod web-5d8f-abcde is gone or not ready; new connections go to pod web-5d8f-fghij.', {
+        pod: 'web-5d8f-fghij',
+        previousPod: 'web-5d8f-abcde',
+      }),
+    );
+    harness.daemon.notify(rpc.PortForwardEvent.type, event(id, 'connectionFailed', 'Connection 3 to web-5d8f-abcde was reset.', { connectionId: 3 }));
+    harness.daemon.notify(rpc.PortForwardEvent.type, event(id, 'connectionOpened', 'Connection 4 opened.', { connectionId: 4 }));
+    harness.daemon.notify(rpc.PortForwardEvent.type, event(id, 'connectionClosed', 'Connection 4 closed.', { connectionId: 4 }));
+    assert.equal(rows()[0]?.description, 'listening · web-5d8f-fghij (switched)');
+  });
+
   it('A_Failed_Connection_Is_Shown_Until_A_Connection_Completes_Again', async () => {
     const id = await forwardWeb();
     harness.daemon.notify(rpc.PortForwardEvent.type, event(id, 'connectionOpened', 'Connection 1 opened.', { connectionId: 1 }));
@@ -296,10 +328,11 @@ describe('Port Forwards view', () => {
   });
 
   it('Events_That_Arrive_Before_The_Start_Answer_Are_Not_Lost', async () => {
-    const model = new PortForwardsModel(harness.daemon, harness.log);
+    const daemon = new FakeDaemonClient();
+    const model = new PortForwardsModel(daemon, harness.log);
     try {
-      harness.daemon.handle(rpc.StartPortForward.type, (params) => {
-        harness.daemon.notify(rpc.PortForwardEvent.type, event('pf-7', 'noReadyPod', 'No ready pod yet.'));
+      daemon.handle(rpc.StartPortForward.type, (params) => {
+        daemon.notify(rpc.PortForwardEvent.type, event('pf-7', 'noReadyPod', 'No ready pod yet.'));
         return forwardInfo('pf-7', params);
       });
       await model.start({ target: 'service/web', ports: ['80'] });
