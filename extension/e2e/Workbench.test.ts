@@ -78,16 +78,22 @@ async function waitUntil<T>(probe: () => Promise<T | undefined>, reason: string,
 const quickPickRow = (text: string | RegExp): Locator =>
   page.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first();
 
-/** Narrows the open quick pick by typing (the cluster may hold many spaces), then clicks a row. */
-async function pick(filter: string, row: string | RegExp = filter): Promise<void> {
-  await filterQuickPick(filter);
+/**
+ * Narrows a quick pick by typing (the cluster may hold many spaces), then clicks a row. The
+ * placeholder identifies the quick pick: the palette's input is the same widget, still showing
+ * until the command opens its own list.
+ */
+async function pick(placeholder: string, filter: string, row: string | RegExp = filter): Promise<void> {
+  await filterQuickPick(placeholder, filter);
   await quickPickRow(row).click({ timeout: uiTimeout });
 }
 
-async function filterQuickPick(filter: string): Promise<void> {
-  await page.locator('.quick-input-widget input').first().waitFor({ state: 'visible', timeout: uiTimeout });
+async function filterQuickPick(placeholder: string, filter: string): Promise<void> {
+  const input = page.locator(`.quick-input-widget input[placeholder^="${placeholder}"]`).first();
+  await input.waitFor({ state: 'visible', timeout: uiTimeout });
   await page.keyboard.press('Control+A');
   await page.keyboard.type(filter);
+  await waitUntil(async () => ((await input.inputValue()) === filter ? true : undefined), `the quick pick filter '${filter}'`);
 }
 
 /** Scrolls the Dev Spaces view until a row is rendered (long lists render only what is visible). */
@@ -172,11 +178,11 @@ describe('DevSpaces in a real VS Code', { timeout: 600_000 }, () => {
     step('switch-space', async () => {
       await spaceItem().click();
       await keepScreenshot('space-menu');
-      await filterQuickPick('Create child');
+      await filterQuickPick('Switch dev space', 'Create child');
       await quickPickRow('Create child space…').waitFor({ state: 'visible', timeout: uiTimeout });
-      await filterQuickPick('Select cluster');
+      await filterQuickPick('Switch dev space', 'Select cluster');
       await quickPickRow('Select cluster context…').waitFor({ state: 'visible', timeout: uiTimeout });
-      await pick(child);
+      await pick('Switch dev space', child);
       await waitForStatus(child, `the status bar to follow the switch to '${child}'`);
       const current = await cli.devspacesJson<{ space: string | null }>(['space', 'current'], workspace);
       assert.equal(current.space, child, 'the CLI in the workspace folder sees the new selection');
@@ -187,7 +193,7 @@ describe('DevSpaces in a real VS Code', { timeout: 600_000 }, () => {
   it('Create_Child_Space_From_The_Palette_Creates_The_Namespace_With_The_Space_Labels', () =>
     step('create-child', async () => {
       await runFromPalette('DevSpaces: Create Child Space');
-      await pick(root, new RegExp(`${root}(?!-)`));
+      await pick('Parent space of the new child space', root, new RegExp(`${root}(?!-)`));
       const input = page.locator('.quick-input-widget input').first();
       await waitUntil(async () => ((await input.inputValue()) === `${root}-` ? true : undefined), 'the name box prefilled with the parent');
       await page.keyboard.type('b');
@@ -205,7 +211,7 @@ describe('DevSpaces in a real VS Code', { timeout: 600_000 }, () => {
   it('A_Duplicate_Child_Name_Shows_The_Daemon_Message_And_Hint_And_Changes_Nothing', () =>
     step('duplicate-name', async () => {
       await runFromPalette('DevSpaces: Create Child Space');
-      await pick(root, new RegExp(`${root}(?!-)`));
+      await pick('Parent space of the new child space', root, new RegExp(`${root}(?!-)`));
       const input = page.locator('.quick-input-widget input').first();
       await waitUntil(async () => ((await input.inputValue()) === `${root}-` ? true : undefined), 'the name box prefilled with the parent');
       await page.keyboard.type('a');
@@ -235,7 +241,7 @@ describe('DevSpaces in a real VS Code', { timeout: 600_000 }, () => {
   it('Delete_Space_From_The_Palette_Confirms_And_Deletes_The_Namespace', () =>
     step('delete-space', async () => {
       await runFromPalette('DevSpaces: Delete Space');
-      await pick(created);
+      await pick('Space to delete', created);
       const dialog = page.locator('.monaco-dialog-box').first();
       await dialog.waitFor({ state: 'visible', timeout: uiTimeout });
       assert.match((await dialog.textContent()) ?? '', new RegExp(`Delete space '${created}'\\?`));
@@ -250,7 +256,7 @@ describe('DevSpaces in a real VS Code', { timeout: 600_000 }, () => {
   it('Selecting_An_Unreachable_Context_Shows_Why_And_Switching_Back_Recovers', () =>
     step('context', async () => {
       await runFromPalette('DevSpaces: Select Cluster Context');
-      await pick(unreachable);
+      await pick('Cluster context for this workspace', unreachable);
       const toast = page.locator('.notification-toast', { hasText: `Context '${unreachable}' is selected, but its cluster is not usable` }).first();
       await toast.waitFor({ state: 'visible', timeout: uiTimeout });
       await waitForStatus('no space (cluster error)', 'the status bar to show the unreachable cluster');
@@ -263,10 +269,10 @@ describe('DevSpaces in a real VS Code', { timeout: 600_000 }, () => {
       await keepScreenshot('unreachable-context');
 
       await runFromPalette('DevSpaces: Select Cluster Context');
-      await pick(realContext);
+      await pick('Cluster context for this workspace', realContext);
       await waitForStatus('no space', `the status bar to recover on context '${realContext}'`);
       await runFromPalette('DevSpaces: Select Space');
-      await pick(child);
+      await pick('Select the dev space for this workspace', child);
       await waitForStatus(child, `the status bar to show '${child}' again`);
     }));
 
@@ -297,6 +303,12 @@ describe('DevSpaces in a real VS Code', { timeout: 600_000 }, () => {
       const output = page.locator('.part.panel .view-lines', { hasText: /DevSpaces\sdaemon\s\S+\sis\sready/ }).first();
       await output.waitFor({ state: 'visible', timeout: uiTimeout });
       await keepScreenshot('output');
+    }));
+
+  it('A_Selection_Made_With_The_CLI_In_The_Workspace_Reaches_The_Status_Bar', () =>
+    step('cli-selection', async () => {
+      await cli.devspaces(['space', 'select', root], workspace);
+      await waitForStatus(root, `the status bar to follow 'devspaces space select ${root}' run in the workspace folder`);
     }));
 });
 

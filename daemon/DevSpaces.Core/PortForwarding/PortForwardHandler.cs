@@ -81,15 +81,7 @@ public sealed class PortForwardHandler(WorkspaceSession session, IProgress<PortF
 
     /// <summary>The user-facing error for a port-forward failure.</summary>
     public static DevSpacesException ToRpcError(PortForwardException e) => new(
-        e.Code switch
-        {
-            PortForwardErrorCode.LocalPortInUse => RpcErrorCode.LocalPortInUse,
-            PortForwardErrorCode.TargetNotFound => RpcErrorCode.ForwardTargetNotFound,
-            PortForwardErrorCode.NoReadyPod => RpcErrorCode.NoReadyPod,
-            PortForwardErrorCode.UnknownRemotePort => RpcErrorCode.UnknownRemotePort,
-            PortForwardErrorCode.ForwardNotFound => RpcErrorCode.PortForwardNotFound,
-            _ => RpcErrorCode.InvalidPortForward,
-        },
+        (int)e.Code,
         e.Fix is null ? e.Message : e.Message[..^(e.Fix.Length + 1)],
         e.Fix,
         e.InnerException?.Message,
@@ -97,7 +89,7 @@ public sealed class PortForwardHandler(WorkspaceSession session, IProgress<PortF
 
     public static PortForwardEventInfo ToInfo(string id, PortForwardEvent e) => new(
         id,
-        Enum.Parse<ForwardEventKind>(e.Kind.ToString()),
+        e.Kind,
         e.Message,
         e.Time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
         e.Pod,

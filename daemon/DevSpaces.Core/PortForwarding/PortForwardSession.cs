@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using DevSpaces.Contracts;
 using k8s;
 using k8s.Models;
 
@@ -144,7 +145,7 @@ public sealed class PortForwardSession : IAsyncDisposable
         await Task.WhenAll(_connections.Values).ConfigureAwait(false);
         await _tracker.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
-        Report(new PortForwardEvent(DateTimeOffset.UtcNow, PortForwardEventKind.Stopped, $"Stopped forwarding to {Target}."));
+        Report(new PortForwardEvent(DateTimeOffset.UtcNow, ForwardEventKind.Stopped, $"Stopped forwarding to {Target}."));
         _stopped.TrySetResult();
     }
 
@@ -206,7 +207,7 @@ public sealed class PortForwardSession : IAsyncDisposable
     {
         foreach (var (listener, port) in _listeners)
         {
-            Report(new PortForwardEvent(DateTimeOffset.UtcNow, PortForwardEventKind.Listening,
+            Report(new PortForwardEvent(DateTimeOffset.UtcNow, ForwardEventKind.Listening,
                 $"Forwarding {port.LocalEndPoint} -> {Target} port {port.RemotePort}.", Pod: CurrentPod,
                 LocalPort: port.LocalEndPoint.Port));
             var spare = new WarmSpares(ct => OpenAsync(port, ct), () => CurrentPod, _request.WarmConnections, _request.WarmConnectionLifetime);
@@ -275,17 +276,17 @@ public sealed class PortForwardSession : IAsyncDisposable
 
                 await using (channel.ConfigureAwait(false))
                 {
-                    Report(new PortForwardEvent(DateTimeOffset.UtcNow, PortForwardEventKind.ConnectionOpened,
+                    Report(new PortForwardEvent(DateTimeOffset.UtcNow, ForwardEventKind.ConnectionOpened,
                         $"Connection {id} on port {port.LocalEndPoint.Port} -> pod {pod}:{remotePort}.",
                         Pod: pod, LocalPort: port.LocalEndPoint.Port, RemotePort: remotePort, ConnectionId: id));
                     var (toPod, fromPod) = await ForwardedConnection.PumpAsync(local, channel, _request.HalfClosedIdleTimeout, cancellationToken).ConfigureAwait(false);
                     var error = channel.Error;
                     Report(error is null
-                        ? new PortForwardEvent(DateTimeOffset.UtcNow, PortForwardEventKind.ConnectionClosed,
+                        ? new PortForwardEvent(DateTimeOffset.UtcNow, ForwardEventKind.ConnectionClosed,
                             $"Connection {id} closed ({toPod} bytes to pod, {fromPod} bytes back).",
                             Pod: pod, LocalPort: port.LocalEndPoint.Port, RemotePort: remotePort, ConnectionId: id,
                             BytesToPod: toPod, BytesFromPod: fromPod)
-                        : new PortForwardEvent(DateTimeOffset.UtcNow, PortForwardEventKind.ConnectionFailed,
+                        : new PortForwardEvent(DateTimeOffset.UtcNow, ForwardEventKind.ConnectionFailed,
                             $"Connection {id} to pod {pod} port {remotePort} failed: {error}. Is something listening on port {remotePort} in the pod? The forward stays up.",
                             Pod: pod, LocalPort: port.LocalEndPoint.Port, RemotePort: remotePort, ConnectionId: id,
                             BytesToPod: toPod, BytesFromPod: fromPod));
@@ -331,7 +332,7 @@ public sealed class PortForwardSession : IAsyncDisposable
             }
             catch (Exception e)
             {
-                Report(new PortForwardEvent(DateTimeOffset.UtcNow, PortForwardEventKind.ConnectionFailed,
+                Report(new PortForwardEvent(DateTimeOffset.UtcNow, ForwardEventKind.ConnectionFailed,
                     $"Connection {id} could not reach pod {podName} port {port.RemotePort}: {e.Message}. The forward stays up.",
                     Pod: podName, LocalPort: port.LocalEndPoint.Port, RemotePort: remotePort == 0 ? null : remotePort, ConnectionId: id));
                 return null;

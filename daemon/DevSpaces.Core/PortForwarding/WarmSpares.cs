@@ -13,7 +13,7 @@ public sealed class WarmSpares(
     private readonly Lock _lock = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _lifetimes = [];
-    private readonly List<(PodConnection Connection, CancellationTokenSource Expiry)> _ready = [];
+    private readonly List<Spare> _ready = [];
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _opening;
     private int _waiting;
@@ -31,14 +31,22 @@ public sealed class WarmSpares(
             Task changed;
             lock (_lock)
             {
+                // A spare the server already closed would hand the client an empty connection: drop those.
+                foreach (var ended in _ready.Where(r => r.Connection.Channel.HasEnded).ToList())
+                {
+                    _ready.Remove(ended);
+                    ended.Expiry.Cancel();
+                }
+
                 var pod = currentPod();
                 var index = _ready.FindIndex(r => r.Connection.Pod == pod);
                 if (index >= 0)
                 {
-                    var (connection, expiry) = _ready[index];
+                    var spare = _ready[index];
                     _ready.RemoveAt(index);
-                    expiry.Cancel();
-                    return connection;
+                    spare.Taken = true;
+                    spare.Expiry.Cancel();
+                    return spare.Connection;
                 }
 
                 // Wait only for an open that no other connection is already waiting for; in a burst the rest
@@ -82,7 +90,7 @@ public sealed class WarmSpares(
             }
 
             var pod = currentPod();
-            var missing = count - _opening - _ready.Count(r => r.Connection.Pod == pod);
+            var missing = count - _opening - _ready.Count(r => r.Connection.Pod == pod && !r.Connection.Channel.HasEnded);
             _lifetimes.RemoveAll(t => t.IsCompleted);
             for (var i = 0; i < missing; i++)
             {
@@ -98,9 +106,9 @@ public sealed class WarmSpares(
         lock (_lock)
         {
             _stop.Cancel();
-            foreach (var (_, expiry) in _ready)
+            foreach (var spare in _ready)
             {
-                expiry.Cancel();
+                spare.Expiry.Cancel();
             }
 
             Signal();
@@ -132,11 +140,13 @@ public sealed class WarmSpares(
             return;
         }
 
+        spare.Channel.StartEarlyRead();
         using var expiry = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var entry = new Spare(spare, expiry);
         lock (_lock)
         {
             _opening--;
-            _ready.Add((spare, expiry));
+            _ready.Add(entry);
             Signal();
         }
 
@@ -148,21 +158,31 @@ public sealed class WarmSpares(
         {
         }
 
-        bool unused;
         lock (_lock)
         {
-            unused = _ready.RemoveAll(r => ReferenceEquals(r.Connection, spare)) > 0;
+            _ready.Remove(entry);
+            if (entry.Taken)
+            {
+                return;
+            }
         }
 
-        if (unused)
-        {
-            await spare.Channel.DisposeAsync().ConfigureAwait(false);
-        }
+        await spare.Channel.DisposeAsync().ConfigureAwait(false);
     }
 
     private void Signal()
     {
         _changed.TrySetResult();
         _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private sealed class Spare(PodConnection connection, CancellationTokenSource expiry)
+    {
+        public PodConnection Connection { get; } = connection;
+
+        public CancellationTokenSource Expiry { get; } = expiry;
+
+        /// <summary>Handed to a local connection, which now owns it; guarded by the pool's lock.</summary>
+        public bool Taken { get; set; }
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using DevSpaces.Contracts;
 using DevSpaces.Core.PortForwarding;
 using k8s;
 using k8s.Models;
@@ -121,7 +122,7 @@ public class PortForwardTests
         }
 
         // The echo server never closes by itself; the forward must let go of its pod connection.
-        var closed = await events.WaitForAsync(e => e.Kind == PortForwardEventKind.ConnectionClosed, Timeout, "the connection to be released");
+        var closed = await events.WaitForAsync(e => e.Kind == ForwardEventKind.ConnectionClosed, Timeout, "the connection to be released");
         Assert.That(closed.BytesToPod, Is.EqualTo(1));
         await TestCluster.WaitUntilAsync(() => Task.FromResult(forward.ActiveConnections == 0), Timeout, "the forward has no active connection left");
     }
@@ -143,7 +144,7 @@ public class PortForwardTests
         var first = await GetAsync(endpoint, "/pod");
 
         await _client.CoreV1.DeleteNamespacedPodAsync(first, _ns);
-        var switched = await events.WaitForAsync(e => e.Kind == PortForwardEventKind.PodSwitched && e.PreviousPod == first, Timeout, "the forward to switch away from the deleted pod");
+        var switched = await events.WaitForAsync(e => e.Kind == ForwardEventKind.PodSwitched && e.PreviousPod == first, Timeout, "the forward to switch away from the deleted pod");
 
         var second = await GetAsync(endpoint, "/pod");
         Assert.Multiple(() =>
@@ -151,6 +152,36 @@ public class PortForwardTests
             Assert.That(second, Is.Not.EqualTo(first));
             Assert.That(second, Is.EqualTo(switched.Pod));
             Assert.That(switched.Message, Does.Contain(first).And.Contain(second));
+        });
+    }
+
+    [Test]
+    public async Task A_Restarted_Container_Is_Reported_And_Served_Again()
+    {
+        var events = new EventLog();
+        await using var forward = await StartAsync("deployment/echo", ":8080", events);
+        var endpoint = forward.Ports[0].LocalEndPoint;
+        var pod = await GetAsync(endpoint, "/pod");
+
+        // The kubelet runs pods on this machine's engine: kill the container as a crash would.
+        using (var docker = DevSpaces.Core.Images.DockerEngine.Connect())
+        {
+            var containers = await docker.Containers.ListContainersAsync(new Docker.DotNet.Models.ContainersListParameters
+            {
+                Filters = new Dictionary<string, IDictionary<string, bool>>
+                {
+                    ["label"] = new Dictionary<string, bool> { [$"io.kubernetes.pod.name={pod}"] = true, ["io.kubernetes.container.name=server"] = true },
+                },
+            });
+            Assert.That(containers, Has.Count.EqualTo(1), $"the server container of pod {pod}");
+            await docker.Containers.KillContainerAsync(containers[0].ID, new Docker.DotNet.Models.ContainerKillParameters { Signal = "KILL" });
+        }
+
+        var back = await events.WaitForAsync(e => e.Kind == ForwardEventKind.PodSelected && e.Pod == pod && e.Message.Contains("ready again"), Timeout, "the restarted pod to be reported ready again");
+        Assert.Multiple(async () =>
+        {
+            Assert.That(events.Events.Any(e => e.Kind == ForwardEventKind.NoReadyPod && e.Time < back.Time), Is.True, "the outage should have been reported");
+            Assert.That(await GetAsync(endpoint, "/pod"), Is.EqualTo(pod));
         });
     }
 
@@ -166,7 +197,7 @@ public class PortForwardTests
             Assert.That(read, Is.Zero, "the local connection should see EOF");
         }
 
-        var failed = await events.WaitForAsync(e => e.Kind == PortForwardEventKind.ConnectionFailed && e.RemotePort == 7999, Timeout, "the closed port to be reported");
+        var failed = await events.WaitForAsync(e => e.Kind == ForwardEventKind.ConnectionFailed && e.RemotePort == 7999, Timeout, "the closed port to be reported");
         Assert.That(failed.Message, Does.Contain("7999"));
         Assert.That(await GetAsync(forward.Ports[1].LocalEndPoint, "/"), Is.EqualTo("pong"), "the other port of the forward should still work");
         Assert.That(forward.Completion.IsCompleted, Is.False);

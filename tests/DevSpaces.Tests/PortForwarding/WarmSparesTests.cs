@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using DevSpaces.Core.PortForwarding;
+using Nerdbank.Streams;
 
 namespace DevSpaces.Tests.PortForwarding;
 
@@ -7,13 +8,24 @@ public class WarmSparesTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
     private List<WebSocket> _sockets = [];
+    private List<WebSocket> _servers = [];
     private string? _currentPod;
 
     [SetUp]
     public void Reset()
     {
         _sockets = [];
+        _servers = [];
         _currentPod = "pod-a";
+    }
+
+    [TearDown]
+    public void CloseServers()
+    {
+        foreach (var server in _servers)
+        {
+            server.Dispose();
+        }
     }
 
     [Test]
@@ -104,12 +116,45 @@ public class WarmSparesTests
         Assert.That(_sockets.Select(s => s.State), Has.None.EqualTo(WebSocketState.Open));
     }
 
+    [Test]
+    public async Task A_Spare_The_Server_Closed_Is_Not_Handed_Out()
+    {
+        await using var spares = new WarmSpares(_ => Open(), () => _currentPod, 1, TimeSpan.FromMinutes(1));
+        spares.Replenish();
+        await WaitUntilAsync(() => _servers.Count == 1, "the spare is opened");
+        await _servers[0].CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+        await WaitUntilAsync(() => _sockets[0].State != WebSocketState.Open, "the spare sees the close");
+        Assert.That(await spares.TakeAsync(new CancellationTokenSource(Timeout).Token), Is.Null);
+    }
+
+    [Test]
+    public async Task What_The_Server_Sent_Before_The_Spare_Was_Taken_Reaches_The_Client()
+    {
+        await using var spares = new WarmSpares(_ => Open(), () => _currentPod, 1, TimeSpan.FromMinutes(1));
+        spares.Replenish();
+        await WaitUntilAsync(() => _servers.Count == 1, "the spare is opened");
+        // The kubelet opens the data channel with the port number, then relays the server's banner.
+        await _servers[0].SendAsync(new byte[] { 0, 0x1F, 0x90 }, WebSocketMessageType.Binary, true, CancellationToken.None);
+        await _servers[0].SendAsync(new byte[] { 0, (byte)'h', (byte)'i' }, WebSocketMessageType.Binary, true, CancellationToken.None);
+
+        var spare = await spares.TakeAsync(new CancellationTokenSource(Timeout).Token);
+        Assert.That(spare, Is.Not.Null);
+        var buffer = new byte[64];
+        var read = await spare!.Channel.ReadAsync(buffer, new CancellationTokenSource(Timeout).Token);
+        Assert.That(System.Text.Encoding.ASCII.GetString(buffer, 0, read), Is.EqualTo("hi"));
+        await spare.Channel.DisposeAsync();
+    }
+
     private Task<PodConnection> Open()
     {
-        var socket = WebSocket.CreateFromStream(new MemoryStream(), isServer: false, subProtocol: null, keepAliveInterval: TimeSpan.Zero);
+        // A connected pair, so the spare's early read waits like a real idle connection.
+        var (clientStream, serverStream) = FullDuplexStream.CreatePair();
+        var socket = WebSocket.CreateFromStream(clientStream, isServer: false, subProtocol: null, keepAliveInterval: TimeSpan.Zero);
+        var server = WebSocket.CreateFromStream(serverStream, isServer: true, subProtocol: null, keepAliveInterval: TimeSpan.Zero);
         lock (_sockets)
         {
             _sockets.Add(socket);
+            _servers.Add(server);
         }
 
         return Task.FromResult(new PodConnection(_currentPod!, 80, new PodPortChannel(socket)));
