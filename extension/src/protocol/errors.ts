@@ -16,6 +16,15 @@ export const ErrorCodes = {
   Conflict: 1014,
   ClusterError: 1015,
   WorkspaceStateInvalid: 1016,
+  InvalidPortForward: 1101,
+  LocalPortInUse: 1102,
+  ForwardTargetNotFound: 1103,
+  NoReadyPod: 1104,
+  UnknownRemotePort: 1105,
+  PortForwardNotFound: 1106,
+  ImageBuildFailed: 1121,
+  ImageDeliveryFailed: 1122,
+  DockerUnavailable: 1123,
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
