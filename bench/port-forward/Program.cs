@@ -16,7 +16,7 @@ var singleBytes = 256L << 20;
 var parallelCount = 16;
 var parallelBytes = 16L << 20;
 var requests = int.Parse(Environment.GetEnvironmentVariable("BENCH_REQUESTS") ?? "2000", CultureInfo.InvariantCulture);
-var rounds = int.Parse(Environment.GetEnvironmentVariable("BENCH_ROUNDS") ?? "2", CultureInfo.InvariantCulture);
+var rounds = int.Parse(Environment.GetEnvironmentVariable("BENCH_ROUNDS") ?? "3", CultureInfo.InvariantCulture);
 
 var repo = args.Length > 0 ? args[0] : throw new ArgumentException("usage: PortForwardBench <repository root>");
 var kubeconfig = Environment.GetEnvironmentVariable("DEVSPACES_TEST_KUBECONFIG") ?? Environment.GetEnvironmentVariable("KUBECONFIG")
@@ -56,15 +56,14 @@ try
         await Task.Delay(250);
     }
 
-    var request = new PortForwardRequest(new PortForwardTarget(PortForwardTargetKind.Pod, ns, "bench"), [new PortMapping(0, $"{SourcePort}"), new PortMapping(0, $"{HttpPort}")]);
-    await using var devspaces = await PortForwardSession.StartAsync(client, new WebSocketPodPortConnector(client), request, null, CancellationToken.None);
+    await using var devspaces = await DevSpacesForward.StartAsync(kubeconfig, ns, "pod/bench", [SourcePort, HttpPort]);
     await using var kubectl = await KubectlForward.StartAsync(kubeconfig, ns, "pod/bench", [SourcePort, HttpPort]);
     var tools = new (string Name, IPEndPoint Source, IPEndPoint Http)[]
     {
-        ("devspaces", devspaces.Ports[0].LocalEndPoint, devspaces.Ports[1].LocalEndPoint),
+        ("devspaces", devspaces.Endpoints[0], devspaces.Endpoints[1]),
         ("kubectl", kubectl.Endpoints[0], kubectl.Endpoints[1]),
     };
-    var watched = new Dictionary<string, int> { ["bench process"] = Environment.ProcessId, ["kubectl"] = kubectl.Pid };
+    var watched = new Dictionary<string, int> { ["client"] = Environment.ProcessId, ["devspaces"] = devspaces.Pid, ["kubectl"] = kubectl.Pid };
     foreach (var comm in new[] { "kube-apiserver", "kubelet" })
     {
         if (ProcessCpu.Find(comm) is { } pid)
@@ -124,23 +123,25 @@ try
 
     var keepAlive = tools.ToDictionary(t => t.Name, _ => new List<double>());
     var fresh = tools.ToDictionary(t => t.Name, _ => new List<double>());
+    var spaced = tools.ToDictionary(t => t.Name, _ => new List<double>());
     for (var round = 0; round < rounds; round++)
     {
         foreach (var tool in round % 2 == 0 ? tools : tools.Reverse())
         {
             await Measure("HTTP keep-alive", tool.Name, async () => { keepAlive[tool.Name].AddRange(await KeepAliveLatencyAsync(tool.Http, requests / rounds)); return 0; });
-            await Measure("HTTP new connection", tool.Name, async () => { fresh[tool.Name].AddRange(await NewConnectionLatencyAsync(tool.Http, requests / 10 / rounds)); return 0; });
+            await Measure("HTTP new connection", tool.Name, async () => { fresh[tool.Name].AddRange(await NewConnectionLatencyAsync(tool.Http, requests / 10 / rounds, TimeSpan.Zero)); return 0; });
+            await Measure("HTTP new connection 50 ms apart", tool.Name, async () => { spaced[tool.Name].AddRange(await NewConnectionLatencyAsync(tool.Http, requests / 20 / rounds, TimeSpan.FromMilliseconds(50))); return 0; });
         }
     }
 
-    foreach (var (label, samples) in new[] { ("HTTP keep-alive", keepAlive), ("HTTP new connection", fresh) })
+    foreach (var (label, samples) in new[] { ("HTTP keep-alive", keepAlive), ("HTTP new conn back-to-back", fresh), ("HTTP new conn 50 ms apart", spaced) })
     {
         results.Add(($"{label} p50", "ms", false, Percentile(samples["devspaces"], 0.50), Percentile(samples["kubectl"], 0.50)));
         results.Add(($"{label} p99", "ms", false, Percentile(samples["devspaces"], 0.99), Percentile(samples["kubectl"], 0.99)));
     }
 
     Console.WriteLine();
-    Console.WriteLine($"Port forwarding, DevSpaces vs kubectl port-forward ({kubectl.Pid}), pod {ns}/bench, {Environment.ProcessorCount} cores, best of {rounds} rounds");
+    Console.WriteLine($"Port forwarding, `devspaces port-forward` vs `kubectl port-forward`, both as processes, pod {ns}/bench, {Environment.ProcessorCount} cores, best of {rounds} rounds");
     Console.WriteLine($"{"scenario",-34} {"devspaces",14} {"kubectl",14} {"ratio",8}");
     foreach (var r in results)
     {
@@ -157,7 +158,7 @@ try
         Console.WriteLine($"{scenario + " / " + tool,-48} {string.Join(" ", watched.Keys.Select(k => $"{used[k],18:0.00}"))}");
     }
 
-    Console.WriteLine("(the bench process holds the test client, and for 'devspaces' also the forward itself)");
+    Console.WriteLine("(client = this bench process: the test client alone; kubelet includes the socat relays it runs per connection)");
 }
 finally
 {
@@ -209,7 +210,7 @@ static async Task<List<double>> KeepAliveLatencyAsync(IPEndPoint endpoint, int c
     return samples;
 }
 
-static async Task<List<double>> NewConnectionLatencyAsync(IPEndPoint endpoint, int count)
+static async Task<List<double>> NewConnectionLatencyAsync(IPEndPoint endpoint, int count, TimeSpan pause)
 {
     var request = Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n");
     var buffer = new byte[4096];
@@ -222,6 +223,11 @@ static async Task<List<double>> NewConnectionLatencyAsync(IPEndPoint endpoint, i
         await socket.SendAsync(request);
         await ReadResponseAsync(socket, buffer);
         samples.Add(watch.Elapsed.TotalMilliseconds);
+        if (pause > TimeSpan.Zero)
+        {
+            // Think time between requests, as an interactive client has.
+            await Task.Delay(pause);
+        }
     }
 
     return samples;

@@ -2,7 +2,9 @@ using DevSpaces.Contracts;
 using DevSpaces.Core.Cluster;
 using DevSpaces.Core.Connect;
 using DevSpaces.Core.Contexts;
+using DevSpaces.Core.Images;
 using DevSpaces.Core.Logging;
+using DevSpaces.Core.PortForwarding;
 using DevSpaces.Core.Rpc;
 using DevSpaces.Core.Services;
 using DevSpaces.Core.Spaces;
@@ -35,10 +37,19 @@ public sealed class Composition : IAsyncDisposable
     public SpaceWatch? Watch { get; private set; }
 
     /// <summary>Set for the daemon only.</summary>
+    public WorkspaceStateWatch? StateWatch { get; private set; }
+
+    /// <summary>Set for the daemon only.</summary>
     public LifecycleHandler? Lifecycle { get; private set; }
 
     /// <summary>Set for the daemon only: its connect sessions, restored on dispose.</summary>
     public ConnectHandler? Connect { get; private set; }
+
+    /// <summary>Set for the daemon only; the CLI's port-forward verb makes its own.</summary>
+    public PortForwardHandler? PortForwards { get; private set; }
+
+    private OrderedNotifications<PortForwardEventInfo>? forwardEvents;
+    private OrderedNotifications<ImageProgressInfo>? imageProgress;
 
     /// <summary>For one CLI command in <paramref name="workspaceFolder"/>.</summary>
     public static Composition ForCli(KubeconfigSource kubeconfig, ILog log, string workspaceFolder) =>
@@ -50,13 +61,20 @@ public sealed class Composition : IAsyncDisposable
         var composition = new Composition(new WorkspaceSession(kubeconfig, new JsonRpcClientNotifier(rpc, log), log, null));
         var watch = new SpaceWatch(composition.Session, watchTimeout);
         composition.Watch = watch;
-        composition.Lifecycle = new LifecycleHandler(composition.Session, watch, version);
+        composition.StateWatch = new WorkspaceStateWatch(composition.Session);
+        composition.Lifecycle = new LifecycleHandler(composition.Session, watch, composition.StateWatch, version);
         composition.Session.OnContextChanged(ct => watch.RestartAsync(ct));
 
         rpc.AddLocalRpcTarget<ILifecycleRpc>(composition.Lifecycle, null);
         rpc.AddLocalRpcTarget(composition.Contexts, null);
         rpc.AddLocalRpcTarget(composition.Spaces, null);
         rpc.AddLocalRpcTarget(composition.Services, null);
+
+        composition.forwardEvents = new OrderedNotifications<PortForwardEventInfo>(composition.Session.Notifier, RpcNotifications.PortForwardEvent);
+        composition.imageProgress = new OrderedNotifications<ImageProgressInfo>(composition.Session.Notifier, RpcNotifications.ImageProgress);
+        composition.PortForwards = new PortForwardHandler(composition.Session, composition.forwardEvents);
+        rpc.AddLocalRpcTarget<IPortForwardRpc>(composition.PortForwards, null);
+        rpc.AddLocalRpcTarget<IImageRpc>(new ImageHandler(composition.Session, composition.imageProgress), null);
         composition.Connect = new ConnectHandler(composition.Session, new AgentSettings
         {
             BaseImage = Environment.GetEnvironmentVariable("DEVSPACES_AGENT_BASE_IMAGE") ?? AgentSettings.DefaultBaseImage,
@@ -72,9 +90,29 @@ public sealed class Composition : IAsyncDisposable
             await Connect.DisposeAsync().ConfigureAwait(false);
         }
 
+        if (PortForwards != null)
+        {
+            await PortForwards.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (forwardEvents != null)
+        {
+            await forwardEvents.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (imageProgress != null)
+        {
+            await imageProgress.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (Watch != null)
         {
             await Watch.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (StateWatch != null)
+        {
+            await StateWatch.DisposeAsync().ConfigureAwait(false);
         }
 
         Session.Dispose();

@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.InteropServices;
 using DevSpaces.Cli.Commands;
 using DevSpaces.Cli.Daemon;
 using DevSpaces.Core.Logging;
@@ -17,8 +18,8 @@ public static class Program
             interrupt.Cancel();
         };
 
-        // SIGTERM (a closed terminal, a supervisor stopping us) ends commands the same way, so they can clean up.
-        using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+        // SIGTERM (an editor stopping its daemon) ends the run the same orderly way: watches stopped, logs flushed.
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
         {
             context.Cancel = true;
             interrupt.Cancel();

@@ -43,6 +43,22 @@ describe('Status-bar space menu', () => {
     assert.equal(recorded.messages.length, 0, recorded.messages.map((m) => m.text).join('\n'));
   });
 
+  it('An_Unreachable_Cluster_Still_Offers_Select_Cluster_Context_In_The_Menu', async () => {
+    harness.daemon.handle(rpc.ListSpaces.type, () => {
+      throw new ResponseError(ErrorCodes.ClusterUnreachable, 'Cannot reach the API server https://127.0.0.1:1.', {
+        hint: 'Start the cluster or choose another context.',
+        detail: null,
+      });
+    });
+    harness.daemon.handle(rpc.ListContexts.type, () => ({ contexts: [], current: null, kubeconfigFiles: ['/k'] }));
+    recorded.user.quickPick.push(pickLabelEnding('Select cluster context…'));
+    await harness.run('devspaces.showSpaceMenu');
+    const labels = recorded.quickPicks[0]?.items.map((item) => item.label);
+    assert.equal(labels?.[0], '$(error) Cannot reach the API server https://127.0.0.1:1.');
+    assert.equal(recorded.quickPicks[0]?.items[0]?.description, 'Start the cluster or choose another context.');
+    assert.deepEqual(harness.daemon.sentTo('context/list'), [{}], 'the context action runs');
+  });
+
   it('Create_Child_Space_From_The_Menu_Asks_For_Parent_And_Name', async () => {
     harness.daemon.handle(rpc.CreateSpace.type, ({ name, parent }) => ({ name, parent, namespaceCreated: true }));
     recorded.user.quickPick.push(pickLabelEnding('Create child space…'), pickLabelEnding(' team-bob'));
@@ -91,6 +107,16 @@ describe('Palette commands', () => {
       "Could not create the child space: A namespace named 'team-bob' already exists. Choose another name, or select the existing space.",
     );
     assert.deepEqual(shown?.actions, ['Show Output']);
+  });
+
+  it('A_Request_The_User_Cancelled_Shows_No_Error', async () => {
+    harness.daemon.handle(rpc.SelectSpace.type, () => {
+      throw new ResponseError(-32800, 'Request cancelled');
+    });
+    recorded.user.quickPick.push(pickLabelEnding(' other'));
+    await harness.run('devspaces.selectSpace');
+    assert.deepEqual(harness.daemon.sentTo('space/select'), [{ name: 'other' }]);
+    assert.deepEqual(recorded.messages, []);
   });
 
   it('A_Daemon_That_Died_Mid_Request_Offers_To_Restart_It', async () => {
@@ -192,7 +218,7 @@ describe('Dev Spaces view', () => {
     const children = await harness.tree.getChildren(team);
     const items = children.map((node) => harness.tree.getTreeItem(node));
     assert.deepEqual(items.map((item) => item.label), ['team-alice', 'team-bob', 'web']);
-    assert.equal(items[2]?.description, 'http 80/TCP, 9090/TCP');
+    assert.equal(items[2]?.description, '80/TCP (http), 9090/TCP');
   });
 
   it('Refreshes_When_The_Daemon_Reports_A_Service_Change', async () => {

@@ -19,6 +19,7 @@ describe('Status bar', () => {
     assert.equal(statusItem().command, 'devspaces.showSpaceMenu');
     harness.daemon.setState(running);
     await waitFor(() => statusItem().text === '$(cloud) team', 'the status bar to show the selected space');
+    assert.equal(statusItem().accessibilityInformation?.label, 'DevSpaces: team');
     assert.match(statusItem().tooltip ?? '', /Context: test-cluster/);
     assert.match(statusItem().tooltip ?? '', /Kubernetes v1\.20\.2/);
   });
@@ -46,6 +47,7 @@ describe('Status bar', () => {
       error: { code: 1004, message: 'The API server https://127.0.0.1:1 is unreachable.', hint: 'Check that the cluster is running.', detail: 'Connection refused' },
     });
     assert.equal(statusItem().text, '$(error) team');
+    assert.equal(statusItem().accessibilityInformation?.label, 'DevSpaces: team (cluster error)');
     assert.match(statusItem().tooltip ?? '', /unreachable\.\nCheck that the cluster is running\.\nConnection refused/);
     assert.equal(statusItem().backgroundColor?.id, 'statusBarItem.errorBackground');
   });

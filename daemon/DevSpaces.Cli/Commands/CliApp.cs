@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using DevSpaces.Contracts;
 using DevSpaces.Core.Cluster;
@@ -28,13 +29,21 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
           connect <service> --local-port N [--space S] [--container C] [--env-file F] [-- command args]
                                             serve the service from localhost:N (runs the command with the
                                             cluster environment, or waits); Ctrl-C restores the service
+          port-forward <target> <local>:<remote>... [--space S] [--address A]
+                                            forward local ports to a pod, deployment/NAME or service/NAME
+                                            until Ctrl-C (--output json: one event per line)
+          image build <context> --repository R [--dockerfile F] [--build-arg K=V]... [--registry REG]
+                      [--force] [--no-deliver]
+                                            build as R:ds-<content hash> and deliver it to the cluster
           daemon --stdio --client-pid <pid> --log-dir <dir>
           --version
 
         options: --kubeconfig <file>  --output text|json (-o)  --workspace <dir>
         """;
 
-    private static readonly JsonSerializerOptions Json = RpcJson.Configure(new JsonSerializerOptions { WriteIndented = true });
+    // Output is for terminals and scripts, not HTML: keep quotes and non-ASCII readable.
+    private static readonly JsonSerializerOptions Json = RpcJson.Configure(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    private static readonly JsonSerializerOptions JsonLine = RpcJson.Configure(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
@@ -77,7 +86,7 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
         {
             if (json)
             {
-                stderr.WriteLine(JsonSerializer.Serialize(new { error = ex.ToErrorInfo() }, RpcJson.CreateOptions()));
+                stderr.WriteLine(JsonSerializer.Serialize(new { error = ex.ToErrorInfo() }, JsonLine));
             }
             else
             {
@@ -162,6 +171,10 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
 
             case ["connect", _, ..]:
                 return await new ConnectCommand(stdout, stderr, app.Session.Log).RunAsync(cli, app, ct);
+            case ["port-forward", var target, .. var ports]:
+                return await PortForwardCommand.RunAsync(cli, app, target, ports, json, stdout, ct);
+            case ["image", "build", var context]:
+                return await ImageCommand.RunAsync(cli, app, Path.GetFullPath(context, currentDirectory), json, stdout, stderr, ct);
             default:
                 throw new UsageException($"unknown command '{string.Join(' ', cli.Positional)}'");
         }
@@ -185,11 +198,7 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
 
         if (status.Error != null)
         {
-            if (!json)
-            {
-                stderr.WriteLine(OneLine(status.Error));
-            }
-
+            stderr.WriteLine(json ? JsonSerializer.Serialize(new { error = status.Error }, JsonLine) : OneLine(status.Error));
             return 1;
         }
 

@@ -3,7 +3,9 @@ namespace DevSpaces.Cli.Commands;
 /// <summary>Parsed command line: positional words and <c>--name value</c> / <c>--name=value</c> / <c>--flag</c> options.</summary>
 public sealed class CliArguments
 {
-    private static readonly HashSet<string> Flags = ["--recursive", "--stdio", "--version", "--help", "--clear", "-h"];
+    private static readonly HashSet<string> Flags = ["--recursive", "--stdio", "--version", "--help", "--clear", "-h", "--force", "--no-deliver"];
+    private static readonly HashSet<string> Repeatable = ["--build-arg"];
+    private readonly Dictionary<string, List<string>> repeated = new(StringComparer.Ordinal);
     private static readonly Dictionary<string, string> Aliases = new() { ["-o"] = "--output", ["-r"] = "--recursive", ["-p"] = "--parent" };
     private readonly Dictionary<string, string?> options = new(StringComparer.Ordinal);
     private readonly HashSet<string> used = new(StringComparer.Ordinal);
@@ -50,6 +52,15 @@ public sealed class CliArguments
             }
 
             result.options[name] = value;
+            if (Repeatable.Contains(name))
+            {
+                if (!result.repeated.TryGetValue(name, out var values))
+                {
+                    result.repeated[name] = values = [];
+                }
+
+                values.Add(value!);
+            }
         }
 
         return result;
@@ -65,6 +76,13 @@ public sealed class CliArguments
     {
         used.Add(name);
         return options.GetValueOrDefault(name);
+    }
+
+    /// <summary>Every value of an option that may be given several times (e.g. <c>--build-arg</c>).</summary>
+    public IReadOnlyList<string> GetAll(string name)
+    {
+        used.Add(name);
+        return repeated.TryGetValue(name, out var values) ? values : [];
     }
 
     public int? GetInt(string name)

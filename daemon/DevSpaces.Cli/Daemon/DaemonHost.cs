@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.IO.Pipelines;
 using DevSpaces.Contracts;
 using DevSpaces.Core.Cluster;
 using DevSpaces.Core.Logging;
@@ -16,7 +17,9 @@ public static class DaemonHost
     {
         var formatter = new SystemTextJsonFormatter();
         RpcJson.Configure(formatter.JsonSerializerOptions);
-        var handler = new HeaderDelimitedMessageHandler(output, input, formatter);
+        // Pipes over the streams whose flush writes through to stdout, so that once a response counts as sent
+        // it is on the wire (a pumped pipe could still hold the answer to shutdown when the process exits).
+        var handler = new HeaderDelimitedMessageHandler(PipeWriter.Create(output), PipeReader.Create(input), formatter);
         Composition? composition = null;
         using var rpc = new DaemonRpc(handler, () => composition?.Lifecycle?.IsShuttingDown == true);
         rpc.TraceSource = new TraceSource("devspaces-rpc", SourceLevels.Warning);
@@ -37,7 +40,7 @@ public static class DaemonHost
             var reason = finished == rpc.ShutdownAnswered ? "shutdown requested"
                 : finished == clientExited ? $"client process {options.ClientPid} exited"
                 : finished == rpc.Completion ? "the client closed the connection"
-                : "cancelled";
+                : "asked to stop (signal)";
             log.Info($"daemon exiting: {reason}");
             if (finished == rpc.Completion && rpc.Completion.IsFaulted)
             {

@@ -54,12 +54,39 @@ public static class RpcErrorCode
     /// <summary>The workspace's .devspaces/state.json could not be read or written.</summary>
     public const int WorkspaceStateInvalid = 1016;
 
+    /// <summary>A port-forward target or port mapping is malformed.</summary>
+    public const int InvalidPortForward = 1101;
+
+    /// <summary>A local port to forward is taken by another process.</summary>
+    public const int LocalPortInUse = 1102;
+
+    /// <summary>The pod, Deployment or Service to forward to does not exist.</summary>
+    public const int ForwardTargetNotFound = 1103;
+
+    /// <summary>No pod of the forward's target is ready (pending, crash-looping, none matching).</summary>
+    public const int NoReadyPod = 1104;
+
+    /// <summary>The remote port (number or name) is not a port of the Service or pod.</summary>
+    public const int UnknownRemotePort = 1105;
+
+    /// <summary>No running forward has that id.</summary>
+    public const int PortForwardNotFound = 1106;
+
+    /// <summary>An image could not be built (context, Dockerfile or a build step).</summary>
+    public const int ImageBuildFailed = 1121;
+
+    /// <summary>An image could not be delivered to the cluster (no registry configured, push refused).</summary>
+    public const int ImageDeliveryFailed = 1122;
+
+    /// <summary>The local Docker engine cannot be reached.</summary>
+    public const int DockerUnavailable = 1123;
+
     /// <summary>The service cannot be connected as it is (no selector, no Deployment, ambiguous container or port).</summary>
-    public const int ConnectTargetInvalid = 1017;
+    public const int ConnectTargetInvalid = 1141;
 
     /// <summary>The workload is already connected by someone else; the message says who and since when.</summary>
-    public const int AlreadyConnected = 1018;
+    public const int AlreadyConnected = 1142;
 
     /// <summary>The connect agent could not be built, started or reached.</summary>
-    public const int AgentFailed = 1019;
+    public const int AgentFailed = 1143;
 }

@@ -14,4 +14,10 @@ public static class Capabilities
 
     /// <summary>space/changed and service/changed notifications from cluster watches.</summary>
     public const string Watch = "watch";
+
+    /// <summary>portForward/start, portForward/stop, portForward/list and portForward/event.</summary>
+    public const string PortForward = "portForward";
+
+    /// <summary>image/build and image/progress.</summary>
+    public const string Images = "images";
 }

@@ -22,4 +22,11 @@ public static class RpcNotifications
     /// <summary>Progress and faults of a connect session.</summary>
     [RpcNotification(typeof(ConnectEventInfo))]
     public const string ConnectEvent = "connect/event";
+    /// <summary>Something happened in a port forward (listening, pod switch, connection failures…).</summary>
+    [RpcNotification(typeof(PortForwardEventInfo))]
+    public const string PortForwardEvent = "portForward/event";
+
+    /// <summary>A line of image build output or a push/pull status.</summary>
+    [RpcNotification(typeof(ImageProgressInfo))]
+    public const string ImageProgress = "image/progress";
 }

@@ -38,7 +38,16 @@ public sealed class ClusterConnection : IDisposable
             config.HttpClientTimeout = Timeout.InfiniteTimeSpan;
             return new ClusterConnection(target, new Kubernetes(config));
         }
-        catch (KubeConfigException ex) when (kubeconfig.UserOf(entry)?.UserCredentials is { ExternalExecution: not null } or { AuthProvider: not null })
+        catch (KubeConfigException ex) when (kubeconfig.UserOf(entry)?.UserCredentials is { ExternalExecution: { } exec })
+        {
+            throw new DevSpacesException(
+                RpcErrorCode.AuthProviderFailed,
+                $"The credential plugin of user '{target.User}' (context '{context}') failed.",
+                "Run the plugin's login command (see its message), check that it is installed and on PATH, then retry.",
+                CredentialPluginDiagnosis.Describe(exec) ?? ex.Message,
+                ex);
+        }
+        catch (KubeConfigException ex) when (kubeconfig.UserOf(entry)?.UserCredentials is { AuthProvider: not null })
         {
             throw KubernetesFailures.Translate(ex, new ClusterOperation("authenticate", "users", target.User), target);
         }

@@ -12,6 +12,8 @@ namespace DevSpaces.Core.Images;
 /// </summary>
 public sealed class ImageDelivery(IDockerClient docker, IKubernetes? cluster, ImageDeliverySettings settings)
 {
+    private bool? _sharesEngine;
+
     public async Task<ImageDeliveryResult> DeliverAsync(string reference, IProgress<ImageProgress>? progress, CancellationToken cancellationToken)
     {
         if (await SharesEngineAsync(cancellationToken).ConfigureAwait(false))
@@ -46,6 +48,12 @@ public sealed class ImageDelivery(IDockerClient docker, IKubernetes? cluster, Im
             return forced;
         }
 
+        // Asked once per delivery object: the answer needs the node list and this machine's addresses.
+        return _sharesEngine ??= await DetectSharedEngineAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<bool> DetectSharedEngineAsync(CancellationToken cancellationToken)
+    {
         if (cluster is null || !docker.Configuration.EndpointBaseUri.IsLoopbackOrUnix())
         {
             return false;

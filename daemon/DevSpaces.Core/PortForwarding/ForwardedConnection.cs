@@ -14,18 +14,23 @@ public static class ForwardedConnection
 
     /// <summary>
     /// Pumps until the pod side closes (then the local client gets EOF after all bytes) or the local client
-    /// resets. Local EOF (half-close) keeps the pod-to-local direction open until the pod closes.
+    /// resets. After local EOF the pod may still answer, but the WebSocket protocol cannot tell it that we
+    /// stopped sending, and a fully closed client looks the same as a half-closed one; so the connection ends
+    /// once the pod has been silent for <paramref name="halfClosedIdle"/>, rather than holding the pod's
+    /// connection open forever.
     /// </summary>
-    public static async Task<(long ToPod, long FromPod)> PumpAsync(Socket local, PodPortChannel pod, CancellationToken cancellationToken)
+    public static async Task<(long ToPod, long FromPod)> PumpAsync(Socket local, PodPortChannel pod, TimeSpan halfClosedIdle, CancellationToken cancellationToken)
     {
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(abort.Token);
+        var halfClosed = new HalfCloseTimer(idle, halfClosedIdle);
         var toPod = CopyToPodAsync(local, pod, abort.Token);
-        var fromPod = CopyFromPodAsync(pod, local, abort.Token);
+        var fromPod = CopyFromPodAsync(pod, local, halfClosed, idle.Token);
 
         var first = await Task.WhenAny(toPod, fromPod).ConfigureAwait(false);
         if (first == toPod && toPod.Result.Clean)
         {
-            // Local half-close: the pod may still answer.
+            halfClosed.Arm();
             await fromPod.ConfigureAwait(false);
         }
 
@@ -69,21 +74,21 @@ public static class ForwardedConnection
     /// receiving and sending lets whatever arrived while the last send ran go out in one socket write, which
     /// saves most of the per-message system calls on bulk transfers.
     /// </summary>
-    private static async Task<(long Bytes, bool Clean)> CopyFromPodAsync(PodPortChannel pod, Socket local, CancellationToken cancellationToken)
+    private static async Task<(long Bytes, bool Clean)> CopyFromPodAsync(PodPortChannel pod, Socket local, HalfCloseTimer halfClosed, CancellationToken cancellationToken)
     {
         var pipe = new Pipe(new PipeOptions(
             minimumSegmentSize: CoalesceSegmentSize,
             pauseWriterThreshold: 4 * CoalesceSegmentSize,
             resumeWriterThreshold: 2 * CoalesceSegmentSize,
             useSynchronizationContext: false));
-        var receive = ReceiveFromPodAsync(pod, pipe.Writer, cancellationToken);
+        var receive = ReceiveFromPodAsync(pod, pipe.Writer, halfClosed, cancellationToken);
         var send = SendToLocalAsync(pipe.Reader, local, cancellationToken);
         var clean = await receive.ConfigureAwait(false);
         var (sent, sendClean) = await send.ConfigureAwait(false);
         return (sent, clean && sendClean);
     }
 
-    private static async Task<bool> ReceiveFromPodAsync(PodPortChannel pod, PipeWriter writer, CancellationToken cancellationToken)
+    private static async Task<bool> ReceiveFromPodAsync(PodPortChannel pod, PipeWriter writer, HalfCloseTimer halfClosed, CancellationToken cancellationToken)
     {
         try
         {
@@ -98,6 +103,7 @@ public static class ForwardedConnection
                 }
 
                 writer.Advance(read);
+                halfClosed.Touch();
                 var flush = await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
                 if (flush.IsCompleted)
                 {
@@ -161,6 +167,38 @@ public static class ForwardedConnection
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
             // Already closed by the client.
+        }
+    }
+
+    /// <summary>Once armed (local EOF), cancels the pod side after a quiet period; every chunk from the pod restarts it.</summary>
+    private sealed class HalfCloseTimer(CancellationTokenSource idle, TimeSpan quiet)
+    {
+        private volatile bool _armed;
+
+        public void Arm()
+        {
+            _armed = true;
+            Restart();
+        }
+
+        public void Touch()
+        {
+            if (_armed)
+            {
+                Restart();
+            }
+        }
+
+        private void Restart()
+        {
+            try
+            {
+                idle.CancelAfter(quiet);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The connection is already over.
+            }
         }
     }
 }

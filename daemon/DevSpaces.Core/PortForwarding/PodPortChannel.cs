@@ -24,6 +24,10 @@ public sealed class PodPortChannel(WebSocket socket) : IAsyncDisposable
     private bool _inMessage;
     private byte _channel;
     private int _prefixBytesLeft;
+    private Task<int>? _early;
+    private byte[]? _earlyBuffer;
+    private int _earlyOffset;
+    private int _earlyCount;
 
     /// <summary>Error text the API server or kubelet sent for this connection (e.g. the port refused it).</summary>
     public string? Error => _error.Length == 0 ? null : _error.ToString().Trim();
@@ -34,6 +38,22 @@ public sealed class PodPortChannel(WebSocket socket) : IAsyncDisposable
     /// </summary>
     public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
+        if (_early is not null)
+        {
+            _earlyCount = await _early.WaitAsync(cancellationToken).ConfigureAwait(false);
+            _early = null;
+        }
+
+        if (_earlyCount > 0)
+        {
+            // Hand out what the early read got before reading on.
+            var n = Math.Min(_earlyCount, buffer.Length);
+            _earlyBuffer.AsSpan(_earlyOffset, n).CopyTo(buffer.Span);
+            _earlyOffset += n;
+            _earlyCount -= n;
+            return n;
+        }
+
         var chunk = await ReadChunkAsync(buffer, cancellationToken).ConfigureAwait(false);
         if (chunk.Length > 0 && buffer.Span.Overlaps(chunk.Span, out var offset) && offset != 0)
         {
@@ -53,9 +73,10 @@ public sealed class PodPortChannel(WebSocket socket) : IAsyncDisposable
             {
                 result = await socket.ReceiveAsync(buffer, cancellationToken).ConfigureAwait(false);
             }
-            catch (WebSocketException)
+            catch (Exception e) when (e is WebSocketException || (e is ObjectDisposedException && cancellationToken == CancellationToken.None))
             {
-                // The server side went away without a close frame; for a forward that is the end of the stream.
+                // The server side went away without a close frame (or an unused reserve connection was disposed
+                // under its early read): for a forward that is the end of the stream.
                 return Memory<byte>.Empty;
             }
 
@@ -106,6 +127,20 @@ public sealed class PodPortChannel(WebSocket socket) : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Starts reading before anyone asked, for a connection kept in reserve: if the pod side closes it meanwhile
+    /// (<see cref="HasEnded"/>) it must not be handed out, and data the server sends first (a banner) is kept
+    /// for the first <see cref="ReadAsync"/>.
+    /// </summary>
+    public void StartEarlyRead()
+    {
+        _earlyBuffer = new byte[16 * 1024];
+        _early = ReadAsync(_earlyBuffer, CancellationToken.None).AsTask();
+    }
+
+    /// <summary>True when an early read found the pod side closed (or failed).</summary>
+    public bool HasEnded => _early is { IsCompleted: true } early && (!early.IsCompletedSuccessfully || early.Result == 0);
 
     /// <summary>
     /// Sends <paramref name="count"/> bytes that the caller placed at <c>buffer[1..]</c>; <c>buffer[0]</c> is reserved

@@ -1,12 +1,14 @@
+using DevSpaces.Contracts;
+
 namespace DevSpaces.Core.PortForwarding;
 
-/// <summary>Why a port forward could not start or serve; the numbers are the RPC error codes.</summary>
+/// <summary>Why a port forward could not start or serve; the values are the RPC error codes.</summary>
 public enum PortForwardErrorCode
 {
-    InvalidArgument = 4001,
-    LocalPortInUse = 4002,
-    TargetNotFound = 4003,
-    NoReadyPod = 4004,
-    UnknownRemotePort = 4005,
-    ForwardNotFound = 4006,
+    InvalidArgument = RpcErrorCode.InvalidPortForward,
+    LocalPortInUse = RpcErrorCode.LocalPortInUse,
+    TargetNotFound = RpcErrorCode.ForwardTargetNotFound,
+    NoReadyPod = RpcErrorCode.NoReadyPod,
+    UnknownRemotePort = RpcErrorCode.UnknownRemotePort,
+    ForwardNotFound = RpcErrorCode.PortForwardNotFound,
 }

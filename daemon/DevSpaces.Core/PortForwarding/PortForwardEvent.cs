@@ -1,9 +1,11 @@
+using DevSpaces.Contracts;
+
 namespace DevSpaces.Core.PortForwarding;
 
 /// <summary>Something a user watching a forward should see.</summary>
 public sealed record PortForwardEvent(
     DateTimeOffset Time,
-    PortForwardEventKind Kind,
+    ForwardEventKind Kind,
     string Message,
     string? Pod = null,
     string? PreviousPod = null,

@@ -12,8 +12,17 @@ public sealed record PortForwardRequest(PortForwardTarget Target, IReadOnlyList<
     public TimeSpan ReadyPodTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// How long a pre-opened spare pod connection waits for the next local connection (see <see cref="WarmSpare"/>);
-    /// zero turns spares off, so the pod only ever sees connections that a local client made.
+    /// How many pod connections to keep pre-opened per port while the forward is in use (see
+    /// <see cref="WarmSpares"/>); zero turns spares off, so the pod only sees connections a local client made.
     /// </summary>
+    public int WarmConnections { get; init; } = 1;
+
+    /// <summary>
+    /// After a local client stopped sending, how long the pod may stay silent before the connection is closed
+    /// (see <see cref="ForwardedConnection.PumpAsync"/>).
+    /// </summary>
+    public TimeSpan HalfClosedIdleTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a spare waits for a local connection before it is closed.</summary>
     public TimeSpan WarmConnectionLifetime { get; init; } = TimeSpan.FromSeconds(3);
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using DevSpaces.Contracts;
 using k8s;
 using k8s.Models;
 
@@ -17,8 +18,8 @@ public sealed class PortForwardSession : IAsyncDisposable
     private readonly IPodPortConnector _connector;
     private readonly IProgress<PortForwardEvent>? _events;
     private readonly List<(Socket Listener, ForwardedPort Port)> _listeners;
-    private readonly List<WarmSpare> _spares = [];
-    private readonly TimeSpan _spareLifetime;
+    private readonly List<WarmSpares> _spares = [];
+    private readonly PortForwardRequest _request;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<long, Task> _connections = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -28,9 +29,9 @@ public sealed class PortForwardSession : IAsyncDisposable
 
     private PortForwardSession(
         ResolvedTarget target, ReadyPodTracker tracker, IPodPortConnector connector,
-        IProgress<PortForwardEvent>? events, List<(Socket, ForwardedPort)> listeners, TimeSpan spareLifetime)
+        IProgress<PortForwardEvent>? events, List<(Socket, ForwardedPort)> listeners, PortForwardRequest request)
     {
-        _spareLifetime = spareLifetime;
+        _request = request;
         _target = target;
         _tracker = tracker;
         _connector = connector;
@@ -113,7 +114,7 @@ public sealed class PortForwardSession : IAsyncDisposable
             throw;
         }
 
-        var session = new PortForwardSession(target, tracker, connector, events, listeners, request.WarmConnectionLifetime);
+        var session = new PortForwardSession(target, tracker, connector, events, listeners, request);
         session.StartAccepting();
         return session;
     }
@@ -144,7 +145,7 @@ public sealed class PortForwardSession : IAsyncDisposable
         await Task.WhenAll(_connections.Values).ConfigureAwait(false);
         await _tracker.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
-        Report(new PortForwardEvent(DateTimeOffset.UtcNow, PortForwardEventKind.Stopped, $"Stopped forwarding to {Target}."));
+        Report(new PortForwardEvent(DateTimeOffset.UtcNow, ForwardEventKind.Stopped, $"Stopped forwarding to {Target}."));
         _stopped.TrySetResult();
     }
 
@@ -206,16 +207,16 @@ public sealed class PortForwardSession : IAsyncDisposable
     {
         foreach (var (listener, port) in _listeners)
         {
-            Report(new PortForwardEvent(DateTimeOffset.UtcNow, PortForwardEventKind.Listening,
+            Report(new PortForwardEvent(DateTimeOffset.UtcNow, ForwardEventKind.Listening,
                 $"Forwarding {port.LocalEndPoint} -> {Target} port {port.RemotePort}.", Pod: CurrentPod,
                 LocalPort: port.LocalEndPoint.Port));
-            var spare = new WarmSpare(ct => OpenAsync(port, ct), () => CurrentPod, _spareLifetime);
+            var spare = new WarmSpares(ct => OpenAsync(port, ct), () => CurrentPod, _request.WarmConnections, _request.WarmConnectionLifetime);
             _spares.Add(spare);
             _acceptLoops.Add(AcceptLoopAsync(listener, port, spare, _stop.Token));
         }
     }
 
-    private async Task AcceptLoopAsync(Socket listener, ForwardedPort port, WarmSpare spare, CancellationToken cancellationToken)
+    private async Task AcceptLoopAsync(Socket listener, ForwardedPort port, WarmSpares spare, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -246,14 +247,26 @@ public sealed class PortForwardSession : IAsyncDisposable
         }
     }
 
-    private async Task ServeAsync(long id, Socket local, ForwardedPort port, WarmSpare spare, CancellationToken cancellationToken)
+    private async Task ServeAsync(long id, Socket local, ForwardedPort port, WarmSpares spare, CancellationToken cancellationToken)
     {
         try
         {
             using (local)
             {
-                var connection = spare.TryTake() ?? await ConnectAsync(id, port, cancellationToken).ConfigureAwait(false);
+                // Ensure an open is in flight for this connection to take, then one more for the next.
                 spare.Replenish();
+                PodConnection? connection;
+                try
+                {
+                    connection = await spare.TakeAsync(cancellationToken).ConfigureAwait(false);
+                    spare.Replenish();
+                    connection ??= await ConnectAsync(id, port, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+
                 if (connection is null)
                 {
                     return;
@@ -263,17 +276,17 @@ public sealed class PortForwardSession : IAsyncDisposable
 
                 await using (channel.ConfigureAwait(false))
                 {
-                    Report(new PortForwardEvent(DateTimeOffset.UtcNow, PortForwardEventKind.ConnectionOpened,
+                    Report(new PortForwardEvent(DateTimeOffset.UtcNow, ForwardEventKind.ConnectionOpened,
                         $"Connection {id} on port {port.LocalEndPoint.Port} -> pod {pod}:{remotePort}.",
                         Pod: pod, LocalPort: port.LocalEndPoint.Port, RemotePort: remotePort, ConnectionId: id));
-                    var (toPod, fromPod) = await ForwardedConnection.PumpAsync(local, channel, cancellationToken).ConfigureAwait(false);
+                    var (toPod, fromPod) = await ForwardedConnection.PumpAsync(local, channel, _request.HalfClosedIdleTimeout, cancellationToken).ConfigureAwait(false);
                     var error = channel.Error;
                     Report(error is null
-                        ? new PortForwardEvent(DateTimeOffset.UtcNow, PortForwardEventKind.ConnectionClosed,
+                        ? new PortForwardEvent(DateTimeOffset.UtcNow, ForwardEventKind.ConnectionClosed,
                             $"Connection {id} closed ({toPod} bytes to pod, {fromPod} bytes back).",
                             Pod: pod, LocalPort: port.LocalEndPoint.Port, RemotePort: remotePort, ConnectionId: id,
                             BytesToPod: toPod, BytesFromPod: fromPod)
-                        : new PortForwardEvent(DateTimeOffset.UtcNow, PortForwardEventKind.ConnectionFailed,
+                        : new PortForwardEvent(DateTimeOffset.UtcNow, ForwardEventKind.ConnectionFailed,
                             $"Connection {id} to pod {pod} port {remotePort} failed: {error}. Is something listening on port {remotePort} in the pod? The forward stays up.",
                             Pod: pod, LocalPort: port.LocalEndPoint.Port, RemotePort: remotePort, ConnectionId: id,
                             BytesToPod: toPod, BytesFromPod: fromPod));
@@ -319,7 +332,7 @@ public sealed class PortForwardSession : IAsyncDisposable
             }
             catch (Exception e)
             {
-                Report(new PortForwardEvent(DateTimeOffset.UtcNow, PortForwardEventKind.ConnectionFailed,
+                Report(new PortForwardEvent(DateTimeOffset.UtcNow, ForwardEventKind.ConnectionFailed,
                     $"Connection {id} could not reach pod {podName} port {port.RemotePort}: {e.Message}. The forward stays up.",
                     Pod: podName, LocalPort: port.LocalEndPoint.Port, RemotePort: remotePort == 0 ? null : remotePort, ConnectionId: id));
                 return null;

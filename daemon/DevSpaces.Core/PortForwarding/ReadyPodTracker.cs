@@ -1,4 +1,5 @@
 using System.Net;
+using DevSpaces.Contracts;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -244,14 +245,16 @@ public sealed class ReadyPodTracker : IAsyncDisposable
         var now = DateTimeOffset.UtcNow;
         if (_current is not null)
         {
+            var wasWaiting = _lastNotReadyReason is not null;
             _lastNotReadyReason = null;
             _ready.TrySetResult(_current);
             var name = _current.Metadata.Name;
             var last = _lastPodName;
             _lastPodName = name;
             _report(last is null || last == name
-                ? new PortForwardEvent(now, PortForwardEventKind.PodSelected, $"Forwarding to pod {name}.", Pod: name)
-                : new PortForwardEvent(now, PortForwardEventKind.PodSwitched,
+                ? new PortForwardEvent(now, ForwardEventKind.PodSelected,
+                    last == name && wasWaiting ? $"Pod {name} is ready again (restarted); forwarding to it." : $"Forwarding to pod {name}.", Pod: name)
+                : new PortForwardEvent(now, ForwardEventKind.PodSwitched,
                     $"Pod {last} is gone or not ready; new connections go to pod {name}.",
                     Pod: name, PreviousPod: last));
             return;
@@ -266,7 +269,7 @@ public sealed class ReadyPodTracker : IAsyncDisposable
         if (reason != _lastNotReadyReason)
         {
             _lastNotReadyReason = reason;
-            _report(new PortForwardEvent(now, PortForwardEventKind.NoReadyPod,
+            _report(new PortForwardEvent(now, ForwardEventKind.NoReadyPod,
                 $"No ready pod: {reason}. New connections wait for one.", PreviousPod: previous?.Metadata.Name));
         }
     }

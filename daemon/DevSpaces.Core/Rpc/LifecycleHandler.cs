@@ -6,13 +6,13 @@ using DevSpaces.Core.Workspace;
 namespace DevSpaces.Core.Rpc;
 
 /// <summary><c>initialize</c> and <c>shutdown</c>: opens the workspace, starts and stops the cluster watches.</summary>
-public sealed class LifecycleHandler(WorkspaceSession session, SpaceWatch watch, string version) : ILifecycleRpc
+public sealed class LifecycleHandler(WorkspaceSession session, SpaceWatch watch, WorkspaceStateWatch stateWatch, string version) : ILifecycleRpc
 {
     private readonly TaskCompletionSource shutdownRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>The feature names this daemon serves.</summary>
     public static IReadOnlyList<string> ServedCapabilities { get; } =
-        [Capabilities.Contexts, Capabilities.Spaces, Capabilities.Services, Capabilities.Watch];
+        [Capabilities.Contexts, Capabilities.Spaces, Capabilities.Services, Capabilities.Watch, Capabilities.PortForward, Capabilities.Images];
 
     /// <summary>Completes when the client asked to shut down.</summary>
     public Task ShutdownRequested => shutdownRequested.Task;
@@ -27,6 +27,7 @@ public sealed class LifecycleHandler(WorkspaceSession session, SpaceWatch watch,
         }
 
         session.Log.Info($"initialize from {clientName ?? "a client"} {clientVersion}; workspace {session.WorkspaceFolder ?? "(none)"}");
+        await stateWatch.RestartAsync().ConfigureAwait(false);
         await watch.RestartAsync(cancellationToken).ConfigureAwait(false);
         return new InitializeResult(version, Protocol.Version, ServedCapabilities, session.WorkspaceFolder);
     }
@@ -35,6 +36,7 @@ public sealed class LifecycleHandler(WorkspaceSession session, SpaceWatch watch,
     {
         session.Log.Info("shutdown requested");
         await watch.StopAsync().ConfigureAwait(false);
+        await stateWatch.StopAsync().ConfigureAwait(false);
         shutdownRequested.TrySetResult();
     }
 }

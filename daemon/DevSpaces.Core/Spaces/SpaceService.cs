@@ -93,6 +93,11 @@ public sealed class SpaceService(WorkspaceSession session) : ISpaceRpc
             throw NotASpace(name, "Only spaces can be selected");
         }
 
+        if (ns.Status?.Phase == "Terminating")
+        {
+            throw Terminating(name);
+        }
+
         return await session.SelectSpaceAsync(name, null).ConfigureAwait(false);
     }
 
@@ -200,7 +205,7 @@ public sealed class SpaceService(WorkspaceSession session) : ISpaceRpc
     private static DevSpacesException Terminating(string name) =>
         new(RpcErrorCode.Conflict,
             $"Namespace '{name}' is still being deleted.",
-            "Wait until it is gone (kubectl get namespace " + name + ") or choose another name.");
+            $"Wait until it is gone (kubectl get namespace {name}), or use another space or name.");
 
     private static DevSpacesException NotFound(string name, ClusterConnection connection, string what) =>
         new(RpcErrorCode.SpaceNotFound,

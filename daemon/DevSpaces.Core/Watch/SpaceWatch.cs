@@ -24,6 +24,9 @@ public sealed class SpaceWatch(WorkspaceSession session, TimeSpan? serverTimeout
     private readonly int timeoutSeconds = (int)Math.Max(1, (serverTimeout ?? DefaultServerTimeout).TotalSeconds);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
+    /// <summary>Namespaces and services: both must be listed before the connection counts as established.</summary>
+    private const int WatchedKinds = 2;
+
     /// <summary>A stream that breaks sooner than this without delivering anything counts as a failed request.</summary>
     private static readonly TimeSpan StreamCutTolerance = TimeSpan.FromMilliseconds(500);
     private readonly Lock gate = new();
@@ -39,7 +42,10 @@ public sealed class SpaceWatch(WorkspaceSession session, TimeSpan? serverTimeout
         lock (gate)
         {
             stop = new CancellationTokenSource();
-            running = RunAsync(stop.Token);
+            var token = stop.Token;
+
+            // Connecting (kubeconfig, credential plugins) happens off the caller's path: initialize answers at once.
+            running = Task.Run(() => RunAsync(token), CancellationToken.None);
         }
     }
 
@@ -149,7 +155,7 @@ public sealed class SpaceWatch(WorkspaceSession session, TimeSpan? serverTimeout
                     resourceVersion = version;
                     healthy[what] = true;
                     session.Log.Debug($"watch {what}: listed {items.Count} at resourceVersion {version}");
-                    if (healthy.Count == 2 && healthy.Values.All(h => h))
+                    if (healthy.Count == WatchedKinds && healthy.Values.All(h => h))
                     {
                         await ReportAsync(await ClusterProbe.ProbeAsync(session, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
                     }
@@ -169,6 +175,10 @@ public sealed class SpaceWatch(WorkspaceSession session, TimeSpan? serverTimeout
                             await onEvent(type, item).ConfigureAwait(false);
                         }
                     }
+                }
+                catch (KubernetesException ex) when (ex.Status?.Code == 410)
+                {
+                    streamError = ex;
                 }
                 catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested
                                                && (received > 0 || DateTimeOffset.UtcNow - opened >= StreamCutTolerance))

@@ -14,6 +14,8 @@ public sealed class WorkspaceSession(KubeconfigSource kubeconfig, IClientNotifie
     private readonly Lock gate = new();
     private readonly List<Func<CancellationToken, Task>> contextChangedHandlers = [];
     private WorkspaceStateStore store = new(workspaceFolder);
+    private WorkspaceState? known;
+    private (string Key, LoadedKubeconfig Config)? kubeconfigCache;
     private ClusterConnection? connection;
     private string? connectionKey;
 
@@ -29,6 +31,7 @@ public sealed class WorkspaceSession(KubeconfigSource kubeconfig, IClientNotifie
         lock (gate)
         {
             store = new WorkspaceStateStore(folder);
+            known = null;
         }
     }
 
@@ -52,7 +55,31 @@ public sealed class WorkspaceSession(KubeconfigSource kubeconfig, IClientNotifie
         }
     }
 
-    public LoadedKubeconfig LoadKubeconfig() => kubeconfig.Load();
+    /// <summary>The merged kubeconfig, read again only when one of its files changed.</summary>
+    public LoadedKubeconfig LoadKubeconfig()
+    {
+        var (files, _) = kubeconfig.Candidates();
+        var key = string.Join("|", files.Select(f =>
+        {
+            var info = new FileInfo(f);
+            return info.Exists ? $"{f}@{info.LastWriteTimeUtc.Ticks}:{info.Length}" : $"{f}@missing";
+        }));
+        lock (gate)
+        {
+            if (kubeconfigCache is { } cached && cached.Key == key)
+            {
+                return cached.Config;
+            }
+        }
+
+        var loaded = kubeconfig.Load();
+        lock (gate)
+        {
+            kubeconfigCache = (key, loaded);
+        }
+
+        return loaded;
+    }
 
     /// <summary>The workspace's own context if the kubeconfig still has it, else the kubeconfig's current-context.</summary>
     public string? EffectiveContext(LoadedKubeconfig config)
@@ -114,7 +141,8 @@ public sealed class WorkspaceSession(KubeconfigSource kubeconfig, IClientNotifie
     {
         lock (gate)
         {
-            store.Save(store.Load() with { Space = space });
+            known = store.Load() with { Space = space };
+            store.Save(known);
         }
 
         log.Info(space == null ? $"selection cleared{(reason == null ? "" : ": " + reason)}" : $"space '{space}' selected");
@@ -138,7 +166,8 @@ public sealed class WorkspaceSession(KubeconfigSource kubeconfig, IClientNotifie
         lock (gate)
         {
             var state = store.Load();
-            store.Save(new WorkspaceState(context, changed ? null : state.Space));
+            known = new WorkspaceState(context, changed ? null : state.Space);
+            store.Save(known);
             handlers = [.. contextChangedHandlers];
         }
 
@@ -153,6 +182,64 @@ public sealed class WorkspaceSession(KubeconfigSource kubeconfig, IClientNotifie
         }
 
         return changed;
+    }
+
+    /// <summary>
+    /// Re-reads the state file after another process (the CLI, another window) may have changed it, and
+    /// tells the client when the selection or context differs from what this session last knew.
+    /// </summary>
+    public async Task RefreshFromDiskAsync(CancellationToken cancellationToken)
+    {
+        WorkspaceState now;
+        WorkspaceState? before;
+        List<Func<CancellationToken, Task>> handlers;
+        try
+        {
+            lock (gate)
+            {
+                now = store.Load();
+                before = known;
+                known = now;
+                handlers = [.. contextChangedHandlers];
+            }
+        }
+        catch (Errors.DevSpacesException ex)
+        {
+            log.Warn($"{ex.Message} {ex.Detail}");
+            return;
+        }
+
+        if (before == null || before == now)
+        {
+            return;
+        }
+
+        log.Info($"workspace state changed outside: context '{now.Context}', space '{now.Space}'");
+        if (before.Context != now.Context)
+        {
+            foreach (var handler in handlers)
+            {
+                await handler(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await notifier.NotifyAsync(RpcNotifications.SelectionChanged, CurrentSelection("Changed by another DevSpaces client in this folder.")).ConfigureAwait(false);
+    }
+
+    /// <summary>Remembers the current state file as known, so that only later changes count as made outside.</summary>
+    public void MarkStateKnown()
+    {
+        try
+        {
+            lock (gate)
+            {
+                known = store.Load();
+            }
+        }
+        catch (Errors.DevSpacesException ex)
+        {
+            log.Warn($"{ex.Message} {ex.Detail}");
+        }
     }
 
     public void Dispose()

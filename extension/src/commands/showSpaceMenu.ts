@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
-import { spaceMenuItems } from '../ui/spacePickItems';
+import { SpaceTree } from '../protocol/types';
+import { describeError } from '../ui/ErrorPresenter';
+import { SpacePickItem, spaceMenuItems } from '../ui/spacePickItems';
 import { CommandContext } from './CommandContext';
 import { createChildSpace } from './createChildSpace';
 import { selectContext } from './selectContext';
@@ -9,13 +11,21 @@ import { selectSpaceNamed } from './selectSpace';
 export async function showSpaceMenu(context: CommandContext): Promise<void> {
   try {
     await context.model.reloadTree();
-    const tree = await context.model.spaces();
-    const items = spaceMenuItems(tree).map((item) => ({
+    let tree: SpaceTree | undefined;
+    let problem: SpacePickItem | undefined;
+    try {
+      tree = await context.model.spaces();
+    } catch (error) {
+      // The actions stay usable: another context is the usual way out of an unreachable cluster.
+      const described = describeError(error);
+      problem = { label: `$(error) ${described.message}`, description: described.hint };
+    }
+    const items = spaceMenuItems(tree, problem).map((item) => ({
       ...item,
       kind: item.kind === 'separator' ? vscode.QuickPickItemKind.Separator : vscode.QuickPickItemKind.Default,
     }));
     const picked = await vscode.window.showQuickPick(items, {
-      placeHolder: `Switch dev space${tree.context ? ` (context ${tree.context})` : ''}`,
+      placeHolder: `Switch dev space${tree?.context ? ` (context ${tree.context})` : ''}`,
       matchOnDescription: true,
     });
     if (!picked) {

@@ -16,9 +16,18 @@ export const ErrorCodes = {
   Conflict: 1014,
   ClusterError: 1015,
   WorkspaceStateInvalid: 1016,
-  ConnectTargetInvalid: 1017,
-  AlreadyConnected: 1018,
-  AgentFailed: 1019,
+  InvalidPortForward: 1101,
+  LocalPortInUse: 1102,
+  ForwardTargetNotFound: 1103,
+  NoReadyPod: 1104,
+  UnknownRemotePort: 1105,
+  PortForwardNotFound: 1106,
+  ImageBuildFailed: 1121,
+  ImageDeliveryFailed: 1122,
+  DockerUnavailable: 1123,
+  ConnectTargetInvalid: 1141,
+  AlreadyConnected: 1142,
+  AgentFailed: 1143,
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -61,6 +61,22 @@ export namespace ListConnections {
   export const method = 'connect/list';
   export const type = new RequestType<t.EmptyParams, t.ConnectList, void>(method);
 }
+export namespace StartPortForward {
+  export const method = 'portForward/start';
+  export const type = new RequestType<t.StartPortForwardParams, t.PortForwardInfo, void>(method);
+}
+export namespace StopPortForward {
+  export const method = 'portForward/stop';
+  export const type = new RequestType<t.StopPortForwardParams, t.PortForwardInfo, void>(method);
+}
+export namespace ListPortForwards {
+  export const method = 'portForward/list';
+  export const type = new RequestType<t.EmptyParams, t.PortForwardList, void>(method);
+}
+export namespace BuildImage {
+  export const method = 'image/build';
+  export const type = new RequestType<t.BuildImageParams, t.ImageBuildInfo, void>(method);
+}
 
 export namespace ConnectionStatusChanged {
   export const method = 'connection/status';
@@ -81,6 +97,15 @@ export namespace ConnectEvent {
 export namespace SelectionChanged {
   export const method = 'selection/changed';
   export const type = new NotificationType<t.Selection>(method);
+}
+
+export namespace PortForwardEvent {
+  export const method = 'portForward/event';
+  export const type = new NotificationType<t.PortForwardEventInfo>(method);
+}
+export namespace ImageProgress {
+  export const method = 'image/progress';
+  export const type = new NotificationType<t.ImageProgressInfo>(method);
 }
 
 /** The shape of the data, by the schema's $defs name, as property lists checked by the compiler. */
@@ -150,6 +175,44 @@ export const definitions = {
   ConnectList: fields<t.ConnectList>({ sessions: true }),
   ConnectEventKind: t.connectEventKinds,
   ConnectEventInfo: fields<t.ConnectEventInfo>({ session: true, service: true, kind: true, message: true, time: true }),
+  PortForwardInfo: fields<t.PortForwardInfo>({
+    id: true,
+    target: true,
+    namespace: true,
+    ports: true,
+    pod: true,
+    activeConnections: true,
+  }),
+  ForwardedPortInfo: fields<t.ForwardedPortInfo>({ address: true, localPort: true, remotePort: true }),
+  PortForwardList: fields<t.PortForwardList>({ forwards: true }),
+  ForwardEventKind: t.forwardEventKinds,
+  PortForwardEventInfo: fields<t.PortForwardEventInfo>({
+    forwardId: true,
+    kind: true,
+    message: true,
+    time: true,
+    pod: true,
+    previousPod: true,
+    localPort: true,
+    remotePort: true,
+    connectionId: true,
+  }),
+  ImageBuildInfo: fields<t.ImageBuildInfo>({
+    reference: true,
+    imageId: true,
+    contentHash: true,
+    skipped: true,
+    deliveredReference: true,
+    pushed: true,
+  }),
+  ImageProgressInfo: fields<t.ImageProgressInfo>({
+    operationId: true,
+    kind: true,
+    message: true,
+    layerId: true,
+    current: true,
+    total: true,
+  }),
 } as const satisfies Record<string, readonly string[]>;
 
 export type DefinitionName = keyof typeof definitions;
@@ -199,6 +262,27 @@ export const requests: readonly RequestDeclaration[] = [
   },
   { method: StopConnect.method, params: fields<t.StopConnectParams>({ session: true }), result: null },
   { method: ListConnections.method, params: none, result: 'ConnectList' },
+  {
+    method: StartPortForward.method,
+    params: fields<t.StartPortForwardParams>({ target: true, ports: true, space: true, address: true }),
+    result: 'PortForwardInfo',
+  },
+  { method: StopPortForward.method, params: fields<t.StopPortForwardParams>({ id: true }), result: 'PortForwardInfo' },
+  { method: ListPortForwards.method, params: none, result: 'PortForwardList' },
+  {
+    method: BuildImage.method,
+    params: fields<t.BuildImageParams>({
+      context: true,
+      repository: true,
+      dockerfile: true,
+      buildArgs: true,
+      deliver: true,
+      registry: true,
+      force: true,
+      operationId: true,
+    }),
+    result: 'ImageBuildInfo',
+  },
 ];
 
 export const notifications: readonly NotificationDeclaration[] = [
@@ -207,6 +291,8 @@ export const notifications: readonly NotificationDeclaration[] = [
   { method: ServiceChanged.method, params: 'ServiceChange' },
   { method: SelectionChanged.method, params: 'Selection' },
   { method: ConnectEvent.method, params: 'ConnectEventInfo' },
+  { method: PortForwardEvent.method, params: 'PortForwardEventInfo' },
+  { method: ImageProgress.method, params: 'ImageProgressInfo' },
 ];
 
 /** The contract version this extension speaks; the daemon reports its own in `initialize`. */

@@ -207,3 +207,99 @@ export interface ConnectEventInfo {
   message: string;
   time: string;
 }
+
+export interface StartPortForwardParams {
+  /** pod/NAME, deployment/NAME, service/NAME or a pod name; NAMESPACE/KIND/NAME names the namespace. */
+  target: string;
+  /** Each LOCAL:REMOTE, :REMOTE (any free local port) or PORT; REMOTE may be a port name. */
+  ports: string[];
+  /** Namespace when the target names none; null: the selected space. */
+  space?: string | null;
+  /** Local address to bind; null: 127.0.0.1. */
+  address?: string | null;
+}
+
+export interface StopPortForwardParams {
+  id: string;
+}
+
+export interface ForwardedPortInfo {
+  address: string;
+  localPort: number;
+  /** Number or port name, as requested. */
+  remotePort: string;
+}
+
+export interface PortForwardInfo {
+  id: string;
+  target: string;
+  namespace: string;
+  ports: ForwardedPortInfo[];
+  /** The pod new connections go to; null while none is ready. */
+  pod: string | null;
+  activeConnections: number;
+}
+
+export interface PortForwardList {
+  forwards: PortForwardInfo[];
+}
+
+export const forwardEventKinds = [
+  'listening',
+  'podSelected',
+  'podSwitched',
+  'noReadyPod',
+  'connectionOpened',
+  'connectionClosed',
+  'connectionFailed',
+  'stopped',
+] as const;
+export type ForwardEventKind = (typeof forwardEventKinds)[number];
+
+export interface PortForwardEventInfo {
+  forwardId: string;
+  kind: ForwardEventKind;
+  /** One line for the user. */
+  message: string;
+  /** ISO 8601, UTC. */
+  time: string;
+  pod: string | null;
+  previousPod: string | null;
+  localPort: number | null;
+  remotePort: number | null;
+  connectionId: number | null;
+}
+
+export interface BuildImageParams {
+  /** Absolute path of the build context folder. */
+  context: string;
+  /** Image repository (name without tag). */
+  repository: string;
+  dockerfile?: string | null;
+  /** Each NAME=value. */
+  buildArgs?: string[] | null;
+  deliver?: boolean;
+  registry?: string | null;
+  force?: boolean;
+  /** Copied into every image/progress notification of this build. */
+  operationId?: string | null;
+}
+
+export interface ImageBuildInfo {
+  reference: string;
+  imageId: string;
+  contentHash: string;
+  skipped: boolean;
+  deliveredReference: string | null;
+  pushed: boolean;
+}
+
+export interface ImageProgressInfo {
+  operationId: string | null;
+  /** buildOutput, upToDate, transfer or step. */
+  kind: string;
+  message: string;
+  layerId: string | null;
+  current: number | null;
+  total: number | null;
+}

@@ -96,6 +96,8 @@ export class SpacesModel implements Disposable {
           this.tree = await this.daemon.request(rpc.ListSpaces.type, {});
           this.treeError = undefined;
         } catch (error) {
+          // A stale tree from another context or an unreachable cluster would mislead.
+          this.tree = undefined;
           this.treeError = error instanceof Error ? error : new Error(String(error));
           this.log.warn(`Could not list spaces: ${this.treeError.message}`);
         }
@@ -146,6 +148,10 @@ export class SpacesModel implements Disposable {
   private onConnectionStatus(status: ConnectionStatus): void {
     const wasConnected = this.connection?.state === 'connected' && this.connection.context === status.context;
     this.connection = status;
+    if (status.state === 'failed') {
+      this.tree = undefined;
+      this.treeError = new Error(status.error?.message ?? `The cluster of context '${status.context ?? '?'}' is not reachable.`);
+    }
     this.fire();
     if (status.state === 'connected' && !wasConnected) {
       this.services.clear();

@@ -33,6 +33,14 @@ export function describeError(error: unknown): UserFacingError {
   };
 }
 
+/** JSON-RPC's "request cancelled" (LSP's RequestCancelled), the answer to a cancelled progress. */
+const requestCancelled = -32800;
+
+/** The user cancelled: nothing to report. */
+export function isCancellation(error: unknown): boolean {
+  return error instanceof vscode.CancellationError || (error instanceof ResponseError && error.code === requestCancelled);
+}
+
 /** Shows failures as error messages with the daemon's hint and buttons that lead somewhere. */
 export class ErrorPresenter {
   constructor(
@@ -41,7 +49,7 @@ export class ErrorPresenter {
   ) {}
 
   async show(what: string, error: unknown): Promise<void> {
-    if (error instanceof vscode.CancellationError) {
+    if (isCancellation(error)) {
       return;
     }
     const described = describeError(error);

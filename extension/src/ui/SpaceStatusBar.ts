@@ -22,7 +22,7 @@ export class SpaceStatusBar implements vscode.Disposable {
     const presentation = presentStatus(snapshot);
     this.item.text = presentation.text;
     this.item.tooltip = presentation.tooltip;
-    this.item.accessibilityInformation = { label: `DevSpaces: ${presentation.text.replace(/\$\([^)]*\)\s*/g, '')}` };
+    this.item.accessibilityInformation = { label: presentation.label };
     this.item.backgroundColor =
       presentation.severity === 'error'
         ? new vscode.ThemeColor('statusBarItem.errorBackground')

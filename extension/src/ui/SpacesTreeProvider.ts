@@ -78,6 +78,16 @@ export class SpacesTreeProvider implements vscode.TreeDataProvider<SpacesTreeNod
     if (snapshot.daemon.kind !== 'running') {
       return [{ kind: 'message', text: 'Waiting for the DevSpaces daemon…' }];
     }
+    const connection = snapshot.connection;
+    if (connection?.state === 'failed') {
+      return [
+        {
+          kind: 'message',
+          text: connection.error?.message ?? `The cluster of context '${connection.context ?? '?'}' is not reachable.`,
+          tooltip: connection.error?.hint ?? undefined,
+        },
+      ];
+    }
     try {
       const tree = await this.model.spaces();
       if (tree.roots.length === 0) {
@@ -100,6 +110,6 @@ export class SpacesTreeProvider implements vscode.TreeDataProvider<SpacesTreeNod
 
 export function formatPorts(service: ServiceInfo): string {
   return service.ports
-    .map((port) => `${port.name ? `${port.name} ` : ''}${port.port}/${port.protocol}`)
+    .map((port) => `${port.port}/${port.protocol}${port.name ? ` (${port.name})` : ''}`)
     .join(', ');
 }

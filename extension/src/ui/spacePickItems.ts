@@ -23,13 +23,17 @@ export function spaceRows(tree: SpaceTree): SpacePickItem[] {
   }));
 }
 
-/** The status-bar menu: the space tree, then the actions. */
-export function spaceMenuItems(tree: SpaceTree): SpacePickItem[] {
-  const rows = spaceRows(tree);
+/** The status-bar menu: the space tree (or why there is none), then the actions. */
+export function spaceMenuItems(tree: SpaceTree | undefined, problem?: SpacePickItem): SpacePickItem[] {
+  const rows = tree ? spaceRows(tree) : [];
+  const head: SpacePickItem[] =
+    rows.length > 0
+      ? rows
+      : [problem ?? { label: 'No spaces in this cluster yet', description: 'create one with the CLI or below' }];
   return [
-    ...(rows.length > 0 ? rows : [{ label: 'No spaces in this cluster yet', description: 'create one with the CLI or below' }]),
+    ...head,
     { label: 'Actions', kind: 'separator' },
     { label: '$(add) Create child space…', action: 'createChild' },
-    { label: '$(server-environment) Select cluster context…', action: 'selectContext', description: tree.context ?? undefined },
+    { label: '$(server-environment) Select cluster context…', action: 'selectContext', description: tree?.context ?? undefined },
   ];
 }

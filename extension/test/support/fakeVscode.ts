@@ -160,6 +160,9 @@ export const recorded = {
   user: { quickPick: [], inputBox: [], messageAnswers: [] } as ScriptedUser,
   configuration: new Map<string, unknown>(),
   workspaceFolders: undefined as { uri: { scheme: string; fsPath: string } }[] | undefined,
+  openedExternally: [] as string[],
+  clipboard: [] as string[],
+  statusBarMessages: [] as string[],
 };
 
 export function resetFake(): void {
@@ -175,6 +178,9 @@ export function resetFake(): void {
   recorded.user = { quickPick: [], inputBox: [], messageAnswers: [] };
   recorded.configuration.clear();
   recorded.workspaceFolders = undefined;
+  recorded.openedExternally.length = 0;
+  recorded.clipboard.length = 0;
+  recorded.statusBarMessages.length = 0;
 }
 
 function showMessage(severity: ShownMessage['severity'], text: string, ...rest: unknown[]): Promise<string | undefined> {
@@ -219,6 +225,10 @@ export const window = {
     recorded.progressShown.fire(options.title);
     return task({ report: () => undefined }, { onCancellationRequested: () => new Disposable() });
   },
+  setStatusBarMessage(text: string): Disposable {
+    recorded.statusBarMessages.push(text);
+    return new Disposable();
+  },
   registerTreeDataProvider(id: string, provider: unknown): Disposable {
     recorded.treeProviders.set(id, provider);
     return new Disposable(() => recorded.treeProviders.delete(id));
@@ -249,6 +259,29 @@ export const workspace = {
   onDidChangeConfiguration: configurationChanged.event,
 };
 
+export class Uri {
+  private constructor(private readonly text: string) {}
+  static parse(text: string): Uri {
+    return new Uri(text);
+  }
+  toString(): string {
+    return this.text;
+  }
+}
+
+export const env = {
+  openExternal(uri: Uri): Promise<boolean> {
+    recorded.openedExternally.push(uri.toString());
+    return Promise.resolve(true);
+  },
+  clipboard: {
+    writeText(text: string): Promise<void> {
+      recorded.clipboard.push(text);
+      return Promise.resolve();
+    },
+  },
+};
+
 export const version = '1.90.0-fake';
 
 const fake = {
@@ -266,6 +299,8 @@ const fake = {
   commands,
   workspace,
   version,
+  Uri,
+  env,
 };
 
 // Resolve `vscode` to this module for everything loaded after it.

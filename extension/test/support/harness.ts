@@ -1,6 +1,7 @@
 import { recorded, resetFake, FakeLogChannel } from './fakeVscode';
 import { CommandContext, CommandIds } from '../../src/commands/CommandContext';
 import { registerCommands } from '../../src/commands/registerCommands';
+import { registerPortForwarding } from '../../src/portForward/registerPortForwarding';
 import * as rpc from '../../src/protocol/methods';
 import { SpacesModel } from '../../src/state/SpacesModel';
 import { ErrorPresenter } from '../../src/ui/ErrorPresenter';
@@ -38,7 +39,7 @@ export function createHarness(): Harness {
     showOutput: () => log.show(),
     restartDaemon: () => Promise.resolve(),
   };
-  const commands = registerCommands(context);
+  const commands = [...registerCommands(context), ...registerPortForwarding(context, log)];
   return {
     daemon,
     model,

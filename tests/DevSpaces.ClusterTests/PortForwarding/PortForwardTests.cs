@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using DevSpaces.Contracts;
 using DevSpaces.Core.PortForwarding;
 using k8s;
 using k8s.Models;
@@ -76,6 +77,57 @@ public class PortForwardTests
     }
 
     [Test]
+    public async Task A_Client_That_Half_Closes_Still_Gets_The_Whole_Answer()
+    {
+        await using var forward = await StartAsync("deployment/echo", ":8080", null, ":7000");
+        using (var http = await ConnectAsync(forward.Ports[0].LocalEndPoint))
+        {
+            await http.SendAsync("GET / HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n"u8.ToArray());
+            http.Shutdown(SocketShutdown.Send);
+            var response = await ReadToEndAsync(http);
+            Assert.That(response, Does.StartWith("HTTP/1.1 200").And.EndWith("pong"), "the response after our half-close, then EOF");
+        }
+
+        using var echo = await ConnectAsync(forward.Ports[1].LocalEndPoint);
+        var payload = RandomNumberGenerator.GetBytes(1 << 20);
+        await echo.SendAsync(payload);
+        echo.Shutdown(SocketShutdown.Send);
+        var back = new byte[payload.Length];
+        using var cts = new CancellationTokenSource(Timeout);
+        for (var total = 0; total < back.Length;)
+        {
+            var n = await echo.ReceiveAsync(back.AsMemory(total), cts.Token);
+            Assert.That(n, Is.Positive, $"the echo ended after {total} bytes");
+            total += n;
+        }
+
+        Assert.That(back, Is.EqualTo(payload));
+    }
+
+    [Test]
+    public async Task A_Closed_Client_Connection_Is_Released_When_The_Pod_Stays_Silent()
+    {
+        var events = new EventLog();
+        var request = new PortForwardRequest(PortForwardTarget.Parse("deployment/echo", _ns), [PortMapping.Parse(":7000")])
+        {
+            HalfClosedIdleTimeout = TimeSpan.FromSeconds(1),
+            WarmConnections = 0,
+        };
+        await using var forward = await PortForwardSession.StartAsync(_client, new WebSocketPodPortConnector(_client), request, events, CancellationToken.None);
+        using (var socket = await ConnectAsync(forward.Ports[0].LocalEndPoint))
+        {
+            await socket.SendAsync(new byte[] { 42 });
+            using var cts = new CancellationTokenSource(Timeout);
+            Assert.That(await socket.ReceiveAsync(new byte[1], cts.Token), Is.EqualTo(1));
+        }
+
+        // The echo server never closes by itself; the forward must let go of its pod connection.
+        var closed = await events.WaitForAsync(e => e.Kind == ForwardEventKind.ConnectionClosed, Timeout, "the connection to be released");
+        Assert.That(closed.BytesToPod, Is.EqualTo(1));
+        await TestCluster.WaitUntilAsync(() => Task.FromResult(forward.ActiveConnections == 0), Timeout, "the forward has no active connection left");
+    }
+
+    [Test]
     public async Task A_Service_Port_Reaches_Its_Named_Target_Port()
     {
         await using var forward = await StartAsync("service/echo", ":80");
@@ -92,7 +144,7 @@ public class PortForwardTests
         var first = await GetAsync(endpoint, "/pod");
 
         await _client.CoreV1.DeleteNamespacedPodAsync(first, _ns);
-        var switched = await events.WaitForAsync(e => e.Kind == PortForwardEventKind.PodSwitched && e.PreviousPod == first, Timeout, "the forward to switch away from the deleted pod");
+        var switched = await events.WaitForAsync(e => e.Kind == ForwardEventKind.PodSwitched && e.PreviousPod == first, Timeout, "the forward to switch away from the deleted pod");
 
         var second = await GetAsync(endpoint, "/pod");
         Assert.Multiple(() =>
@@ -100,6 +152,36 @@ public class PortForwardTests
             Assert.That(second, Is.Not.EqualTo(first));
             Assert.That(second, Is.EqualTo(switched.Pod));
             Assert.That(switched.Message, Does.Contain(first).And.Contain(second));
+        });
+    }
+
+    [Test]
+    public async Task A_Restarted_Container_Is_Reported_And_Served_Again()
+    {
+        var events = new EventLog();
+        await using var forward = await StartAsync("deployment/echo", ":8080", events);
+        var endpoint = forward.Ports[0].LocalEndPoint;
+        var pod = await GetAsync(endpoint, "/pod");
+
+        // The kubelet runs pods on this machine's engine: kill the container as a crash would.
+        using (var docker = DevSpaces.Core.Images.DockerEngine.Connect())
+        {
+            var containers = await docker.Containers.ListContainersAsync(new Docker.DotNet.Models.ContainersListParameters
+            {
+                Filters = new Dictionary<string, IDictionary<string, bool>>
+                {
+                    ["label"] = new Dictionary<string, bool> { [$"io.kubernetes.pod.name={pod}"] = true, ["io.kubernetes.container.name=server"] = true },
+                },
+            });
+            Assert.That(containers, Has.Count.EqualTo(1), $"the server container of pod {pod}");
+            await docker.Containers.KillContainerAsync(containers[0].ID, new Docker.DotNet.Models.ContainerKillParameters { Signal = "KILL" });
+        }
+
+        var back = await events.WaitForAsync(e => e.Kind == ForwardEventKind.PodSelected && e.Pod == pod && e.Message.Contains("ready again"), Timeout, "the restarted pod to be reported ready again");
+        Assert.Multiple(async () =>
+        {
+            Assert.That(events.Events.Any(e => e.Kind == ForwardEventKind.NoReadyPod && e.Time < back.Time), Is.True, "the outage should have been reported");
+            Assert.That(await GetAsync(endpoint, "/pod"), Is.EqualTo(pod));
         });
     }
 
@@ -115,7 +197,7 @@ public class PortForwardTests
             Assert.That(read, Is.Zero, "the local connection should see EOF");
         }
 
-        var failed = await events.WaitForAsync(e => e.Kind == PortForwardEventKind.ConnectionFailed && e.RemotePort == 7999, Timeout, "the closed port to be reported");
+        var failed = await events.WaitForAsync(e => e.Kind == ForwardEventKind.ConnectionFailed && e.RemotePort == 7999, Timeout, "the closed port to be reported");
         Assert.That(failed.Message, Does.Contain("7999"));
         Assert.That(await GetAsync(forward.Ports[1].LocalEndPoint, "/"), Is.EqualTo("pong"), "the other port of the forward should still work");
         Assert.That(forward.Completion.IsCompleted, Is.False);
@@ -220,6 +302,19 @@ public class PortForwardTests
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync(endpoint);
         return socket;
+    }
+
+    private static async Task<string> ReadToEndAsync(Socket socket)
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        var buffer = new byte[4096];
+        var text = new System.Text.StringBuilder();
+        for (int n; (n = await socket.ReceiveAsync(buffer, cts.Token)) > 0;)
+        {
+            text.Append(System.Text.Encoding.ASCII.GetString(buffer, 0, n));
+        }
+
+        return text.ToString();
     }
 
     private static async Task<string> GetAsync(IPEndPoint endpoint, string path)

@@ -197,6 +197,46 @@ public sealed class ClusterSmokeTests
         Assert.That(fetched.StandardOutput, Does.Contain("/by-name"));
     }
 
+    [Test]
+    public async Task A_Pod_Cannot_Reach_An_Address_Outside_The_Machine_That_The_Host_Reaches()
+    {
+        // The package mirror is the one outside address this machine is known to reach.
+        var outside = await ReachableOutsideAddressAsync();
+        if (outside is null)
+        {
+            Assert.Ignore("This machine reaches no outside address, so there is nothing for a pod to be kept from.");
+        }
+
+        var client = await ReadyPodAsync("client");
+        var result = await PodCommands.ExecAsync(cluster.Client, ns, client.Metadata.Name, "main",
+            ["node", "-e", $"fetch('http://{outside}/', {{ signal: AbortSignal.timeout(4000) }}).then(r => console.log('reached ' + r.status), e => {{ console.log('blocked ' + (e.cause?.code ?? e.name)); }})"],
+            CommandTimeout);
+
+        Assert.That(result.StandardOutput.Trim(), Does.StartWith("blocked"), $"a pod reached {outside}, outside the machine");
+    }
+
+    private static async Task<string?> ReachableOutsideAddressAsync()
+    {
+        try
+        {
+            var addresses = await System.Net.Dns.GetHostAddressesAsync("deb.debian.org");
+            var address = addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork);
+            if (address is null)
+            {
+                return null;
+            }
+
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(4));
+            await socket.ConnectAsync(address, 80, timeout.Token);
+            return address.ToString();
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     private async Task<V1Pod> ReadyPodAsync(string app)
     {
         await ClusterWaits.DeploymentReadyAsync(cluster.Client, ns, app, ReadyTimeout);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using DevSpaces.ClusterTests.Support;
 using k8s;
@@ -22,10 +21,10 @@ public sealed class SampleAppSmokeTests
         cluster = await TestCluster.ConnectAsync();
         ns = $"smoke-sample-{Guid.NewGuid():N}"[..21];
         var deploy = Path.Combine(TestCluster.RepositoryRoot, "samples", "deploy");
-        var (exitCode, output) = await RunAsync(
+        var result = await ScriptRunner.RunAsync(
             "bash", [deploy, "--namespace", ns, "--local-bases", "--node-port", "auto", "--timeout", "180", "--kubeconfig", cluster.KubeconfigPath],
             TimeSpan.FromMinutes(10));
-        Assert.That(exitCode, Is.Zero, $"samples/deploy failed:\n{output}");
+        Assert.That(result.ExitCode, Is.Zero, $"samples/deploy failed:\n{result.Stdout}{result.Stderr}");
     }
 
     [OneTimeTearDown]
@@ -68,30 +67,5 @@ public sealed class SampleAppSmokeTests
                 Assert.That(hop.GetProperty("baggage").GetString(), Does.Contain("devspaces.space=smoke-child"));
             }
         });
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] args, TimeSpan timeout)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{file} {string.Join(' ', args)} did not finish within {timeout.TotalMinutes:0} min:\n{await stdout}{await stderr}");
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
     }
 }

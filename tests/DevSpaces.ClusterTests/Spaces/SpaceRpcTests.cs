@@ -143,8 +143,10 @@ public class SpaceRpcTests : SpaceTestBase
         var stdout = new StringWriter();
         var cli = new CliApp(stdout, new StringWriter(), Folder.Path, Kubeconfig.Path, Folder.Path);
         var shown = await cli.RunAsync(["space", "current"], CancellationToken.None);
+        var mark = Daemon.Notifications.Count;
         var selected = await cli.RunAsync(["space", "select", second], CancellationToken.None);
         var current = await Daemon.CallAsync<Selection>("space/current");
+        await WaitForNotificationAsync(RpcNotifications.SelectionChanged, n => n.Text("space") == second, "selection/changed after the CLI selected a space", mark);
         Assert.Multiple(() =>
         {
             Assert.That((shown, selected), Is.EqualTo((0, 0)));

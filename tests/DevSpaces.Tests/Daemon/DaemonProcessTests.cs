@@ -49,6 +49,22 @@ public class DaemonProcessTests
     }
 
     [Test]
+    public async Task The_Answer_To_Shutdown_Always_Reaches_The_Client_Before_Exit()
+    {
+        // The answer used to be lost now and then when the process exited right after sending it.
+        for (var i = 0; i < 10; i++)
+        {
+            using var daemon = Start(Environment.ProcessId);
+            await daemon.SendAsync(new { jsonrpc = "2.0", id = 1, method = "initialize", @params = new { workspaceFolder = dir.Path } });
+            await daemon.ReadResponseAsync(1, Timeout);
+            await daemon.SendAsync(new { jsonrpc = "2.0", id = 2, method = "shutdown" });
+            var answer = await daemon.ReadResponseAsync(2, Timeout);
+            Assert.That(answer.ContainsKey("error"), Is.False, $"run {i}: {answer.ToJsonString()}");
+            Assert.That(await daemon.WaitForExitAsync(Timeout, "shutdown"), Is.EqualTo(0), $"run {i}");
+        }
+    }
+
+    [Test]
     public async Task The_Daemon_Exits_When_Stdin_Closes()
     {
         using var daemon = Start(Environment.ProcessId);
@@ -79,6 +95,21 @@ public class DaemonProcessTests
                 client.Kill();
             }
         }
+    }
+
+    [Test]
+    public async Task SIGTERM_Stops_The_Daemon_In_Order()
+    {
+        using var daemon = Start(Environment.ProcessId);
+        await daemon.SendAsync(new { jsonrpc = "2.0", id = 1, method = "initialize", @params = new { } });
+        await daemon.ReadResponseAsync(1, Timeout);
+        using (var kill = Process.Start("kill", ["-TERM", daemon.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        Assert.That(await daemon.WaitForExitAsync(Timeout, "SIGTERM"), Is.EqualTo(0));
+        Assert.That(daemon.Stderr, Does.Contain("daemon exiting: asked to stop"));
     }
 
     [Test]

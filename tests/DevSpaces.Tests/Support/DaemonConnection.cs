@@ -8,18 +8,19 @@ using StreamJsonRpc;
 namespace DevSpaces.Tests.Support;
 
 /// <summary>
-/// A daemon running in this process on an in-memory duplex stream, with a client speaking the same wire
-/// protocol as the extension (Content-Length framing, JSON, params by name) and recording notifications.
+/// A client speaking the extension's wire protocol (Content-Length framing, JSON, params by name) to a
+/// daemon, recording its notifications: the daemon runs in this process on an in-memory duplex stream
+/// (<see cref="Start"/>) or is any process attached by its stdio (<see cref="Attach"/>).
 /// </summary>
 public sealed class DaemonConnection : IAsyncDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-    private readonly Stream clientStream;
+    private readonly IAsyncDisposable transport;
 
-    private DaemonConnection(JsonRpc client, Stream clientStream, Task<int> host, CollectingLog log)
+    private DaemonConnection(JsonRpc client, IAsyncDisposable transport, Task<int> host, CollectingLog log)
     {
         Client = client;
-        this.clientStream = clientStream;
+        this.transport = transport;
         Host = host;
         Log = log;
     }
@@ -37,10 +38,16 @@ public sealed class DaemonConnection : IAsyncDisposable
         var (daemonSide, clientSide) = FullDuplexStream.CreatePair();
         var log = new CollectingLog();
         var host = Task.Run(() => DaemonHost.RunAsync(daemonSide, daemonSide, options, log, CancellationToken.None));
+        return Attach(clientSide, clientSide, host, log, clientSide);
+    }
+
+    /// <summary>A client on streams to and from a daemon whose run ends with <paramref name="host"/>.</summary>
+    public static DaemonConnection Attach(Stream toDaemon, Stream fromDaemon, Task<int> host, CollectingLog log, IAsyncDisposable transport)
+    {
         var formatter = new SystemTextJsonFormatter();
         RpcJson.Configure(formatter.JsonSerializerOptions);
-        var client = new ContractClient(new HeaderDelimitedMessageHandler(clientSide, clientSide, formatter));
-        var connection = new DaemonConnection(client, clientSide, host, log);
+        var client = new ContractClient(new HeaderDelimitedMessageHandler(toDaemon, fromDaemon, formatter));
+        var connection = new DaemonConnection(client, transport, host, log);
         var on = typeof(NotificationSink).GetMethod(nameof(NotificationSink.On))!;
         foreach (var name in typeof(RpcNotifications).GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (string)f.GetRawConstantValue()!))
         {
@@ -87,8 +94,8 @@ public sealed class DaemonConnection : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await clientStream.DisposeAsync();
         await Task.WhenAny(Host, Task.Delay(Timeout));
+        await transport.DisposeAsync();
     }
 
     /// <summary>Reads error data as the contract's <see cref="ErrorData"/>.</summary>

@@ -7,7 +7,7 @@ using DevSpaces.Tests.Contract;
 namespace DevSpaces.Tests.Support;
 
 /// <summary>The built <c>devspaces</c> executable started as <c>daemon --stdio</c>, spoken to with raw Content-Length frames.</summary>
-public sealed class DaemonProcess : IDisposable
+public sealed class DaemonProcess : IDisposable, IAsyncDisposable
 {
     private readonly Process process;
     private readonly StringBuilder stderr = new();
@@ -50,6 +50,22 @@ public sealed class DaemonProcess : IDisposable
         var exe = Path.Combine(root, "daemon", "DevSpaces.Cli", "bin", configuration, "net10.0", "devspaces");
         Assert.That(File.Exists(exe), Is.True, $"{exe} is missing: build the solution first");
         return exe;
+    }
+
+    /// <summary>Starts the executable as a daemon and attaches the contract client to its stdio; stderr lines become log lines.</summary>
+    public static DaemonConnection Connect(params string[] args)
+    {
+        var daemon = Start(args);
+        var log = new CollectingLog();
+        daemon.process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data != null)
+            {
+                log.Write(Core.Logging.LogLevel.Info, e.Data);
+            }
+        };
+        var host = daemon.process.WaitForExitAsync().ContinueWith(_ => daemon.process.ExitCode, TaskScheduler.Default);
+        return DaemonConnection.Attach(daemon.process.StandardInput.BaseStream, daemon.process.StandardOutput.BaseStream, host, log, daemon);
     }
 
     public static DaemonProcess Start(params string[] args)
@@ -140,6 +156,8 @@ public sealed class DaemonProcess : IDisposable
             Assert.Fail($"the daemon did not exit within {timeout.TotalSeconds} s after {because}; stderr:\n{Stderr}");
         }
 
+        // Also waits until the asynchronously read stderr has reached its end.
+        process.WaitForExit();
         return process.ExitCode;
     }
 
@@ -152,6 +170,12 @@ public sealed class DaemonProcess : IDisposable
         }
 
         process.Dispose();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
     }
 
     private static bool EndsWithBlankLine(List<byte> bytes) =>

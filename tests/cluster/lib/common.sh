@@ -26,7 +26,17 @@ require_root() {
   [[ $EUID -eq 0 ]] || die "the local cluster needs root (it runs dockerd, kubelet and iptables); run it with sudo"
 }
 
-pid_of() { [[ -f "$RUN/$1.pid" ]] && cat "$RUN/$1.pid" || true; }
+# A PID file holds "<pid> <start time>": a PID reused by an unrelated process after a reboot or
+# a crash must not count as ours.
+start_time_of() { awk '{print $22}' "/proc/$1/stat" 2>/dev/null || true; }
+
+pid_of() {
+  local pid start
+  [[ -f "$RUN/$1.pid" ]] || return 0
+  read -r pid start < "$RUN/$1.pid" || true
+  [[ -n "$pid" && -n "$start" && "$(start_time_of "$pid")" == "$start" ]] && echo "$pid"
+  return 0
+}
 
 is_running() {
   local pid; pid="$(pid_of "$1")"
@@ -39,7 +49,7 @@ start_process() {
   mkdir -p "$RUN" "$LOGS"
   # fd 9 is the harness lock; the daemons must not inherit it.
   setsid "$@" >>"$LOGS/$name.log" 2>&1 < /dev/null 9>&- &
-  echo $! > "$RUN/$name.pid"
+  echo "$! $(start_time_of $!)" > "$RUN/$name.pid"
   say "started $name (pid $!)"
 }
 

@@ -11,7 +11,9 @@ rewrite() {
   jq -r '.items[] | select(.spec.clusterIP != null and .spec.clusterIP != "None")
          | "\(.spec.clusterIP) \(.metadata.name).\(.metadata.namespace).svc.cluster.local \(.metadata.name).\(.metadata.namespace).svc"' \
      <<<"$list" > "$hosts.tmp" && mv "$hosts.tmp" "$hosts"
-  [[ -f "$dnsmasq_pid_file" ]] && kill -HUP "$(cat "$dnsmasq_pid_file")" 2>/dev/null
+  local pid=""
+  [[ -f "$dnsmasq_pid_file" ]] && read -r pid _ < "$dnsmasq_pid_file"
+  [[ -n "$pid" ]] && kill -HUP "$pid" 2>/dev/null
   return 0
 }
 
