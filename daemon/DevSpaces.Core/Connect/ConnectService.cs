@@ -45,6 +45,7 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
         try
         {
             await connected.StartAsync(outbound, cancellationToken).ConfigureAwait(false);
+            await WaitForAgentEndpointsAsync(plan, record.Session, Progress, cancellationToken).ConfigureAwait(false);
             var (variables, warnings) = await new ConnectEnvironment(cluster).BuildAsync(plan, connected.Endpoints, request.LocalPort, cancellationToken).ConfigureAwait(false);
             foreach (var warning in warnings)
             {
@@ -58,6 +59,39 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
         {
             await connected.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Waits until the Service's endpoints are the agent's pods only, so that "connected" means new requests reach
+    /// this machine (the original pods leave the endpoints as they terminate).
+    /// </summary>
+    private async Task WaitForAgentEndpointsAsync(TakeoverPlan plan, string session, Action<string> progress, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        try
+        {
+            while (true)
+            {
+                var endpoints = await cluster.TryCallAsync(new ClusterOperation("get", "endpoints", plan.ServiceName, plan.Namespace),
+                    (c, ct) => c.CoreV1.ReadNamespacedEndpointsAsync(plan.ServiceName, plan.Namespace, cancellationToken: ct), timeout.Token).ConfigureAwait(false);
+                var pods = endpoints?.Subsets?.SelectMany(s => (s.Addresses ?? []).Concat(s.NotReadyAddresses ?? [])).Select(a => a.TargetRef?.Name ?? "").ToList() ?? [];
+                if (pods.Count > 0 && pods.All(p => p.StartsWith(TakeoverNames.Agent(plan.DeploymentName) + "-", StringComparison.Ordinal)))
+                {
+                    return;
+                }
+
+                await Task.Delay(200, timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Errors.DevSpacesException e) when (e.ErrorCode == Contracts.RpcErrorCode.Forbidden)
+        {
+            log.Warn($"cannot read the endpoints of service {plan.ServiceName} to see the agent take over: {e.Message}");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            progress($"The endpoints of service {plan.ServiceName} still list other pods than the agent after 30 s; some requests may still reach them (session {session}).");
         }
     }
 

@@ -154,7 +154,7 @@ public sealed class ConnectSession : IAsyncDisposable
                 await TunnelHandshake.AuthenticateAsync(stream, sessionKey, open.Token).ConfigureAwait(false);
                 var callbacks = new InboundHandler(this);
                 tunnel = await TunnelConnection.OpenAsync<IDaemonCallbacks>(stream, offersControl: true, callbacks, open.Token).ConfigureAwait(false);
-                callbacks.Tunnel = tunnel;
+                callbacks.Attach(tunnel);
                 var agent = tunnel.Rpc.Attach<IAgentControl>();
                 await agent.HeartbeatAsync(open.Token).ConfigureAwait(false);
                 lock (gate)
@@ -367,9 +367,12 @@ public sealed class ConnectSession : IAsyncDisposable
     /// <summary>The daemon's side of the control channel for one tunnel.</summary>
     private sealed class InboundHandler(ConnectSession session) : IDaemonCallbacks
     {
-        public TunnelConnection? Tunnel { get; set; }
+        // The agent may call before OpenAsync has returned the tunnel to us; such calls wait for it.
+        private readonly TaskCompletionSource<TunnelConnection> tunnel = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public Task<bool> ConnectInboundAsync(ulong channelId, int targetPort, string remote, CancellationToken cancellationToken) =>
-            session.ConnectInboundAsync(Tunnel ?? throw new InvalidOperationException("the tunnel is not open yet"), channelId, targetPort, remote, cancellationToken);
+        public void Attach(TunnelConnection opened) => tunnel.TrySetResult(opened);
+
+        public async Task<bool> ConnectInboundAsync(ulong channelId, int targetPort, string remote, CancellationToken cancellationToken) =>
+            await session.ConnectInboundAsync(await tunnel.Task.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false), channelId, targetPort, remote, cancellationToken).ConfigureAwait(false);
     }
 }

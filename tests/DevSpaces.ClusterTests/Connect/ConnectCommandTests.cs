@@ -31,7 +31,7 @@ public sealed class ConnectCommandTests
     {
         if (space != null)
         {
-            await space.WaitUntilCleanAsync("api", TimeSpan.FromSeconds(45));
+            await space.WaitUntilCleanAsync("api", TimeSpan.FromSeconds(90));
         }
     }
 

@@ -51,7 +51,7 @@ public sealed class ConnectTests
     {
         if (space != null)
         {
-            await space.WaitUntilCleanAsync("api", TimeSpan.FromSeconds(45));
+            await space.WaitUntilCleanAsync("api", TimeSpan.FromSeconds(90));
         }
     }
 

@@ -69,16 +69,34 @@ public sealed class SampleSpace : IAsyncDisposable
     public async Task<(int Status, string Body)> GetServiceAsync(string name, string path)
     {
         var service = await Client.CoreV1.ReadNamespacedServiceAsync(name, Namespace);
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        using var response = await http.GetAsync($"http://{service.Spec.ClusterIP}{path}");
-        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        (int, string)? answer = null;
+        string? failure = null;
+        await Waits.UntilAsync(async () =>
+        {
+            try
+            {
+                using var response = await http.GetAsync($"http://{service.Spec.ClusterIP}{path}");
+                answer = ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+                return true;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // The same kube-proxy delay as above: the old pod's address is unreachable for a moment.
+                failure = e.Message;
+                return false;
+            }
+        }, TimeSpan.FromSeconds(20), () => $"service {name} answers at all (last failure: {failure})");
+        return answer!.Value;
     }
 
     /// <summary>The api object of the front end's /api/greeting answer.</summary>
     public async Task<JsonElement> ApiAnswerAsync()
     {
-        var (status, body) = await GetThroughFrontEndAsync("/api/greeting");
-        Assert.That(status, Is.EqualTo(200), body);
+        // kube-proxy applies a Service's new endpoints a moment after the API server has them: until then the front
+        // end may still be sent to the pod that just went away (EHOSTUNREACH, answered as 502).
+        var (status, body) = (0, "");
+        await Waits.UntilAsync(async () => ((status, body) = await GetThroughFrontEndAsync("/api/greeting")).status == 200, TimeSpan.FromSeconds(20), () => $"the front end answers 200 (last: {status} {body})");
         return JsonDocument.Parse(body).RootElement.GetProperty("api").Clone();
     }
 
