@@ -131,7 +131,7 @@ export class DaemonSupervisor implements Disposable {
   onNotification<P>(type: NotificationType<P>, handler: (params: P) => void): Disposable {
     let subscribers = this.notifications.get(type.method);
     if (!subscribers) {
-      subscribers = { type: type as NotificationType<unknown>, handlers: new Set() };
+      subscribers = { type, handlers: new Set() };
       this.notifications.set(type.method, subscribers);
       if (this.current) {
         DaemonSupervisor.listen(this.current.connection, subscribers);
