@@ -1,5 +1,6 @@
 using DevSpaces.Contracts;
 using DevSpaces.Core.Cluster;
+using DevSpaces.Core.Connect;
 using DevSpaces.Core.Contexts;
 using DevSpaces.Core.Images;
 using DevSpaces.Core.Logging;
@@ -41,6 +42,9 @@ public sealed class Composition : IAsyncDisposable
     /// <summary>Set for the daemon only.</summary>
     public LifecycleHandler? Lifecycle { get; private set; }
 
+    /// <summary>Set for the daemon only: its connect sessions, restored on dispose.</summary>
+    public ConnectHandler? Connect { get; private set; }
+
     /// <summary>Set for the daemon only; the CLI's port-forward verb makes its own.</summary>
     public PortForwardHandler? PortForwards { get; private set; }
 
@@ -71,11 +75,21 @@ public sealed class Composition : IAsyncDisposable
         composition.PortForwards = new PortForwardHandler(composition.Session, composition.forwardEvents);
         rpc.AddLocalRpcTarget<IPortForwardRpc>(composition.PortForwards, null);
         rpc.AddLocalRpcTarget<IImageRpc>(new ImageHandler(composition.Session, composition.imageProgress), null);
+        composition.Connect = new ConnectHandler(composition.Session, new AgentSettings
+        {
+            BaseImage = Environment.GetEnvironmentVariable("DEVSPACES_AGENT_BASE_IMAGE") ?? AgentSettings.DefaultBaseImage,
+        });
+        rpc.AddLocalRpcTarget<IConnectRpc>(composition.Connect, null);
         return composition;
     }
 
     public async ValueTask DisposeAsync()
     {
+        if (Connect != null)
+        {
+            await Connect.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (PortForwards != null)
         {
             await PortForwards.DisposeAsync().ConfigureAwait(false);

@@ -6,6 +6,7 @@ import { CommandContext, CommandIds } from './commands/CommandContext';
 import { registerCommands } from './commands/registerCommands';
 import { DaemonNotFoundError } from './daemon/DaemonErrors';
 import { resolveDaemonPath } from './daemon/DaemonPath';
+import { registerConnect } from './connect/registerConnect';
 import { registerPortForwarding } from './portForward/registerPortForwarding';
 import { DaemonLaunch, DaemonSupervisor } from './daemon/DaemonSupervisor';
 import * as rpc from './protocol/methods';
@@ -48,6 +49,7 @@ export class DevSpacesClient implements vscode.Disposable {
       vscode.window.registerTreeDataProvider(spacesViewId, tree),
       ...registerCommands(commandContext),
       ...registerPortForwarding(commandContext, output),
+      ...registerConnect(commandContext, output),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration('devspaces.daemonPath') || event.affectsConfiguration('devspaces.kubeconfig')) {
           output.info('DevSpaces settings changed; restarting the daemon.');

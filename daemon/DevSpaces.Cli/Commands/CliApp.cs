@@ -26,6 +26,9 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
           space current                     this folder's context and space
           space delete <name> [--recursive] delete a space (and its subtree)
           service list [--space S]          services of a space (default: the selected one)
+          connect <service> --local-port N [--space S] [--container C] [--env-file F] [-- command args]
+                                            serve the service from localhost:N (runs the command with the
+                                            cluster environment, or waits); Ctrl-C restores the service
           port-forward <target> <local>:<remote>... [--space S] [--address A]
                                             forward local ports to a pod, deployment/NAME or service/NAME
                                             until Ctrl-C (--output json: one event per line)
@@ -166,6 +169,8 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
                 return Print(await app.Services.ListServicesAsync(space, ct), json, HumanOutput.Services);
             }
 
+            case ["connect", _, ..]:
+                return await new ConnectCommand(stdout, stderr, app.Session.Log).RunAsync(cli, app, ct);
             case ["port-forward", var target, .. var ports]:
                 return await PortForwardCommand.RunAsync(cli, app, target, ports, json, stdout, ct);
             case ["image", "build", var context]:

@@ -80,4 +80,13 @@ public static class RpcErrorCode
 
     /// <summary>The local Docker engine cannot be reached.</summary>
     public const int DockerUnavailable = 1123;
+
+    /// <summary>The service cannot be connected as it is (no selector, no Deployment, ambiguous container or port).</summary>
+    public const int ConnectTargetInvalid = 1141;
+
+    /// <summary>The workload is already connected by someone else; the message says who and since when.</summary>
+    public const int AlreadyConnected = 1142;
+
+    /// <summary>The connect agent could not be built, started or reached.</summary>
+    public const int AgentFailed = 1143;
 }

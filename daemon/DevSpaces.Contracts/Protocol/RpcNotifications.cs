@@ -19,6 +19,9 @@ public static class RpcNotifications
     [RpcNotification(typeof(Selection))]
     public const string SelectionChanged = "selection/changed";
 
+    /// <summary>Progress and faults of a connect session.</summary>
+    [RpcNotification(typeof(ConnectEventInfo))]
+    public const string ConnectEvent = "connect/event";
     /// <summary>Something happened in a port forward (listening, pod switch, connection failures…).</summary>
     [RpcNotification(typeof(PortForwardEventInfo))]
     public const string PortForwardEvent = "portForward/event";

@@ -25,6 +25,9 @@ export const ErrorCodes = {
   ImageBuildFailed: 1121,
   ImageDeliveryFailed: 1122,
   DockerUnavailable: 1123,
+  ConnectTargetInvalid: 1141,
+  AlreadyConnected: 1142,
+  AgentFailed: 1143,
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -49,6 +49,18 @@ export namespace ListServices {
   export const method = 'service/list';
   export const type = new RequestType<t.ListServicesParams, t.ServiceList, void>(method);
 }
+export namespace StartConnect {
+  export const method = 'connect/start';
+  export const type = new RequestType<t.StartConnectParams, t.ConnectInfo, void>(method);
+}
+export namespace StopConnect {
+  export const method = 'connect/stop';
+  export const type = new RequestType<t.StopConnectParams, null, void>(method);
+}
+export namespace ListConnections {
+  export const method = 'connect/list';
+  export const type = new RequestType<t.EmptyParams, t.ConnectList, void>(method);
+}
 export namespace StartPortForward {
   export const method = 'portForward/start';
   export const type = new RequestType<t.StartPortForwardParams, t.PortForwardInfo, void>(method);
@@ -77,6 +89,10 @@ export namespace SpaceChanged {
 export namespace ServiceChanged {
   export const method = 'service/changed';
   export const type = new NotificationType<t.ServiceChange>(method);
+}
+export namespace ConnectEvent {
+  export const method = 'connect/event';
+  export const type = new NotificationType<t.ConnectEventInfo>(method);
 }
 export namespace SelectionChanged {
   export const method = 'selection/changed';
@@ -136,6 +152,29 @@ export const definitions = {
   ChangeKind: t.changeKinds,
   SpaceChange: fields<t.SpaceChange>({ kind: true, name: true, parent: true, phase: true }),
   ServiceChange: fields<t.ServiceChange>({ kind: true, space: true, name: true }),
+  EnvironmentVariable: fields<t.EnvironmentVariable>({ name: true, value: true }),
+  ConnectEndpoint: fields<t.ConnectEndpoint>({
+    service: true,
+    namespace: true,
+    portName: true,
+    servicePort: true,
+    localPort: true,
+  }),
+  ConnectInfo: fields<t.ConnectInfo>({
+    session: true,
+    space: true,
+    service: true,
+    deployment: true,
+    container: true,
+    localPort: true,
+    owner: true,
+    startedAt: true,
+    environment: true,
+    endpoints: true,
+  }),
+  ConnectList: fields<t.ConnectList>({ sessions: true }),
+  ConnectEventKind: t.connectEventKinds,
+  ConnectEventInfo: fields<t.ConnectEventInfo>({ session: true, service: true, kind: true, message: true, time: true }),
   PortForwardInfo: fields<t.PortForwardInfo>({
     id: true,
     target: true,
@@ -217,6 +256,13 @@ export const requests: readonly RequestDeclaration[] = [
   },
   { method: ListServices.method, params: fields<t.ListServicesParams>({ space: true }), result: 'ServiceList' },
   {
+    method: StartConnect.method,
+    params: fields<t.StartConnectParams>({ service: true, localPort: true, space: true, container: true }),
+    result: 'ConnectInfo',
+  },
+  { method: StopConnect.method, params: fields<t.StopConnectParams>({ session: true }), result: null },
+  { method: ListConnections.method, params: none, result: 'ConnectList' },
+  {
     method: StartPortForward.method,
     params: fields<t.StartPortForwardParams>({ target: true, ports: true, space: true, address: true }),
     result: 'PortForwardInfo',
@@ -244,6 +290,7 @@ export const notifications: readonly NotificationDeclaration[] = [
   { method: SpaceChanged.method, params: 'SpaceChange' },
   { method: ServiceChanged.method, params: 'ServiceChange' },
   { method: SelectionChanged.method, params: 'Selection' },
+  { method: ConnectEvent.method, params: 'ConnectEventInfo' },
   { method: PortForwardEvent.method, params: 'PortForwardEventInfo' },
   { method: ImageProgress.method, params: 'ImageProgressInfo' },
 ];

@@ -147,6 +147,67 @@ export interface ServiceChange {
   name: string;
 }
 
+export interface StartConnectParams {
+  service: string;
+  localPort: number;
+  space: string | null;
+  container: string | null;
+}
+
+export interface StopConnectParams {
+  session: string;
+}
+
+export interface EnvironmentVariable {
+  name: string;
+  value: string;
+}
+
+export interface ConnectEndpoint {
+  service: string;
+  namespace: string;
+  portName: string | null;
+  servicePort: number;
+  localPort: number;
+}
+
+export interface ConnectInfo {
+  session: string;
+  space: string;
+  service: string;
+  deployment: string;
+  container: string;
+  localPort: number;
+  owner: string;
+  startedAt: string;
+  environment: EnvironmentVariable[];
+  endpoints: ConnectEndpoint[];
+}
+
+export interface ConnectList {
+  sessions: ConnectInfo[];
+}
+
+export const connectEventKinds = [
+  'progress',
+  'connected',
+  'tunnelLost',
+  'reconnected',
+  'localPortNotListening',
+  'outboundFailed',
+  'restored',
+  'cleaned',
+] as const;
+export type ConnectEventKind = (typeof connectEventKinds)[number];
+
+export interface ConnectEventInfo {
+  session: string | null;
+  service: string;
+  kind: ConnectEventKind;
+  message: string;
+  time: string;
+}
+
 export interface StartPortForwardParams {
   /** pod/NAME, deployment/NAME, service/NAME or a pod name; NAMESPACE/KIND/NAME names the namespace. */
   target: string;

@@ -1,6 +1,7 @@
 import { recorded, resetFake, FakeLogChannel } from './fakeVscode';
 import { CommandContext, CommandIds } from '../../src/commands/CommandContext';
 import { registerCommands } from '../../src/commands/registerCommands';
+import { registerConnect } from '../../src/connect/registerConnect';
 import { registerPortForwarding } from '../../src/portForward/registerPortForwarding';
 import * as rpc from '../../src/protocol/methods';
 import { SpacesModel } from '../../src/state/SpacesModel';
@@ -39,7 +40,7 @@ export function createHarness(): Harness {
     showOutput: () => log.show(),
     restartDaemon: () => Promise.resolve(),
   };
-  const commands = [...registerCommands(context), ...registerPortForwarding(context, log)];
+  const commands = [...registerCommands(context), ...registerPortForwarding(context, log), ...registerConnect(context, log)];
   return {
     daemon,
     model,

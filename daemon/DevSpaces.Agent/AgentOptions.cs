@@ -1,0 +1,31 @@
+namespace DevSpaces.Agent;
+
+/// <summary>The agent's settings, from the environment its pod spec sets.</summary>
+public sealed record AgentOptions(
+    string Namespace,
+    string Deployment,
+    string Session,
+    string SessionKey,
+    IReadOnlyList<int> Ports,
+    TimeSpan HeartbeatTimeout,
+    TimeSpan FirstContactTimeout)
+{
+    public static AgentOptions FromEnvironment(Func<string, string?> get)
+    {
+        string Required(string name) => get(name) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException($"environment variable {name} is not set (the agent runs only in a pod made by devspaces connect)");
+
+        var ports = Required("DEVSPACES_PORTS").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(p => int.TryParse(p, out var n) && n is > 0 and < 65536 ? n : throw new InvalidOperationException($"DEVSPACES_PORTS has a bad port '{p}'"))
+            .ToList();
+        return new AgentOptions(
+            Required("DEVSPACES_NAMESPACE"),
+            Required("DEVSPACES_DEPLOYMENT"),
+            Required("DEVSPACES_SESSION"),
+            Required("DEVSPACES_SESSION_KEY"),
+            ports,
+            TimeSpan.FromSeconds(double.TryParse(get("DEVSPACES_HEARTBEAT_TIMEOUT"), out var h) ? h : 6),
+            TimeSpan.FromSeconds(double.TryParse(get("DEVSPACES_FIRST_CONTACT_TIMEOUT"), out var f) ? f : 30));
+    }
+}

@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Text;
+using DevSpaces.Contracts;
+using DevSpaces.Core.Connect;
+using DevSpaces.Core.Errors;
+using DevSpaces.Core.Images;
+using DevSpaces.Core.Logging;
+
+namespace DevSpaces.Cli.Commands;
+
+/// <summary>
+/// <c>devspaces connect &lt;service&gt; --local-port N [-- command args]</c>: takes the service over, runs the command
+/// with the cluster environment (or waits), and restores the service on exit or Ctrl-C.
+/// </summary>
+public sealed class ConnectCommand(TextWriter stdout, TextWriter stderr, ILog log)
+{
+    public async Task<int> RunAsync(CliArguments cli, Composition app, CancellationToken cancellationToken)
+    {
+        var service = cli.Positional[1];
+        var command = cli.Positional.Skip(2).ToList();
+        var localPort = cli.GetInt("--local-port") ?? throw new UsageException("connect needs --local-port N: the port the local process listens on");
+        if (localPort is < 1 or > 65535)
+        {
+            throw new UsageException($"--local-port must be 1-65535, not {localPort}");
+        }
+
+        var space = cli.Get("--space") ?? cli.Get("--namespace") ?? app.Session.State.Space ?? throw new DevSpacesException(
+            RpcErrorCode.NoSpaceSelected,
+            "No space is selected for this folder, and neither --space nor --namespace was given.",
+            "Pass --space <name>, or select one with 'devspaces space select <name>'.");
+        var envFile = cli.Get("--env-file");
+        var container = cli.Get("--container");
+        var settings = new AgentSettings
+        {
+            BaseImage = cli.Get("--agent-base-image") ?? Environment.GetEnvironmentVariable("DEVSPACES_AGENT_BASE_IMAGE") ?? AgentSettings.DefaultBaseImage,
+        };
+        cli.RejectUnknownOptions();
+
+        var cluster = app.Session.Connect();
+        using var docker = DockerEngine.Connect();
+        var image = new AgentImage(new ImageBuilder(docker), new ImageDelivery(docker, cluster.Client, new ImageDeliverySettings()), settings);
+        var connect = new ConnectService(cluster, image, settings, log);
+        var started = Stopwatch.StartNew();
+        await using var session = await connect.ConnectAsync(
+            new ConnectRequest(space, service, localPort) { Container = container },
+            e => stderr.WriteLine($"devspaces: {e.Message}"),
+            cancellationToken).ConfigureAwait(false);
+        stderr.WriteLine($"devspaces: connected in {started.Elapsed.TotalSeconds:0.0} s; cluster services on this machine: {string.Join(", ", session.Endpoints.Select(e => $"{e.Service}:{e.ServicePort}→127.0.0.1:{e.LocalPort}"))}");
+
+        if (envFile != null)
+        {
+            if (envFile == "-")
+            {
+                await stdout.WriteAsync(EnvFileText(session.Environment)).ConfigureAwait(false);
+                await stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await File.WriteAllTextAsync(envFile, EnvFileText(session.Environment), cancellationToken).ConfigureAwait(false);
+            }
+
+            stderr.WriteLine($"devspaces: wrote {session.Environment.Count} variables to {envFile}");
+        }
+
+        if (command.Count == 0)
+        {
+            stderr.WriteLine($"devspaces: serving service {service} from localhost:{localPort}; press Ctrl-C to disconnect and restore it.");
+            try
+            {
+                await session.Ended.WaitAsync(cancellationToken).ConfigureAwait(false);
+                return 1;
+            }
+            catch (OperationCanceledException)
+            {
+                return 0;
+            }
+        }
+
+        return await RunCommandAsync(command, session, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<int> RunCommandAsync(IReadOnlyList<string> command, ConnectSession session, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(command[0]) { UseShellExecute = false };
+        foreach (var arg in command.Skip(1))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in session.Environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start) ?? throw new UsageException($"could not start '{command[0]}'");
+        try
+        {
+            await Task.WhenAny(process.WaitForExitAsync(cancellationToken), session.Ended).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl-C reached the command too (same process group); give it a moment to stop on its own.
+        }
+
+        if (!process.HasExited)
+        {
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try
+            {
+                await process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+
+        stderr.WriteLine($"devspaces: {command[0]} exited with code {process.ExitCode}; restoring the service.");
+        return process.ExitCode;
+    }
+
+    /// <summary><c>NAME=value</c> lines; values with newlines or quotes are double-quoted with escapes (dotenv style).</summary>
+    public static string EnvFileText(IReadOnlyDictionary<string, string> variables)
+    {
+        var text = new StringBuilder();
+        foreach (var (name, value) in variables.OrderBy(v => v.Key, StringComparer.Ordinal))
+        {
+            var needsQuotes = value.IndexOfAny(['\n', '\r', '"', '\'', ' ', '#', '\\', '$']) >= 0;
+            text.Append(name).Append('=');
+            text.Append(needsQuotes ? "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n").Replace("\r", "\\r").Replace("$", "\\$") + "\"" : value);
+            text.Append('\n');
+        }
+
+        return text.ToString();
+    }
+}

@@ -1,0 +1,24 @@
+namespace DevSpaces.Contracts;
+
+/// <summary>A running connect session.</summary>
+/// <param name="Session">Its id.</param>
+/// <param name="Space">The namespace of the service.</param>
+/// <param name="Service">The connected service.</param>
+/// <param name="Deployment">The Deployment taken over.</param>
+/// <param name="Container">The container the local process stands in for.</param>
+/// <param name="LocalPort">Where the local process listens.</param>
+/// <param name="Owner">user@host that connected.</param>
+/// <param name="StartedAt">When (ISO 8601, UTC).</param>
+/// <param name="Environment">The environment for the local process.</param>
+/// <param name="Endpoints">Cluster services reachable on this machine.</param>
+public sealed record ConnectInfo(
+    string Session,
+    string Space,
+    string Service,
+    string Deployment,
+    string Container,
+    int LocalPort,
+    string Owner,
+    string StartedAt,
+    IReadOnlyList<EnvironmentVariable> Environment,
+    IReadOnlyList<ConnectEndpoint> Endpoints);

@@ -1,0 +1,23 @@
+using StreamJsonRpc;
+
+namespace DevSpaces.Contracts;
+
+/// <summary>Connect: serve a Service of a space from a process on this machine.</summary>
+[JsonRpcContract]
+public partial interface IConnectRpc
+{
+    /// <summary>
+    /// Takes <paramref name="service"/> over: cluster clients reach <paramref name="localPort"/> on this machine, and
+    /// the result carries the environment for the local process. Progress and faults arrive as <c>connect/event</c>.
+    /// </summary>
+    [JsonRpcMethod("connect/start")]
+    Task<ConnectInfo> StartConnectAsync(string service, int localPort, string? space = null, string? container = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Ends a session and restores the service; unknown sessions are fine (restoring twice is harmless).</summary>
+    [JsonRpcMethod("connect/stop")]
+    Task StopConnectAsync(string session, CancellationToken cancellationToken = default);
+
+    /// <summary>The sessions of this daemon.</summary>
+    [JsonRpcMethod("connect/list")]
+    Task<ConnectList> ListConnectionsAsync(CancellationToken cancellationToken = default);
+}

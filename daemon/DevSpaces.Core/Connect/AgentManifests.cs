@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Text;
+using DevSpaces.Core.Images;
+using DevSpaces.Tunnel.Takeover;
+using k8s.Models;
+
+namespace DevSpaces.Core.Connect;
+
+/// <summary>The objects of a connect session: the Secret (owner of the rest), RBAC for the agent, the agent Deployment.</summary>
+public static class AgentManifests
+{
+    private static Dictionary<string, string> Labels(string session, string deployment) => new()
+    {
+        [TakeoverNames.SessionLabel] = session,
+        [TakeoverNames.AgentLabel] = deployment,
+        ["app.kubernetes.io/managed-by"] = "devspaces",
+    };
+
+    private static V1ObjectMeta Meta(string name, string session, TakeoverPlan plan, V1OwnerReference? owner) => new()
+    {
+        Name = name,
+        NamespaceProperty = plan.Namespace,
+        Labels = Labels(session, plan.DeploymentName),
+        OwnerReferences = owner is null ? null : [owner],
+    };
+
+    public static V1Secret SessionSecret(TakeoverPlan plan, TakeoverRecord record, string sessionKey) => new()
+    {
+        Metadata = Meta(TakeoverNames.SessionSecret(plan.DeploymentName), record.Session, plan, null),
+        Type = "Opaque",
+        Data = new Dictionary<string, byte[]>
+        {
+            [TakeoverNames.SessionKeyField] = Encoding.ASCII.GetBytes(sessionKey),
+            [TakeoverNames.RecordField] = Encoding.UTF8.GetBytes(record.ToJson()),
+        },
+    };
+
+    public static V1ServiceAccount ServiceAccount(TakeoverPlan plan, string session, V1OwnerReference owner) => new()
+    {
+        Metadata = Meta(TakeoverNames.AgentAccess(plan.DeploymentName, session), session, plan, owner),
+    };
+
+    /// <summary>Just enough to restore: read and patch the workload, delete the agent Deployment and the session Secret.</summary>
+    public static V1Role Role(TakeoverPlan plan, string session, V1OwnerReference owner) => new()
+    {
+        Metadata = Meta(TakeoverNames.AgentAccess(plan.DeploymentName, session), session, plan, owner),
+        Rules =
+        [
+            new V1PolicyRule { ApiGroups = ["apps"], Resources = ["deployments"], ResourceNames = [plan.DeploymentName], Verbs = ["get", "patch"] },
+            new V1PolicyRule { ApiGroups = ["apps"], Resources = ["deployments"], ResourceNames = [TakeoverNames.Agent(plan.DeploymentName)], Verbs = ["delete"] },
+            new V1PolicyRule { ApiGroups = [""], Resources = ["secrets"], ResourceNames = [TakeoverNames.SessionSecret(plan.DeploymentName)], Verbs = ["delete"] },
+        ],
+    };
+
+    public static V1RoleBinding RoleBinding(TakeoverPlan plan, string session, V1OwnerReference owner) => new()
+    {
+        Metadata = Meta(TakeoverNames.AgentAccess(plan.DeploymentName, session), session, plan, owner),
+        RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "Role", Name = TakeoverNames.AgentAccess(plan.DeploymentName, session) },
+        Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = TakeoverNames.AgentAccess(plan.DeploymentName, session), NamespaceProperty = plan.Namespace }],
+    };
+
+    public static V1Deployment AgentDeployment(TakeoverPlan plan, string session, ImageDeliveryResult image, AgentSettings settings, V1OwnerReference owner)
+    {
+        var selectorLabels = new Dictionary<string, string> { [TakeoverNames.SessionLabel] = session, [TakeoverNames.AgentLabel] = plan.DeploymentName };
+
+        // The Service's selector labels make the Service (and its named target ports, declared below) reach the agent.
+        var podLabels = new Dictionary<string, string>(plan.Service.Spec.Selector);
+        foreach (var (key, value) in Labels(session, plan.DeploymentName))
+        {
+            podLabels[key] = value;
+        }
+
+        var ports = new List<V1ContainerPort>();
+        foreach (var port in plan.Container.Ports?.Where(p => p.Protocol is null or "TCP") ?? [])
+        {
+            ports.Add(new V1ContainerPort { ContainerPort = port.ContainerPort, Name = port.Name, Protocol = "TCP" });
+        }
+
+        foreach (var port in plan.Ports.Where(p => ports.All(c => c.ContainerPort != p.TargetPort)))
+        {
+            ports.Add(new V1ContainerPort { ContainerPort = port.TargetPort, Protocol = "TCP" });
+        }
+
+        ports.Add(new V1ContainerPort { ContainerPort = TakeoverNames.TunnelPort, Name = "ds-tunnel", Protocol = "TCP" });
+        ports.Add(new V1ContainerPort { ContainerPort = TakeoverNames.HealthPort, Name = "ds-health", Protocol = "TCP" });
+        var probe = new V1Probe { HttpGet = new V1HTTPGetAction { Port = TakeoverNames.HealthPort.ToString(CultureInfo.InvariantCulture), Path = "/healthz" }, PeriodSeconds = 2, TimeoutSeconds = 2 };
+        string Seconds(TimeSpan t) => t.TotalSeconds.ToString(CultureInfo.InvariantCulture);
+
+        return new V1Deployment
+        {
+            Metadata = new V1ObjectMeta
+            {
+                Name = TakeoverNames.Agent(plan.DeploymentName),
+                NamespaceProperty = plan.Namespace,
+                Labels = Labels(session, plan.DeploymentName),
+                OwnerReferences = [owner],
+            },
+            Spec = new V1DeploymentSpec
+            {
+                Replicas = 1,
+                Selector = new V1LabelSelector { MatchLabels = selectorLabels },
+                Strategy = new V1DeploymentStrategy { Type = "Recreate" },
+                Template = new V1PodTemplateSpec
+                {
+                    Metadata = new V1ObjectMeta { Labels = podLabels },
+                    Spec = new V1PodSpec
+                    {
+                        ServiceAccountName = TakeoverNames.AgentAccess(plan.DeploymentName, session),
+                        TerminationGracePeriodSeconds = 3,
+                        EnableServiceLinks = false,
+                        SecurityContext = new V1PodSecurityContext { RunAsNonRoot = true, RunAsUser = 10001, RunAsGroup = 10001 },
+                        Containers =
+                        [
+                            new V1Container
+                            {
+                                Name = "devspaces-agent",
+                                Image = image.Reference,
+
+                                // An image on the node's own engine is never pulled: a missing one fails at once (ErrImageNeverPull).
+                                ImagePullPolicy = image.Pushed ? "IfNotPresent" : "Never",
+                                Ports = ports,
+                                Env =
+                                [
+                                    new V1EnvVar { Name = "DEVSPACES_NAMESPACE", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.namespace" } } },
+                                    new V1EnvVar { Name = "DEVSPACES_DEPLOYMENT", Value = plan.DeploymentName },
+                                    new V1EnvVar { Name = "DEVSPACES_SESSION", Value = session },
+                                    new V1EnvVar { Name = "DEVSPACES_SESSION_KEY", ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Key = TakeoverNames.SessionKeyField, Name = TakeoverNames.SessionSecret(plan.DeploymentName) } } },
+                                    new V1EnvVar { Name = "DEVSPACES_PORTS", Value = string.Join(",", plan.Ports.Select(p => p.TargetPort).Distinct()) },
+                                    new V1EnvVar { Name = "DEVSPACES_HEARTBEAT_TIMEOUT", Value = Seconds(settings.HeartbeatTimeout) },
+                                    new V1EnvVar { Name = "DEVSPACES_FIRST_CONTACT_TIMEOUT", Value = Seconds(settings.FirstContactTimeout) },
+                                ],
+                                ReadinessProbe = probe,
+                                LivenessProbe = probe,
+                                Resources = new V1ResourceRequirements
+                                {
+                                    Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("10m"), ["memory"] = new("32Mi") },
+                                    Limits = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("500m"), ["memory"] = new("128Mi") },
+                                },
+                                SecurityContext = new V1SecurityContext
+                                {
+                                    AllowPrivilegeEscalation = false,
+                                    RunAsNonRoot = true,
+                                    ReadOnlyRootFilesystem = true,
+                                    Capabilities = new V1Capabilities { Drop = ["ALL"] },
+                                },
+                            },
+                        ],
+                    },
+                },
+            },
+        };
+    }
+}

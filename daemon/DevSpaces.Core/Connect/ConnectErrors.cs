@@ -1,0 +1,68 @@
+using DevSpaces.Contracts;
+using DevSpaces.Core.Errors;
+
+namespace DevSpaces.Core.Connect;
+
+/// <summary>The user-visible failures of connect, in one place.</summary>
+public static class ConnectErrors
+{
+    public static DevSpacesException ServiceNotFound(string service, string ns) => new(
+        RpcErrorCode.ConnectTargetInvalid,
+        $"There is no Service '{service}' in namespace '{ns}'.",
+        $"List the services with 'devspaces service list --space {ns}' and pick one of them.");
+
+    public static DevSpacesException NoSelector(string service, string ns) => new(
+        RpcErrorCode.ConnectTargetInvalid,
+        $"Service '{service}' in namespace '{ns}' has no selector: its endpoints are managed by hand, so there is no workload to stand in for.",
+        "Connect a Service that selects its pods with spec.selector.");
+
+    public static DevSpacesException NoDeployment(string service, string ns, string selector) => new(
+        RpcErrorCode.ConnectTargetInvalid,
+        $"No Deployment in namespace '{ns}' runs the pods of Service '{service}' (selector {selector}).",
+        "Connect works with Deployments whose pod labels match the Service's selector; check the labels with 'kubectl get deploy --show-labels'.");
+
+    public static DevSpacesException SeveralDeployments(string service, string ns, IEnumerable<string> names) => new(
+        RpcErrorCode.ConnectTargetInvalid,
+        $"Several Deployments in namespace '{ns}' run pods of Service '{service}': {string.Join(", ", names)}.",
+        "Give the Service a selector that matches one Deployment.");
+
+    public static DevSpacesException ContainerNotFound(string deployment, string container, IEnumerable<string> names) => new(
+        RpcErrorCode.ConnectTargetInvalid,
+        $"Deployment '{deployment}' has no container '{container}'; it has {string.Join(", ", names)}.",
+        "Pass one of these with --container.");
+
+    public static DevSpacesException ContainerAmbiguous(string deployment, IEnumerable<string> names) => new(
+        RpcErrorCode.ConnectTargetInvalid,
+        $"Deployment '{deployment}' has several containers ({string.Join(", ", names)}) and the Service's ports do not tell which one to run locally.",
+        "Choose one with --container <name>.");
+
+    public static DevSpacesException NamedPortNotFound(string service, string port, string container) => new(
+        RpcErrorCode.ConnectTargetInvalid,
+        $"Service '{service}' sends traffic to the port named '{port}', but container '{container}' declares no port with that name.",
+        "Name the port in the container's ports list, or use a numbered targetPort in the Service.");
+
+    public static DevSpacesException NoTcpPorts(string service) => new(
+        RpcErrorCode.ConnectTargetInvalid,
+        $"Service '{service}' has no TCP ports; connect carries TCP only.",
+        "Connect a Service with at least one TCP port.");
+
+    public static DevSpacesException AlreadyConnected(string service, string owner, DateTimeOffset since, string session) => new(
+        RpcErrorCode.AlreadyConnected,
+        $"Service '{service}' is already connected by {owner} since {since.UtcDateTime:yyyy-MM-dd HH:mm} UTC (session {session}).",
+        "Wait until they disconnect (their agent restores the service within seconds if their machine is gone), or work in your own child space.");
+
+    public static DevSpacesException AgentNotReady(string what, string why) => new(
+        RpcErrorCode.AgentFailed,
+        $"The connect agent did not become ready: {why}.",
+        what);
+
+    public static DevSpacesException AgentImageMissing(string image, string why) => new(
+        RpcErrorCode.AgentFailed,
+        $"The cluster cannot run the connect agent image {image}: {why}.",
+        "The image is built on this machine's Docker engine; if the cluster does not share it, set images.registry so it is pushed, or check that the base image (--agent-base-image) exists.");
+
+    public static DevSpacesException TunnelFailed(string why) => new(
+        RpcErrorCode.AgentFailed,
+        $"Could not open the tunnel to the connect agent: {why}.",
+        "Check that port-forward works against this cluster (kubectl port-forward); the session restores the service if the tunnel cannot be opened.");
+}

@@ -1,0 +1,106 @@
+using DevSpaces.Contracts;
+using DevSpaces.Core.Cluster;
+using DevSpaces.Core.Images;
+using DevSpaces.Core.Logging;
+using DevSpaces.Core.Spaces;
+using DevSpaces.Tunnel;
+using DevSpaces.Tunnel.Takeover;
+using k8s;
+
+namespace DevSpaces.Core.Connect;
+
+/// <summary>
+/// Connects a Service to a local process: plans the takeover, cleans remains of a crashed session, builds the agent
+/// image, records and takes over the workload, opens the tunnel and computes the local environment. Any failure
+/// after the takeover began restores the workload before the error is reported.
+/// </summary>
+public sealed class ConnectService(ClusterConnection cluster, IAgentImage image, AgentSettings settings, ILog log)
+{
+    public async Task<ConnectSession> ConnectAsync(ConnectRequest request, Action<ConnectEvent> report, CancellationToken cancellationToken)
+    {
+        void Progress(string message)
+        {
+            log.Info(message);
+            report(new ConnectEvent(DateTimeOffset.UtcNow, ConnectEventKind.Progress, message));
+        }
+
+        var takeover = new ServiceTakeover(cluster);
+        var plan = await takeover.PlanAsync(request.Namespace, request.Service, request.Container, cancellationToken).ConfigureAwait(false);
+        var cleaned = await takeover.CheckFreeAsync(plan, cancellationToken).ConfigureAwait(false);
+        if (cleaned.Count > 0)
+        {
+            report(new ConnectEvent(DateTimeOffset.UtcNow, ConnectEventKind.Cleaned, $"Cleaned up remains of an earlier session: {string.Join("; ", cleaned)}."));
+            plan = await takeover.PlanAsync(request.Namespace, request.Service, request.Container, cancellationToken).ConfigureAwait(false);
+        }
+
+        Progress($"Preparing the agent image ({settings.BaseImage}).");
+        var delivered = await image.EnsureAsync(new CallbackProgress<ImageProgress>(p => log.Debug(p.Message)), cancellationToken).ConfigureAwait(false);
+        var outbound = await FindEndpointsAsync(plan, cancellationToken).ConfigureAwait(false);
+
+        var session = Guid.NewGuid().ToString("N")[..12];
+        var key = TunnelHandshake.NewKey();
+        Progress($"Taking over deployment {plan.DeploymentName} (container {plan.Container.Name}, {plan.Deployment.Spec.Replicas ?? 1} replicas recorded) with agent {delivered.Reference}.");
+        var record = await takeover.ApplyAsync(plan, session, key, delivered, settings, cancellationToken).ConfigureAwait(false);
+        var connected = new ConnectSession(cluster, plan, record, delivered.Reference, key, request.LocalPort, settings, log, report);
+        try
+        {
+            await connected.StartAsync(outbound, cancellationToken).ConfigureAwait(false);
+            var (variables, warnings) = await new ConnectEnvironment(cluster).BuildAsync(plan, connected.Endpoints, request.LocalPort, cancellationToken).ConfigureAwait(false);
+            foreach (var warning in warnings)
+            {
+                Progress($"Environment: {warning}");
+            }
+
+            connected.Environment = variables;
+            return connected;
+        }
+        catch
+        {
+            await connected.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Every TCP port of every Service in the space and its parents (nearest first), except the connected one.</summary>
+    private async Task<IReadOnlyList<OutboundEndpoint>> FindEndpointsAsync(TakeoverPlan plan, CancellationToken cancellationToken)
+    {
+        var endpoints = new List<OutboundEndpoint>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var ns = plan.Namespace;
+        for (var depth = 0; ns != null && depth < 16; depth++)
+        {
+            var current = ns;
+            var services = await cluster.CallAsync(new ClusterOperation("list", "services", Namespace: current),
+                (c, ct) => c.CoreV1.ListNamespacedServiceAsync(current, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+            foreach (var service in services.Items)
+            {
+                var name = service.Metadata.Name;
+                if ((current == plan.Namespace && name == plan.ServiceName) || !seen.Add(name) || service.Spec.Type == "ExternalName")
+                {
+                    continue;
+                }
+
+                var host = service.Spec.ClusterIP is { Length: > 0 } ip && ip != "None" ? ip : $"{name}.{current}.svc";
+                foreach (var port in service.Spec.Ports?.Where(p => p.Protocol is null or "TCP") ?? [])
+                {
+                    endpoints.Add(new OutboundEndpoint(name, current, port.Name, port.Port, host));
+                }
+            }
+
+            try
+            {
+                var space = await cluster.TryCallAsync(new ClusterOperation("get", "namespaces", current),
+                    (c, ct) => c.CoreV1.ReadNamespaceAsync(current, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+                ns = space?.Metadata.Labels?.TryGetValue(SpaceLabels.Parent, out var parent) == true ? parent : null;
+            }
+            catch (Errors.DevSpacesException e) when (e.ErrorCode == Contracts.RpcErrorCode.Forbidden)
+            {
+                // Users with only a namespace-scoped Role cannot read namespaces: then the parents' services are left out.
+                log.Warn($"cannot read namespace {current} to find its parent space: {e.Message}");
+                ns = null;
+            }
+        }
+
+        return endpoints;
+    }
+}

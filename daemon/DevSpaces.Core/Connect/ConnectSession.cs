@@ -1,0 +1,375 @@
+using DevSpaces.Contracts;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using DevSpaces.Core.Cluster;
+using DevSpaces.Core.Logging;
+using DevSpaces.Core.PortForwarding;
+using DevSpaces.Tunnel;
+using DevSpaces.Tunnel.Takeover;
+using k8s;
+using k8s.Models;
+using Nerdbank.Streams;
+using StreamJsonRpc;
+
+namespace DevSpaces.Core.Connect;
+
+/// <summary>
+/// A running connection of a Service to the local process: keeps one tunnel to the agent (reconnecting when it
+/// drops), sends heartbeats, carries cluster clients to the local port and the local process's calls to cluster
+/// services. Disposing it restores the workload.
+/// </summary>
+public sealed class ConnectSession : IAsyncDisposable
+{
+    private readonly ClusterConnection cluster;
+    private readonly AgentSettings settings;
+    private readonly string sessionKey;
+    private readonly ILog log;
+    private readonly Action<ConnectEvent> report;
+    private readonly OwnedTasks work;
+    private readonly Lock gate = new();
+    private readonly TaskCompletionSource firstTunnel = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource<(TunnelConnection Tunnel, IAgentControl Agent)> current = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ReadyPodTracker? agentPods;
+    private int restored;
+
+    internal ConnectSession(ClusterConnection cluster, TakeoverPlan plan, TakeoverRecord record, string agentImage, string sessionKey, int localPort, AgentSettings settings, ILog log, Action<ConnectEvent> report)
+    {
+        this.cluster = cluster;
+        Plan = plan;
+        Record = record;
+        AgentImage = agentImage;
+        this.sessionKey = sessionKey;
+        LocalPort = localPort;
+        this.settings = settings;
+        this.log = log;
+        this.report = report;
+        work = new OwnedTasks(m => log.Warn(m));
+    }
+
+    public TakeoverPlan Plan { get; }
+
+    public TakeoverRecord Record { get; }
+
+    public int LocalPort { get; }
+
+    /// <summary>The agent image the session runs.</summary>
+    public string AgentImage { get; }
+
+    /// <summary>The cluster services reachable from this machine.</summary>
+    public IReadOnlyList<OutboundEndpoint> Endpoints { get; private set; } = [];
+
+    /// <summary>The environment for the local process.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; internal set; } = new Dictionary<string, string>();
+
+    /// <summary>Completes when the session ended on its own (the workload was restored behind its back).</summary>
+    public Task Ended => ended.Task;
+
+    /// <summary>Waits for the agent, opens the tunnel and binds the local endpoints.</summary>
+    internal async Task StartAsync(IReadOnlyList<OutboundEndpoint> outbound, CancellationToken cancellationToken)
+    {
+        var selector = $"{TakeoverNames.SessionLabel}={Record.Session}";
+        agentPods = await ReadyPodTracker.StartAsync(cluster.Client, new PodSelection(Plan.Namespace, selector, null), e => log.Debug($"agent pods: {e.Message}"), cancellationToken).ConfigureAwait(false);
+        using (var ready = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            ready.CancelAfter(settings.ReadyTimeout);
+            try
+            {
+                while (true)
+                {
+                    var wait = agentPods.WaitForReadyPodAsync(ready.Token);
+                    var problem = await Task.WhenAny(wait, Task.Delay(500, ready.Token)).ConfigureAwait(false);
+                    if (problem == wait)
+                    {
+                        await wait.ConfigureAwait(false);
+                        break;
+                    }
+
+                    var why = agentPods.DescribeWhyNoPodIsReady();
+                    if (why.Contains("ErrImageNeverPull", StringComparison.Ordinal) || why.Contains("ImagePullBackOff", StringComparison.Ordinal) || why.Contains("ErrImagePull", StringComparison.Ordinal) || why.Contains("InvalidImageName", StringComparison.Ordinal))
+                    {
+                        throw ConnectErrors.AgentImageMissing(AgentImage, why);
+                    }
+
+                    if (why.Contains("CrashLoopBackOff", StringComparison.Ordinal) || why.Contains("exited with code", StringComparison.Ordinal))
+                    {
+                        throw ConnectErrors.AgentNotReady($"See its log: kubectl logs -n {Plan.Namespace} -l {selector}", why);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw ConnectErrors.AgentNotReady($"See kubectl describe pod -n {Plan.Namespace} -l {selector}", $"no ready agent pod after {settings.ReadyTimeout.TotalSeconds:0} s ({agentPods.DescribeWhyNoPodIsReady()})");
+            }
+        }
+
+        work.Start("tunnel", KeepTunnelAsync);
+        await firstTunnel.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+
+        var bound = new List<OutboundEndpoint>();
+        foreach (var endpoint in outbound)
+        {
+            var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var withPort = endpoint with { LocalPort = ((IPEndPoint)listener.LocalEndpoint).Port };
+            bound.Add(withPort);
+            work.Start($"local endpoint of {endpoint.Service}:{endpoint.ServicePort}", ct => ServeOutboundAsync(listener, withPort, ct));
+        }
+
+        Endpoints = bound;
+    }
+
+    private async Task KeepTunnelAsync(CancellationToken cancellationToken)
+    {
+        var attempt = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            V1Pod pod;
+            using (var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                wait.CancelAfter(TimeSpan.FromSeconds(15));
+                try
+                {
+                    pod = await agentPods!.WaitForReadyPodAsync(wait.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    if (await IsRestoredAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+
+                    continue;
+                }
+            }
+
+            TunnelConnection? tunnel = null;
+            try
+            {
+                using var open = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                open.CancelAfter(TimeSpan.FromSeconds(15));
+                var channel = await new WebSocketPodPortConnector(cluster.Client).ConnectAsync(Plan.Namespace, pod.Metadata.Name, TakeoverNames.TunnelPort, open.Token).ConfigureAwait(false);
+                var stream = new PodPortStream(channel);
+                await TunnelHandshake.AuthenticateAsync(stream, sessionKey, open.Token).ConfigureAwait(false);
+                var callbacks = new InboundHandler(this);
+                tunnel = await TunnelConnection.OpenAsync<IDaemonCallbacks>(stream, offersControl: true, callbacks, open.Token).ConfigureAwait(false);
+                callbacks.Tunnel = tunnel;
+                var agent = tunnel.Rpc.Attach<IAgentControl>();
+                await agent.HeartbeatAsync(open.Token).ConfigureAwait(false);
+                lock (gate)
+                {
+                    current.TrySetResult((tunnel, agent));
+                }
+
+                if (firstTunnel.TrySetResult())
+                {
+                    Report(ConnectEventKind.Connected, $"Connected: requests to service {Plan.ServiceName} in {Plan.Namespace} now reach localhost:{LocalPort} (agent pod {pod.Metadata.Name}).");
+                }
+                else
+                {
+                    Report(ConnectEventKind.Reconnected, $"Reconnected to agent pod {pod.Metadata.Name}.");
+                }
+
+                attempt = 0;
+                await HeartbeatAsync(tunnel, agent, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                log.Debug($"tunnel to {pod.Metadata.Name}: {e.GetType().Name}: {e.Message}");
+                if (e is TunnelRejectedException)
+                {
+                    Report(ConnectEventKind.TunnelLost, $"The agent pod {pod.Metadata.Name} refused this session's key: {e.Message}");
+                }
+            }
+            finally
+            {
+                lock (gate)
+                {
+                    if (current.Task.IsCompleted)
+                    {
+                        current = new TaskCompletionSource<(TunnelConnection, IAgentControl)>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    }
+                }
+
+                if (tunnel != null)
+                {
+                    await tunnel.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            if (firstTunnel.Task.IsCompleted && attempt == 0)
+            {
+                Report(ConnectEventKind.TunnelLost, $"The tunnel to the agent dropped; reconnecting (requests in the cluster get a 503 text meanwhile).");
+            }
+
+            if (await IsRestoredAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            attempt++;
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 200 * attempt)), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task HeartbeatAsync(TunnelConnection tunnel, IAgentControl agent, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(settings.HeartbeatInterval);
+        while (!tunnel.Completion.IsCompleted)
+        {
+            var tick = timer.WaitForNextTickAsync(cancellationToken).AsTask();
+            if (await Task.WhenAny(tick, tunnel.Completion).ConfigureAwait(false) != tick || !await tick.ConfigureAwait(false))
+            {
+                return;
+            }
+
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(3));
+            await agent.HeartbeatAsync(timeout.Token).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>True (and the session ends) when the workload no longer carries this session's record.</summary>
+    private async Task<bool> IsRestoredAsync(CancellationToken cancellationToken)
+    {
+        V1Deployment? deployment;
+        try
+        {
+            deployment = await cluster.TryCallAsync(new ClusterOperation("get", "deployments", Plan.DeploymentName, Plan.Namespace),
+                (c, ct) => c.AppsV1.ReadNamespacedDeploymentAsync(Plan.DeploymentName, Plan.Namespace, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Errors.DevSpacesException e)
+        {
+            log.Debug($"cannot check the session's record: {e.Message}");
+            return false;
+        }
+
+        var record = TakeoverRecord.Parse(deployment?.Metadata.Annotations?.TryGetValue(TakeoverNames.RecordAnnotation, out var text) == true ? text : null);
+        if (record?.Session == Record.Session)
+        {
+            return false;
+        }
+
+        Interlocked.Exchange(ref restored, 1);
+        Report(ConnectEventKind.Restored, $"The workload {Plan.DeploymentName} was restored without this session (its agent lost the heartbeat); the session has ended.");
+        ended.TrySetResult();
+        return true;
+    }
+
+    private async Task<(TunnelConnection Tunnel, IAgentControl Agent)> CurrentTunnelAsync(CancellationToken cancellationToken)
+    {
+        Task<(TunnelConnection, IAgentControl)> task;
+        lock (gate)
+        {
+            task = current.Task;
+        }
+
+        return await task.WaitAsync(TimeSpan.FromSeconds(20), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task ServeOutboundAsync(TcpListener listener, OutboundEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                var client = await listener.AcceptTcpClientAsync(cancellationToken).ConfigureAwait(false);
+                client.NoDelay = true;
+                work.Start($"connection to {endpoint.Service}:{endpoint.ServicePort}", async ct =>
+                {
+                    using (client)
+                    {
+                        try
+                        {
+                            var (tunnel, agent) = await CurrentTunnelAsync(ct).ConfigureAwait(false);
+                            var id = await agent.DialAsync(endpoint.ClusterHost, endpoint.ServicePort, ct).ConfigureAwait(false);
+                            var channel = tunnel.Multiplexer.AcceptChannel(id);
+                            await using var carried = channel.AsStream();
+                            await StreamPump.RunAsync(client.GetStream(), carried, ct).ConfigureAwait(false);
+                        }
+                        catch (Exception e) when (e is RemoteInvocationException or ConnectionLostException or TimeoutException or ObjectDisposedException or InvalidOperationException)
+                        {
+                            Report(ConnectEventKind.OutboundFailed, $"Could not reach service {endpoint.Service}:{endpoint.ServicePort} in {endpoint.Namespace} from the cluster: {e.Message}");
+                        }
+                    }
+                });
+            }
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    private async Task<bool> ConnectInboundAsync(TunnelConnection tunnel, ulong channelId, int targetPort, string remote, CancellationToken cancellationToken)
+    {
+        var channel = tunnel.Multiplexer.AcceptChannel(channelId);
+        var local = new TcpClient { NoDelay = true };
+        try
+        {
+            await local.ConnectAsync(IPAddress.Loopback, LocalPort, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SocketException e)
+        {
+            local.Dispose();
+            var text = $"DevSpaces connect: service {Plan.ServiceName} (port {targetPort}) is connected to localhost:{LocalPort} on {Record.Owner}, but nothing listens there ({e.SocketErrorCode}). Start the local process on port {LocalPort}.";
+            Report(ConnectEventKind.LocalPortNotListening, $"A request from {remote} to port {targetPort} found nothing listening on localhost:{LocalPort}; it got a 502. Start the local process on port {LocalPort}.");
+            await using var stream = channel.AsStream();
+            var body = Encoding.UTF8.GetBytes(text + "\n");
+            var head = Encoding.ASCII.GetBytes($"HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
+            await stream.WriteAsync(head.Concat(body).ToArray(), cancellationToken).ConfigureAwait(false);
+            await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+
+        work.Start($"connection from {remote}", async ct =>
+        {
+            using (local)
+            await using (var carried = channel.AsStream())
+            {
+                await StreamPump.RunAsync(local.GetStream(), carried, ct).ConfigureAwait(false);
+            }
+        });
+        return true;
+    }
+
+    private void Report(ConnectEventKind kind, string message)
+    {
+        log.Info(message);
+        report(new ConnectEvent(DateTimeOffset.UtcNow, kind, message));
+    }
+
+    /// <summary>Stops the tunnel and restores the workload (unless it was restored already).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await work.DisposeAsync().ConfigureAwait(false);
+        if (agentPods != null)
+        {
+            await agentPods.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (Interlocked.Exchange(ref restored, 1) == 0)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            var steps = await new ServiceTakeover(cluster).RestoreAsync(Plan.Namespace, Plan.DeploymentName, Record.Session, timeout.Token).ConfigureAwait(false);
+            Report(ConnectEventKind.Restored, $"Restored service {Plan.ServiceName}: {string.Join("; ", steps)}.");
+        }
+
+        ended.TrySetResult();
+    }
+
+    /// <summary>The daemon's side of the control channel for one tunnel.</summary>
+    private sealed class InboundHandler(ConnectSession session) : IDaemonCallbacks
+    {
+        public TunnelConnection? Tunnel { get; set; }
+
+        public Task<bool> ConnectInboundAsync(ulong channelId, int targetPort, string remote, CancellationToken cancellationToken) =>
+            session.ConnectInboundAsync(Tunnel ?? throw new InvalidOperationException("the tunnel is not open yet"), channelId, targetPort, remote, cancellationToken);
+    }
+}

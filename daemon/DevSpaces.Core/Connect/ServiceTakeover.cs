@@ -1,0 +1,220 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using DevSpaces.Core.Cluster;
+using DevSpaces.Core.Images;
+using DevSpaces.Core.PortForwarding;
+using DevSpaces.Tunnel.Takeover;
+using k8s;
+using k8s.Models;
+
+namespace DevSpaces.Core.Connect;
+
+/// <summary>
+/// Takes a Service's workload over for a connect session and gives it back. The agent runs as its own Deployment
+/// whose pod labels carry the Service's selector (so the Service, and anything else selecting those labels,
+/// reaches the agent), and the original Deployment is scaled to 0 so background work stops too. The Service itself
+/// is never changed. The record of what changed is written to the Deployment before anything changes.
+/// </summary>
+public sealed class ServiceTakeover(ClusterConnection cluster)
+{
+    /// <summary>Finds the Deployment, container and ports behind <paramref name="service"/>.</summary>
+    public async Task<TakeoverPlan> PlanAsync(string ns, string service, string? containerName, CancellationToken cancellationToken)
+    {
+        var svc = await cluster.TryCallAsync(
+            new ClusterOperation("get", "services", service, ns),
+            (c, ct) => c.CoreV1.ReadNamespacedServiceAsync(service, ns, cancellationToken: ct), cancellationToken).ConfigureAwait(false)
+            ?? throw ConnectErrors.ServiceNotFound(service, ns);
+        var selector = svc.Spec.Selector;
+        if (selector is null || selector.Count == 0)
+        {
+            throw ConnectErrors.NoSelector(service, ns);
+        }
+
+        var deployments = await cluster.CallAsync(
+            new ClusterOperation("list", "deployments", Namespace: ns),
+            (c, ct) => c.AppsV1.ListNamespacedDeploymentAsync(ns, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+        var matching = deployments.Items
+            .Where(d => d.Metadata.Labels?.ContainsKey(TakeoverNames.AgentLabel) != true)
+            .Where(d => selector.All(s => d.Spec.Template.Metadata?.Labels?.TryGetValue(s.Key, out var v) == true && v == s.Value))
+            .ToList();
+        var deployment = matching.Count switch
+        {
+            0 => throw ConnectErrors.NoDeployment(service, ns, LabelSelectorText.From(selector)),
+            1 => matching[0],
+            _ => throw ConnectErrors.SeveralDeployments(service, ns, matching.Select(d => d.Metadata.Name)),
+        };
+
+        var containers = deployment.Spec.Template.Spec.Containers;
+        var tcp = svc.Spec.Ports?.Where(p => p.Protocol is null or "TCP").ToList() ?? [];
+        if (tcp.Count == 0)
+        {
+            throw ConnectErrors.NoTcpPorts(service);
+        }
+
+        V1Container container;
+        if (containerName != null)
+        {
+            container = containers.FirstOrDefault(c => c.Name == containerName)
+                ?? throw ConnectErrors.ContainerNotFound(deployment.Metadata.Name, containerName, containers.Select(c => c.Name));
+        }
+        else if (containers.Count == 1)
+        {
+            container = containers[0];
+        }
+        else
+        {
+            var serving = containers.Where(c => tcp.Any(p => Declares(c, p.TargetPort ?? p.Port))).ToList();
+            container = serving.Count == 1 ? serving[0] : throw ConnectErrors.ContainerAmbiguous(deployment.Metadata.Name, containers.Select(c => c.Name));
+        }
+
+        var ports = tcp.Select(p => Resolve(service, p, container)).ToList();
+        return new TakeoverPlan(ns, svc, deployment, container, ports);
+    }
+
+    private static bool Declares(V1Container container, IntOrString target) =>
+        container.Ports?.Any(p => target.Value == p.Name || target.Value == p.ContainerPort.ToString(System.Globalization.CultureInfo.InvariantCulture)) == true;
+
+    private static TakeoverPort Resolve(string service, V1ServicePort port, V1Container container)
+    {
+        var target = port.TargetPort?.Value ?? port.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (int.TryParse(target, out var number))
+        {
+            return new TakeoverPort(port.Name, port.Port, number, null);
+        }
+
+        var named = container.Ports?.FirstOrDefault(p => p.Name == target) ?? throw ConnectErrors.NamedPortNotFound(service, target, container.Name);
+        return new TakeoverPort(port.Name, port.Port, named.ContainerPort, target);
+    }
+
+    /// <summary>
+    /// Refuses when someone else's session holds the workload; cleans up remains of a crashed session (the agent
+    /// is gone, or the recorded daemon process on this machine is dead). Returns what was cleaned.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> CheckFreeAsync(TakeoverPlan plan, CancellationToken cancellationToken)
+    {
+        var ns = plan.Namespace;
+        var record = TakeoverRecord.Parse((plan.Deployment.Metadata.Annotations?.TryGetValue(TakeoverNames.RecordAnnotation, out var text) == true ? text : null));
+        var agent = await cluster.TryCallAsync(
+            new ClusterOperation("get", "deployments", TakeoverNames.Agent(plan.DeploymentName), ns),
+            (c, ct) => c.AppsV1.ReadNamespacedDeploymentAsync(TakeoverNames.Agent(plan.DeploymentName), ns, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+        var secret = await cluster.TryCallAsync(
+            new ClusterOperation("get", "secrets", TakeoverNames.SessionSecret(plan.DeploymentName), ns),
+            (c, ct) => c.CoreV1.ReadNamespacedSecretAsync(TakeoverNames.SessionSecret(plan.DeploymentName), ns, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+        if (record is null && agent is null && secret is null && plan.Deployment.Metadata.Annotations?.ContainsKey(TakeoverNames.RecordAnnotation) != true)
+        {
+            return [];
+        }
+
+        var crashedHere = record != null && record.Host == Environment.MachineName && !IsAlive(record.ProcessId);
+        if (record != null && agent != null && !crashedHere)
+        {
+            throw ConnectErrors.AlreadyConnected(plan.ServiceName, record.Owner, record.StartedAt, record.Session);
+        }
+
+        return await RestoreAsync(ns, plan.DeploymentName, session: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Records the original state, creates the session's Secret, RBAC and agent Deployment, and scales the original
+    /// to 0. On failure, whatever was changed is restored.
+    /// </summary>
+    public async Task<TakeoverRecord> ApplyAsync(TakeoverPlan plan, string session, string sessionKey, ImageDeliveryResult image, AgentSettings agent, CancellationToken cancellationToken)
+    {
+        var ns = plan.Namespace;
+        var name = plan.DeploymentName;
+        TakeoverRecord record;
+        for (var attempt = 1; ; attempt++)
+        {
+            record = new TakeoverRecord(
+                session, $"{Environment.UserName}@{Environment.MachineName}", Environment.MachineName, Environment.ProcessId,
+                DateTimeOffset.UtcNow, name, plan.Deployment.Spec.Replicas ?? 1, plan.ServiceName);
+
+            // 1. The record, guarded by the resourceVersion it was read with: of two concurrent connects one gets a conflict.
+            var annotate = new JsonObject
+            {
+                ["metadata"] = new JsonObject
+                {
+                    ["resourceVersion"] = plan.Deployment.Metadata.ResourceVersion,
+                    ["annotations"] = new JsonObject { [TakeoverNames.RecordAnnotation] = record.ToJson() },
+                },
+            };
+            try
+            {
+                await cluster.CallAsync(
+                    new ClusterOperation("patch", "deployments", name, ns),
+                    (c, ct) => c.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(annotate.ToJsonString(), V1Patch.PatchType.MergePatch), name, ns, cancellationToken: ct),
+                    cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (Errors.DevSpacesException e) when (e.ErrorCode == Contracts.RpcErrorCode.Conflict && attempt < 5)
+            {
+                // Usually the controller updated the status since we read it; read again and check it is still free.
+                var fresh = await cluster.CallAsync(
+                    new ClusterOperation("get", "deployments", name, ns),
+                    (c, ct) => c.AppsV1.ReadNamespacedDeploymentAsync(name, ns, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+                if (TakeoverRecord.Parse(fresh.Metadata.Annotations?.TryGetValue(TakeoverNames.RecordAnnotation, out var other) == true ? other : null) is { } taken)
+                {
+                    throw ConnectErrors.AlreadyConnected(plan.ServiceName, taken.Owner, taken.StartedAt, taken.Session);
+                }
+
+                plan = plan with { Deployment = fresh };
+            }
+        }
+
+        try
+        {
+            var secret = await cluster.CallAsync(
+                new ClusterOperation("create", "secrets", TakeoverNames.SessionSecret(name), ns),
+                (c, ct) => c.CoreV1.CreateNamespacedSecretAsync(AgentManifests.SessionSecret(plan, record, sessionKey), ns, cancellationToken: ct),
+                cancellationToken).ConfigureAwait(false);
+            var owner = new V1OwnerReference { ApiVersion = "v1", Kind = "Secret", Name = secret.Metadata.Name, Uid = secret.Metadata.Uid };
+            await cluster.CallAsync(
+                new ClusterOperation("create", "serviceaccounts", TakeoverNames.AgentAccess(name, session), ns),
+                (c, ct) => c.CoreV1.CreateNamespacedServiceAccountAsync(AgentManifests.ServiceAccount(plan, session, owner), ns, cancellationToken: ct),
+                cancellationToken).ConfigureAwait(false);
+            await cluster.CallAsync(
+                new ClusterOperation("create", "roles", TakeoverNames.AgentAccess(name, session), ns),
+                (c, ct) => c.RbacAuthorizationV1.CreateNamespacedRoleAsync(AgentManifests.Role(plan, session, owner), ns, cancellationToken: ct),
+                cancellationToken).ConfigureAwait(false);
+            await cluster.CallAsync(
+                new ClusterOperation("create", "rolebindings", TakeoverNames.AgentAccess(name, session), ns),
+                (c, ct) => c.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(AgentManifests.RoleBinding(plan, session, owner), ns, cancellationToken: ct),
+                cancellationToken).ConfigureAwait(false);
+            await cluster.CallAsync(
+                new ClusterOperation("create", "deployments", TakeoverNames.Agent(name), ns),
+                (c, ct) => c.AppsV1.CreateNamespacedDeploymentAsync(AgentManifests.AgentDeployment(plan, session, image, agent, owner), ns, cancellationToken: ct),
+                cancellationToken).ConfigureAwait(false);
+            await cluster.CallAsync(
+                new ClusterOperation("patch", "deployments", name, ns),
+                (c, ct) => c.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch("""{"spec":{"replicas":0}}""", V1Patch.PatchType.MergePatch), name, ns, cancellationToken: ct),
+                cancellationToken).ConfigureAwait(false);
+            return record;
+        }
+        catch
+        {
+            using var undo = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await RestoreAsync(ns, name, session, undo.Token).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Undoes a takeover (see <see cref="WorkloadRestorer"/>); harmless when nothing is left to undo.</summary>
+    public Task<IReadOnlyList<string>> RestoreAsync(string ns, string deployment, string? session, CancellationToken cancellationToken) =>
+        cluster.CallAsync(
+            new ClusterOperation("patch", "deployments", deployment, ns),
+            (c, ct) => new WorkloadRestorer(c).RestoreAsync(ns, deployment, session, ct),
+            cancellationToken);
+}

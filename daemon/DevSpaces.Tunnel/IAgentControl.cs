@@ -1,0 +1,19 @@
+using StreamJsonRpc;
+
+namespace DevSpaces.Tunnel;
+
+/// <summary>What the daemon asks of the agent over the tunnel's control channel.</summary>
+[JsonRpcContract]
+public partial interface IAgentControl
+{
+    /// <summary>Tells the agent the daemon is alive; without it the agent restores the workload itself.</summary>
+    [JsonRpcMethod("heartbeat")]
+    Task HeartbeatAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Connects to <paramref name="host"/>:<paramref name="port"/> from inside the cluster and returns the id of a
+    /// new tunnel channel that carries the connection (the daemon accepts it by id).
+    /// </summary>
+    [JsonRpcMethod("dial")]
+    Task<ulong> DialAsync(string host, int port, CancellationToken cancellationToken);
+}

@@ -1,0 +1,42 @@
+namespace DevSpaces.Tunnel.Takeover;
+
+/// <summary>Names, labels and annotations of a connect session in the cluster.</summary>
+public static class TakeoverNames
+{
+    /// <summary>On the taken-over Deployment: the <see cref="TakeoverRecord"/> as JSON, written before anything changes.</summary>
+    public const string RecordAnnotation = "devspaces.io/connect";
+
+    /// <summary>On every object a session creates; its value is the session id.</summary>
+    public const string SessionLabel = "devspaces.io/connect-session";
+
+    /// <summary>On the agent's pods: the name of the taken-over Deployment.</summary>
+    public const string AgentLabel = "devspaces.io/connect-agent";
+
+    /// <summary>Keys of the session Secret.</summary>
+    public const string SessionKeyField = "session-key";
+
+    public const string RecordField = "record";
+
+    /// <summary>The agent's tunnel port (reached by port-forward only) and its probe port.</summary>
+    public const int TunnelPort = 47100;
+
+    public const int HealthPort = 47101;
+
+    /// <summary>The session Secret; it owns the agent's Deployment, ServiceAccount, Role and RoleBinding.</summary>
+    public static string SessionSecret(string deployment) => Limit($"devspaces-connect-{deployment}");
+
+    /// <summary>The agent's Deployment.</summary>
+    public static string Agent(string deployment) => Limit($"{deployment}-devspaces-agent");
+
+    /// <summary>
+    /// The agent's ServiceAccount, Role and RoleBinding. Named per session: the garbage collector removes a previous
+    /// session's ones some time after its Secret is gone, and a new session must not collide with them.
+    /// </summary>
+    public static string AgentAccess(string deployment, string session)
+    {
+        var suffix = $"-devspaces-agent-{session}";
+        return (deployment.Length + suffix.Length <= 63 ? deployment : deployment[..(63 - suffix.Length)].TrimEnd('-')) + suffix;
+    }
+
+    private static string Limit(string name) => name.Length <= 63 ? name : name[..63].TrimEnd('-');
+}

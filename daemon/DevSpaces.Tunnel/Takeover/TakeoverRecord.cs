@@ -1,0 +1,49 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace DevSpaces.Tunnel.Takeover;
+
+/// <summary>
+/// What a connect session changed, kept in the cluster (annotation on the Deployment and in the session Secret) so
+/// that the daemon, the agent or the next <c>devspaces</c> run can restore it exactly.
+/// </summary>
+/// <param name="Session">Random id of the session.</param>
+/// <param name="Owner">Who connected: <c>user@host</c>.</param>
+/// <param name="Host">The machine the daemon runs on.</param>
+/// <param name="ProcessId">The daemon's process id on <paramref name="Host"/>; a dead process marks remains of a crash.</param>
+/// <param name="StartedAt">When the session began (UTC).</param>
+/// <param name="Deployment">The taken-over Deployment.</param>
+/// <param name="Replicas">Its replicas before the takeover.</param>
+/// <param name="Service">The Service the session serves.</param>
+public sealed record TakeoverRecord(
+    string Session,
+    string Owner,
+    string Host,
+    int ProcessId,
+    DateTimeOffset StartedAt,
+    string Deployment,
+    int Replicas,
+    string Service)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.Never };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>Null when the text is not a record (someone edited the annotation by hand).</summary>
+    public static TakeoverRecord? Parse(string? json)
+    {
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<TakeoverRecord>(json, Json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace DevSpaces.ClusterTests.Connect;
+
+/// <summary>The real <c>devspaces connect</c> command as a child process, with its stderr collected.</summary>
+public sealed class ConnectCommandProcess : IDisposable
+{
+    private readonly Process process;
+    private readonly StringBuilder stderr = new();
+    private readonly Lock gate = new();
+
+    public ConnectCommandProcess(string kubeconfig, IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "devspaces.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["KUBECONFIG"] = kubeconfig;
+        start.Environment["DEVSPACES_AGENT_BASE_IMAGE"] = SampleSpace.TestBaseImage;
+        process = Process.Start(start)!;
+        process.ErrorDataReceived += (_, e) =>
+        {
+            lock (gate)
+            {
+                stderr.AppendLine(e.Data);
+            }
+        };
+        process.BeginErrorReadLine();
+        StandardOutput = process.StandardOutput.ReadToEndAsync();
+    }
+
+    public Task<string> StandardOutput { get; }
+
+    public string StandardError
+    {
+        get
+        {
+            lock (gate)
+            {
+                return stderr.ToString();
+            }
+        }
+    }
+
+    public Process Process => process;
+
+    public Task WaitForOutputAsync(string text, TimeSpan timeout) =>
+        Waits.UntilAsync(() => Task.FromResult(StandardError.Contains(text, StringComparison.Ordinal) || process.HasExited), timeout, () => $"devspaces connect printed '{text}'; stderr so far:\n{StandardError}")
+            .ContinueWith(t =>
+            {
+                t.GetAwaiter().GetResult();
+                Assert.That(StandardError, Does.Contain(text), $"devspaces connect exited ({(process.HasExited ? process.ExitCode : 0)}) before printing '{text}'");
+            }, TaskScheduler.Default);
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"devspaces connect did not exit within {timeout.TotalSeconds:0} s; stderr:\n{StandardError}");
+        }
+
+        return process.ExitCode;
+    }
+
+    public void Dispose()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        process.Dispose();
+    }
+}

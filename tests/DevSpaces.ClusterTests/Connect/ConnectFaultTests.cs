@@ -1,0 +1,192 @@
+using System.Text;
+using DevSpaces.Contracts;
+using DevSpaces.Core.Cluster;
+using DevSpaces.Core.Connect;
+using DevSpaces.Core.Errors;
+using DevSpaces.Core.Images;
+using DevSpaces.Core.Logging;
+using k8s;
+using k8s.Models;
+
+namespace DevSpaces.ClusterTests.Connect;
+
+/// <summary>Services connect cannot take as they are, and failures on the way: each gets a clear error and the cluster stays as it was.</summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class ConnectFaultTests
+{
+    private SampleSpace space = null!;
+
+    private static ILog Log => new TextWriterLog(LogLevel.Debug, TestContext.Progress);
+
+    [OneTimeSetUp]
+    public async Task DeployTheSample() => space = await SampleSpace.DeployAsync("connect-fault");
+
+    [OneTimeTearDown]
+    public async Task RemoveTheSample()
+    {
+        if (space != null)
+        {
+            await space.DisposeAsync();
+        }
+    }
+
+    private sealed class FixedImage(string reference) : IAgentImage
+    {
+        public Task<ImageDeliveryResult> EnsureAsync(IProgress<ImageProgress>? progress, CancellationToken cancellationToken) =>
+            Task.FromResult(new ImageDeliveryResult(reference, Pushed: false));
+    }
+
+    private async Task<DevSpacesException> ConnectFailsAsync(string service, ClusterConnection? connection = null, IAgentImage? image = null, string? container = null)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var connect = connection == null
+            ? space.CreateService(Log, image)
+            : new ConnectService(connection, image ?? new FixedImage("devspaces/agent:unused"), space.Settings, Log);
+        var error = Assert.ThrowsAsync<DevSpacesException>(async () =>
+        {
+            await using var session = await connect.ConnectAsync(new ConnectRequest(space.Namespace, service, LocalHttpServer.FreePort()) { Container = container }, _ => { }, timeout.Token);
+        });
+        return error!;
+    }
+
+    private Task CreateServiceAsync(string name, Dictionary<string, string>? selector, IntOrString targetPort) =>
+        space.Client.CoreV1.CreateNamespacedServiceAsync(new V1Service
+        {
+            Metadata = new V1ObjectMeta { Name = name },
+            Spec = new V1ServiceSpec { Selector = selector, Ports = [new V1ServicePort { Name = "http", Port = 80, TargetPort = targetPort }] },
+        }, space.Namespace);
+
+    private Task CreateTwoContainerDeploymentAsync(string name) =>
+        space.Client.AppsV1.CreateNamespacedDeploymentAsync(new V1Deployment
+        {
+            Metadata = new V1ObjectMeta { Name = name },
+            Spec = new V1DeploymentSpec
+            {
+                Replicas = 0,
+                Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = name } },
+                Template = new V1PodTemplateSpec
+                {
+                    Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = name } },
+                    Spec = new V1PodSpec
+                    {
+                        Containers =
+                        [
+                            new V1Container { Name = "web", Image = "devspaces-sample/api:dev", Ports = [new V1ContainerPort { Name = "web", ContainerPort = 8080 }] },
+                            new V1Container { Name = "sidecar", Image = "devspaces-sample/api:dev", Ports = [new V1ContainerPort { Name = "metrics", ContainerPort = 9090 }] },
+                        ],
+                    },
+                },
+            },
+        }, space.Namespace);
+
+    [Test]
+    public async Task A_Service_Without_Selector_Is_Refused()
+    {
+        await CreateServiceAsync("manual", null, (IntOrString)"8080");
+        var error = await ConnectFailsAsync("manual");
+        Assert.That(error.ErrorCode, Is.EqualTo(RpcErrorCode.ConnectTargetInvalid));
+        Assert.That(error.Message, Does.Contain("has no selector"));
+    }
+
+    [Test]
+    public async Task A_Missing_Service_Is_Named()
+    {
+        var error = await ConnectFailsAsync("no-such-service");
+        Assert.That(error.ErrorCode, Is.EqualTo(RpcErrorCode.ConnectTargetInvalid));
+        Assert.That(error.Message, Does.Contain("no-such-service").And.Contain(space.Namespace));
+    }
+
+    [Test]
+    public async Task Several_Containers_Are_Told_Apart_By_The_Service_Port_Or_By_The_Chosen_Container()
+    {
+        await CreateTwoContainerDeploymentAsync("two");
+        await CreateServiceAsync("two-named", new() { ["app"] = "two" }, (IntOrString)"metrics");
+        await CreateServiceAsync("two-unknown", new() { ["app"] = "two" }, (IntOrString)"7070");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var takeover = new ServiceTakeover(space.Connection);
+
+        var byPort = await takeover.PlanAsync(space.Namespace, "two-named", null, timeout.Token);
+        Assert.That(byPort.Container.Name, Is.EqualTo("sidecar"), "the container declaring the named target port");
+        Assert.That(byPort.Ports.Single().TargetPort, Is.EqualTo(9090), "the named port resolves to its number");
+
+        var ambiguous = await ConnectFailsAsync("two-unknown");
+        Assert.That(ambiguous.ErrorCode, Is.EqualTo(RpcErrorCode.ConnectTargetInvalid));
+        Assert.That(ambiguous.Message, Does.Contain("web").And.Contain("sidecar"));
+        Assert.That(ambiguous.Hint, Does.Contain("--container"));
+
+        var chosen = await takeover.PlanAsync(space.Namespace, "two-unknown", "web", timeout.Token);
+        Assert.That(chosen.Container.Name, Is.EqualTo("web"));
+        Assert.That(chosen.Ports.Single().TargetPort, Is.EqualTo(7070), "a numbered target port is taken as it is");
+
+        var wrong = await ConnectFailsAsync("two-unknown", container: "nope");
+        Assert.That(wrong.Message, Does.Contain("no container 'nope'"));
+    }
+
+    [Test]
+    public async Task A_Named_Target_Port_The_Container_Does_Not_Declare_Is_Refused()
+    {
+        await CreateServiceAsync("api-misnamed", new() { ["app.kubernetes.io/name"] = "api" }, (IntOrString)"grpc");
+        var error = await ConnectFailsAsync("api-misnamed");
+        Assert.That(error.ErrorCode, Is.EqualTo(RpcErrorCode.ConnectTargetInvalid));
+        Assert.That(error.Message, Does.Contain("'grpc'"));
+    }
+
+    [Test]
+    public async Task A_Missing_Agent_Image_Is_Reported_And_The_Service_Restored()
+    {
+        var error = await ConnectFailsAsync("api", image: new FixedImage($"devspaces/agent:missing-{Guid.NewGuid():N}"[..40]));
+        Assert.That(error.ErrorCode, Is.EqualTo(RpcErrorCode.AgentFailed));
+        Assert.That(error.Message, Does.Contain("devspaces/agent:missing").And.Contain("ErrImageNeverPull"));
+        Assert.That(await space.IsRestoredAsync("api", 1), Is.True);
+        await space.WaitUntilCleanAsync("api", TimeSpan.FromSeconds(45));
+    }
+
+    [Test]
+    public async Task Too_Narrow_Rbac_Names_The_Verb_And_Resource_And_Changes_Nothing()
+    {
+        var ns = space.Namespace;
+        await space.Client.CoreV1.CreateNamespacedServiceAccountAsync(new V1ServiceAccount { Metadata = new V1ObjectMeta { Name = "reader" } }, ns);
+        await space.Client.RbacAuthorizationV1.CreateNamespacedRoleAsync(new V1Role
+        {
+            Metadata = new V1ObjectMeta { Name = "reader" },
+            Rules =
+            [
+                new V1PolicyRule { ApiGroups = [""], Resources = ["services", "secrets", "pods", "configmaps"], Verbs = ["get", "list", "watch"] },
+                new V1PolicyRule { ApiGroups = ["apps"], Resources = ["deployments"], Verbs = ["get", "list", "watch"] },
+            ],
+        }, ns);
+        await space.Client.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(new V1RoleBinding
+        {
+            Metadata = new V1ObjectMeta { Name = "reader" },
+            RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "Role", Name = "reader" },
+            Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = "reader", NamespaceProperty = ns }],
+        }, ns);
+
+        string? token = null;
+        await Waits.UntilAsync(async () =>
+        {
+            var account = await space.Client.CoreV1.ReadNamespacedServiceAccountAsync("reader", ns);
+            if (account.Secrets?.FirstOrDefault()?.Name is not { } name)
+            {
+                return false;
+            }
+
+            var secret = await space.Client.CoreV1.ReadNamespacedSecretAsync(name, ns);
+            token = secret.Data?.TryGetValue("token", out var bytes) == true ? Encoding.UTF8.GetString(bytes) : null;
+            return token != null;
+        }, TimeSpan.FromSeconds(30), () => "the service account 'reader' has a token");
+
+        var config = KubernetesClientConfiguration.LoadKubeConfig(space.Cluster.KubeconfigPath);
+        var context = config.Contexts.Single(c => c.Name == config.CurrentContext);
+        var user = config.Users.Single(u => u.Name == context.ContextDetails.User);
+        user.UserCredentials = new k8s.KubeConfigModels.UserCredentials { Token = token };
+        using var narrow = ClusterConnection.Open(new LoadedKubeconfig(config, [space.Cluster.KubeconfigPath]), config.CurrentContext);
+
+        var error = await ConnectFailsAsync("api", narrow);
+        Assert.That(error.ErrorCode, Is.EqualTo(RpcErrorCode.Forbidden));
+        Assert.That(error.Message, Does.Contain("'patch' on 'deployments'"));
+        Assert.That(await space.IsRestoredAsync("api", 1), Is.True, "nothing was changed");
+        Assert.That(await space.LeftoversAsync("api"), Is.Empty);
+    }
+}

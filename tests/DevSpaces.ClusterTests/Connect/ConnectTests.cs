@@ -1,0 +1,251 @@
+using System.Net;
+using System.Text.Json;
+using DevSpaces.ClusterTests.Support;
+using DevSpaces.Contracts;
+using DevSpaces.Core.Connect;
+using DevSpaces.Core.Errors;
+using DevSpaces.Core.Logging;
+using DevSpaces.Tunnel.Takeover;
+using k8s;
+using k8s.Models;
+
+namespace DevSpaces.ClusterTests.Connect;
+
+/// <summary>
+/// The sample app's API replaced by a local process: the front end's answers come from this machine, the local
+/// process reaches the Java service through its environment, and the cluster is restored exactly afterwards.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class ConnectTests
+{
+    private SampleSpace space = null!;
+    private Dictionary<string, string> containerEnvironment = null!;
+    private V1Deployment original = null!;
+
+    private static ILog Log => new TextWriterLog(LogLevel.Debug, TestContext.Progress);
+
+    [OneTimeSetUp]
+    public async Task DeployTheSample()
+    {
+        space = await SampleSpace.DeployAsync("connect");
+        original = await space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", space.Namespace);
+        var pod = (await space.Client.CoreV1.ListNamespacedPodAsync(space.Namespace, labelSelector: "app.kubernetes.io/name=api")).Items.Single();
+        var env = await PodCommands.ExecAsync(space.Client, space.Namespace, pod.Metadata.Name, "api", ["env"], TimeSpan.FromSeconds(30));
+        Assert.That(env.ExitCode, Is.Zero, env.StandardError);
+        containerEnvironment = env.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
+    }
+
+    [OneTimeTearDown]
+    public async Task RemoveTheSample()
+    {
+        if (space != null)
+        {
+            await space.DisposeAsync();
+        }
+    }
+
+    [TearDown]
+    public async Task TheServiceIsBackAndNothingIsLeft()
+    {
+        if (space != null)
+        {
+            await space.WaitUntilCleanAsync("api", TimeSpan.FromSeconds(45));
+        }
+    }
+
+    private async Task<(ConnectSession Session, EventRecorder Events)> ConnectAsync(int localPort, string service = "api")
+    {
+        var events = new EventRecorder();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var session = await space.CreateService(Log).ConnectAsync(new ConnectRequest(space.Namespace, service, localPort), events.Add, timeout.Token);
+        return (session, events);
+    }
+
+    private static LocalHttpServer LocalApi(Func<IReadOnlyDictionary<string, string>> environment) => new(async request =>
+    {
+        if (request.Url!.AbsolutePath != "/greeting")
+        {
+            return (200, """{"status":"ok"}""");
+        }
+
+        // The local process finds the Java service by the URL in its environment, as the real API does.
+        var quotesUrl = environment()["QUOTES_URL"];
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
+        var quote = await http.GetStringAsync($"{quotesUrl}/quote");
+        return (200, JsonSerializer.Serialize(new { service = "api", hostname = "local-process", quotesUrl, quotes = JsonDocument.Parse(quote).RootElement }));
+    });
+
+    [Test]
+    public async Task Requests_To_The_Service_Are_Served_By_The_Local_Process_Which_Reaches_The_Java_Service_By_Its_Environment()
+    {
+        ConnectSession? session = null;
+        await using var local = LocalApi(() => session!.Environment);
+        (session, var events) = await ConnectAsync(local.Port);
+        await using (session)
+        {
+            var api = await space.ApiAnswerAsync();
+            Assert.Multiple(() =>
+            {
+                Assert.That(api.GetProperty("hostname").GetString(), Is.EqualTo("local-process"), "the front end's answer should come from the local process");
+                Assert.That(api.GetProperty("quotesUrl").GetString(), Does.StartWith("http://127.0.0.1:"), "QUOTES_URL should point at the local endpoint");
+                Assert.That(api.GetProperty("quotes").GetProperty("hostname").GetString(), Does.StartWith("quotes-"), "the quote should come from the Java service's pod");
+                Assert.That(api.GetProperty("quotes").GetProperty("quote").GetProperty("text").GetString(), Is.Not.Empty);
+                Assert.That(local.Requests, Is.GreaterThanOrEqualTo(1));
+                Assert.That(events.All.Select(e => e.Kind), Does.Contain(ConnectEventKind.Connected));
+            });
+
+            var agents = await space.Client.CoreV1.ListNamespacedPodAsync(space.Namespace, labelSelector: $"{TakeoverNames.SessionLabel}={session.Record.Session}");
+            var container = agents.Items.First(p => p.Metadata.DeletionTimestamp == null).Spec.Containers.Single();
+            Assert.Multiple(() =>
+            {
+                Assert.That(container.SecurityContext.RunAsNonRoot, Is.True, "the agent runs as non-root");
+                Assert.That(container.SecurityContext.AllowPrivilegeEscalation, Is.False);
+                Assert.That(container.SecurityContext.Capabilities.Drop, Is.EquivalentTo(new[] { "ALL" }));
+                Assert.That(container.SecurityContext.Capabilities.Add, Is.Null.Or.Empty, "no added capabilities");
+                Assert.That(container.Env.Any(e => e.Name == "DEVSPACES_SESSION_KEY" && e.Value == null && e.ValueFrom?.SecretKeyRef != null), Is.True, "the key comes from the Secret, not the pod spec");
+            });
+        }
+
+        Assert.That(events.All.Select(e => e.Kind), Does.Contain(ConnectEventKind.Restored));
+    }
+
+    [Test]
+    public async Task The_Local_Environment_Matches_The_Container_With_Services_Pointing_At_Local_Endpoints()
+    {
+        var (session, _) = await ConnectAsync(LocalHttpServer.FreePort());
+        await using (session)
+        {
+            var env = session.Environment;
+            var quotes = session.Endpoints.Single(e => e.Service == "quotes");
+            Assert.Multiple(() =>
+            {
+                Assert.That(env["PORT"], Is.EqualTo(containerEnvironment["PORT"]));
+                Assert.That(env["POD_NAMESPACE"], Is.EqualTo(containerEnvironment["POD_NAMESPACE"]));
+                Assert.That(containerEnvironment["QUOTES_URL"], Is.EqualTo("http://quotes"));
+                Assert.That(env["QUOTES_URL"], Is.EqualTo($"http://127.0.0.1:{quotes.LocalPort}"));
+
+                // Kubernetes' service variables: the same names as in the container (without the API server's own), local values.
+                static bool IsServiceVariable(string name) =>
+                    !name.StartsWith("KUBERNETES_", StringComparison.Ordinal)
+                    && (name.EndsWith("_SERVICE_HOST", StringComparison.Ordinal) || name.Contains("_SERVICE_PORT", StringComparison.Ordinal));
+                Assert.That(env.Keys.Where(IsServiceVariable), Is.EquivalentTo(containerEnvironment.Keys.Where(IsServiceVariable)));
+                Assert.That(env["QUOTES_SERVICE_HOST"], Is.EqualTo("127.0.0.1"));
+                Assert.That(env["QUOTES_SERVICE_PORT"], Is.EqualTo(quotes.LocalPort.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                Assert.That(env["API_SERVICE_PORT"], Is.EqualTo(session.LocalPort.ToString(System.Globalization.CultureInfo.InvariantCulture)), "the connected service is the local process itself");
+            });
+
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
+            var answer = await http.GetStringAsync($"http://{env["QUOTES_SERVICE_HOST"]}:{env["QUOTES_SERVICE_PORT"]}/quote");
+            Assert.That(JsonDocument.Parse(answer).RootElement.GetProperty("service").GetString(), Is.EqualTo("quotes"));
+        }
+    }
+
+    [Test]
+    public async Task A_Request_While_Nothing_Listens_Locally_Gets_A_502_Text_And_The_Session_Reports_It()
+    {
+        var port = LocalHttpServer.FreePort();
+        var (session, events) = await ConnectAsync(port);
+        await using (session)
+        {
+            var (status, body) = await space.GetServiceAsync("api", "/greeting");
+            Assert.That(status, Is.EqualTo(502));
+            Assert.That(body, Does.Contain($"localhost:{port}").And.Contain("nothing listens"));
+            var reported = await events.WaitForAsync(ConnectEventKind.LocalPortNotListening, TimeSpan.FromSeconds(10));
+            Assert.That(reported.Message, Does.Contain(port.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+    }
+
+    [Test]
+    public async Task Connecting_A_Service_That_Is_Already_Connected_Is_Refused_With_Who_And_Since_When()
+    {
+        var (session, _) = await ConnectAsync(LocalHttpServer.FreePort());
+        await using (session)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            var error = Assert.ThrowsAsync<DevSpacesException>(() =>
+                space.CreateService(Log).ConnectAsync(new ConnectRequest(space.Namespace, "api", LocalHttpServer.FreePort()), _ => { }, timeout.Token));
+            Assert.That(error!.ErrorCode, Is.EqualTo(RpcErrorCode.AlreadyConnected));
+            Assert.That(error.Message, Does.Contain(session.Record.Owner).And.Contain(session.Record.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)));
+
+            // The refused attempt changed nothing: the first session still serves.
+            Assert.That((await space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", space.Namespace)).Metadata.Annotations[TakeoverNames.RecordAnnotation], Does.Contain(session.Record.Session));
+        }
+    }
+
+    [Test]
+    public async Task Disconnecting_Restores_The_Workload_Exactly_And_Restoring_Again_Changes_Nothing()
+    {
+        var before = await space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", space.Namespace);
+        var (session, _) = await ConnectAsync(LocalHttpServer.FreePort());
+        var during = await space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", space.Namespace);
+        Assert.That(during.Spec.Replicas, Is.Zero, "the original replicas are scaled away while connected");
+        Assert.That(TakeoverRecord.Parse(during.Metadata.Annotations[TakeoverNames.RecordAnnotation])!.Replicas, Is.EqualTo(before.Spec.Replicas));
+        await session.DisposeAsync();
+
+        var after = await space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", space.Namespace);
+        Assert.Multiple(() =>
+        {
+            Assert.That(after.Spec.Replicas, Is.EqualTo(before.Spec.Replicas));
+            Assert.That(KubernetesJson.Serialize(after.Spec.Template), Is.EqualTo(KubernetesJson.Serialize(before.Spec.Template)), "the pod template is untouched");
+            Assert.That(KubernetesJson.Serialize(after.Spec.Selector), Is.EqualTo(KubernetesJson.Serialize(before.Spec.Selector)));
+            Assert.That(after.Metadata.Annotations.Keys, Is.EquivalentTo(before.Metadata.Annotations.Keys));
+            Assert.That(after.Metadata.Labels, Is.EquivalentTo(before.Metadata.Labels));
+        });
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var again = await new ServiceTakeover(space.Connection).RestoreAsync(space.Namespace, "api", session.Record.Session, timeout.Token);
+        Assert.That(again, Is.Empty, "a second restore finds nothing to do");
+        var afterAgain = await space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", space.Namespace);
+        Assert.That(afterAgain.Metadata.Generation, Is.EqualTo(after.Metadata.Generation), "a second restore does not change the workload");
+        Assert.That(afterAgain.Spec.Replicas, Is.EqualTo(before.Spec.Replicas));
+    }
+
+    [Test]
+    public async Task Deleting_The_Agent_Pod_Is_Reported_And_The_Session_Reconnects_And_Keeps_Serving()
+    {
+        ConnectSession? session = null;
+        await using var local = LocalApi(() => session!.Environment);
+        (session, var events) = await ConnectAsync(local.Port);
+        await using (session)
+        {
+            Assert.That((await space.ApiAnswerAsync()).GetProperty("hostname").GetString(), Is.EqualTo("local-process"));
+            var agent = (await space.Client.CoreV1.ListNamespacedPodAsync(space.Namespace, labelSelector: $"{TakeoverNames.SessionLabel}={session.Record.Session}")).Items.Single(p => p.Metadata.DeletionTimestamp == null);
+            var seen = events.All.Count;
+            await space.Client.CoreV1.DeleteNamespacedPodAsync(agent.Metadata.Name, space.Namespace, new V1DeleteOptions { GracePeriodSeconds = 0 });
+
+            await events.WaitForAsync(ConnectEventKind.TunnelLost, TimeSpan.FromSeconds(20), seen);
+            await events.WaitForAsync(ConnectEventKind.Reconnected, TimeSpan.FromSeconds(60), seen);
+            await ClusterWaits.EndpointsReadyAsync(space.Client, space.Namespace, "api", TimeSpan.FromSeconds(30));
+            Assert.That((await space.ApiAnswerAsync()).GetProperty("hostname").GetString(), Is.EqualTo("local-process"), "served locally again after the agent pod was replaced");
+            Assert.That(await space.IsRestoredAsync("api", 1), Is.False, "the workload stays taken over while the session recovers");
+        }
+    }
+
+    [Test]
+    public async Task Remains_Of_A_Crashed_Session_Are_Cleaned_By_The_Next_Connect()
+    {
+        // A takeover whose daemon process is gone and whose agent never ran: what a crash leaves when the agent cannot help.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var takeover = new ServiceTakeover(space.Connection);
+        var plan = await takeover.PlanAsync(space.Namespace, "api", null, timeout.Token);
+        var record = await takeover.ApplyAsync(plan, "crashed00001", Tunnel.TunnelHandshake.NewKey(), new DevSpaces.Core.Images.ImageDeliveryResult("devspaces/agent:never-built", Pushed: false), space.Settings, timeout.Token);
+        var dead = System.Diagnostics.Process.Start("true")!;
+        await dead.WaitForExitAsync(timeout.Token);
+        var stale = record with { ProcessId = dead.Id };
+        var patch = new System.Text.Json.Nodes.JsonObject { ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["annotations"] = new System.Text.Json.Nodes.JsonObject { [TakeoverNames.RecordAnnotation] = stale.ToJson() } } };
+        await space.Client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), "api", space.Namespace, cancellationToken: timeout.Token);
+
+        ConnectSession? session = null;
+        await using var local = LocalApi(() => session!.Environment);
+        (session, var events) = await ConnectAsync(local.Port);
+        await using (session)
+        {
+            var cleaned = events.All.Single(e => e.Kind == ConnectEventKind.Cleaned);
+            Assert.That(cleaned.Message, Does.Contain("scaled back to 1"));
+            Assert.That(session.Record.Replicas, Is.EqualTo(1), "the new record holds the original replicas, not the crashed session's 0");
+            Assert.That((await space.ApiAnswerAsync()).GetProperty("hostname").GetString(), Is.EqualTo("local-process"));
+        }
+    }
+}
