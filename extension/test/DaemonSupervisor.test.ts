@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
-import { RequestType } from 'vscode-jsonrpc';
+import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import { Backoff } from '../src/daemon/Backoff';
 import { DaemonNotFoundError, DaemonUnavailableError } from '../src/daemon/DaemonErrors';
 import { DaemonState } from '../src/daemon/DaemonState';
@@ -12,6 +12,8 @@ import { nextEvent } from './support/waitFor';
 const Echo = new RequestType<{ text: string }, { text: string; pid: number }, void>('test/echo');
 const Crash = new RequestType<Record<string, never>, null, void>('test/crash');
 const Hang = new RequestType<Record<string, never>, null, void>('test/hang');
+const Notify = new RequestType<{ text: string }, null, void>('test/notify');
+const Note = new NotificationType<{ text: string }>('test/note');
 const fakeDaemon = path.join(__dirname, 'support', 'fakeDaemon.js');
 
 class MemoryLog {
@@ -156,6 +158,27 @@ describe('DaemonSupervisor', () => {
     assert.equal(supervisor.state.kind, 'stopped');
     assert.throws(() => process.kill(pid!, 0), 'the daemon process is gone after stop');
     await assert.rejects(supervisor.request(Echo, { text: 'x' }), /daemon is stopped/);
+  });
+
+  it('Every_Subscriber_Of_A_Notification_Receives_It_Also_After_A_Restart', async () => {
+    const { supervisor } = supervise();
+    const first: string[] = [];
+    const second: string[] = [];
+    supervisor.onNotification(Note, (note) => first.push(note.text));
+    const secondSubscription = supervisor.onNotification(Note, (note) => second.push(note.text));
+    supervisor.start();
+    await running(supervisor);
+
+    await supervisor.request(Notify, { text: 'one' });
+    secondSubscription.dispose();
+    const restarting = nextEvent(supervisor.onDidChangeState, (s) => s.kind === 'restarting', 'a restarting state');
+    await assert.rejects(supervisor.request(Crash, {}));
+    await restarting;
+    await running(supervisor);
+    await supervisor.request(Notify, { text: 'two' });
+
+    assert.deepEqual(first, ['one', 'two']);
+    assert.deepEqual(second, ['one']);
   });
 
   it('Restart_Replaces_The_Daemon_Process', async () => {

@@ -50,7 +50,11 @@ interface Running {
   readonly exit: Promise<void>;
 }
 
-type Registration = (connection: MessageConnection) => Disposable;
+/** Every subscriber of one notification; a connection holds only one handler per method. */
+interface NotificationSubscribers {
+  readonly type: NotificationType<unknown>;
+  readonly handlers: Set<(params: unknown) => void>;
+}
 
 /**
  * Owns the daemon process: starts it, speaks JSON-RPC to it, restarts it with back-off when it
@@ -58,7 +62,7 @@ type Registration = (connection: MessageConnection) => Disposable;
  */
 export class DaemonSupervisor implements Disposable {
   private readonly stateEmitter = new Emitter<DaemonState>();
-  private readonly registrations = new Set<Registration>();
+  private readonly notifications = new Map<string, NotificationSubscribers>();
   private readonly backoff: Backoff;
   private current: Running | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
@@ -125,12 +129,25 @@ export class DaemonSupervisor implements Disposable {
 
   /** Subscribes to a notification on the current and every future daemon connection. */
   onNotification<P>(type: NotificationType<P>, handler: (params: P) => void): Disposable {
-    const registration: Registration = (connection) => connection.onNotification(type, handler);
-    this.registrations.add(registration);
-    const active = this.current ? registration(this.current.connection) : undefined;
-    return Disposable.create(() => {
-      this.registrations.delete(registration);
-      active?.dispose();
+    let subscribers = this.notifications.get(type.method);
+    if (!subscribers) {
+      subscribers = { type, handlers: new Set() };
+      this.notifications.set(type.method, subscribers);
+      if (this.current) {
+        DaemonSupervisor.listen(this.current.connection, subscribers);
+      }
+    }
+    const handlers = subscribers.handlers;
+    const untyped = handler as (params: unknown) => void;
+    handlers.add(untyped);
+    return Disposable.create(() => handlers.delete(untyped));
+  }
+
+  private static listen(connection: MessageConnection, subscribers: NotificationSubscribers): void {
+    connection.onNotification(subscribers.type, (params) => {
+      for (const handler of [...subscribers.handlers]) {
+        handler(params);
+      }
     });
   }
 
@@ -202,8 +219,8 @@ export class DaemonSupervisor implements Disposable {
       resolveExit();
     });
     connection.onError(([error]) => this.options.log.warn(`Daemon connection error: ${error.message}`));
-    for (const registration of this.registrations) {
-      registration(connection);
+    for (const subscribers of this.notifications.values()) {
+      DaemonSupervisor.listen(connection, subscribers);
     }
     connection.listen();
 

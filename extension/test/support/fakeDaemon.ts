@@ -25,6 +25,10 @@ connection.onRequest('test/crash', () => {
   process.stderr.write('fake daemon crashing on request\n');
   process.exit(3);
 });
+connection.onRequest('test/notify', async (params: { text: string }) => {
+  await connection.sendNotification('test/note', { text: params.text });
+  return null;
+});
 connection.onRequest('test/hang', () => new Promise<never>(() => undefined));
 connection.onClose(() => process.exit(0));
 connection.listen();
