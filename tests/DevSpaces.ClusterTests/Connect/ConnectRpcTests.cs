@@ -1,0 +1,66 @@
+using System.Text.Json;
+using DevSpaces.Cli.Daemon;
+using DevSpaces.Contracts;
+using DevSpaces.Tests.Support;
+
+namespace DevSpaces.ClusterTests.Connect;
+
+/// <summary>connect/start, connect/list and connect/stop through the daemon's RPC surface, with their connect/event notifications.</summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class ConnectRpcTests
+{
+    private SampleSpace space = null!;
+
+    [OneTimeSetUp]
+    public async Task DeployTheSample() => space = await SampleSpace.DeployAsync("connect-rpc");
+
+    [OneTimeTearDown]
+    public async Task RemoveTheSample()
+    {
+        if (space != null)
+        {
+            await space.DisposeAsync();
+        }
+    }
+
+    [Test]
+    public async Task A_Session_Started_Over_Rpc_Serves_Locally_Reports_Events_And_Stopping_It_Restores()
+    {
+        using var folder = new TempDirectory();
+        var previous = Environment.GetEnvironmentVariable("DEVSPACES_AGENT_BASE_IMAGE");
+        Environment.SetEnvironmentVariable("DEVSPACES_AGENT_BASE_IMAGE", SampleSpace.TestBaseImage);
+        try
+        {
+            await using var daemon = DaemonConnection.Start(new DaemonOptions(null, null, space.Cluster.KubeconfigPath));
+            await daemon.InitializeAsync(folder.Path);
+            await using var local = new LocalHttpServer(_ => Task.FromResult((200, """{"service":"api","hostname":"local-process"}""")));
+
+            var info = await daemon.CallAsync<ConnectInfo>("connect/start", new { service = "api", localPort = local.Port, space = space.Namespace });
+            Assert.Multiple(() =>
+            {
+                Assert.That(info.Service, Is.EqualTo("api"));
+                Assert.That(info.Deployment, Is.EqualTo("api"));
+                Assert.That(info.LocalPort, Is.EqualTo(local.Port));
+                Assert.That(info.Environment.Single(e => e.Name == "QUOTES_URL").Value, Does.StartWith("http://127.0.0.1:"));
+                Assert.That(info.Endpoints.Select(e => e.Service), Does.Contain("quotes"));
+            });
+            await daemon.Notifications.WaitForAsync(n => n.Method == "connect/event" && n.Text("kind") == "connected", TimeSpan.FromSeconds(10), "a connected event");
+            Assert.That((await space.ApiAnswerAsync()).GetProperty("hostname").GetString(), Is.EqualTo("local-process"));
+
+            var list = await daemon.CallAsync<ConnectList>("connect/list");
+            Assert.That(list.Sessions.Select(s => s.Session), Is.EqualTo(new[] { info.Session }));
+
+            await daemon.CallAsync<JsonElement>("connect/stop", new { session = info.Session });
+            Assert.That(await space.IsRestoredAsync("api", 1), Is.True, "connect/stop restores before it answers");
+            await daemon.Notifications.WaitForAsync(n => n.Method == "connect/event" && n.Text("kind") == "restored", TimeSpan.FromSeconds(10), "a restored event");
+            Assert.That((await daemon.CallAsync<ConnectList>("connect/list")).Sessions, Is.Empty);
+            await daemon.CallAsync<JsonElement>("connect/stop", new { session = info.Session });
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("DEVSPACES_AGENT_BASE_IMAGE", previous);
+            await space.WaitUntilCleanAsync("api", TimeSpan.FromSeconds(90));
+        }
+    }
+}
