@@ -28,5 +28,18 @@ using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
 });
 
 var restored = await new AgentHost(options, Log).RunAsync(stop.Token);
-Log(restored ? "workload restored; exiting" : "stopped");
+if (restored)
+{
+    // Our own Deployment is being deleted: wait for its SIGTERM rather than exit into a container restart.
+    Log("workload restored; waiting for this pod to be deleted");
+    try
+    {
+        await Task.Delay(TimeSpan.FromSeconds(30), stop.Token);
+    }
+    catch (OperationCanceledException)
+    {
+    }
+}
+
+Log(restored ? "exiting" : "stopped");
 return 0;

@@ -49,7 +49,7 @@ public sealed class ConnectCommandTests
         TestContext.Progress.WriteLine($"restored {killed.Elapsed.TotalSeconds:0.0} s after kill -9");
 
         // The agent removes itself and the session's objects; list what is left until nothing is.
-        await space.WaitUntilCleanAsync("api", TimeSpan.FromSeconds(30));
+        await space.WaitUntilCleanAsync("api", TimeSpan.FromSeconds(60));
         Assert.That(await space.LeftoversAsync("api"), Is.Empty);
     }
 
