@@ -7,6 +7,7 @@ import { Cli } from './support/Cli';
 import { CodeServer } from './support/CodeServer';
 import { e2eEnvironment } from './support/e2eEnvironment';
 import { BrowserContext, Locator, Page, loadChromium } from './support/playwright';
+import { waitUntil } from './support/WorkbenchDriver';
 
 // One real VS Code (code-server + headless Chromium) with the packaged extension, the real
 // daemon and the real test cluster. The tests build on each other in order, as a user would.
@@ -56,23 +57,6 @@ async function waitForStatus(expected: string, reason: string): Promise<void> {
     const actual = await spaceItem().getAttribute('aria-label', { timeout: 1000 }).catch(() => 'no DevSpaces item');
     throw new Error(`Timed out after ${uiTimeout} ms waiting for ${reason}: the status bar shows '${actual}'`);
   }
-}
-
-async function waitUntil<T>(probe: () => Promise<T | undefined>, reason: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) {
-        return value;
-      }
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${reason}${last ? ` (last error: ${last instanceof Error ? last.message : JSON.stringify(last)})` : ''}`);
 }
 
 const quickPickRow = (text: string | RegExp): Locator =>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using DevSpaces.ClusterTests.Support;
 using DevSpaces.Core.Cluster;
@@ -38,7 +37,8 @@ public sealed class SampleSpace : IAsyncDisposable
         var cluster = await TestCluster.ConnectAsync();
         var ns = $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)];
         var deploy = Path.Combine(TestCluster.RepositoryRoot, "samples", "deploy");
-        var (exitCode, output) = await RunAsync("bash", [deploy, "--namespace", ns, "--local-bases", "--node-port", "auto", "--timeout", "180", "--kubeconfig", cluster.KubeconfigPath], TimeSpan.FromMinutes(10));
+        var deployed = await ScriptRunner.RunAsync("bash", [deploy, "--namespace", ns, "--local-bases", "--node-port", "auto", "--timeout", "180", "--kubeconfig", cluster.KubeconfigPath], TimeSpan.FromMinutes(10));
+        var (exitCode, output) = (deployed.ExitCode, deployed.Stdout + deployed.Stderr);
         var loaded = new KubeconfigSource(cluster.KubeconfigPath, null, null).Load();
         var space = new SampleSpace(cluster, ns, ClusterConnection.Open(loaded, loaded.Config.CurrentContext));
         if (exitCode != 0)
@@ -142,30 +142,5 @@ public sealed class SampleSpace : IAsyncDisposable
         await Cluster.DeleteNamespaceAsync(Namespace);
         Connection.Dispose();
         Cluster.Dispose();
-    }
-
-    public static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] args, TimeSpan timeout)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{file} {string.Join(' ', args)} did not finish within {timeout.TotalMinutes:0} min:\n{await stdout}{await stderr}");
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
     }
 }
