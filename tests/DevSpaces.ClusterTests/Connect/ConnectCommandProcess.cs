@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using DevSpaces.ClusterTests.Support;
 
 namespace DevSpaces.ClusterTests.Connect;
 
@@ -49,7 +50,7 @@ public sealed class ConnectCommandProcess : IDisposable
     public Process Process => process;
 
     public Task WaitForOutputAsync(string text, TimeSpan timeout) =>
-        Waits.UntilAsync(() => Task.FromResult(StandardError.Contains(text, StringComparison.Ordinal) || process.HasExited), timeout, () => $"devspaces connect printed '{text}'; stderr so far:\n{StandardError}")
+        ClusterWaits.ConditionAsync(() => Task.FromResult(StandardError.Contains(text, StringComparison.Ordinal) || process.HasExited), timeout, () => $"devspaces connect printed '{text}'; stderr so far:\n{StandardError}")
             .ContinueWith(t =>
             {
                 t.GetAwaiter().GetResult();

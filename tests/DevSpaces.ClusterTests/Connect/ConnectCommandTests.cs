@@ -45,7 +45,7 @@ public sealed class ConnectCommandTests
 
         command.Process.Kill(); // SIGKILL: no chance to clean up
         var killed = Stopwatch.StartNew();
-        await Waits.UntilAsync(() => space.IsRestoredAsync("api", 1), TimeSpan.FromSeconds(10), () => $"the agent restored deployment api after the command was killed ({killed.Elapsed.TotalSeconds:0.0} s)");
+        await ClusterWaits.ConditionAsync(() => space.IsRestoredAsync("api", 1), TimeSpan.FromSeconds(10), () => $"the agent restored deployment api after the command was killed ({killed.Elapsed.TotalSeconds:0.0} s)");
         TestContext.Progress.WriteLine($"restored {killed.Elapsed.TotalSeconds:0.0} s after kill -9");
 
         // The agent removes itself and the session's objects; list what is left until nothing is.

@@ -1,4 +1,5 @@
 using System.Text;
+using DevSpaces.ClusterTests.Support;
 using DevSpaces.Contracts;
 using DevSpaces.Core.Cluster;
 using DevSpaces.Core.Connect;
@@ -164,7 +165,7 @@ public sealed class ConnectFaultTests
         }, ns);
 
         string? token = null;
-        await Waits.UntilAsync(async () =>
+        await ClusterWaits.ConditionAsync(async () =>
         {
             var account = await space.Client.CoreV1.ReadNamespacedServiceAccountAsync("reader", ns);
             if (account.Secrets?.FirstOrDefault()?.Name is not { } name)

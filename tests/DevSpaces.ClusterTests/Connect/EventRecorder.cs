@@ -1,3 +1,4 @@
+using DevSpaces.ClusterTests.Support;
 using DevSpaces.Contracts;
 using System.Collections.Concurrent;
 using DevSpaces.Core.Connect;
@@ -18,7 +19,7 @@ public sealed class EventRecorder
     public async Task<ConnectEvent> WaitForAsync(ConnectEventKind kind, TimeSpan timeout, int after = 0)
     {
         ConnectEvent? found = null;
-        await Waits.UntilAsync(() => Task.FromResult((found = events.Skip(after).FirstOrDefault(e => e.Kind == kind)) != null), timeout, () => $"a {kind} event; got:\n{Describe()}");
+        await ClusterWaits.ConditionAsync(() => Task.FromResult((found = events.Skip(after).FirstOrDefault(e => e.Kind == kind)) != null), timeout, () => $"a {kind} event; got:\n{Describe()}");
         return found!;
     }
 }

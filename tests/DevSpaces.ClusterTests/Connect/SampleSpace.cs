@@ -72,7 +72,7 @@ public sealed class SampleSpace : IAsyncDisposable
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         (int, string)? answer = null;
         string? failure = null;
-        await Waits.UntilAsync(async () =>
+        await ClusterWaits.ConditionAsync(async () =>
         {
             try
             {
@@ -96,7 +96,7 @@ public sealed class SampleSpace : IAsyncDisposable
         // kube-proxy applies a Service's new endpoints a moment after the API server has them: until then the front
         // end may still be sent to the pod that just went away (EHOSTUNREACH, answered as 502).
         var (status, body) = (0, "");
-        await Waits.UntilAsync(async () => ((status, body) = await GetThroughFrontEndAsync("/api/greeting")).status == 200, TimeSpan.FromSeconds(20), () => $"the front end answers 200 (last: {status} {body})");
+        await ClusterWaits.ConditionAsync(async () => ((status, body) = await GetThroughFrontEndAsync("/api/greeting")).status == 200, TimeSpan.FromSeconds(20), () => $"the front end answers 200 (last: {status} {body})");
         return JsonDocument.Parse(body).RootElement.GetProperty("api").Clone();
     }
 
@@ -133,7 +133,7 @@ public sealed class SampleSpace : IAsyncDisposable
     public async Task WaitUntilCleanAsync(string deployment, TimeSpan timeout)
     {
         List<string> left = [];
-        await Waits.UntilAsync(async () => (left = await LeftoversAsync(deployment)).Count == 0, timeout, () => $"the connect objects of {deployment} are gone; still there: {string.Join(", ", left)}");
+        await ClusterWaits.ConditionAsync(async () => (left = await LeftoversAsync(deployment)).Count == 0, timeout, () => $"the connect objects of {deployment} are gone; still there: {string.Join(", ", left)}");
         await ClusterWaits.DeploymentReadyAsync(Client, Namespace, deployment, TimeSpan.FromSeconds(90));
     }
 

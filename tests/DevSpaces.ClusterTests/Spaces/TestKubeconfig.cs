@@ -30,24 +30,14 @@ public sealed class TestKubeconfig
     /// <summary>From <c>DEVSPACES_TEST_KUBECONFIG</c>, else <c>KUBECONFIG</c>; fails the test when neither names a file.</summary>
     public static TestKubeconfig Find()
     {
-        var path = Environment.GetEnvironmentVariable("DEVSPACES_TEST_KUBECONFIG");
-        if (string.IsNullOrEmpty(path))
-        {
-            path = Environment.GetEnvironmentVariable("KUBECONFIG");
-        }
-
-        if (string.IsNullOrEmpty(path) || !File.Exists(path))
-        {
-            Assert.Fail("No test cluster: run tests/cluster/up and set DEVSPACES_TEST_KUBECONFIG (or KUBECONFIG) to the kubeconfig it prints on its last line (KUBECONFIG=...).");
-        }
-
-        var config = KubernetesClientConfiguration.LoadKubeConfig(path!);
+        var path = Support.TestCluster.FindKubeconfig();
+        var config = KubernetesClientConfiguration.LoadKubeConfig(path);
         var context = config.Contexts.First(c => c.Name == config.CurrentContext);
         var cluster = config.Clusters.First(c => c.Name == context.ContextDetails.Cluster);
         var user = config.Users.First(u => u.Name == context.ContextDetails.User).UserCredentials;
         var userYaml = user.Token != null ? $"token: {user.Token}"
             : $"client-certificate-data: {user.ClientCertificateData}\nclient-key-data: {user.ClientKeyData}";
-        return new TestKubeconfig(path!, cluster.ClusterEndpoint.Server, cluster.ClusterEndpoint.CertificateAuthorityData, cluster.Name, userYaml);
+        return new TestKubeconfig(path, cluster.ClusterEndpoint.Server, cluster.ClusterEndpoint.CertificateAuthorityData, cluster.Name, userYaml);
     }
 
     public Kubernetes AdminClient() => new(KubernetesClientConfiguration.BuildConfigFromConfigFile(Path));

@@ -33,6 +33,26 @@ public static class ClusterWaits
             $"service {ns}/{name} to have a ready endpoint",
             () => DiagnoseNamespaceAsync(client, ns));
 
+    /// <summary>
+    /// Re-checks a condition until it holds, for state no watch reports (a socket, a process, an
+    /// HTTP answer); fails with what was awaited on timeout.
+    /// </summary>
+    public static async Task ConditionAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> what)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        while (!await condition())
+        {
+            try
+            {
+                await Task.Delay(100, cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"Timed out after {timeout.TotalSeconds:0} s waiting until {what()}.");
+            }
+        }
+    }
+
     /// <summary>Lists, then watches from the listed version until an item meets the condition.</summary>
     public static async Task<T> UntilAsync<T, TList>(
         Func<CancellationToken, Task<TList>> list,

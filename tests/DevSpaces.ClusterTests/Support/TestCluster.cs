@@ -22,7 +22,8 @@ public sealed class TestCluster : IDisposable
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
     /// <summary>Connects and checks that the API server answers and the node is Ready.</summary>
-    public static async Task<TestCluster> ConnectAsync()
+    /// <summary>The kubeconfig from <c>DEVSPACES_TEST_KUBECONFIG</c>, else <c>KUBECONFIG</c>; fails the test when neither names a file.</summary>
+    public static string FindKubeconfig()
     {
         var path = Environment.GetEnvironmentVariable("DEVSPACES_TEST_KUBECONFIG");
         if (string.IsNullOrEmpty(path))
@@ -36,10 +37,16 @@ public sealed class TestCluster : IDisposable
                         "'sudo tests/cluster/up' prints on its last line (KUBECONFIG=...), or run the tests with bin/test.");
         }
 
+        return path!;
+    }
+
+    public static async Task<TestCluster> ConnectAsync()
+    {
+        var path = FindKubeconfig();
         var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(path);
         config.HttpClientTimeout = TimeSpan.FromSeconds(30);
         var client = new Kubernetes(config);
-        var cluster = new TestCluster(path!, client);
+        var cluster = new TestCluster(path, client);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         try
         {
