@@ -1,5 +1,6 @@
 using System.Net;
 using DevSpaces.Contracts;
+using DevSpaces.Core.Lifetime;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -107,14 +108,7 @@ public sealed class ReadyPodTracker : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync().ConfigureAwait(false);
-        try
-        {
-            await _watchLoop.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
+        await OwnedLoop.CancelAndWaitAsync(_stop, _watchLoop).ConfigureAwait(false);
 
         _ready.TrySetCanceled();
         _stop.Dispose();

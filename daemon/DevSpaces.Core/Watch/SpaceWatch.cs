@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using DevSpaces.Contracts;
 using DevSpaces.Core.Cluster;
 using DevSpaces.Core.Errors;
+using DevSpaces.Core.Lifetime;
 using DevSpaces.Core.Logging;
 using DevSpaces.Core.Spaces;
 using DevSpaces.Core.Workspace;
@@ -64,14 +65,7 @@ public sealed class SpaceWatch(WorkspaceSession session, TimeSpan? serverTimeout
             return;
         }
 
-        await cts.CancelAsync().ConfigureAwait(false);
-        try
-        {
-            await task!.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
+        await OwnedLoop.CancelAndWaitAsync(cts, task!).ConfigureAwait(false);
 
         cts.Dispose();
     }

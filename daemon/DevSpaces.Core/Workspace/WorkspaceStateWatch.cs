@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using DevSpaces.Core.Lifetime;
 using DevSpaces.Core.Logging;
 
 namespace DevSpaces.Core.Workspace;
@@ -78,14 +79,7 @@ public sealed class WorkspaceStateWatch(WorkspaceSession session) : IAsyncDispos
             return;
         }
 
-        await cts.CancelAsync().ConfigureAwait(false);
-        try
-        {
-            await task!.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
+        await OwnedLoop.CancelAndWaitAsync(cts, task!).ConfigureAwait(false);
 
         cts.Dispose();
     }
