@@ -36,8 +36,12 @@ fi
 whats=""
 for c in "${components[@]}"; do whats+="cmd/$c "; done
 # The Makefile generates the OpenAPI code before compiling; plain `go build` does not.
-(cd "$tree" && GOFLAGS=-mod=vendor GO111MODULE=on KUBE_GIT_VERSION="v1.20.2" \
-   make WHAT="${whats% }" >&2)
+if ! (cd "$tree" && GOFLAGS=-mod=vendor GO111MODULE=on KUBE_GIT_VERSION="v1.20.2" \
+   make WHAT="${whats% }" >&2); then
+  echo "error: building Kubernetes failed (output above; the tree is kept in $work)." \
+       "Check free disk space ('df -h $cache') and that golang-go is installed, then run tests/cluster/up again." >&2
+  exit 1
+fi
 
 mkdir -p "$bin.tmp"
 for c in "${components[@]}"; do cp "$tree/_output/bin/$c" "$bin.tmp/"; done
