@@ -8,12 +8,12 @@ import {
   NotificationType,
   RequestType,
   StreamMessageReader,
-  StreamMessageWriter,
   createMessageConnection,
 } from 'vscode-jsonrpc/node';
 import { Backoff } from './Backoff';
 import { DaemonNotFoundError, DaemonUnavailableError } from './DaemonErrors';
 import { DaemonState } from './DaemonState';
+import { DaemonStdinWriter } from './DaemonStdinWriter';
 import { Logger } from './Logger';
 
 /** How to start one daemon process. Resolved anew for each start, so setting changes apply. */
@@ -186,7 +186,7 @@ export class DaemonSupervisor implements Disposable {
     });
     const connection = createMessageConnection(
       new StreamMessageReader(child.stdout),
-      new StreamMessageWriter(child.stdin),
+      new DaemonStdinWriter(child.stdin),
     );
     let resolveExit!: () => void;
     const running: Running = {
