@@ -275,7 +275,7 @@ describe('Connect in a real VS Code', { timeout: 900_000 }, () => {
       const processes = (await run('ps', ['-eo', 'pid=,args='])).stdout.split('\n');
       const daemons = processes.filter((line) => line.includes(` daemon --stdio `) && line.includes(path.join(work, 'code-server')));
       assert.equal(daemons.length, 1, `exactly one daemon of this window runs:\n${daemons.join('\n')}`);
-      process.kill(Number(daemons[0]!.trim().split(/\s+/)[0]), 'SIGKILL');
+      process.kill(Number(daemons[0].trim().split(/\s+/)[0]), 'SIGKILL');
 
       await driver.toast("'api' is no longer connected").waitFor({ state: 'visible', timeout: driver.uiTimeout });
       await statusItem().waitFor({ state: 'hidden', timeout: driver.uiTimeout });

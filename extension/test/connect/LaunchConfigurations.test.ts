@@ -210,7 +210,7 @@ describe('Project detection', () => {
     assert.equal(project?.launch.preLaunchTask, 'DevSpaces: build Api');
     assert.equal(project?.buildTask?.label, 'DevSpaces: build Api');
     assert.deepEqual((project?.buildTask?.args as string[]).slice(0, 2), ['build', '${workspaceFolder}/src/Api/Api.csproj']);
-    const configuration = newConfiguration(project!, { service: 'api', localPort: 5000 });
+    const configuration = newConfiguration(project, { service: 'api', localPort: 5000 });
     assert.equal(configuration.name, 'DevSpaces: api (.NET)');
     assert.deepEqual(configuration.env, { PORT: '5000', ASPNETCORE_URLS: 'http://localhost:5000' });
   });
@@ -221,7 +221,7 @@ describe('Project detection', () => {
     write('src/main/java/io/example/quotes/QuotesServer.java', 'package io.example.quotes;\npublic class QuotesServer {\n  public static void main(String[] args) {}\n}\n');
     const [project] = await detectProjects(folder);
     assert.deepEqual(project?.launch, { type: 'java', request: 'launch', mainClass: 'io.example.quotes.QuotesServer', cwd: '${workspaceFolder}' });
-    assert.deepEqual(newConfiguration(project!, { service: 'quotes', localPort: 8081 }).env, { PORT: '8081', SERVER_PORT: '8081' });
+    assert.deepEqual(newConfiguration(project, { service: 'quotes', localPort: 8081 }).env, { PORT: '8081', SERVER_PORT: '8081' });
   });
 
   it('A_Folder_With_Several_Kinds_Offers_Each', async () => {
