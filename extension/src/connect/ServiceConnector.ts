@@ -83,6 +83,12 @@ export function containerChoices(error: unknown): string[] | undefined {
 export async function writeEnvFile(folder: string, info: ConnectInfo): Promise<string> {
   const file = path.join(folder, envFileRelativePath(info.service));
   await fs.mkdir(path.dirname(file), { recursive: true });
+  // The daemon keeps .devspaces/ out of git the same way; the env file must never be committed, daemon or not.
+  await fs.writeFile(path.join(path.dirname(file), '.gitignore'), '*\n', { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') {
+      throw error;
+    }
+  });
   // The environment can hold the service's secrets: readable by this user only.
   await fs.writeFile(file, envFileText(info), { encoding: 'utf8', mode: 0o600 });
   await fs.chmod(file, 0o600);

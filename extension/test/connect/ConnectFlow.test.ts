@@ -101,6 +101,7 @@ describe('Connect a Service…', () => {
     assert.equal(recorded.inputBoxes[0]?.options.value, '8080', 'the container port is suggested');
     assert.equal(envFile(), 'PORT=8080\nQUOTES_URL=http://127.0.0.1:41001\n');
     assert.equal(fs.statSync(path.join(folder, '.devspaces', 'connect-api.env')).mode & 0o777, 0o600, 'the environment may hold secrets');
+    assert.equal(fs.readFileSync(path.join(folder, '.devspaces', '.gitignore'), 'utf8'), '*\n', 'the environment stays out of git');
     const launch = parse(fs.readFileSync(path.join(folder, '.vscode', 'launch.json'), 'utf8')) as { configurations: Record<string, unknown>[] };
     assert.deepEqual(launch.configurations.map((c) => [c.name, c.program, c.devspaces, c.env]), [
       ['DevSpaces: api (Node.js)', '${workspaceFolder}/server.js', { service: 'api', localPort: 5000 }, { PORT: '5000' }],
