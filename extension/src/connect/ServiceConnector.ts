@@ -32,13 +32,18 @@ export class ServiceConnector {
       );
       return { info, container };
     } catch (error) {
-      const choices = container === undefined ? containerChoices(error) : undefined;
+      const choices = containerChoices(error);
       if (!choices) {
         throw error;
       }
       const picked = await vscode.window.showQuickPick(
         choices.map((name) => ({ label: name })),
-        { placeHolder: `The pods of '${service}' have several containers: which one runs on this machine?` },
+        {
+          placeHolder:
+            container === undefined
+              ? `The pods of '${service}' have several containers: which one runs on this machine?`
+              : `The pods of '${service}' have no container '${container}' (any more): which one runs on this machine?`,
+        },
       );
       return picked ? this.connect(service, localPort, picked.label) : undefined;
     }
@@ -69,14 +74,18 @@ export class ServiceConnector {
   }
 }
 
-/** The container names a "several containers" refusal lists, or undefined for any other failure. */
+/**
+ * The container names the daemon lists when it refuses to guess ("has several containers (a, b)") or does not know
+ * the one asked for ("has no container 'x'; it has a, b."); undefined for any other failure. The names are read from
+ * the message, the only place the daemon gives them.
+ */
 export function containerChoices(error: unknown): string[] | undefined {
   if (!(error instanceof ResponseError) || error.code !== ErrorCodes.ConnectTargetInvalid) {
     return undefined;
   }
-  const listed = /has several containers \(([^)]+)\)/.exec(error.message)?.[1];
+  const listed = /has several containers \(([^)]+)\)/.exec(error.message)?.[1] ?? /has no container '[^']*'; it has (.+)\.$/.exec(error.message)?.[1];
   const names = listed?.split(',').map((name) => name.trim()).filter((name) => name !== '');
-  return names && names.length > 1 ? names : undefined;
+  return names && names.length > 0 ? names : undefined;
 }
 
 /** Writes the session's environment to `.devspaces/connect-<service>.env` in the folder; returns its path. */

@@ -153,6 +153,26 @@ describe('Connect a Service…', () => {
     assert.equal(recorded.messages.filter((m) => m.severity === 'error').length, 0);
   });
 
+  it('A_Container_Of_The_Marker_That_No_Longer_Exists_Is_Chosen_Again_On_F5', async () => {
+    harness.daemon.handle(rpc.StartConnect.type, (params) => {
+      started.push(params);
+      if (params.container !== 'web') {
+        throw new ResponseError(ErrorCodes.ConnectTargetInvalid, "Deployment 'api' has no container 'old'; it has web, metrics.", { hint: null, detail: null });
+      }
+      return sessionFor(params);
+    });
+    recorded.user.quickPick.push(pickLabel('web'));
+    const resolved = await provider().resolveDebugConfiguration(workspaceFolder() as never, {
+      name: 'api',
+      type: 'node',
+      request: 'launch',
+      devspaces: { service: 'api', localPort: 5000, container: 'old' },
+    });
+    assert.ok(resolved, 'the launch goes on with the chosen container');
+    assert.deepEqual(recorded.quickPicks[0]?.items.map((i) => i.label), ['web', 'metrics']);
+    assert.deepEqual(started.map((p) => p.container), ['old', 'web']);
+  });
+
   it('A_Refusal_Other_Than_Several_Containers_Is_Shown_And_Nothing_Is_Written', async () => {
     harness.daemon.handle(rpc.StartConnect.type, () => {
       throw new ResponseError(ErrorCodes.AlreadyConnected, "Service 'api' is already connected by bob@box since 2026-11-26 08:00 UTC (session x).", {
