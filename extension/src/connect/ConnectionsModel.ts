@@ -53,9 +53,9 @@ export class ConnectionsModel implements Disposable {
     return [...this.sessions.values()];
   }
 
-  /** The session of a service, if this window has one (the daemon's selected space). */
-  find(service: string): ConnectInfo | undefined {
-    return this.active.find((c) => c.service === service);
+  /** The session of a service in a space (any space when it is not known), if this window has one. */
+  find(service: string, space?: string | null): ConnectInfo | undefined {
+    return this.active.find((c) => c.service === service && (space == null || c.space === space));
   }
 
   /** True while the tunnel of the session is down and the daemon reconnects it. */

@@ -19,7 +19,11 @@ export interface Connected {
  * running session, and writes the session's environment file.
  */
 export class ServiceConnector {
-  constructor(private readonly connections: ConnectionsModel) {}
+  constructor(
+    private readonly connections: ConnectionsModel,
+    /** The space selected for the workspace, when known: F5 connects the service there. */
+    private readonly selectedSpace: () => string | null | undefined = () => undefined,
+  ) {}
 
   /**
    * Connects the service; when its pods have several containers and none was given, asks which one and tries
@@ -54,7 +58,9 @@ export class ServiceConnector {
    * one (after asking, if the service is connected on another port). Undefined when the user cancels.
    */
   async ensure(marker: ConnectMarker): Promise<ConnectInfo | undefined> {
-    const running = this.connections.find(marker.service);
+    // A session of the same service in a space that is no longer selected is left alone; the daemon refuses
+    // the new one if it is the same Deployment.
+    const running = this.connections.find(marker.service, this.selectedSpace());
     if (running && running.localPort === marker.localPort) {
       return running;
     }

@@ -19,7 +19,7 @@ export const ConnectCommandIds = {
 /** The connect feature: its model, status-bar state, notifications, commands and the F5 hook. */
 export function registerConnect(context: CommandContext, log: Logger): vscode.Disposable[] {
   const connections = new ConnectionsModel(context.daemon, log);
-  const connector = new ServiceConnector(connections);
+  const connector = new ServiceConnector(connections, () => context.model.snapshot.selection?.space);
   return [
     connections,
     new ConnectStatusBar(connections, ConnectCommandIds.menu),

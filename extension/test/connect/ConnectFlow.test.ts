@@ -12,6 +12,8 @@ import { ErrorCodes } from '../../src/protocol/errors';
 import * as rpc from '../../src/protocol/methods';
 import { ConnectEventInfo, ConnectInfo, ServiceInfo, StartConnectParams } from '../../src/protocol/types';
 import { Harness, createHarness } from '../support/harness';
+import { selection } from '../support/spaceFixtures';
+import { waitFor } from '../support/waitFor';
 
 const api: ServiceInfo = {
   name: 'api',
@@ -238,6 +240,19 @@ describe('F5 on a connected launch configuration', () => {
     assert.deepEqual(harness.daemon.sentTo(rpc.StopConnect.method), [{ session: 'sess-1' }]);
     assert.deepEqual(started.map((p) => p.localPort), [5000, 6000]);
     assert.equal(connectItem().text, '$(plug) api → localhost:6000');
+  });
+
+  it('A_Session_In_Another_Space_Is_Not_Reused_After_Switching_Spaces', async () => {
+    await provider().resolveDebugConfiguration(workspaceFolder() as never, marked);
+    harness.daemon.notify(rpc.SelectionChanged.type, selection('team-alice'));
+    await waitFor(() => harness.model.snapshot.selection?.space === 'team-alice', 'the model to see the new selection');
+    harness.daemon.handle(rpc.StartConnect.type, (params) => {
+      started.push(params);
+      return { ...sessionFor(params, 'sess-2'), space: 'team-alice' };
+    });
+    await provider().resolveDebugConfiguration(workspaceFolder() as never, marked);
+    assert.equal(started.length, 2, "the service is connected in the selected space too");
+    assert.deepEqual(harness.daemon.sentTo(rpc.StopConnect.method), [], 'the other space keeps its session');
   });
 
   it('A_Failed_Connect_Aborts_The_Launch_With_The_Reason', async () => {
