@@ -49,9 +49,13 @@ export class CodeServer {
     const port = await freePort();
     const config = path.join(options.root, 'code-server.yaml');
     fs.writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
-    const settingsDir = path.join(dirs['user-data'], 'User');
-    fs.mkdirSync(settingsDir, { recursive: true });
-    fs.writeFileSync(path.join(settingsDir, 'settings.json'), JSON.stringify(options.settings, null, 2));
+    // code-server windows are remote windows: settings of scope "machine" (devspaces.daemonPath, .kubeconfig) count
+    // only in the machine settings; the workbench drops them from the user settings on its next configuration reload.
+    for (const scope of ['User', 'Machine']) {
+      const settingsDir = path.join(dirs['user-data'], scope);
+      fs.mkdirSync(settingsDir, { recursive: true });
+      fs.writeFileSync(path.join(settingsDir, 'settings.json'), JSON.stringify(options.settings, null, 2));
+    }
 
     const common = ['--config', config, '--user-data-dir', dirs['user-data'], '--extensions-dir', dirs['extensions']];
     await run(node, [entry, ...common, '--install-extension', options.vsix], { env, timeout: 120_000 });

@@ -14,6 +14,12 @@ export const noticeKinds: ReadonlySet<ConnectEventInfo['kind']> = new Set([
   'restored',
 ]);
 
+/** A session that ended without this window asking (the agent restored the service, the daemon stopped). */
+export interface EndedSession {
+  readonly info: ConnectInfo;
+  readonly reason: string;
+}
+
 /**
  * The connect sessions the daemon runs for this window, kept current by `connect/event`. The daemon owns the
  * sessions (and restores them when it stops), so when it restarts the list is emptied.
@@ -21,12 +27,17 @@ export const noticeKinds: ReadonlySet<ConnectEventInfo['kind']> = new Set([
 export class ConnectionsModel implements Disposable {
   private readonly changed = new Emitter<void>();
   private readonly noticed = new Emitter<ConnectEventInfo>();
+  private readonly ended = new Emitter<EndedSession>();
   private readonly subscriptions: Disposable[] = [];
   private readonly sessions = new Map<string, ConnectInfo>();
+  private readonly reconnecting = new Set<string>();
+  private readonly stopping = new Set<string>();
 
   readonly onDidChange: Event<void> = this.changed.event;
   /** Fires for events the user should see (tunnel lost, nothing listening locally, restored…). */
   readonly onDidNotice: Event<ConnectEventInfo> = this.noticed.event;
+  /** Fires when a session ends on its own; a `stop` from this window does not count. */
+  readonly onDidEnd: Event<EndedSession> = this.ended.event;
 
   constructor(
     private readonly daemon: DaemonClient,
@@ -42,6 +53,16 @@ export class ConnectionsModel implements Disposable {
     return [...this.sessions.values()];
   }
 
+  /** The session of a service in a space (any space when it is not known), if this window has one. */
+  find(service: string, space?: string | null): ConnectInfo | undefined {
+    return this.active.find((c) => c.service === service && (space == null || c.space === space));
+  }
+
+  /** True while the tunnel of the session is down and the daemon reconnects it. */
+  isReconnecting(session: string): boolean {
+    return this.reconnecting.has(session);
+  }
+
   async start(params: StartConnectParams, token?: Parameters<DaemonClient['request']>[2]): Promise<ConnectInfo> {
     const info = await this.daemon.request(rpc.StartConnect.type, params, token);
     this.sessions.set(info.session, info);
@@ -50,7 +71,13 @@ export class ConnectionsModel implements Disposable {
   }
 
   async stop(session: string): Promise<void> {
-    await this.daemon.request(rpc.StopConnect.type, { session });
+    this.stopping.add(session);
+    try {
+      await this.daemon.request(rpc.StopConnect.type, { session });
+    } finally {
+      this.stopping.delete(session);
+    }
+    this.reconnecting.delete(session);
     if (this.sessions.delete(session)) {
       this.changed.fire();
     }
@@ -58,18 +85,39 @@ export class ConnectionsModel implements Disposable {
 
   private onEvent(event: ConnectEventInfo): void {
     this.log.info(`connect ${event.service}: ${event.message}`);
-    if (event.kind === 'restored' && event.session && this.sessions.delete(event.session)) {
-      this.changed.fire();
+    const session = event.session;
+    const info = session ? this.sessions.get(session) : undefined;
+    if (session && info) {
+      if (event.kind === 'restored') {
+        this.sessions.delete(session);
+        this.reconnecting.delete(session);
+        this.changed.fire();
+        if (!this.stopping.has(session)) {
+          this.ended.fire({ info, reason: event.message });
+        }
+      } else if (event.kind === 'tunnelLost' && !this.reconnecting.has(session)) {
+        this.reconnecting.add(session);
+        this.changed.fire();
+      } else if ((event.kind === 'reconnected' || event.kind === 'connected') && this.reconnecting.delete(session)) {
+        this.changed.fire();
+      }
     }
-    if (noticeKinds.has(event.kind)) {
+    if (noticeKinds.has(event.kind) && !(session && this.stopping.has(session))) {
       this.noticed.fire(event);
     }
   }
 
   private onDaemonState(state: DaemonState): void {
     if (state.kind !== 'running' && this.sessions.size > 0) {
+      const gone = this.active;
       this.sessions.clear();
+      this.reconnecting.clear();
       this.changed.fire();
+      for (const info of gone) {
+        if (!this.stopping.has(info.session)) {
+          this.ended.fire({ info, reason: 'The DevSpaces daemon stopped; it restores connected services when it exits.' });
+        }
+      }
     }
   }
 
@@ -77,6 +125,7 @@ export class ConnectionsModel implements Disposable {
     this.subscriptions.forEach((s) => s.dispose());
     this.changed.dispose();
     this.noticed.dispose();
+    this.ended.dispose();
   }
 }
 

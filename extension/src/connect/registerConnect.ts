@@ -1,24 +1,34 @@
 import * as vscode from 'vscode';
 import { CommandContext } from '../commands/CommandContext';
 import { Logger } from '../daemon/Logger';
+import { ConnectDebugProvider } from './ConnectDebugProvider';
+import { ConnectionNotifier } from './ConnectionNotifier';
+import { connectionMenu } from './connectionMenu';
 import { ConnectionsModel } from './ConnectionsModel';
 import { ConnectStatusBar } from './ConnectStatusBar';
 import { connectService } from './connectService';
-import { disconnectService } from './disconnectService';
+import { disconnect, disconnectService } from './disconnectService';
+import { ServiceConnector } from './ServiceConnector';
 
 export const ConnectCommandIds = {
   connect: 'devspaces.connectService',
   disconnect: 'devspaces.disconnectService',
+  menu: 'devspaces.connectionMenu',
 } as const;
 
-/** The connect feature: its model, status-bar state and commands. */
+/** The connect feature: its model, status-bar state, notifications, commands and the F5 hook. */
 export function registerConnect(context: CommandContext, log: Logger): vscode.Disposable[] {
   const connections = new ConnectionsModel(context.daemon, log);
+  const connector = new ServiceConnector(connections, () => context.model.snapshot.selection?.space);
   return [
     connections,
-    new ConnectStatusBar(connections, ConnectCommandIds.disconnect),
-    connections.onDidNotice((event) => vscode.window.setStatusBarMessage(`$(plug) ${event.message}`, 15_000)),
-    vscode.commands.registerCommand(ConnectCommandIds.connect, () => connectService(context, connections)),
+    new ConnectStatusBar(connections, ConnectCommandIds.menu),
+    new ConnectionNotifier(connections, ConnectCommandIds.connect, context.showOutput),
+    vscode.debug.registerDebugConfigurationProvider('*', new ConnectDebugProvider(connector, context.errors)),
+    vscode.commands.registerCommand(ConnectCommandIds.connect, () => connectService(context, connector)),
     vscode.commands.registerCommand(ConnectCommandIds.disconnect, () => disconnectService(context, connections)),
+    vscode.commands.registerCommand(ConnectCommandIds.menu, () =>
+      connectionMenu(context, connections, (info) => disconnect(context, connections, info)),
+    ),
   ];
 }

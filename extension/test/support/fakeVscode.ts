@@ -163,6 +163,9 @@ export const recorded = {
   openedExternally: [] as string[],
   clipboard: [] as string[],
   statusBarMessages: [] as string[],
+  debugProviders: new Map<string, unknown>(),
+  startedDebugging: [] as { folder: unknown; configuration: unknown }[],
+  shownDocuments: [] as string[],
 };
 
 export function resetFake(): void {
@@ -181,6 +184,9 @@ export function resetFake(): void {
   recorded.openedExternally.length = 0;
   recorded.clipboard.length = 0;
   recorded.statusBarMessages.length = 0;
+  recorded.debugProviders.clear();
+  recorded.startedDebugging.length = 0;
+  recorded.shownDocuments.length = 0;
 }
 
 function showMessage(severity: ShownMessage['severity'], text: string, ...rest: unknown[]): Promise<string | undefined> {
@@ -229,6 +235,10 @@ export const window = {
     recorded.statusBarMessages.push(text);
     return new Disposable();
   },
+  showTextDocument(uri: Uri): Promise<unknown> {
+    recorded.shownDocuments.push(uri.fsPath);
+    return Promise.resolve({});
+  },
   registerTreeDataProvider(id: string, provider: unknown): Disposable {
     recorded.treeProviders.set(id, provider);
     return new Disposable(() => recorded.treeProviders.delete(id));
@@ -260,9 +270,16 @@ export const workspace = {
 };
 
 export class Uri {
-  private constructor(private readonly text: string) {}
+  private constructor(
+    private readonly text: string,
+    readonly scheme = text.split(':')[0] ?? '',
+    readonly fsPath = '',
+  ) {}
   static parse(text: string): Uri {
     return new Uri(text);
+  }
+  static file(fsPath: string): Uri {
+    return new Uri(`file://${fsPath}`, 'file', fsPath);
   }
   toString(): string {
     return this.text;
@@ -279,6 +296,17 @@ export const env = {
       recorded.clipboard.push(text);
       return Promise.resolve();
     },
+  },
+};
+
+export const debug = {
+  registerDebugConfigurationProvider(type: string, provider: unknown): Disposable {
+    recorded.debugProviders.set(type, provider);
+    return new Disposable(() => recorded.debugProviders.delete(type));
+  },
+  startDebugging(folder: unknown, configuration: unknown): Promise<boolean> {
+    recorded.startedDebugging.push({ folder, configuration });
+    return Promise.resolve(true);
   },
 };
 
@@ -301,6 +329,7 @@ const fake = {
   version,
   Uri,
   env,
+  debug,
 };
 
 // Resolve `vscode` to this module for everything loaded after it.
