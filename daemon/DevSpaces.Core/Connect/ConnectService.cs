@@ -48,9 +48,14 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
             plan = await takeover.PlanAsync(request.Namespace, request.Service, request.Container, cancellationToken).ConfigureAwait(false);
         }
 
+        var outbound = await FindEndpointsAsync(plan, cancellationToken).ConfigureAwait(false);
+        if (request.WriteHosts)
+        {
+            LoopbackAddresses.CheckBindable(outbound);
+        }
+
         Progress($"Preparing the agent image ({settings.BaseImage}).");
         var delivered = await image.EnsureAsync(new CallbackProgress<ImageProgress>(p => log.Debug(p.Message)), cancellationToken).ConfigureAwait(false);
-        var outbound = await FindEndpointsAsync(plan, cancellationToken).ConfigureAwait(false);
 
         var session = Guid.NewGuid().ToString("N")[..12];
         var key = TunnelHandshake.NewKey();

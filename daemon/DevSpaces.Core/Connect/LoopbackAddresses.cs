@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -28,4 +29,37 @@ public static class LoopbackAddresses
         inOwnSpace
             ? [service, $"{service}.{ns}", $"{service}.{ns}.svc", $"{service}.{ns}.svc.cluster.local"]
             : [$"{service}.{ns}", $"{service}.{ns}.svc", $"{service}.{ns}.svc.cluster.local"];
+
+    /// <summary>
+    /// Fails with a clear error when this process may not listen on the Services' ports below 1024 (or on the
+    /// 127.77.x.y addresses at all), so that a session with the hosts-file section fails before the cluster changes.
+    /// </summary>
+    public static void CheckBindable(IEnumerable<OutboundEndpoint> endpoints)
+    {
+        foreach (var endpoint in endpoints.OrderBy(e => e.ServicePort).Take(1))
+        {
+            var address = For(endpoint.Namespace, endpoint.Service, 0);
+            var probe = new TcpListener(address, endpoint.ServicePort);
+            try
+            {
+                probe.Start();
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressNotAvailable)
+            {
+                throw ConnectErrors.LoopbackAddressUnavailable(address.ToString(), e.Message);
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.AccessDenied)
+            {
+                throw ConnectErrors.PortNotAllowed(endpoint.Service, address.ToString(), endpoint.ServicePort, e.Message);
+            }
+            catch (SocketException)
+            {
+                // In use: the session takes the next address then.
+            }
+            finally
+            {
+                probe.Stop();
+            }
+        }
+    }
 }

@@ -210,4 +210,42 @@ public sealed class ConnectLocalEnvironmentTests
             }
         }
     }
+
+    [TestCase(false, "and it cannot", TestName = "Without_The_Right_To_Write_The_Hosts_File_Connect_Fails_Clearly_Before_The_Cluster_Changes")]
+    [TestCase(true, "may not", TestName = "Without_The_Right_To_Bind_Port_80_Connect_Fails_Clearly_Before_The_Cluster_Changes")]
+    public async Task An_Unprivileged_User_With_Hosts_Gets_An_Actionable_Error_And_Nothing_Changes(bool hostsWritable, string expected)
+    {
+        // The real command as user nobody: it may read its own copy of the kubeconfig, and (in the second case) write the hosts file.
+        var before = await space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", space.Namespace);
+        var hostsPath = folder.File("hosts", ForeignHosts);
+        var kubeconfig = folder.File("kubeconfig", await File.ReadAllTextAsync(space.Cluster.KubeconfigPath));
+        var home = Directory.CreateDirectory(Path.Combine(folder.Path, "home")).FullName;
+        foreach (var owned in hostsWritable ? new[] { kubeconfig, home, hostsPath } : [kubeconfig, home])
+        {
+            Assert.That((await ScriptRunner.RunAsync("chown", ["65534:65534", owned], TimeSpan.FromSeconds(10))).ExitCode, Is.Zero);
+        }
+
+        var result = await ScriptRunner.RunAsync("setpriv",
+            ["--reuid=65534", "--regid=65534", "--clear-groups", "env", $"KUBECONFIG={kubeconfig}", $"HOME={home}", $"{HostsFile.PathVariable}={hostsPath}",
+             "dotnet", Path.Combine(AppContext.BaseDirectory, "devspaces.dll"),
+             "connect", "api", "--local-port", LocalHttpServer.FreePort().ToString(CultureInfo.InvariantCulture), "--space", space.Namespace, "--workspace", home, "--hosts"],
+            TimeSpan.FromMinutes(2));
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), $"stdout:\n{result.Stdout}\nstderr:\n{result.Stderr}");
+        Assert.That(result.Stderr, Does.Contain(expected).And.Contain("--hosts"));
+        if (hostsWritable)
+        {
+            Assert.That(result.Stderr, Does.Contain(":80").And.Contain("ip_unprivileged_port_start"), "what, where and how to fix");
+        }
+        else
+        {
+            Assert.That(result.Stderr, Does.Contain(hostsPath).And.Contain("sudo"), "what, where and how to fix");
+        }
+
+        Assert.That(await File.ReadAllTextAsync(hostsPath), Is.EqualTo(ForeignHosts));
+        var after = await space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", space.Namespace);
+        Assert.That(after.Metadata.Generation, Is.EqualTo(before.Metadata.Generation), "the workload was not touched");
+        Assert.That(after.Metadata.Annotations?.Keys ?? [], Is.EquivalentTo(before.Metadata.Annotations?.Keys ?? []));
+        Assert.That(await space.LeftoversAsync("api"), Is.Empty);
+    }
 }
