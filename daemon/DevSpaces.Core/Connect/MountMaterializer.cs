@@ -34,7 +34,18 @@ public sealed class MountMaterializer(IVolumeContent content)
             }
 
             var kind = KindOf(volume);
-            var (files, problem) = await FilesAsync(volume, plan, cancellationToken).ConfigureAwait(false);
+            List<VolumeFile>? files;
+            string? problem;
+            try
+            {
+                (files, problem) = await FilesAsync(volume, plan, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Errors.DevSpacesException e) when (e.ErrorCode == Contracts.RpcErrorCode.Forbidden)
+            {
+                // Users who may not read Secrets can still connect; the pod's copy of them just stays in the cluster.
+                (files, problem) = (null, e.Message.TrimEnd('.'));
+            }
+
             if (files == null)
             {
                 mounts.Add(new LocalMount(mount.MountPath, mount.Name, kind, null, problem));

@@ -9,13 +9,14 @@ namespace DevSpaces.Tests.Connect;
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class MountMaterializerTests
 {
-    private readonly FakeVolumeContent content = new();
+    private FakeVolumeContent content = null!;
     private TempDirectory folder = null!;
 
     [SetUp]
     public void CreateFolder()
     {
         folder = new TempDirectory();
+        content = new FakeVolumeContent();
         content.ConfigMaps["app-config"] = new V1ConfigMap
         {
             Data = new Dictionary<string, string> { ["app.json"] = """{"greeting":"hi"}""", ["level"] = "debug" },
@@ -150,6 +151,23 @@ public sealed class MountMaterializerTests
         Assert.That(warnings, Has.Some.Contains("/etc/needed").And.Some.Contains("Secret 'absent' does not exist"));
         Assert.That(warnings, Has.Some.Contains("/cache (emptyDir volume 'cache') is not copied"));
         Assert.That(warnings.Count, Is.EqualTo(5), string.Join("\n", warnings));
+    }
+
+    [Test]
+    public async Task A_Secret_This_User_May_Not_Read_Is_Listed_As_Not_Copied_And_The_Rest_Is_Copied()
+    {
+        content.ForbiddenSecrets.Add("db");
+        var (mounts, warnings) = await new MountMaterializer(content).WriteAsync(Plan(
+            [
+                new V1Volume { Name = "creds", Secret = new V1SecretVolumeSource { SecretName = "db" } },
+                new V1Volume { Name = "config", ConfigMap = new V1ConfigMapVolumeSource { Name = "app-config" } },
+            ],
+            [new V1VolumeMount { Name = "creds", MountPath = "/creds" }, new V1VolumeMount { Name = "config", MountPath = "/config" }]), folder.Path, new Dictionary<string, string>(), CancellationToken.None);
+
+        Assert.That(mounts[0].LocalPath, Is.Null);
+        Assert.That(mounts[0].Note, Does.Contain("may not get secrets 'db'"));
+        Assert.That(mounts[1].LocalPath, Is.EqualTo(Local("/config")));
+        Assert.That(warnings.Single(), Does.StartWith("/creds (secret volume 'creds') is not copied"));
     }
 
     [Test]
