@@ -151,6 +151,14 @@ public sealed class ConnectLocalEnvironmentTests
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
             var answer = await http.GetStringAsync($"http://{quotes.HostAddress}:{quotes.ServicePort}/quote");
             Assert.That(JsonDocument.Parse(answer).RootElement.GetProperty("service").GetString(), Is.EqualTo("quotes"), "the request on the Service's real port reached the cluster service");
+
+            // Name resolution as a local process sees it: in a mount namespace of its own whose /etc/hosts is this file.
+            var resolved = await ScriptRunner.RunAsync("unshare",
+                ["-m", "sh", "-c", "mount --bind \"$1\" /etc/hosts && curl -sS --max-time 20 http://quotes/quote && echo && curl -sS --max-time 20 \"http://quotes.$2.svc.cluster.local/quote\"", "sh", hostsPath, space.Namespace],
+                TimeSpan.FromSeconds(60));
+            Assert.That(resolved.ExitCode, Is.Zero, $"curl http://quotes with the section as /etc/hosts: {resolved.Stderr}");
+            var answers = resolved.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.That(answers.Select(a => JsonDocument.Parse(a).RootElement.GetProperty("service").GetString()), Is.EqualTo(new[] { "quotes", "quotes" }), "plain and fully qualified names reach the cluster service");
         }
 
         Assert.That(await File.ReadAllTextAsync(hostsPath), Is.EqualTo(ForeignHosts), "the section is removed when the session ends");
