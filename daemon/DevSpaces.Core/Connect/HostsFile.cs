@@ -87,8 +87,9 @@ public sealed class HostsFile(string path)
     private bool TryReplace(string text)
     {
         var owner = UnixOwner.Of(Path);
-        if (owner == null || OperatingSystem.IsWindows())
+        if (owner == null || OperatingSystem.IsWindows() || new FileInfo(Path).LinkTarget != null)
         {
+            // Renaming over a symbolic link would replace the link, not the file it points to.
             return false;
         }
 

@@ -147,6 +147,20 @@ public sealed class HostsFileTests
     }
 
     [Test]
+    public void A_Hosts_File_That_Is_A_Symbolic_Link_Stays_One_And_Its_Target_Is_Written()
+    {
+        using var folder = new TempDirectory();
+        var target = folder.File("hosts.real", Foreign);
+        var link = Path.Combine(folder.Path, "hosts");
+        File.CreateSymbolicLink(link, target);
+
+        new HostsFile(link).WriteSection("s1", ProcessIdentity.Current(), "", Quotes);
+
+        Assert.That(new FileInfo(link).LinkTarget, Is.EqualTo(target));
+        Assert.That(File.ReadAllText(target), Does.StartWith(Foreign).And.Contain("# BEGIN devspaces s1"));
+    }
+
+    [Test]
     public void A_Hosts_File_That_Cannot_Be_Written_Fails_With_What_Where_And_How_To_Fix()
     {
         using var folder = new TempDirectory();
