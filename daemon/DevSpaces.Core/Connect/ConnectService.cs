@@ -73,7 +73,7 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
             }
 
             connected.Environment = variables;
-            if (request.CopyMounts)
+            if (request.CopyMounts && plan.Container.VolumeMounts is { Count: > 0 })
             {
                 await connected.CopyMountsAsync(new ClusterVolumeContent(cluster, plan.Namespace), cancellationToken).ConfigureAwait(false);
             }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using DevSpaces.Core.Errors;
 
@@ -145,11 +144,10 @@ public sealed class HostsFile(string path)
         }
     }
 
-    /// <summary>An exclusive lock (flock) on a file in the temp folder named after the hosts file.</summary>
+    /// <summary>An exclusive lock (flock) on one file of this user in the temp folder, for every hosts file.</summary>
     private FileStream Lock()
     {
-        var name = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Path)))[..16].ToLowerInvariant();
-        var lockPath = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"devspaces-hosts-{name}-{Environment.UserName}.lock");
+        var lockPath = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"devspaces-hosts-{Environment.UserName}.lock");
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (true)
         {
