@@ -75,6 +75,12 @@ public sealed class Composition : IAsyncDisposable
         composition.PortForwards = new PortForwardHandler(composition.Session, composition.forwardEvents);
         rpc.AddLocalRpcTarget<IPortForwardRpc>(composition.PortForwards, null);
         rpc.AddLocalRpcTarget<IImageRpc>(new ImageHandler(composition.Session, composition.imageProgress), null);
+        // What a crashed daemon or connect command left on this machine goes first (hosts-file sections, mount copies).
+        foreach (var cleaned in LocalFiles.FromEnvironment().CleanStale(log.Warn))
+        {
+            log.Info($"removed remains of a crashed connect session: {cleaned}");
+        }
+
         composition.Connect = new ConnectHandler(composition.Session, new AgentSettings
         {
             BaseImage = Environment.GetEnvironmentVariable("DEVSPACES_AGENT_BASE_IMAGE") ?? AgentSettings.DefaultBaseImage,

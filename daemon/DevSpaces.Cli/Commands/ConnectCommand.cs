@@ -30,6 +30,8 @@ public sealed class ConnectCommand(TextWriter stdout, TextWriter stderr, ILog lo
             "Pass --space <name>, or select one with 'devspaces space select <name>'.");
         var envFile = cli.Get("--env-file");
         var container = cli.Get("--container");
+        var copyMounts = !cli.Has("--no-mounts");
+        var writeHosts = cli.Has("--hosts");
         var settings = new AgentSettings
         {
             BaseImage = cli.Get("--agent-base-image") ?? Environment.GetEnvironmentVariable("DEVSPACES_AGENT_BASE_IMAGE") ?? AgentSettings.DefaultBaseImage,
@@ -42,21 +44,32 @@ public sealed class ConnectCommand(TextWriter stdout, TextWriter stderr, ILog lo
         var connect = new ConnectService(cluster, image, settings, log);
         var started = Stopwatch.StartNew();
         await using var session = await connect.ConnectAsync(
-            new ConnectRequest(space, service, localPort) { Container = container },
+            new ConnectRequest(space, service, localPort) { Container = container, CopyMounts = copyMounts, WriteHosts = writeHosts },
             e => stderr.WriteLine($"devspaces: {e.Message}"),
             cancellationToken).ConfigureAwait(false);
         stderr.WriteLine($"devspaces: connected in {started.Elapsed.TotalSeconds:0.0} s; cluster services on this machine: {string.Join(", ", session.Endpoints.Select(e => $"{e.Service}:{e.ServicePort}→127.0.0.1:{e.LocalPort}"))}");
+        foreach (var mount in session.Mounts)
+        {
+            stderr.WriteLine(mount.LocalPath != null
+                ? $"devspaces: mount {mount.ContainerPath} ({mount.Kind} {mount.Volume}) → {mount.LocalPath}"
+                : $"devspaces: mount {mount.ContainerPath} ({mount.Kind} {mount.Volume}) not copied: {mount.Note}");
+        }
+
+        if (session.HostsFile != null)
+        {
+            stderr.WriteLine($"devspaces: {session.HostsFile} names the services: {string.Join(", ", session.Endpoints.Where(e => e.HostAddress != null).Select(e => $"{e.Service}→{e.HostAddress}:{e.ServicePort}"))}");
+        }
 
         if (envFile != null)
         {
             if (envFile == "-")
             {
-                await stdout.WriteAsync(EnvFileText(session.Environment)).ConfigureAwait(false);
+                await stdout.WriteAsync(EnvFileText(session.Environment, session.Mounts)).ConfigureAwait(false);
                 await stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                await File.WriteAllTextAsync(envFile, EnvFileText(session.Environment), cancellationToken).ConfigureAwait(false);
+                await File.WriteAllTextAsync(envFile, EnvFileText(session.Environment, session.Mounts), cancellationToken).ConfigureAwait(false);
             }
 
             stderr.WriteLine($"devspaces: wrote {session.Environment.Count} variables to {envFile}");
@@ -120,10 +133,18 @@ public sealed class ConnectCommand(TextWriter stdout, TextWriter stderr, ILog lo
         return process.ExitCode;
     }
 
-    /// <summary><c>NAME=value</c> lines; values with newlines or quotes are double-quoted with escapes (dotenv style).</summary>
-    public static string EnvFileText(IReadOnlyDictionary<string, string> variables)
+    /// <summary>
+    /// <c>NAME=value</c> lines; values with newlines or quotes are double-quoted with escapes (dotenv style). The copied
+    /// mounts come first as comments (<c># mount /etc/app → /local/copy</c>); their root is <c>DEVSPACES_MOUNT_ROOT</c>.
+    /// </summary>
+    public static string EnvFileText(IReadOnlyDictionary<string, string> variables, IReadOnlyList<LocalMount>? mounts = null)
     {
         var text = new StringBuilder();
+        foreach (var mount in mounts ?? [])
+        {
+            text.Append(mount.LocalPath != null ? $"# mount {mount.ContainerPath} → {mount.LocalPath}\n" : $"# mount {mount.ContainerPath} not copied ({mount.Kind} volume {mount.Volume})\n");
+        }
+
         foreach (var (name, value) in variables.OrderBy(v => v.Key, StringComparer.Ordinal))
         {
             var needsQuotes = value.IndexOfAny(['\n', '\r', '"', '\'', ' ', '#', '\\', '$']) >= 0;

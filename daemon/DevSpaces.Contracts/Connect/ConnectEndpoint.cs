@@ -6,4 +6,5 @@ namespace DevSpaces.Contracts;
 /// <param name="PortName">The service port's name, if any.</param>
 /// <param name="ServicePort">The port on the service.</param>
 /// <param name="LocalPort">The loopback port to call.</param>
-public sealed record ConnectEndpoint(string Service, string Namespace, string? PortName, int ServicePort, int LocalPort);
+/// <param name="HostAddress">With the hosts-file section: the service's own loopback address (its names resolve to it), where it answers on <paramref name="ServicePort"/>; else null.</param>
+public sealed record ConnectEndpoint(string Service, string Namespace, string? PortName, int ServicePort, int LocalPort, string? HostAddress);

@@ -11,6 +11,7 @@ namespace DevSpaces.Contracts;
 /// <param name="StartedAt">When (ISO 8601, UTC).</param>
 /// <param name="Environment">The environment for the local process.</param>
 /// <param name="Endpoints">Cluster services reachable on this machine.</param>
+/// <param name="Mounts">The container's volume mounts and their local copies (empty when mounts are not copied).</param>
 public sealed record ConnectInfo(
     string Session,
     string Space,
@@ -21,4 +22,5 @@ public sealed record ConnectInfo(
     string Owner,
     string StartedAt,
     IReadOnlyList<EnvironmentVariable> Environment,
-    IReadOnlyList<ConnectEndpoint> Endpoints);
+    IReadOnlyList<ConnectEndpoint> Endpoints,
+    IReadOnlyList<ConnectMount> Mounts);

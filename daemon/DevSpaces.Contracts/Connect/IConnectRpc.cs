@@ -9,9 +9,12 @@ public partial interface IConnectRpc
     /// <summary>
     /// Takes <paramref name="service"/> over: cluster clients reach <paramref name="localPort"/> on this machine, and
     /// the result carries the environment for the local process. Progress and faults arrive as <c>connect/event</c>.
+    /// <paramref name="mounts"/> copies the container's configMap/secret/projected/downwardAPI mounts to a session
+    /// folder (on by default); <paramref name="hosts"/> adds a hosts-file section so Service names resolve to their own
+    /// loopback addresses (opt-in; needs the right to write the hosts file and, for ports below 1024, to bind them).
     /// </summary>
     [JsonRpcMethod("connect/start")]
-    Task<ConnectInfo> StartConnectAsync(string service, int localPort, string? space = null, string? container = null, CancellationToken cancellationToken = default);
+    Task<ConnectInfo> StartConnectAsync(string service, int localPort, string? space = null, string? container = null, bool mounts = true, bool hosts = false, CancellationToken cancellationToken = default);
 
     /// <summary>Ends a session and restores the service; unknown sessions are fine (restoring twice is harmless).</summary>
     [JsonRpcMethod("connect/stop")]

@@ -89,4 +89,7 @@ public static class RpcErrorCode
 
     /// <summary>The connect agent could not be built, started or reached.</summary>
     public const int AgentFailed = 1143;
+
+    /// <summary>The local side of a connect session could not be set up (hosts file not writable, a port below 1024 not allowed).</summary>
+    public const int ConnectLocalSetupFailed = 1144;
 }

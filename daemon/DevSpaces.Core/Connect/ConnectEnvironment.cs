@@ -210,7 +210,7 @@ public sealed partial class ConnectEnvironment(ClusterConnection cluster)
             return endpoint == null ? m.Value : $"{scheme}://127.0.0.1:{endpoint.LocalPort}";
         });
 
-    private static string? FieldValue(string path, TakeoverPlan plan)
+    internal static string? FieldValue(string path, TakeoverPlan plan)
     {
         var template = plan.Deployment.Spec.Template;
         var labelMatch = Regex.Match(path, @"^metadata\.(labels|annotations)\['(.+)'\]$");
@@ -233,7 +233,7 @@ public sealed partial class ConnectEnvironment(ClusterConnection cluster)
         };
     }
 
-    private static string? ResourceValue(V1ResourceFieldSelector selector, V1Container container)
+    internal static string? ResourceValue(V1ResourceFieldSelector selector, V1Container container)
     {
         var parts = selector.Resource.Split('.', 2);
         var source = parts[0] == "limits" ? container.Resources?.Limits : container.Resources?.Requests;

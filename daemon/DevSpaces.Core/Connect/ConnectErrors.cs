@@ -65,4 +65,21 @@ public static class ConnectErrors
         RpcErrorCode.AgentFailed,
         $"Could not open the tunnel to the connect agent: {why}.",
         "Check that port-forward works against this cluster (kubectl port-forward); the session restores the service if the tunnel cannot be opened.");
+
+    public static DevSpacesException HostsFileNotWritable(string path, string why) => new(
+        RpcErrorCode.ConnectLocalSetupFailed,
+        $"--hosts needs to write the hosts file {path}, and it cannot: {why.TrimEnd('.')}.",
+        $"Run the connect command with the right to write {path} (e.g. sudo), or connect without --hosts: the service URLs and *_SERVICE_HOST/PORT variables in the environment point at the local endpoints anyway.");
+
+    public static DevSpacesException PortNotAllowed(string service, string address, int port, string why) => new(
+        RpcErrorCode.ConnectLocalSetupFailed,
+        $"--hosts needs to listen on {address}:{port} for service {service}, and this process may not: {why.TrimEnd('.')}.",
+        port < 1024
+            ? "Ports below 1024 need privileges: run with sudo, or allow them for everyone with 'sudo sysctl net.ipv4.ip_unprivileged_port_start=0', or connect without --hosts."
+            : "Free the port, or connect without --hosts.");
+
+    public static DevSpacesException LoopbackAddressUnavailable(string address, string why) => new(
+        RpcErrorCode.ConnectLocalSetupFailed,
+        $"--hosts gives each service its own loopback address, and {address} cannot be used here: {why.TrimEnd('.')}.",
+        $"Linux routes all of 127.0.0.0/8 to the loopback interface; elsewhere add the address first (macOS: 'sudo ifconfig lo0 alias {address}'), or connect without --hosts.");
 }

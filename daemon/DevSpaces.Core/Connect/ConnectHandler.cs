@@ -30,7 +30,7 @@ public sealed class ConnectHandler : IConnectRpc, IAsyncDisposable
         work.Start("connect notifications", SendEventsAsync);
     }
 
-    public async Task<ConnectInfo> StartConnectAsync(string service, int localPort, string? space = null, string? container = null, CancellationToken cancellationToken = default)
+    public async Task<ConnectInfo> StartConnectAsync(string service, int localPort, string? space = null, string? container = null, bool mounts = true, bool hosts = false, CancellationToken cancellationToken = default)
     {
         if (localPort is < 1 or > 65535)
         {
@@ -44,7 +44,7 @@ public sealed class ConnectHandler : IConnectRpc, IAsyncDisposable
         var image = new AgentImage(new ImageBuilder(docker), new ImageDelivery(docker, cluster.Client, new ImageDeliverySettings()), settings);
         string? id = null;
         var connected = await new ConnectService(cluster, image, settings, workspace.Log).ConnectAsync(
-            new ConnectRequest(ns, service, localPort) { Container = container },
+            new ConnectRequest(ns, service, localPort) { Container = container, CopyMounts = mounts, WriteHosts = hosts },
             e => events.Writer.TryWrite(new ConnectEventInfo(id, service, e.Kind, e.Message, e.Time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture))),
             cancellationToken).ConfigureAwait(false);
         id = connected.Record.Session;
@@ -82,7 +82,8 @@ public sealed class ConnectHandler : IConnectRpc, IAsyncDisposable
         s.Record.Owner,
         s.Record.StartedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
         [.. s.Environment.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => new EnvironmentVariable(e.Key, e.Value))],
-        [.. s.Endpoints.Select(e => new ConnectEndpoint(e.Service, e.Namespace, e.PortName, e.ServicePort, e.LocalPort))]);
+        [.. s.Endpoints.Select(e => new ConnectEndpoint(e.Service, e.Namespace, e.PortName, e.ServicePort, e.LocalPort, e.HostAddress))],
+        [.. s.Mounts.Select(m => new ConnectMount(m.ContainerPath, m.LocalPath, m.Volume, m.Kind, m.Note))]);
 
     private async Task SendEventsAsync(CancellationToken cancellationToken)
     {

@@ -5,4 +5,10 @@ public sealed record ConnectRequest(string Namespace, string Service, int LocalP
 {
     /// <summary>The container to stand in for, when the pods have several.</summary>
     public string? Container { get; init; }
+
+    /// <summary>Copy the files of the container's configMap/secret/projected/downwardAPI mounts to a session folder (on by default).</summary>
+    public bool CopyMounts { get; init; } = true;
+
+    /// <summary>Give each cluster Service its own loopback address on its real ports and name it in a hosts-file section (opt-in).</summary>
+    public bool WriteHosts { get; init; }
 }

@@ -11,17 +11,32 @@ namespace DevSpaces.Core.Connect;
 
 /// <summary>
 /// Connects a Service to a local process: plans the takeover, cleans remains of a crashed session, builds the agent
-/// image, records and takes over the workload, opens the tunnel and computes the local environment. Any failure
-/// after the takeover began restores the workload before the error is reported.
+/// image, records and takes over the workload, opens the tunnel and computes the local environment (with the copied
+/// mounts and, opted in, the hosts-file section). Any failure after the takeover began restores the workload and
+/// removes what was written on this machine before the error is reported.
 /// </summary>
-public sealed class ConnectService(ClusterConnection cluster, IAgentImage image, AgentSettings settings, ILog log)
+public sealed class ConnectService(ClusterConnection cluster, IAgentImage image, AgentSettings settings, ILog log, LocalFiles? localFiles = null)
 {
+    private readonly LocalFiles local = localFiles ?? LocalFiles.FromEnvironment();
+
     public async Task<ConnectSession> ConnectAsync(ConnectRequest request, Action<ConnectEvent> report, CancellationToken cancellationToken)
     {
         void Progress(string message)
         {
             log.Info(message);
             report(new ConnectEvent(DateTimeOffset.UtcNow, ConnectEventKind.Progress, message));
+        }
+
+        var remains = local.CleanStale(log.Warn);
+        if (remains.Count > 0)
+        {
+            report(new ConnectEvent(DateTimeOffset.UtcNow, ConnectEventKind.Cleaned, $"Cleaned up remains of a crashed session on this machine: {string.Join("; ", remains)}."));
+        }
+
+        if (request.WriteHosts)
+        {
+            // Before anything changes in the cluster: without the right to write it, fail at once.
+            local.Hosts.CheckWritable();
         }
 
         var takeover = new ServiceTakeover(cluster);
@@ -33,18 +48,23 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
             plan = await takeover.PlanAsync(request.Namespace, request.Service, request.Container, cancellationToken).ConfigureAwait(false);
         }
 
+        var outbound = await FindEndpointsAsync(plan, cancellationToken).ConfigureAwait(false);
+        if (request.WriteHosts)
+        {
+            LoopbackAddresses.CheckBindable(outbound);
+        }
+
         Progress($"Preparing the agent image ({settings.BaseImage}).");
         var delivered = await image.EnsureAsync(new CallbackProgress<ImageProgress>(p => log.Debug(p.Message)), cancellationToken).ConfigureAwait(false);
-        var outbound = await FindEndpointsAsync(plan, cancellationToken).ConfigureAwait(false);
 
         var session = Guid.NewGuid().ToString("N")[..12];
         var key = TunnelHandshake.NewKey();
         Progress($"Taking over deployment {plan.DeploymentName} (container {plan.Container.Name}, {plan.Deployment.Spec.Replicas ?? 1} replicas recorded) with agent {delivered.Reference}.");
         var record = await takeover.ApplyAsync(plan, session, key, delivered, settings, cancellationToken).ConfigureAwait(false);
-        var connected = new ConnectSession(cluster, plan, record, delivered.Reference, key, request.LocalPort, settings, log, report);
+        var connected = new ConnectSession(cluster, plan, record, delivered.Reference, key, request.LocalPort, settings, log, report, local);
         try
         {
-            await connected.StartAsync(outbound, cancellationToken).ConfigureAwait(false);
+            await connected.StartAsync(outbound, request.WriteHosts, cancellationToken).ConfigureAwait(false);
             await WaitForAgentEndpointsAsync(plan, record.Session, Progress, cancellationToken).ConfigureAwait(false);
             var (variables, warnings) = await new ConnectEnvironment(cluster).BuildAsync(plan, connected.Endpoints, request.LocalPort, cancellationToken).ConfigureAwait(false);
             foreach (var warning in warnings)
@@ -53,6 +73,11 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
             }
 
             connected.Environment = variables;
+            if (request.CopyMounts && plan.Container.VolumeMounts is { Count: > 0 })
+            {
+                await connected.CopyMountsAsync(new ClusterVolumeContent(cluster, plan.Namespace), cancellationToken).ConfigureAwait(false);
+            }
+
             return connected;
         }
         catch

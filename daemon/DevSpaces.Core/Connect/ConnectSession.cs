@@ -31,12 +31,15 @@ public sealed class ConnectSession : IAsyncDisposable
     private readonly TaskCompletionSource firstTunnel = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource<(TunnelConnection Tunnel, IAgentControl Agent)> current = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly LocalFiles local;
     private ReadyPodTracker? agentPods;
     private int restored;
+    private bool hostsSection;
 
-    internal ConnectSession(ClusterConnection cluster, TakeoverPlan plan, TakeoverRecord record, string agentImage, string sessionKey, int localPort, AgentSettings settings, ILog log, Action<ConnectEvent> report)
+    internal ConnectSession(ClusterConnection cluster, TakeoverPlan plan, TakeoverRecord record, string agentImage, string sessionKey, int localPort, AgentSettings settings, ILog log, Action<ConnectEvent> report, LocalFiles local)
     {
         this.cluster = cluster;
+        this.local = local;
         Plan = plan;
         Record = record;
         AgentImage = agentImage;
@@ -63,11 +66,20 @@ public sealed class ConnectSession : IAsyncDisposable
     /// <summary>The environment for the local process.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; internal set; } = new Dictionary<string, string>();
 
+    /// <summary>The container's volume mounts and where their copies are (empty when mounts are not copied).</summary>
+    public IReadOnlyList<LocalMount> Mounts { get; private set; } = [];
+
+    /// <summary>The folder the mounts are copied to (each at this folder plus its container path); null when not copied.</summary>
+    public string? MountRoot { get; private set; }
+
+    /// <summary>The hosts file holding this session's section; null without one.</summary>
+    public string? HostsFile => hostsSection ? local.Hosts.Path : null;
+
     /// <summary>Completes when the session ended on its own (the workload was restored behind its back).</summary>
     public Task Ended => ended.Task;
 
-    /// <summary>Waits for the agent, opens the tunnel and binds the local endpoints.</summary>
-    internal async Task StartAsync(IReadOnlyList<OutboundEndpoint> outbound, CancellationToken cancellationToken)
+    /// <summary>Waits for the agent, opens the tunnel and binds the local endpoints (and with <paramref name="hosts"/> the Services' own addresses and the hosts-file section).</summary>
+    internal async Task StartAsync(IReadOnlyList<OutboundEndpoint> outbound, bool hosts, CancellationToken cancellationToken)
     {
         var selector = $"{TakeoverNames.SessionLabel}={Record.Session}";
         agentPods = await ReadyPodTracker.StartAsync(cluster.Client, new PodSelection(Plan.Namespace, selector, null), e => log.Debug($"agent pods: {e.Message}"), cancellationToken).ConfigureAwait(false);
@@ -117,8 +129,115 @@ public sealed class ConnectSession : IAsyncDisposable
             work.Start($"local endpoint of {endpoint.Service}:{endpoint.ServicePort}", ct => ServeOutboundAsync(listener, withPort, ct));
         }
 
+        if (hosts)
+        {
+            bound = BindServiceAddresses(bound);
+            Endpoints = bound;
+            var entries = bound.Where(e => e.HostAddress != null).GroupBy(e => (e.Namespace, e.Service, e.HostAddress))
+                .Select(g => new HostsEntry(g.Key.HostAddress!, LoopbackAddresses.NamesOf(g.Key.Service, g.Key.Namespace, g.Key.Namespace == Plan.Namespace)))
+                .ToList();
+            hostsSection = true; // from here on, disposing removes it (also when writing fails half-way)
+            local.Hosts.WriteSection(Record.Session, ProcessIdentity.Current(), $"(devspaces connect {Plan.ServiceName} in {Plan.Namespace}; removed when the session ends)", entries);
+            Report(ConnectEventKind.Progress, $"Hosts file {local.Hosts.Path}: {entries.Count} services resolve to their own loopback addresses ({string.Join(", ", entries.Take(5).Select(e => $"{e.Names[0]}→{e.Address}"))}{(entries.Count > 5 ? ", ..." : "")}).");
+        }
+
         Endpoints = bound;
     }
+
+    /// <summary>
+    /// Gives each Service its own loopback address (see <see cref="LoopbackAddresses"/>) and listens there on its real
+    /// ports, next to the ephemeral-port endpoints. A port below 1024 that this process may not bind fails the session.
+    /// </summary>
+    private List<OutboundEndpoint> BindServiceAddresses(List<OutboundEndpoint> endpoints)
+    {
+        var result = new List<OutboundEndpoint>();
+        var taken = new HashSet<IPAddress>();
+        foreach (var service in endpoints.GroupBy(e => (e.Namespace, e.Service)))
+        {
+            var done = false;
+            for (var attempt = 0; attempt < 16 && !done; attempt++)
+            {
+                var address = LoopbackAddresses.For(service.Key.Namespace, service.Key.Service, attempt);
+                if (!taken.Add(address))
+                {
+                    continue;
+                }
+
+                var listeners = new List<(TcpListener Listener, OutboundEndpoint Endpoint)>();
+                try
+                {
+                    foreach (var endpoint in service)
+                    {
+                        var listener = new TcpListener(address, endpoint.ServicePort);
+                        listeners.Add((listener, endpoint with { HostAddress = address.ToString() }));
+                        listener.Start();
+                    }
+                }
+                catch (SocketException e)
+                {
+                    var failed = listeners[^1].Endpoint;
+                    foreach (var (listener, _) in listeners)
+                    {
+                        listener.Stop();
+                    }
+
+                    switch (e.SocketErrorCode)
+                    {
+                        case SocketError.AddressAlreadyInUse:
+                            log.Debug($"{address}:{failed.ServicePort} is in use; trying the next address for {service.Key.Service}");
+                            continue;
+                        case SocketError.AddressNotAvailable:
+                            throw ConnectErrors.LoopbackAddressUnavailable(address.ToString(), e.Message);
+                        default:
+                            throw ConnectErrors.PortNotAllowed(service.Key.Service, address.ToString(), failed.ServicePort, e.Message);
+                    }
+                }
+
+                foreach (var (listener, endpoint) in listeners)
+                {
+                    result.Add(endpoint);
+                    work.Start($"address of {endpoint.Service}:{endpoint.ServicePort}", ct => ServeOutboundAsync(listener, endpoint, ct));
+                }
+
+                done = true;
+            }
+
+            if (!done)
+            {
+                var first = service.First();
+                throw ConnectErrors.PortNotAllowed(first.Service, "127.77.x.y", first.ServicePort, "its ports are in use on 16 candidate addresses");
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Copies the mounted files into a session folder, rewrites values naming a path inside them and adds
+    /// <c>DEVSPACES_MOUNT_ROOT</c>; reports mounts that are not copied as warnings.
+    /// </summary>
+    internal async Task CopyMountsAsync(IVolumeContent content, CancellationToken cancellationToken)
+    {
+        MountRoot = local.Mounts.Create(Record.Session, ProcessIdentity.Current());
+        var (mounts, warnings) = await new MountMaterializer(content).WriteAsync(Plan, MountRoot, Environment, cancellationToken).ConfigureAwait(false);
+        Mounts = mounts;
+        foreach (var warning in warnings)
+        {
+            Report(ConnectEventKind.Warning, $"Mount {warning}");
+        }
+
+        var variables = Environment.ToDictionary(v => v.Key, v => MountMaterializer.RewritePaths(v.Value, mounts), StringComparer.Ordinal);
+        variables[MountRootVariable] = MountRoot;
+        Environment = variables;
+        var copied = mounts.Count(m => m.LocalPath != null);
+        if (mounts.Count > 0)
+        {
+            Report(ConnectEventKind.Progress, $"Copied {copied} of {mounts.Count} mounts to {MountRoot} ({MountRootVariable}); paths in the environment point there.");
+        }
+    }
+
+    /// <summary>The variable that names the folder of the copied mounts: a container path P is at $DEVSPACES_MOUNT_ROOT/P.</summary>
+    public const string MountRootVariable = "DEVSPACES_MOUNT_ROOT";
 
     private async Task KeepTunnelAsync(CancellationToken cancellationToken)
     {
@@ -345,7 +464,7 @@ public sealed class ConnectSession : IAsyncDisposable
         report(new ConnectEvent(DateTimeOffset.UtcNow, kind, message));
     }
 
-    /// <summary>Stops the tunnel and restores the workload (unless it was restored already).</summary>
+    /// <summary>Stops the tunnel, removes the hosts-file section and the mount copies, and restores the workload (unless it was restored already).</summary>
     public async ValueTask DisposeAsync()
     {
         await work.DisposeAsync().ConfigureAwait(false);
@@ -354,14 +473,49 @@ public sealed class ConnectSession : IAsyncDisposable
             await agentPods.DisposeAsync().ConfigureAwait(false);
         }
 
-        if (Interlocked.Exchange(ref restored, 1) == 0)
+        try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            var steps = await new ServiceTakeover(cluster).RestoreAsync(Plan.Namespace, Plan.DeploymentName, Record.Session, timeout.Token).ConfigureAwait(false);
-            Report(ConnectEventKind.Restored, $"Restored service {Plan.ServiceName}: {string.Join("; ", steps)}.");
+            if (Interlocked.Exchange(ref restored, 1) == 0)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                var steps = await new ServiceTakeover(cluster).RestoreAsync(Plan.Namespace, Plan.DeploymentName, Record.Session, timeout.Token).ConfigureAwait(false);
+                Report(ConnectEventKind.Restored, $"Restored service {Plan.ServiceName}: {string.Join("; ", steps)}.");
+            }
+        }
+        finally
+        {
+            RemoveLocalFiles();
+            ended.TrySetResult();
+        }
+    }
+
+    private void RemoveLocalFiles()
+    {
+        if (hostsSection)
+        {
+            try
+            {
+                local.Hosts.RemoveSection(Record.Session);
+                hostsSection = false;
+            }
+            catch (Errors.DevSpacesException e)
+            {
+                log.Warn($"could not remove this session's section from {local.Hosts.Path}: {e.Message} The next devspaces start removes it.");
+            }
         }
 
-        ended.TrySetResult();
+        if (MountRoot != null)
+        {
+            try
+            {
+                local.Mounts.Delete(Record.Session);
+                MountRoot = null;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                log.Warn($"could not delete the mount copies in {MountRoot}: {e.Message} The next devspaces start deletes them.");
+            }
+        }
     }
 
     /// <summary>The daemon's side of the control channel for one tunnel.</summary>

@@ -7,4 +7,5 @@ namespace DevSpaces.Core.Connect;
 /// <param name="ServicePort">The port on the Service.</param>
 /// <param name="ClusterHost">What the agent dials: the ClusterIP, or the DNS name for headless Services.</param>
 /// <param name="LocalPort">The loopback port; set when the listener is bound.</param>
-public sealed record OutboundEndpoint(string Service, string Namespace, string? PortName, int ServicePort, string ClusterHost, int LocalPort = 0);
+/// <param name="HostAddress">With the hosts-file section: the Service's own loopback address, where the daemon also listens on <paramref name="ServicePort"/>.</param>
+public sealed record OutboundEndpoint(string Service, string Namespace, string? PortName, int ServicePort, string ClusterHost, int LocalPort = 0, string? HostAddress = null);

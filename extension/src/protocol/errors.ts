@@ -28,6 +28,7 @@ export const ErrorCodes = {
   ConnectTargetInvalid: 1141,
   AlreadyConnected: 1142,
   AgentFailed: 1143,
+  ConnectLocalSetupFailed: 1144,
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

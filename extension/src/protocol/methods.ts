@@ -159,7 +159,9 @@ export const definitions = {
     portName: true,
     servicePort: true,
     localPort: true,
+    hostAddress: true,
   }),
+  ConnectMount: fields<t.ConnectMount>({ containerPath: true, localPath: true, volume: true, kind: true, note: true }),
   ConnectInfo: fields<t.ConnectInfo>({
     session: true,
     space: true,
@@ -171,6 +173,7 @@ export const definitions = {
     startedAt: true,
     environment: true,
     endpoints: true,
+    mounts: true,
   }),
   ConnectList: fields<t.ConnectList>({ sessions: true }),
   ConnectEventKind: t.connectEventKinds,
@@ -257,7 +260,7 @@ export const requests: readonly RequestDeclaration[] = [
   { method: ListServices.method, params: fields<t.ListServicesParams>({ space: true }), result: 'ServiceList' },
   {
     method: StartConnect.method,
-    params: fields<t.StartConnectParams>({ service: true, localPort: true, space: true, container: true }),
+    params: fields<t.StartConnectParams>({ service: true, localPort: true, space: true, container: true, mounts: true, hosts: true }),
     result: 'ConnectInfo',
   },
   { method: StopConnect.method, params: fields<t.StopConnectParams>({ session: true }), result: null },

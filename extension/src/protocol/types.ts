@@ -152,6 +152,10 @@ export interface StartConnectParams {
   localPort: number;
   space: string | null;
   container: string | null;
+  /** Copy the container's configMap/secret/projected/downwardAPI mounts to a session folder; default true. */
+  mounts?: boolean;
+  /** Add a hosts-file section so service names resolve to their own loopback addresses; default false. */
+  hosts?: boolean;
 }
 
 export interface StopConnectParams {
@@ -169,6 +173,17 @@ export interface ConnectEndpoint {
   portName: string | null;
   servicePort: number;
   localPort: number;
+  /** With the hosts-file section: the service's own loopback address, answering on servicePort. */
+  hostAddress: string | null;
+}
+
+export interface ConnectMount {
+  containerPath: string;
+  /** The copy on this machine; null when not copied. */
+  localPath: string | null;
+  volume: string;
+  kind: string;
+  note: string | null;
 }
 
 export interface ConnectInfo {
@@ -182,6 +197,7 @@ export interface ConnectInfo {
   startedAt: string;
   environment: EnvironmentVariable[];
   endpoints: ConnectEndpoint[];
+  mounts: ConnectMount[];
 }
 
 export interface ConnectList {
@@ -197,6 +213,7 @@ export const connectEventKinds = [
   'outboundFailed',
   'restored',
   'cleaned',
+  'warning',
 ] as const;
 export type ConnectEventKind = (typeof connectEventKinds)[number];
 

@@ -21,7 +21,8 @@ const info = (params: StartConnectParams): ConnectInfo => ({
     { name: 'QUOTES_URL', value: 'http://127.0.0.1:41001' },
     { name: 'GREETING', value: 'hello "world"' },
   ],
-  endpoints: [{ service: 'quotes', namespace: 'dev', portName: 'http', servicePort: 80, localPort: 41001 }],
+  endpoints: [{ service: 'quotes', namespace: 'dev', portName: 'http', servicePort: 80, localPort: 41001, hostAddress: null }],
+  mounts: [],
 });
 
 const event = (kind: ConnectEventInfo['kind'], session: string | null = 'abc123'): ConnectEventInfo => ({

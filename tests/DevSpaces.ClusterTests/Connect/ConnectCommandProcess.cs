@@ -11,7 +11,7 @@ public sealed class ConnectCommandProcess : IDisposable
     private readonly StringBuilder stderr = new();
     private readonly Lock gate = new();
 
-    public ConnectCommandProcess(string kubeconfig, IEnumerable<string> args)
+    public ConnectCommandProcess(string kubeconfig, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "devspaces.dll"));
@@ -22,6 +22,11 @@ public sealed class ConnectCommandProcess : IDisposable
 
         start.Environment["KUBECONFIG"] = kubeconfig;
         start.Environment["DEVSPACES_AGENT_BASE_IMAGE"] = SampleSpace.TestBaseImage;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         process = Process.Start(start)!;
         process.ErrorDataReceived += (_, e) =>
         {

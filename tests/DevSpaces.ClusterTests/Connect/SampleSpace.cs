@@ -50,10 +50,10 @@ public sealed class SampleSpace : IAsyncDisposable
         return space;
     }
 
-    public ConnectService CreateService(ILog log, IAgentImage? image = null)
+    public ConnectService CreateService(ILog log, IAgentImage? image = null, LocalFiles? local = null)
     {
         var docker = DockerEngine.Connect();
-        return new ConnectService(Connection, image ?? new AgentImage(new ImageBuilder(docker), new ImageDelivery(docker, Client, new ImageDeliverySettings()), Settings), Settings, log);
+        return new ConnectService(Connection, image ?? new AgentImage(new ImageBuilder(docker), new ImageDelivery(docker, Client, new ImageDeliverySettings()), Settings), Settings, log, local);
     }
 
     /// <summary>GET through the front end's ClusterIP, as a client in the cluster would.</summary>

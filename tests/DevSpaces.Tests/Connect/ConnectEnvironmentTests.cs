@@ -72,6 +72,16 @@ public sealed class ConnectEnvironmentTests
     }
 
     [Test]
+    public void The_Env_File_Lists_The_Mounts_As_Comments_Before_The_Variables()
+    {
+        var text = ConnectCommand.EnvFileText(
+            new Dictionary<string, string> { ["DEVSPACES_MOUNT_ROOT"] = "/run/m/s1", ["SETTINGS"] = "/run/m/s1/etc/app/a.json" },
+            [new LocalMount("/etc/app", "config", "configMap", "/run/m/s1/etc/app"), new LocalMount("/cache", "cache", "emptyDir", null, "not shared")]);
+        Assert.That(text, Is.EqualTo(
+            "# mount /etc/app → /run/m/s1/etc/app\n# mount /cache not copied (emptyDir volume cache)\nDEVSPACES_MOUNT_ROOT=/run/m/s1\nSETTINGS=/run/m/s1/etc/app/a.json\n"));
+    }
+
+    [Test]
     public void A_Record_Survives_The_Round_Trip_And_Garbage_Is_No_Record()
     {
         var record = new TakeoverRecord("s1", "me@host", "host", 42, DateTimeOffset.Parse("2026-01-02T03:04:05Z", System.Globalization.CultureInfo.InvariantCulture), "api", 3, "api");
