@@ -27,8 +27,12 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
           space delete <name> [--recursive] delete a space (and its subtree)
           service list [--space S]          services of a space (default: the selected one)
           connect <service> --local-port N [--space S] [--container C] [--env-file F] [-- command args]
+                  [--keep-original] [--forward-probes]
                                             serve the service from localhost:N (runs the command with the
-                                            cluster environment, or waits); Ctrl-C restores the service
+                                            cluster environment, or waits); Ctrl-C restores the service;
+                                            --keep-original: original pods keep running, only the Service
+                                            points at this machine; --forward-probes: the local process
+                                            answers the container's probes
           port-forward <target> <local>:<remote>... [--space S] [--address A]
                                             forward local ports to a pod, deployment/NAME or service/NAME
                                             until Ctrl-C (--output json: one event per line)

@@ -26,4 +26,7 @@ public enum ConnectEventKind
 
     /// <summary>Remains of a crashed session were cleaned up before connecting.</summary>
     Cleaned,
+
+    /// <summary>Something of the workload could not be carried over (a probe, a port); the session runs without it.</summary>
+    Warning,
 }

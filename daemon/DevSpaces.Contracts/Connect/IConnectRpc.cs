@@ -9,9 +9,12 @@ public partial interface IConnectRpc
     /// <summary>
     /// Takes <paramref name="service"/> over: cluster clients reach <paramref name="localPort"/> on this machine, and
     /// the result carries the environment for the local process. Progress and faults arrive as <c>connect/event</c>.
+    /// With <paramref name="keepOriginal"/> the original replicas keep running and only the Service's selector is
+    /// pointed at the agent; with <paramref name="forwardProbes"/> the agent gets the container's HTTP and TCP probes,
+    /// answered by the local process, instead of answering its own.
     /// </summary>
     [JsonRpcMethod("connect/start")]
-    Task<ConnectInfo> StartConnectAsync(string service, int localPort, string? space = null, string? container = null, CancellationToken cancellationToken = default);
+    Task<ConnectInfo> StartConnectAsync(string service, int localPort, string? space = null, string? container = null, bool keepOriginal = false, bool forwardProbes = false, CancellationToken cancellationToken = default);
 
     /// <summary>Ends a session and restores the service; unknown sessions are fine (restoring twice is harmless).</summary>
     [JsonRpcMethod("connect/stop")]

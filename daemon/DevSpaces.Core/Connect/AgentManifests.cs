@@ -40,17 +40,25 @@ public static class AgentManifests
         Metadata = Meta(TakeoverNames.AgentAccess(plan.DeploymentName, session), session, plan, owner),
     };
 
-    /// <summary>Just enough to restore: read and patch the workload, delete the agent Deployment and the session Secret.</summary>
-    public static V1Role Role(TakeoverPlan plan, string session, V1OwnerReference owner) => new()
+    /// <summary>
+    /// Just enough to restore: read and patch the workload (and the Service, when its selector is what changed), delete
+    /// the agent Deployment and the session Secret.
+    /// </summary>
+    public static V1Role Role(TakeoverPlan plan, string session, V1OwnerReference owner)
     {
-        Metadata = Meta(TakeoverNames.AgentAccess(plan.DeploymentName, session), session, plan, owner),
-        Rules =
+        List<V1PolicyRule> rules =
         [
             new V1PolicyRule { ApiGroups = ["apps"], Resources = ["deployments"], ResourceNames = [plan.DeploymentName], Verbs = ["get", "patch"] },
             new V1PolicyRule { ApiGroups = ["apps"], Resources = ["deployments"], ResourceNames = [TakeoverNames.Agent(plan.DeploymentName)], Verbs = ["delete"] },
             new V1PolicyRule { ApiGroups = [""], Resources = ["secrets"], ResourceNames = [TakeoverNames.SessionSecret(plan.DeploymentName)], Verbs = ["delete"] },
-        ],
-    };
+        ];
+        if (plan.KeepOriginal)
+        {
+            rules.Add(new V1PolicyRule { ApiGroups = [""], Resources = ["services"], ResourceNames = [plan.ServiceName], Verbs = ["get", "patch"] });
+        }
+
+        return new V1Role { Metadata = Meta(TakeoverNames.AgentAccess(plan.DeploymentName, session), session, plan, owner), Rules = rules };
+    }
 
     public static V1RoleBinding RoleBinding(TakeoverPlan plan, string session, V1OwnerReference owner) => new()
     {
@@ -63,8 +71,10 @@ public static class AgentManifests
     {
         var selectorLabels = new Dictionary<string, string> { [TakeoverNames.SessionLabel] = session, [TakeoverNames.AgentLabel] = plan.DeploymentName };
 
-        // The Service's selector labels make the Service (and its named target ports, declared below) reach the agent.
-        var podLabels = new Dictionary<string, string>(plan.Service.Spec.Selector);
+        // Replacing: the Service's selector labels make the Service (and its named target ports, declared below) reach
+        // the agent. Next to the original: only the session's labels, which the Service's selector is pointed at, so
+        // other Services selecting the original pods keep reaching them.
+        var podLabels = plan.KeepOriginal ? [] : new Dictionary<string, string>(plan.Service.Spec.Selector);
         foreach (var (key, value) in Labels(session, plan.DeploymentName))
         {
             podLabels[key] = value;

@@ -51,6 +51,11 @@ public static class ConnectErrors
         $"Service '{service}' is already connected by {owner} since {since.UtcDateTime:yyyy-MM-dd HH:mm} UTC (session {session}).",
         "Wait until they disconnect (their agent restores the service within seconds if their machine is gone), or work in your own child space.");
 
+    public static DevSpacesException SelectorChanged(string service) => new(
+        RpcErrorCode.Conflict,
+        $"The selector of Service '{service}' changed while connecting, so its original could not be recorded safely.",
+        "Try again; if something keeps editing the Service, connect without --keep-original.");
+
     public static DevSpacesException AgentNotReady(string what, string why) => new(
         RpcErrorCode.AgentFailed,
         $"The connect agent did not become ready: {why}.",

@@ -5,4 +5,10 @@ public sealed record ConnectRequest(string Namespace, string Service, int LocalP
 {
     /// <summary>The container to stand in for, when the pods have several.</summary>
     public string? Container { get; init; }
+
+    /// <summary>Keep the original replicas running and point the Service's selector at the agent instead.</summary>
+    public bool KeepOriginal { get; init; }
+
+    /// <summary>Give the agent the container's HTTP/TCP probes (answered by the local process) instead of its own.</summary>
+    public bool ForwardProbes { get; init; }
 }

@@ -24,7 +24,8 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
             new ClusterOperation("get", "services", service, ns),
             (c, ct) => c.CoreV1.ReadNamespacedServiceAsync(service, ns, cancellationToken: ct), cancellationToken).ConfigureAwait(false)
             ?? throw ConnectErrors.ServiceNotFound(service, ns);
-        var selector = svc.Spec.Selector;
+        // A Service whose selector a session changed (the original kept running) is planned by its recorded selector.
+        var selector = RecordOf(svc.Metadata)?.ServiceSelector is { } recorded ? new Dictionary<string, string>(recorded) : svc.Spec.Selector;
         if (selector is null || selector.Count == 0)
         {
             throw ConnectErrors.NoSelector(service, ns);
@@ -93,14 +94,15 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
     public async Task<IReadOnlyList<string>> CheckFreeAsync(TakeoverPlan plan, CancellationToken cancellationToken)
     {
         var ns = plan.Namespace;
-        var record = TakeoverRecord.Parse((plan.Deployment.Metadata.Annotations?.TryGetValue(TakeoverNames.RecordAnnotation, out var text) == true ? text : null));
+        var record = RecordOf(plan.Deployment.Metadata) ?? RecordOf(plan.Service.Metadata);
         var agent = await cluster.TryCallAsync(
             new ClusterOperation("get", "deployments", TakeoverNames.Agent(plan.DeploymentName), ns),
             (c, ct) => c.AppsV1.ReadNamespacedDeploymentAsync(TakeoverNames.Agent(plan.DeploymentName), ns, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
         var secret = await cluster.TryCallAsync(
             new ClusterOperation("get", "secrets", TakeoverNames.SessionSecret(plan.DeploymentName), ns),
             (c, ct) => c.CoreV1.ReadNamespacedSecretAsync(TakeoverNames.SessionSecret(plan.DeploymentName), ns, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
-        if (record is null && agent is null && secret is null && plan.Deployment.Metadata.Annotations?.ContainsKey(TakeoverNames.RecordAnnotation) != true)
+        if (record is null && agent is null && secret is null && plan.Deployment.Metadata.Annotations?.ContainsKey(TakeoverNames.RecordAnnotation) != true
+            && plan.Service.Metadata.Annotations?.ContainsKey(TakeoverNames.RecordAnnotation) != true)
         {
             return [];
         }
@@ -111,8 +113,11 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
             throw ConnectErrors.AlreadyConnected(plan.ServiceName, record.Owner, record.StartedAt, record.Session);
         }
 
-        return await RestoreAsync(ns, plan.DeploymentName, session: null, cancellationToken).ConfigureAwait(false);
+        return await RestoreAsync(ns, plan.DeploymentName, session: null, plan.ServiceName, cancellationToken).ConfigureAwait(false);
     }
+
+    private static TakeoverRecord? RecordOf(V1ObjectMeta metadata) =>
+        TakeoverRecord.Parse(metadata.Annotations?.TryGetValue(TakeoverNames.RecordAnnotation, out var text) == true ? text : null);
 
     private static bool IsAlive(int pid)
     {
@@ -140,7 +145,8 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
         {
             record = new TakeoverRecord(
                 session, $"{Environment.UserName}@{Environment.MachineName}", Environment.MachineName, Environment.ProcessId,
-                DateTimeOffset.UtcNow, name, plan.Deployment.Spec.Replicas ?? 1, plan.ServiceName);
+                DateTimeOffset.UtcNow, name, plan.Deployment.Spec.Replicas ?? 1, plan.ServiceName,
+                plan.KeepOriginal ? new Dictionary<string, string>(plan.Service.Spec.Selector) : null);
 
             // 1. The record, guarded by the resourceVersion it was read with: of two concurrent connects one gets a conflict.
             var annotate = new JsonObject
@@ -176,6 +182,11 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
 
         try
         {
+            if (plan.KeepOriginal)
+            {
+                await RecordOnServiceAsync(plan, record, cancellationToken).ConfigureAwait(false);
+            }
+
             var secret = await cluster.CallAsync(
                 new ClusterOperation("create", "secrets", TakeoverNames.SessionSecret(name), ns),
                 (c, ct) => c.CoreV1.CreateNamespacedSecretAsync(AgentManifests.SessionSecret(plan, record, sessionKey), ns, cancellationToken: ct),
@@ -197,10 +208,14 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
                 new ClusterOperation("create", "deployments", TakeoverNames.Agent(name), ns),
                 (c, ct) => c.AppsV1.CreateNamespacedDeploymentAsync(AgentManifests.AgentDeployment(plan, session, image, agent, owner), ns, cancellationToken: ct),
                 cancellationToken).ConfigureAwait(false);
-            await cluster.CallAsync(
-                new ClusterOperation("patch", "deployments", name, ns),
-                (c, ct) => c.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch("""{"spec":{"replicas":0}}""", V1Patch.PatchType.MergePatch), name, ns, cancellationToken: ct),
-                cancellationToken).ConfigureAwait(false);
+            if (!plan.KeepOriginal)
+            {
+                await cluster.CallAsync(
+                    new ClusterOperation("patch", "deployments", name, ns),
+                    (c, ct) => c.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch("""{"spec":{"replicas":0}}""", V1Patch.PatchType.MergePatch), name, ns, cancellationToken: ct),
+                    cancellationToken).ConfigureAwait(false);
+            }
+
             return record;
         }
         catch
@@ -211,10 +226,95 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
         }
     }
 
+    /// <summary>
+    /// The record on the Service whose selector the session will change (original kept running), guarded by the
+    /// resourceVersion read: a concurrent change of the Service makes us read it again, and someone else's session
+    /// there is refused.
+    /// </summary>
+    private async Task RecordOnServiceAsync(TakeoverPlan plan, TakeoverRecord record, CancellationToken cancellationToken)
+    {
+        var service = plan.Service;
+        for (var attempt = 1; ; attempt++)
+        {
+            if (RecordOf(service.Metadata) is { } taken && taken.Session != record.Session)
+            {
+                throw ConnectErrors.AlreadyConnected(plan.ServiceName, taken.Owner, taken.StartedAt, taken.Session);
+            }
+
+            if (attempt > 1 && !SameSelector(service.Spec.Selector, record.ServiceSelector!))
+            {
+                throw ConnectErrors.SelectorChanged(plan.ServiceName);
+            }
+
+            var annotate = new JsonObject
+            {
+                ["metadata"] = new JsonObject
+                {
+                    ["resourceVersion"] = service.Metadata.ResourceVersion,
+                    ["annotations"] = new JsonObject { [TakeoverNames.RecordAnnotation] = record.ToJson() },
+                },
+            };
+            try
+            {
+                await cluster.CallAsync(
+                    new ClusterOperation("patch", "services", plan.ServiceName, plan.Namespace),
+                    (c, ct) => c.CoreV1.PatchNamespacedServiceAsync(new V1Patch(annotate.ToJsonString(), V1Patch.PatchType.MergePatch), plan.ServiceName, plan.Namespace, cancellationToken: ct),
+                    cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (Errors.DevSpacesException e) when (e.ErrorCode == Contracts.RpcErrorCode.Conflict && attempt < 5)
+            {
+                service = await cluster.CallAsync(
+                    new ClusterOperation("get", "services", plan.ServiceName, plan.Namespace),
+                    (c, ct) => c.CoreV1.ReadNamespacedServiceAsync(plan.ServiceName, plan.Namespace, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static bool SameSelector(IDictionary<string, string>? a, IReadOnlyDictionary<string, string> b) =>
+        (a?.Count ?? 0) == b.Count && b.All(p => a != null && a.TryGetValue(p.Key, out var v) && v == p.Value);
+
+    /// <summary>
+    /// Points the Service's selector at the session's agent pods only (the original pods keep running, unselected).
+    /// Called once the agent is ready, so the Service is never without endpoints for long; guarded by the record on
+    /// the Service being this session's.
+    /// </summary>
+    public async Task PointServiceAtAgentAsync(TakeoverPlan plan, TakeoverRecord record, CancellationToken cancellationToken)
+    {
+        var service = await cluster.CallAsync(
+            new ClusterOperation("get", "services", plan.ServiceName, plan.Namespace),
+            (c, ct) => c.CoreV1.ReadNamespacedServiceAsync(plan.ServiceName, plan.Namespace, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+        if (RecordOf(service.Metadata) is not { } onService || onService.Session != record.Session)
+        {
+            throw ConnectErrors.SelectorChanged(plan.ServiceName);
+        }
+
+        var selector = new JsonObject();
+        foreach (var key in service.Spec.Selector?.Keys ?? [])
+        {
+            selector[key] = null;
+        }
+
+        selector[TakeoverNames.SessionLabel] = record.Session;
+        var patch = new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["resourceVersion"] = service.Metadata.ResourceVersion },
+            ["spec"] = new JsonObject { ["selector"] = selector },
+        };
+        await cluster.CallAsync(
+            new ClusterOperation("patch", "services", plan.ServiceName, plan.Namespace),
+            (c, ct) => c.CoreV1.PatchNamespacedServiceAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), plan.ServiceName, plan.Namespace, cancellationToken: ct),
+            cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Undoes a takeover (see <see cref="WorkloadRestorer"/>); harmless when nothing is left to undo.</summary>
     public Task<IReadOnlyList<string>> RestoreAsync(string ns, string deployment, string? session, CancellationToken cancellationToken) =>
+        RestoreAsync(ns, deployment, session, null, cancellationToken);
+
+    /// <summary>Undoes a takeover; <paramref name="service"/> is checked for a changed selector even without a record on the Deployment.</summary>
+    public Task<IReadOnlyList<string>> RestoreAsync(string ns, string deployment, string? session, string? service, CancellationToken cancellationToken) =>
         cluster.CallAsync(
             new ClusterOperation("patch", "deployments", deployment, ns),
-            (c, ct) => new WorkloadRestorer(c).RestoreAsync(ns, deployment, session, ct),
+            (c, ct) => new WorkloadRestorer(c).RestoreAsync(ns, deployment, session, service, ct),
             cancellationToken);
 }

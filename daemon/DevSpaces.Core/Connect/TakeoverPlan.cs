@@ -13,4 +13,10 @@ public sealed record TakeoverPlan(
     public string ServiceName => Service.Metadata.Name;
 
     public string DeploymentName => Deployment.Metadata.Name;
+
+    /// <summary>Keep the original replicas running and point the Service's selector at the agent's pods.</summary>
+    public bool KeepOriginal { get; init; }
+
+    /// <summary>Give the agent the container's HTTP/TCP probes instead of answering its own.</summary>
+    public bool ForwardProbes { get; init; }
 }

@@ -152,6 +152,8 @@ export interface StartConnectParams {
   localPort: number;
   space: string | null;
   container: string | null;
+  keepOriginal?: boolean;
+  forwardProbes?: boolean;
 }
 
 export interface StopConnectParams {
@@ -197,6 +199,7 @@ export const connectEventKinds = [
   'outboundFailed',
   'restored',
   'cleaned',
+  'warning',
 ] as const;
 export type ConnectEventKind = (typeof connectEventKinds)[number];
 

@@ -119,6 +119,10 @@ public sealed class SampleSpace : IAsyncDisposable
             left.Add($"annotation {TakeoverNames.RecordAnnotation} on deployment/{deployment}");
         }
 
+        left.AddRange((await Client.CoreV1.ListNamespacedServiceAsync(Namespace)).Items
+            .Where(i => i.Metadata.Annotations?.ContainsKey(TakeoverNames.RecordAnnotation) == true || i.Spec.Selector?.ContainsKey(TakeoverNames.SessionLabel) == true)
+            .Select(i => $"annotation or session selector on service/{i.Metadata.Name}"));
+
         return left;
     }
 
