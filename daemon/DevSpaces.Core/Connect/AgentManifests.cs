@@ -86,14 +86,19 @@ public static class AgentManifests
             ports.Add(new V1ContainerPort { ContainerPort = port.ContainerPort, Name = port.Name, Protocol = "TCP" });
         }
 
-        foreach (var port in plan.Ports.Where(p => ports.All(c => c.ContainerPort != p.TargetPort)))
+        // By default the agent answers its own probes (a local process paused in a debugger kills nothing); opted out,
+        // it gets the container's HTTP/TCP probes, which reach the local process through the tunnel.
+        var forwarded = plan.ForwardProbes ? ForwardedProbes.From(plan.Container) : null;
+        var listenOn = plan.Ports.Select(p => p.TargetPort).Concat(forwarded?.Ports ?? []).Distinct().ToList();
+        foreach (var port in listenOn.Where(p => ports.All(c => c.ContainerPort != p)))
         {
-            ports.Add(new V1ContainerPort { ContainerPort = port.TargetPort, Protocol = "TCP" });
+            ports.Add(new V1ContainerPort { ContainerPort = port, Protocol = "TCP" });
         }
 
         ports.Add(new V1ContainerPort { ContainerPort = TakeoverNames.TunnelPort, Name = "ds-tunnel", Protocol = "TCP" });
         ports.Add(new V1ContainerPort { ContainerPort = TakeoverNames.HealthPort, Name = "ds-health", Protocol = "TCP" });
         var probe = new V1Probe { HttpGet = new V1HTTPGetAction { Port = TakeoverNames.HealthPort.ToString(CultureInfo.InvariantCulture), Path = "/healthz" }, PeriodSeconds = 2, TimeoutSeconds = 2 };
+
         string Seconds(TimeSpan t) => t.TotalSeconds.ToString(CultureInfo.InvariantCulture);
 
         return new V1Deployment
@@ -135,12 +140,13 @@ public static class AgentManifests
                                     new V1EnvVar { Name = "DEVSPACES_DEPLOYMENT", Value = plan.DeploymentName },
                                     new V1EnvVar { Name = "DEVSPACES_SESSION", Value = session },
                                     new V1EnvVar { Name = "DEVSPACES_SESSION_KEY", ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Key = TakeoverNames.SessionKeyField, Name = TakeoverNames.SessionSecret(plan.DeploymentName) } } },
-                                    new V1EnvVar { Name = "DEVSPACES_PORTS", Value = string.Join(",", plan.Ports.Select(p => p.TargetPort).Distinct()) },
+                                    new V1EnvVar { Name = "DEVSPACES_PORTS", Value = string.Join(",", listenOn) },
                                     new V1EnvVar { Name = "DEVSPACES_HEARTBEAT_TIMEOUT", Value = Seconds(settings.HeartbeatTimeout) },
                                     new V1EnvVar { Name = "DEVSPACES_FIRST_CONTACT_TIMEOUT", Value = Seconds(settings.FirstContactTimeout) },
                                 ],
-                                ReadinessProbe = probe,
-                                LivenessProbe = probe,
+                                ReadinessProbe = forwarded == null ? probe : forwarded.Readiness,
+                                LivenessProbe = forwarded == null ? probe : forwarded.Liveness,
+                                StartupProbe = forwarded?.Startup,
                                 Resources = new V1ResourceRequirements
                                 {
                                     Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("10m"), ["memory"] = new("32Mi") },

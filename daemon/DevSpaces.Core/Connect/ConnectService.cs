@@ -34,6 +34,12 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
         }
 
         plan = plan with { KeepOriginal = request.KeepOriginal, ForwardProbes = request.ForwardProbes };
+        foreach (var warning in plan.ForwardProbes ? ForwardedProbes.From(plan.Container).Warnings : [])
+        {
+            log.Warn(warning);
+            report(new ConnectEvent(DateTimeOffset.UtcNow, ConnectEventKind.Warning, warning));
+        }
+
         Progress($"Preparing the agent image ({settings.BaseImage}).");
         var delivered = await image.EnsureAsync(new CallbackProgress<ImageProgress>(p => log.Debug(p.Message)), cancellationToken).ConfigureAwait(false);
         var outbound = await FindEndpointsAsync(plan, cancellationToken).ConfigureAwait(false);

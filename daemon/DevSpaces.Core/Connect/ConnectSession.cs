@@ -70,7 +70,10 @@ public sealed class ConnectSession : IAsyncDisposable
     internal async Task StartAsync(IReadOnlyList<OutboundEndpoint> outbound, CancellationToken cancellationToken)
     {
         var selector = $"{TakeoverNames.SessionLabel}={Record.Session}";
-        agentPods = await ReadyPodTracker.StartAsync(cluster.Client, new PodSelection(Plan.Namespace, selector, null), e => log.Debug($"agent pods: {e.Message}"), cancellationToken).ConfigureAwait(false);
+        // With the container's probes forwarded, the agent becomes ready only through the tunnel: connect to it as
+        // soon as it runs.
+        Func<V1Pod, bool> usable = Plan.ForwardProbes ? AgentRuns : PodReadiness.IsReady;
+        agentPods = await ReadyPodTracker.StartAsync(cluster.Client, new PodSelection(Plan.Namespace, selector, null), e => log.Debug($"agent pods: {e.Message}"), usable, cancellationToken).ConfigureAwait(false);
         using (var ready = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             ready.CancelAfter(settings.ReadyTimeout);
@@ -119,6 +122,11 @@ public sealed class ConnectSession : IAsyncDisposable
 
         Endpoints = bound;
     }
+
+    private static bool AgentRuns(V1Pod pod) =>
+        pod.Metadata.DeletionTimestamp is null
+        && pod.Status?.Phase == "Running"
+        && pod.Status.ContainerStatuses?.Any(c => c.State?.Running != null) == true;
 
     private async Task KeepTunnelAsync(CancellationToken cancellationToken)
     {
