@@ -48,7 +48,7 @@ public static class AgentManifests
     {
         List<V1PolicyRule> rules =
         [
-            new V1PolicyRule { ApiGroups = ["apps"], Resources = ["deployments"], ResourceNames = [plan.DeploymentName], Verbs = ["get", "patch"] },
+            new V1PolicyRule { ApiGroups = ["apps"], Resources = [plan.Kind == TakeoverNames.StatefulSetKind ? "statefulsets" : "deployments"], ResourceNames = [plan.DeploymentName], Verbs = ["get", "patch"] },
             new V1PolicyRule { ApiGroups = ["apps"], Resources = ["deployments"], ResourceNames = [TakeoverNames.Agent(plan.DeploymentName)], Verbs = ["delete"] },
             new V1PolicyRule { ApiGroups = [""], Resources = ["secrets"], ResourceNames = [TakeoverNames.SessionSecret(plan.DeploymentName)], Verbs = ["delete"] },
         ];
@@ -138,6 +138,7 @@ public static class AgentManifests
                                 [
                                     new V1EnvVar { Name = "DEVSPACES_NAMESPACE", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.namespace" } } },
                                     new V1EnvVar { Name = "DEVSPACES_DEPLOYMENT", Value = plan.DeploymentName },
+                                    new V1EnvVar { Name = "DEVSPACES_WORKLOAD_KIND", Value = plan.Kind },
                                     new V1EnvVar { Name = "DEVSPACES_SESSION", Value = session },
                                     new V1EnvVar { Name = "DEVSPACES_SESSION_KEY", ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Key = TakeoverNames.SessionKeyField, Name = TakeoverNames.SessionSecret(plan.DeploymentName) } } },
                                     new V1EnvVar { Name = "DEVSPACES_PORTS", Value = string.Join(",", listenOn) },

@@ -34,7 +34,7 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
         }
 
         plan = plan with { KeepOriginal = request.KeepOriginal, ForwardProbes = request.ForwardProbes };
-        foreach (var warning in plan.ForwardProbes ? ForwardedProbes.From(plan.Container).Warnings : [])
+        foreach (var warning in plan.Warnings.Concat(plan.ForwardProbes ? ForwardedProbes.From(plan.Container).Warnings : []))
         {
             log.Warn(warning);
             report(new ConnectEvent(DateTimeOffset.UtcNow, ConnectEventKind.Warning, warning));
@@ -47,8 +47,8 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
         var session = Guid.NewGuid().ToString("N")[..12];
         var key = TunnelHandshake.NewKey();
         Progress(plan.KeepOriginal
-            ? $"Connecting next to deployment {plan.DeploymentName} (container {plan.Container.Name}; its {plan.Deployment.Spec.Replicas ?? 1} replicas keep running, service {plan.ServiceName}'s selector is recorded and pointed at agent {delivered.Reference})."
-            : $"Taking over deployment {plan.DeploymentName} (container {plan.Container.Name}, {plan.Deployment.Spec.Replicas ?? 1} replicas recorded) with agent {delivered.Reference}.");
+            ? $"Connecting next to {plan.Kind.ToLowerInvariant()} {plan.DeploymentName} (container {plan.Container.Name}; its {plan.Deployment.Spec.Replicas ?? 1} replicas keep running, service {plan.ServiceName}'s selector is recorded and pointed at agent {delivered.Reference})."
+            : $"Taking over {plan.Kind.ToLowerInvariant()} {plan.DeploymentName} (container {plan.Container.Name}, {plan.Deployment.Spec.Replicas ?? 1} replicas recorded) with agent {delivered.Reference}.");
         var record = await takeover.ApplyAsync(plan, session, key, delivered, settings, cancellationToken).ConfigureAwait(false);
         var connected = new ConnectSession(cluster, plan, record, delivered.Reference, key, request.LocalPort, settings, log, report);
         try

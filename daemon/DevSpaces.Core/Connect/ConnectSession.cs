@@ -249,8 +249,7 @@ public sealed class ConnectSession : IAsyncDisposable
         V1Deployment? deployment;
         try
         {
-            deployment = await cluster.TryCallAsync(new ClusterOperation("get", "deployments", Plan.DeploymentName, Plan.Namespace),
-                (c, ct) => c.AppsV1.ReadNamespacedDeploymentAsync(Plan.DeploymentName, Plan.Namespace, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+            deployment = await new ServiceTakeover(cluster).ReadWorkloadAsync(Plan.Kind, Plan.Namespace, Plan.DeploymentName, cancellationToken).ConfigureAwait(false);
         }
         catch (Errors.DevSpacesException e)
         {
@@ -365,7 +364,7 @@ public sealed class ConnectSession : IAsyncDisposable
         if (Interlocked.Exchange(ref restored, 1) == 0)
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            var steps = await new ServiceTakeover(cluster).RestoreAsync(Plan.Namespace, Plan.DeploymentName, Record.Session, timeout.Token).ConfigureAwait(false);
+            var steps = await new ServiceTakeover(cluster).RestoreAsync(Plan, Record.Session, timeout.Token).ConfigureAwait(false);
             Report(ConnectEventKind.Restored, $"Restored service {Plan.ServiceName}: {string.Join("; ", steps)}.");
         }
 

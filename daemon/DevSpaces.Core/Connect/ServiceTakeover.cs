@@ -34,23 +34,43 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
         var deployments = await cluster.CallAsync(
             new ClusterOperation("list", "deployments", Namespace: ns),
             (c, ct) => c.AppsV1.ListNamespacedDeploymentAsync(ns, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
-        var matching = deployments.Items
-            .Where(d => d.Metadata.Labels?.ContainsKey(TakeoverNames.AgentLabel) != true)
-            .Where(d => selector.All(s => d.Spec.Template.Metadata?.Labels?.TryGetValue(s.Key, out var v) == true && v == s.Value))
-            .ToList();
-        var deployment = matching.Count switch
+        var workloads = deployments.Items.Select(d => (Kind: TakeoverNames.DeploymentKind, View: d)).ToList();
+        Errors.DevSpacesException? cannotList = null;
+        try
         {
-            0 => throw ConnectErrors.NoDeployment(service, ns, LabelSelectorText.From(selector)),
+            var statefulSets = await cluster.CallAsync(
+                new ClusterOperation("list", "statefulsets", Namespace: ns),
+                (c, ct) => c.AppsV1.ListNamespacedStatefulSetAsync(ns, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+            workloads.AddRange(statefulSets.Items.Select(s => (Kind: TakeoverNames.StatefulSetKind, View: ViewOf(s))));
+        }
+        catch (Errors.DevSpacesException e) when (e.ErrorCode == Contracts.RpcErrorCode.Forbidden)
+        {
+            // Someone who may not list StatefulSets can still connect a Deployment; said only if no Deployment matches.
+            cannotList = e;
+        }
+
+        var matching = workloads
+            .Where(w => w.View.Metadata.Labels?.ContainsKey(TakeoverNames.AgentLabel) != true)
+            .Where(w => selector.All(s => w.View.Spec.Template.Metadata?.Labels?.TryGetValue(s.Key, out var v) == true && v == s.Value))
+            .ToList();
+        var (kind, deployment) = matching.Count switch
+        {
+            0 => throw cannotList ?? ConnectErrors.NoDeployment(service, ns, LabelSelectorText.From(selector)),
             1 => matching[0],
-            _ => throw ConnectErrors.SeveralDeployments(service, ns, matching.Select(d => d.Metadata.Name)),
+            _ => throw ConnectErrors.SeveralDeployments(service, ns, matching.Select(w => $"{w.Kind.ToLowerInvariant()}/{w.View.Metadata.Name}")),
         };
 
         var containers = deployment.Spec.Template.Spec.Containers;
         var tcp = svc.Spec.Ports?.Where(p => p.Protocol is null or "TCP").ToList() ?? [];
         if (tcp.Count == 0)
         {
-            throw ConnectErrors.NoTcpPorts(service);
+            throw ConnectErrors.NoTcpPorts(service, svc.Spec.Ports?.Select(p => $"{p.Port}/{p.Protocol}") ?? []);
         }
+
+        // Connect carries TCP only: the other ports are said out loud, not silently dropped.
+        var warnings = svc.Spec.Ports!.Where(p => p.Protocol is not (null or "TCP"))
+            .Select(p => $"Port {p.Name ?? p.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)} ({p.Port}/{p.Protocol}) of service {service} is not carried: connect carries TCP only, so its {p.Protocol} clients get no answer while connected.")
+            .ToList();
 
         V1Container container;
         if (containerName != null)
@@ -69,7 +89,31 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
         }
 
         var ports = tcp.Select(p => Resolve(service, p, container)).ToList();
-        return new TakeoverPlan(ns, svc, deployment, container, ports);
+        return new TakeoverPlan(ns, svc, deployment, container, ports) { Kind = kind, Warnings = warnings };
+    }
+
+    /// <summary>A StatefulSet seen as a Deployment: what the takeover reads of a workload is the same for both.</summary>
+    private static V1Deployment ViewOf(V1StatefulSet set) => new()
+    {
+        Metadata = set.Metadata,
+        Spec = new V1DeploymentSpec { Replicas = set.Spec.Replicas, Selector = set.Spec.Selector, Template = set.Spec.Template },
+    };
+
+    /// <summary>The workload of <paramref name="kind"/> as a Deployment view, or null when it is gone.</summary>
+    public async Task<V1Deployment?> ReadWorkloadAsync(string kind, string ns, string name, CancellationToken cancellationToken) =>
+        kind == TakeoverNames.StatefulSetKind
+            ? await cluster.TryCallAsync(new ClusterOperation("get", "statefulsets", name, ns),
+                async (c, ct) => ViewOf(await c.AppsV1.ReadNamespacedStatefulSetAsync(name, ns, cancellationToken: ct).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false)
+            : await cluster.TryCallAsync(new ClusterOperation("get", "deployments", name, ns),
+                (c, ct) => c.AppsV1.ReadNamespacedDeploymentAsync(name, ns, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+
+    private Task PatchWorkloadAsync(TakeoverPlan plan, string patch, CancellationToken cancellationToken)
+    {
+        var (ns, name) = (plan.Namespace, plan.DeploymentName);
+        var merge = new V1Patch(patch, V1Patch.PatchType.MergePatch);
+        return plan.Kind == TakeoverNames.StatefulSetKind
+            ? cluster.CallAsync(new ClusterOperation("patch", "statefulsets", name, ns), (c, ct) => c.AppsV1.PatchNamespacedStatefulSetAsync(merge, name, ns, cancellationToken: ct), cancellationToken)
+            : cluster.CallAsync(new ClusterOperation("patch", "deployments", name, ns), (c, ct) => c.AppsV1.PatchNamespacedDeploymentAsync(merge, name, ns, cancellationToken: ct), cancellationToken);
     }
 
     private static bool Declares(V1Container container, IntOrString target) =>
@@ -113,7 +157,7 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
             throw ConnectErrors.AlreadyConnected(plan.ServiceName, record.Owner, record.StartedAt, record.Session);
         }
 
-        return await RestoreAsync(ns, plan.DeploymentName, session: null, plan.ServiceName, cancellationToken).ConfigureAwait(false);
+        return await RestoreAsync(plan, session: null, cancellationToken).ConfigureAwait(false);
     }
 
     private static TakeoverRecord? RecordOf(V1ObjectMeta metadata) =>
@@ -159,18 +203,14 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
             };
             try
             {
-                await cluster.CallAsync(
-                    new ClusterOperation("patch", "deployments", name, ns),
-                    (c, ct) => c.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(annotate.ToJsonString(), V1Patch.PatchType.MergePatch), name, ns, cancellationToken: ct),
-                    cancellationToken).ConfigureAwait(false);
+                await PatchWorkloadAsync(plan, annotate.ToJsonString(), cancellationToken).ConfigureAwait(false);
                 break;
             }
             catch (Errors.DevSpacesException e) when (e.ErrorCode == Contracts.RpcErrorCode.Conflict && attempt < 5)
             {
                 // Usually the controller updated the status since we read it; read again and check it is still free.
-                var fresh = await cluster.CallAsync(
-                    new ClusterOperation("get", "deployments", name, ns),
-                    (c, ct) => c.AppsV1.ReadNamespacedDeploymentAsync(name, ns, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+                var fresh = await ReadWorkloadAsync(plan.Kind, ns, name, cancellationToken).ConfigureAwait(false)
+                    ?? throw ConnectErrors.NoDeployment(plan.ServiceName, ns, LabelSelectorText.From(plan.Service.Spec.Selector));
                 if (TakeoverRecord.Parse(fresh.Metadata.Annotations?.TryGetValue(TakeoverNames.RecordAnnotation, out var other) == true ? other : null) is { } taken)
                 {
                     throw ConnectErrors.AlreadyConnected(plan.ServiceName, taken.Owner, taken.StartedAt, taken.Session);
@@ -210,10 +250,7 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
                 cancellationToken).ConfigureAwait(false);
             if (!plan.KeepOriginal)
             {
-                await cluster.CallAsync(
-                    new ClusterOperation("patch", "deployments", name, ns),
-                    (c, ct) => c.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch("""{"spec":{"replicas":0}}""", V1Patch.PatchType.MergePatch), name, ns, cancellationToken: ct),
-                    cancellationToken).ConfigureAwait(false);
+                await PatchWorkloadAsync(plan, """{"spec":{"replicas":0}}""", cancellationToken).ConfigureAwait(false);
             }
 
             return record;
@@ -221,7 +258,7 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
         catch
         {
             using var undo = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await RestoreAsync(ns, name, session, undo.Token).ConfigureAwait(false);
+            await RestoreAsync(plan, session, undo.Token).ConfigureAwait(false);
             throw;
         }
     }
@@ -313,8 +350,15 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
 
     /// <summary>Undoes a takeover; <paramref name="service"/> is checked for a changed selector even without a record on the Deployment.</summary>
     public Task<IReadOnlyList<string>> RestoreAsync(string ns, string deployment, string? session, string? service, CancellationToken cancellationToken) =>
+        RestoreAsync(TakeoverNames.DeploymentKind, ns, deployment, session, service, cancellationToken);
+
+    /// <summary>Undoes the takeover <paramref name="plan"/> describes (of <paramref name="session"/>, or of any session when null).</summary>
+    public Task<IReadOnlyList<string>> RestoreAsync(TakeoverPlan plan, string? session, CancellationToken cancellationToken) =>
+        RestoreAsync(plan.Kind, plan.Namespace, plan.DeploymentName, session, plan.ServiceName, cancellationToken);
+
+    private Task<IReadOnlyList<string>> RestoreAsync(string kind, string ns, string workload, string? session, string? service, CancellationToken cancellationToken) =>
         cluster.CallAsync(
-            new ClusterOperation("patch", "deployments", deployment, ns),
-            (c, ct) => new WorkloadRestorer(c).RestoreAsync(ns, deployment, session, service, ct),
+            new ClusterOperation("patch", kind == TakeoverNames.StatefulSetKind ? "statefulsets" : "deployments", workload, ns),
+            (c, ct) => new WorkloadRestorer(c, kind).RestoreAsync(ns, workload, session, service, ct),
             cancellationToken);
 }

@@ -15,6 +15,11 @@ public static class TakeoverNames
     /// <summary>On the agent's pods: the name of the taken-over Deployment.</summary>
     public const string AgentLabel = "devspaces.io/connect-agent";
 
+    /// <summary>The kinds of workload a session takes over (apps/v1).</summary>
+    public const string DeploymentKind = "Deployment";
+
+    public const string StatefulSetKind = "StatefulSet";
+
     /// <summary>Keys of the session Secret.</summary>
     public const string SessionKeyField = "session-key";
 

@@ -11,8 +11,12 @@ namespace DevSpaces.Tunnel.Takeover;
 /// running) and removes the session's objects. Safe to run any number
 /// of times, from the daemon, from the agent (with its namespace-scoped Role) or from a later run.
 /// </summary>
-public sealed class WorkloadRestorer(IKubernetes client)
+/// <param name="client">The API client (the agent's has only its namespace-scoped Role).</param>
+/// <param name="kind">The workload's kind: <see cref="TakeoverNames.DeploymentKind"/> or <see cref="TakeoverNames.StatefulSetKind"/>.</param>
+public sealed class WorkloadRestorer(IKubernetes client, string kind = TakeoverNames.DeploymentKind)
 {
+    private readonly string what = kind == TakeoverNames.StatefulSetKind ? "statefulset" : "deployment";
+
     /// <summary>
     /// Restores <paramref name="deployment"/> in <paramref name="ns"/>. With <paramref name="session"/> set, only
     /// that session's takeover is undone (a newer session by someone else is left alone).
@@ -28,12 +32,12 @@ public sealed class WorkloadRestorer(IKubernetes client)
     public async Task<IReadOnlyList<string>> RestoreAsync(string ns, string deployment, string? session, string? service, CancellationToken cancellationToken)
     {
         var done = new List<string>();
-        var workload = await TryAsync(() => client.AppsV1.ReadNamespacedDeploymentAsync(deployment, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        var text = workload?.Metadata.Annotations?.TryGetValue(TakeoverNames.RecordAnnotation, out var value) == true ? value : null;
+        var workload = await ReadMetadataAsync(ns, deployment, cancellationToken).ConfigureAwait(false);
+        var text = workload?.Annotations?.TryGetValue(TakeoverNames.RecordAnnotation, out var value) == true ? value : null;
         var record = TakeoverRecord.Parse(text);
         if (session != null && record != null && record.Session != session)
         {
-            done.Add($"deployment {deployment} belongs to another session ({record.Owner}); left alone");
+            done.Add($"{what} {deployment} belongs to another session ({record.Owner}); left alone");
             return done;
         }
 
@@ -57,12 +61,21 @@ public sealed class WorkloadRestorer(IKubernetes client)
                 patch["spec"] = new JsonObject { ["replicas"] = record.Replicas };
             }
 
-            await TryAsync(() => client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), deployment, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            var merge = new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch);
+            if (kind == TakeoverNames.StatefulSetKind)
+            {
+                await TryAsync(() => client.AppsV1.PatchNamespacedStatefulSetAsync(merge, deployment, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            }
+            else
+            {
+                await TryAsync(() => client.AppsV1.PatchNamespacedDeploymentAsync(merge, deployment, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            }
+
             done.Add(record switch
             {
-                null => $"removed an unreadable record from deployment {deployment}",
-                { KeepsOriginal: true } => $"removed the record from deployment {deployment} (its {record.Replicas} replicas kept running)",
-                _ => $"deployment {deployment} scaled back to {record.Replicas}",
+                null => $"removed an unreadable record from {what} {deployment}",
+                { KeepsOriginal: true } => $"removed the record from {what} {deployment} (its {record.Replicas} replicas kept running)",
+                _ => $"{what} {deployment} scaled back to {record.Replicas}",
             });
         }
 
@@ -147,6 +160,11 @@ public sealed class WorkloadRestorer(IKubernetes client)
             }
         }
     }
+
+    private async Task<V1ObjectMeta?> ReadMetadataAsync(string ns, string name, CancellationToken cancellationToken) =>
+        kind == TakeoverNames.StatefulSetKind
+            ? (await TryAsync(() => client.AppsV1.ReadNamespacedStatefulSetAsync(name, ns, cancellationToken: cancellationToken)).ConfigureAwait(false))?.Metadata
+            : (await TryAsync(() => client.AppsV1.ReadNamespacedDeploymentAsync(name, ns, cancellationToken: cancellationToken)).ConfigureAwait(false))?.Metadata;
 
     private static async Task<T?> TryAsync<T>(Func<Task<T>> call)
         where T : class
