@@ -160,4 +160,33 @@ public sealed class ConnectKeepOriginalTests
         await AssertSelectorIsTheOriginalAsync();
         Assert.That(await OriginalPodsAsync(), Is.EqualTo(podsBefore), "the original pods kept running throughout");
     }
+
+    [Test]
+    public async Task Remains_Of_A_Crashed_Session_Next_To_The_Original_Are_Cleaned_By_The_Next_Connect()
+    {
+        // A session whose daemon process is gone and whose agent never ran, after it pointed the Service at the agent.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var takeover = new ServiceTakeover(space.Connection);
+        var plan = (await takeover.PlanAsync(space.Namespace, "api", null, timeout.Token)) with { KeepOriginal = true };
+        var record = await takeover.ApplyAsync(plan, "crashed00002", Tunnel.TunnelHandshake.NewKey(), new DevSpaces.Core.Images.ImageDeliveryResult("devspaces/agent:never-built", Pushed: false), space.Settings, timeout.Token);
+        await takeover.PointServiceAtAgentAsync(plan, record, timeout.Token);
+        var dead = Process.Start("true")!;
+        await dead.WaitForExitAsync(timeout.Token);
+        var patch = new System.Text.Json.Nodes.JsonObject { ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["annotations"] = new System.Text.Json.Nodes.JsonObject { [TakeoverNames.RecordAnnotation] = (record with { ProcessId = dead.Id }).ToJson() } } };
+        await space.Client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), "api", space.Namespace, cancellationToken: timeout.Token);
+        Assert.That((await space.Client.CoreV1.ReadNamespacedServiceAsync("api", space.Namespace)).Spec.Selector.Keys, Is.EqualTo(new[] { TakeoverNames.SessionLabel }), "the crashed session left the Service pointed at its agent");
+
+        await using var local = new LocalHttpServer(_ => Task.FromResult((200, """{"service":"api","hostname":"local-process"}""")));
+        var events = new EventRecorder();
+        var session = await space.CreateService(Log).ConnectAsync(new ConnectRequest(space.Namespace, "api", local.Port), events.Add, timeout.Token);
+        await using (session)
+        {
+            var cleaned = events.All.Single(e => e.Kind == ConnectEventKind.Cleaned);
+            Assert.That(cleaned.Message, Does.Contain("service api selects"), "the crashed session's selector was put back first");
+            var service = await space.Client.CoreV1.ReadNamespacedServiceAsync("api", space.Namespace);
+            Assert.That(service.Spec.Selector, Is.EquivalentTo(originalService.Spec.Selector), "this session replaces the workload and leaves the Service's selector as it was");
+            Assert.That(session.Record.KeepsOriginal, Is.False);
+            Assert.That((await space.ApiAnswerAsync()).GetProperty("hostname").GetString(), Is.EqualTo("local-process"));
+        }
+    }
 }
