@@ -189,4 +189,40 @@ public sealed class ConnectKeepOriginalTests
             Assert.That((await space.ApiAnswerAsync()).GetProperty("hostname").GetString(), Is.EqualTo("local-process"));
         }
     }
+
+    [Test]
+    public async Task A_Replaced_Agent_Pod_Is_Selected_Again_And_The_Session_Keeps_Serving()
+    {
+        await using var local = new LocalHttpServer(_ => Task.FromResult((200, """{"service":"api","hostname":"local-process"}""")));
+        var events = new EventRecorder();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var session = await space.CreateService(Log).ConnectAsync(new ConnectRequest(space.Namespace, "api", local.Port) { KeepOriginal = true }, events.Add, timeout.Token);
+        await using (session)
+        {
+            var selector = $"{TakeoverNames.SessionLabel}={session.Record.Session}";
+            var agent = (await space.Client.CoreV1.ListNamespacedPodAsync(space.Namespace, labelSelector: selector)).Items.Single(p => p.Metadata.DeletionTimestamp == null);
+            var seen = events.All.Count;
+            await space.Client.CoreV1.DeleteNamespacedPodAsync(agent.Metadata.Name, space.Namespace, new V1DeleteOptions { GracePeriodSeconds = 0 });
+            await events.WaitForAsync(ConnectEventKind.TunnelLost, TimeSpan.FromSeconds(30), seen);
+            await events.WaitForAsync(ConnectEventKind.Reconnected, TimeSpan.FromSeconds(90), seen);
+
+            var service = await space.Client.CoreV1.ReadNamespacedServiceAsync("api", space.Namespace);
+            Assert.That(service.Spec.Selector, Is.EquivalentTo(new Dictionary<string, string> { [TakeoverNames.SessionLabel] = session.Record.Session }), "the replacement pod carries the session's label, so the Service needs no change");
+            var last = "";
+            await ClusterWaits.ConditionAsync(async () =>
+            {
+                try
+                {
+                    using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+                    last = await http.GetStringAsync($"http://{service.Spec.ClusterIP}/greeting");
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    last = e.Message;
+                }
+
+                return last.Contains("local-process", StringComparison.Ordinal);
+            }, TimeSpan.FromSeconds(40), () => $"service api is served locally through the replacement agent pod (last: {last})");
+        }
+    }
 }
