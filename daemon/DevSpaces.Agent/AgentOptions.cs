@@ -1,3 +1,5 @@
+using DevSpaces.Tunnel.Takeover;
+
 namespace DevSpaces.Agent;
 
 /// <summary>The agent's settings, from the environment its pod spec sets.</summary>
@@ -10,6 +12,9 @@ public sealed record AgentOptions(
     TimeSpan HeartbeatTimeout,
     TimeSpan FirstContactTimeout)
 {
+    /// <summary>The taken-over workload's kind (Deployment unless the pod spec says StatefulSet).</summary>
+    public string Kind { get; init; } = TakeoverNames.DeploymentKind;
+
     public static AgentOptions FromEnvironment(Func<string, string?> get)
     {
         string Required(string name) => get(name) is { Length: > 0 } value
@@ -26,6 +31,9 @@ public sealed record AgentOptions(
             Required("DEVSPACES_SESSION_KEY"),
             ports,
             TimeSpan.FromSeconds(double.TryParse(get("DEVSPACES_HEARTBEAT_TIMEOUT"), out var h) ? h : 6),
-            TimeSpan.FromSeconds(double.TryParse(get("DEVSPACES_FIRST_CONTACT_TIMEOUT"), out var f) ? f : 30));
+            TimeSpan.FromSeconds(double.TryParse(get("DEVSPACES_FIRST_CONTACT_TIMEOUT"), out var f) ? f : 30))
+        {
+            Kind = get("DEVSPACES_WORKLOAD_KIND") is TakeoverNames.StatefulSetKind ? TakeoverNames.StatefulSetKind : TakeoverNames.DeploymentKind,
+        };
     }
 }

@@ -27,11 +27,15 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
           space delete <name> [--recursive] delete a space (and its subtree)
           service list [--space S]          services of a space (default: the selected one)
           connect <service> --local-port N [--space S] [--container C] [--env-file F] [--no-mounts] [--hosts]
-                  [-- command args]         serve the service from localhost:N (runs the command with the
+                  [--keep-original] [--forward-probes] [-- command args]
+                                            serve the service from localhost:N (runs the command with the
                                             cluster environment, or waits); Ctrl-C restores the service.
                                             Mounted ConfigMap/Secret files are copied to a private folder
                                             ($DEVSPACES_MOUNT_ROOT; --no-mounts: don't); --hosts names every
-                                            service in /etc/hosts (DEVSPACES_HOSTS_FILE) on its own 127.77.x.y
+                                            service in /etc/hosts (DEVSPACES_HOSTS_FILE) on its own 127.77.x.y;
+                                            --keep-original: original pods keep running, only the Service
+                                            points at this machine; --forward-probes: the local process
+                                            answers the container's probes
           port-forward <target> <local>:<remote>... [--space S] [--address A]
                                             forward local ports to a pod, deployment/NAME or service/NAME
                                             until Ctrl-C (--output json: one event per line)

@@ -32,6 +32,8 @@ public sealed class ConnectCommand(TextWriter stdout, TextWriter stderr, ILog lo
         var container = cli.Get("--container");
         var copyMounts = !cli.Has("--no-mounts");
         var writeHosts = cli.Has("--hosts");
+        var keepOriginal = cli.Has("--keep-original");
+        var forwardProbes = cli.Has("--forward-probes");
         var settings = new AgentSettings
         {
             BaseImage = cli.Get("--agent-base-image") ?? Environment.GetEnvironmentVariable("DEVSPACES_AGENT_BASE_IMAGE") ?? AgentSettings.DefaultBaseImage,
@@ -44,7 +46,7 @@ public sealed class ConnectCommand(TextWriter stdout, TextWriter stderr, ILog lo
         var connect = new ConnectService(cluster, image, settings, log);
         var started = Stopwatch.StartNew();
         await using var session = await connect.ConnectAsync(
-            new ConnectRequest(space, service, localPort) { Container = container, CopyMounts = copyMounts, WriteHosts = writeHosts },
+            new ConnectRequest(space, service, localPort) { Container = container, CopyMounts = copyMounts, WriteHosts = writeHosts, KeepOriginal = keepOriginal, ForwardProbes = forwardProbes },
             e => stderr.WriteLine($"devspaces: {e.Message}"),
             cancellationToken).ConfigureAwait(false);
         stderr.WriteLine($"devspaces: connected in {started.Elapsed.TotalSeconds:0.0} s; cluster services on this machine: {string.Join(", ", session.Endpoints.Select(e => $"{e.Service}:{e.ServicePort}→127.0.0.1:{e.LocalPort}"))}");

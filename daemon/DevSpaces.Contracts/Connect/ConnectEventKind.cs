@@ -27,6 +27,7 @@ public enum ConnectEventKind
     /// <summary>Remains of a crashed session were cleaned up before connecting.</summary>
     Cleaned,
 
-    /// <summary>Something the user should know that does not stop the session (e.g. a mount that is not copied).</summary>
+    /// <summary>Something the user should know that does not stop the session: a mount that is not copied, a probe or
+    /// port that could not be carried over.</summary>
     Warning,
 }

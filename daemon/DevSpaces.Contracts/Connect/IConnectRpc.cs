@@ -12,9 +12,12 @@ public partial interface IConnectRpc
     /// <paramref name="mounts"/> copies the container's configMap/secret/projected/downwardAPI mounts to a session
     /// folder (on by default); <paramref name="hosts"/> adds a hosts-file section so Service names resolve to their own
     /// loopback addresses (opt-in; needs the right to write the hosts file and, for ports below 1024, to bind them).
+    /// With <paramref name="keepOriginal"/> the original replicas keep running and only the Service's selector is
+    /// pointed at the agent; with <paramref name="forwardProbes"/> the agent gets the container's HTTP and TCP probes,
+    /// answered by the local process, instead of answering its own.
     /// </summary>
     [JsonRpcMethod("connect/start")]
-    Task<ConnectInfo> StartConnectAsync(string service, int localPort, string? space = null, string? container = null, bool mounts = true, bool hosts = false, CancellationToken cancellationToken = default);
+    Task<ConnectInfo> StartConnectAsync(string service, int localPort, string? space = null, string? container = null, bool mounts = true, bool hosts = false, bool keepOriginal = false, bool forwardProbes = false, CancellationToken cancellationToken = default);
 
     /// <summary>Ends a session and restores the service; unknown sessions are fine (restoring twice is harmless).</summary>
     [JsonRpcMethod("connect/stop")]

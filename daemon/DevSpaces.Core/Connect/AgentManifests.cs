@@ -40,17 +40,25 @@ public static class AgentManifests
         Metadata = Meta(TakeoverNames.AgentAccess(plan.DeploymentName, session), session, plan, owner),
     };
 
-    /// <summary>Just enough to restore: read and patch the workload, delete the agent Deployment and the session Secret.</summary>
-    public static V1Role Role(TakeoverPlan plan, string session, V1OwnerReference owner) => new()
+    /// <summary>
+    /// Just enough to restore: read and patch the workload (and the Service, when its selector is what changed), delete
+    /// the agent Deployment and the session Secret.
+    /// </summary>
+    public static V1Role Role(TakeoverPlan plan, string session, V1OwnerReference owner)
     {
-        Metadata = Meta(TakeoverNames.AgentAccess(plan.DeploymentName, session), session, plan, owner),
-        Rules =
+        List<V1PolicyRule> rules =
         [
-            new V1PolicyRule { ApiGroups = ["apps"], Resources = ["deployments"], ResourceNames = [plan.DeploymentName], Verbs = ["get", "patch"] },
+            new V1PolicyRule { ApiGroups = ["apps"], Resources = [plan.Kind == TakeoverNames.StatefulSetKind ? "statefulsets" : "deployments"], ResourceNames = [plan.DeploymentName], Verbs = ["get", "patch"] },
             new V1PolicyRule { ApiGroups = ["apps"], Resources = ["deployments"], ResourceNames = [TakeoverNames.Agent(plan.DeploymentName)], Verbs = ["delete"] },
             new V1PolicyRule { ApiGroups = [""], Resources = ["secrets"], ResourceNames = [TakeoverNames.SessionSecret(plan.DeploymentName)], Verbs = ["delete"] },
-        ],
-    };
+        ];
+        if (plan.KeepOriginal)
+        {
+            rules.Add(new V1PolicyRule { ApiGroups = [""], Resources = ["services"], ResourceNames = [plan.ServiceName], Verbs = ["get", "patch"] });
+        }
+
+        return new V1Role { Metadata = Meta(TakeoverNames.AgentAccess(plan.DeploymentName, session), session, plan, owner), Rules = rules };
+    }
 
     public static V1RoleBinding RoleBinding(TakeoverPlan plan, string session, V1OwnerReference owner) => new()
     {
@@ -63,8 +71,10 @@ public static class AgentManifests
     {
         var selectorLabels = new Dictionary<string, string> { [TakeoverNames.SessionLabel] = session, [TakeoverNames.AgentLabel] = plan.DeploymentName };
 
-        // The Service's selector labels make the Service (and its named target ports, declared below) reach the agent.
-        var podLabels = new Dictionary<string, string>(plan.Service.Spec.Selector);
+        // Replacing: the Service's selector labels make the Service (and its named target ports, declared below) reach
+        // the agent. Next to the original: only the session's labels, which the Service's selector is pointed at, so
+        // other Services selecting the original pods keep reaching them.
+        var podLabels = plan.KeepOriginal ? [] : new Dictionary<string, string>(plan.Service.Spec.Selector);
         foreach (var (key, value) in Labels(session, plan.DeploymentName))
         {
             podLabels[key] = value;
@@ -76,14 +86,19 @@ public static class AgentManifests
             ports.Add(new V1ContainerPort { ContainerPort = port.ContainerPort, Name = port.Name, Protocol = "TCP" });
         }
 
-        foreach (var port in plan.Ports.Where(p => ports.All(c => c.ContainerPort != p.TargetPort)))
+        // By default the agent answers its own probes (a local process paused in a debugger kills nothing); opted out,
+        // it gets the container's HTTP/TCP probes, which reach the local process through the tunnel.
+        var forwarded = plan.ForwardProbes ? ForwardedProbes.From(plan.Container) : null;
+        var listenOn = plan.Ports.Select(p => p.TargetPort).Concat(forwarded?.Ports ?? []).Distinct().ToList();
+        foreach (var port in listenOn.Where(p => ports.All(c => c.ContainerPort != p)))
         {
-            ports.Add(new V1ContainerPort { ContainerPort = port.TargetPort, Protocol = "TCP" });
+            ports.Add(new V1ContainerPort { ContainerPort = port, Protocol = "TCP" });
         }
 
         ports.Add(new V1ContainerPort { ContainerPort = TakeoverNames.TunnelPort, Name = "ds-tunnel", Protocol = "TCP" });
         ports.Add(new V1ContainerPort { ContainerPort = TakeoverNames.HealthPort, Name = "ds-health", Protocol = "TCP" });
         var probe = new V1Probe { HttpGet = new V1HTTPGetAction { Port = TakeoverNames.HealthPort.ToString(CultureInfo.InvariantCulture), Path = "/healthz" }, PeriodSeconds = 2, TimeoutSeconds = 2 };
+
         string Seconds(TimeSpan t) => t.TotalSeconds.ToString(CultureInfo.InvariantCulture);
 
         return new V1Deployment
@@ -123,14 +138,16 @@ public static class AgentManifests
                                 [
                                     new V1EnvVar { Name = "DEVSPACES_NAMESPACE", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.namespace" } } },
                                     new V1EnvVar { Name = "DEVSPACES_DEPLOYMENT", Value = plan.DeploymentName },
+                                    new V1EnvVar { Name = "DEVSPACES_WORKLOAD_KIND", Value = plan.Kind },
                                     new V1EnvVar { Name = "DEVSPACES_SESSION", Value = session },
                                     new V1EnvVar { Name = "DEVSPACES_SESSION_KEY", ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Key = TakeoverNames.SessionKeyField, Name = TakeoverNames.SessionSecret(plan.DeploymentName) } } },
-                                    new V1EnvVar { Name = "DEVSPACES_PORTS", Value = string.Join(",", plan.Ports.Select(p => p.TargetPort).Distinct()) },
+                                    new V1EnvVar { Name = "DEVSPACES_PORTS", Value = string.Join(",", listenOn) },
                                     new V1EnvVar { Name = "DEVSPACES_HEARTBEAT_TIMEOUT", Value = Seconds(settings.HeartbeatTimeout) },
                                     new V1EnvVar { Name = "DEVSPACES_FIRST_CONTACT_TIMEOUT", Value = Seconds(settings.FirstContactTimeout) },
                                 ],
-                                ReadinessProbe = probe,
-                                LivenessProbe = probe,
+                                ReadinessProbe = forwarded == null ? probe : forwarded.Readiness,
+                                LivenessProbe = forwarded == null ? probe : forwarded.Liveness,
+                                StartupProbe = forwarded?.Startup,
                                 Resources = new V1ResourceRequirements
                                 {
                                     Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("10m"), ["memory"] = new("32Mi") },

@@ -18,13 +18,13 @@ public static class ConnectErrors
 
     public static DevSpacesException NoDeployment(string service, string ns, string selector) => new(
         RpcErrorCode.ConnectTargetInvalid,
-        $"No Deployment in namespace '{ns}' runs the pods of Service '{service}' (selector {selector}).",
-        "Connect works with Deployments whose pod labels match the Service's selector; check the labels with 'kubectl get deploy --show-labels'.");
+        $"No Deployment or StatefulSet in namespace '{ns}' runs the pods of Service '{service}' (selector {selector}).",
+        "Connect works with Deployments and StatefulSets whose pod labels match the Service's selector; check the labels with 'kubectl get deploy,sts --show-labels'.");
 
-    public static DevSpacesException SeveralDeployments(string service, string ns, IEnumerable<string> names) => new(
+    public static DevSpacesException SeveralDeployments(string service, string ns, IEnumerable<string> workloads) => new(
         RpcErrorCode.ConnectTargetInvalid,
-        $"Several Deployments in namespace '{ns}' run pods of Service '{service}': {string.Join(", ", names)}.",
-        "Give the Service a selector that matches one Deployment.");
+        $"Several workloads in namespace '{ns}' run pods of Service '{service}': {string.Join(", ", workloads)}. Connect stands in for one workload's container, and these may run different code.",
+        "Connect a Service that selects one of them (e.g. one whose selector adds that workload's own label), or scale the others to 0 first.");
 
     public static DevSpacesException ContainerNotFound(string deployment, string container, IEnumerable<string> names) => new(
         RpcErrorCode.ConnectTargetInvalid,
@@ -41,15 +41,20 @@ public static class ConnectErrors
         $"Service '{service}' sends traffic to the port named '{port}', but container '{container}' declares no port with that name.",
         "Name the port in the container's ports list, or use a numbered targetPort in the Service.");
 
-    public static DevSpacesException NoTcpPorts(string service) => new(
+    public static DevSpacesException NoTcpPorts(string service, IEnumerable<string> ports) => new(
         RpcErrorCode.ConnectTargetInvalid,
-        $"Service '{service}' has no TCP ports; connect carries TCP only.",
+        $"Service '{service}' has no TCP ports ({string.Join(", ", ports)}); connect carries TCP only.",
         "Connect a Service with at least one TCP port.");
 
     public static DevSpacesException AlreadyConnected(string service, string owner, DateTimeOffset since, string session) => new(
         RpcErrorCode.AlreadyConnected,
         $"Service '{service}' is already connected by {owner} since {since.UtcDateTime:yyyy-MM-dd HH:mm} UTC (session {session}).",
         "Wait until they disconnect (their agent restores the service within seconds if their machine is gone), or work in your own child space.");
+
+    public static DevSpacesException SelectorChanged(string service) => new(
+        RpcErrorCode.Conflict,
+        $"The selector of Service '{service}' changed while connecting, so its original could not be recorded safely.",
+        "Try again; if something keeps editing the Service, connect without --keep-original.");
 
     public static DevSpacesException AgentNotReady(string what, string why) => new(
         RpcErrorCode.AgentFailed,

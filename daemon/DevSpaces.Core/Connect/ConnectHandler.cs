@@ -30,7 +30,7 @@ public sealed class ConnectHandler : IConnectRpc, IAsyncDisposable
         work.Start("connect notifications", SendEventsAsync);
     }
 
-    public async Task<ConnectInfo> StartConnectAsync(string service, int localPort, string? space = null, string? container = null, bool mounts = true, bool hosts = false, CancellationToken cancellationToken = default)
+    public async Task<ConnectInfo> StartConnectAsync(string service, int localPort, string? space = null, string? container = null, bool mounts = true, bool hosts = false, bool keepOriginal = false, bool forwardProbes = false, CancellationToken cancellationToken = default)
     {
         if (localPort is < 1 or > 65535)
         {
@@ -44,7 +44,7 @@ public sealed class ConnectHandler : IConnectRpc, IAsyncDisposable
         var image = new AgentImage(new ImageBuilder(docker), new ImageDelivery(docker, cluster.Client, new ImageDeliverySettings()), settings);
         string? id = null;
         var connected = await new ConnectService(cluster, image, settings, workspace.Log).ConnectAsync(
-            new ConnectRequest(ns, service, localPort) { Container = container, CopyMounts = mounts, WriteHosts = hosts },
+            new ConnectRequest(ns, service, localPort) { Container = container, CopyMounts = mounts, WriteHosts = hosts, KeepOriginal = keepOriginal, ForwardProbes = forwardProbes },
             e => events.Writer.TryWrite(new ConnectEventInfo(id, service, e.Kind, e.Message, e.Time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture))),
             cancellationToken).ConfigureAwait(false);
         id = connected.Record.Session;

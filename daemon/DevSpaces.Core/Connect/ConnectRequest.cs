@@ -11,4 +11,10 @@ public sealed record ConnectRequest(string Namespace, string Service, int LocalP
 
     /// <summary>Give each cluster Service its own loopback address on its real ports and name it in a hosts-file section (opt-in).</summary>
     public bool WriteHosts { get; init; }
+
+    /// <summary>Keep the original replicas running and point the Service's selector at the agent instead.</summary>
+    public bool KeepOriginal { get; init; }
+
+    /// <summary>Give the agent the container's HTTP/TCP probes (answered by the local process) instead of its own.</summary>
+    public bool ForwardProbes { get; init; }
 }

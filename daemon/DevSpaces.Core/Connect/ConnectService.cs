@@ -48,6 +48,13 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
             plan = await takeover.PlanAsync(request.Namespace, request.Service, request.Container, cancellationToken).ConfigureAwait(false);
         }
 
+        plan = plan with { KeepOriginal = request.KeepOriginal, ForwardProbes = request.ForwardProbes };
+        foreach (var warning in plan.Warnings.Concat(plan.ForwardProbes ? ForwardedProbes.From(plan.Container).Warnings : []))
+        {
+            log.Warn(warning);
+            report(new ConnectEvent(DateTimeOffset.UtcNow, ConnectEventKind.Warning, warning));
+        }
+
         var outbound = await FindEndpointsAsync(plan, cancellationToken).ConfigureAwait(false);
         if (request.WriteHosts)
         {
@@ -59,12 +66,20 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
 
         var session = Guid.NewGuid().ToString("N")[..12];
         var key = TunnelHandshake.NewKey();
-        Progress($"Taking over deployment {plan.DeploymentName} (container {plan.Container.Name}, {plan.Deployment.Spec.Replicas ?? 1} replicas recorded) with agent {delivered.Reference}.");
+        Progress(plan.KeepOriginal
+            ? $"Connecting next to {plan.Kind.ToLowerInvariant()} {plan.DeploymentName} (container {plan.Container.Name}; its {plan.Deployment.Spec.Replicas ?? 1} replicas keep running, service {plan.ServiceName}'s selector is recorded and pointed at agent {delivered.Reference})."
+            : $"Taking over {plan.Kind.ToLowerInvariant()} {plan.DeploymentName} (container {plan.Container.Name}, {plan.Deployment.Spec.Replicas ?? 1} replicas recorded) with agent {delivered.Reference}.");
         var record = await takeover.ApplyAsync(plan, session, key, delivered, settings, cancellationToken).ConfigureAwait(false);
         var connected = new ConnectSession(cluster, plan, record, delivered.Reference, key, request.LocalPort, settings, log, report, local);
         try
         {
             await connected.StartAsync(outbound, request.WriteHosts, cancellationToken).ConfigureAwait(false);
+            if (plan.KeepOriginal)
+            {
+                // Only now, with the agent ready and the tunnel up: until here the original pods serve the Service.
+                await takeover.PointServiceAtAgentAsync(plan, record, cancellationToken).ConfigureAwait(false);
+            }
+
             await WaitForAgentEndpointsAsync(plan, record.Session, Progress, cancellationToken).ConfigureAwait(false);
             var (variables, warnings) = await new ConnectEnvironment(cluster).BuildAsync(plan, connected.Endpoints, request.LocalPort, cancellationToken).ConfigureAwait(false);
             foreach (var warning in warnings)

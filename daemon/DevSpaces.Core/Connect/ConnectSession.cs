@@ -82,7 +82,10 @@ public sealed class ConnectSession : IAsyncDisposable
     internal async Task StartAsync(IReadOnlyList<OutboundEndpoint> outbound, bool hosts, CancellationToken cancellationToken)
     {
         var selector = $"{TakeoverNames.SessionLabel}={Record.Session}";
-        agentPods = await ReadyPodTracker.StartAsync(cluster.Client, new PodSelection(Plan.Namespace, selector, null), e => log.Debug($"agent pods: {e.Message}"), cancellationToken).ConfigureAwait(false);
+        // With the container's probes forwarded, the agent becomes ready only through the tunnel: connect to it as
+        // soon as it runs.
+        Func<V1Pod, bool> usable = Plan.ForwardProbes ? AgentRuns : PodReadiness.IsReady;
+        agentPods = await ReadyPodTracker.StartAsync(cluster.Client, new PodSelection(Plan.Namespace, selector, null), e => log.Debug($"agent pods: {e.Message}"), usable, cancellationToken).ConfigureAwait(false);
         using (var ready = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             ready.CancelAfter(settings.ReadyTimeout);
@@ -239,6 +242,11 @@ public sealed class ConnectSession : IAsyncDisposable
     /// <summary>The variable that names the folder of the copied mounts: a container path P is at $DEVSPACES_MOUNT_ROOT/P.</summary>
     public const string MountRootVariable = "DEVSPACES_MOUNT_ROOT";
 
+    private static bool AgentRuns(V1Pod pod) =>
+        pod.Metadata.DeletionTimestamp is null
+        && pod.Status?.Phase == "Running"
+        && pod.Status.ContainerStatuses?.Any(c => c.State?.Running != null) == true;
+
     private async Task KeepTunnelAsync(CancellationToken cancellationToken)
     {
         var attempt = 0;
@@ -360,8 +368,7 @@ public sealed class ConnectSession : IAsyncDisposable
         V1Deployment? deployment;
         try
         {
-            deployment = await cluster.TryCallAsync(new ClusterOperation("get", "deployments", Plan.DeploymentName, Plan.Namespace),
-                (c, ct) => c.AppsV1.ReadNamespacedDeploymentAsync(Plan.DeploymentName, Plan.Namespace, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+            deployment = await new ServiceTakeover(cluster).ReadWorkloadAsync(Plan.Kind, Plan.Namespace, Plan.DeploymentName, cancellationToken).ConfigureAwait(false);
         }
         catch (Errors.DevSpacesException e)
         {
@@ -478,7 +485,7 @@ public sealed class ConnectSession : IAsyncDisposable
             if (Interlocked.Exchange(ref restored, 1) == 0)
             {
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-                var steps = await new ServiceTakeover(cluster).RestoreAsync(Plan.Namespace, Plan.DeploymentName, Record.Session, timeout.Token).ConfigureAwait(false);
+                var steps = await new ServiceTakeover(cluster).RestoreAsync(Plan, Record.Session, timeout.Token).ConfigureAwait(false);
                 Report(ConnectEventKind.Restored, $"Restored service {Plan.ServiceName}: {string.Join("; ", steps)}.");
             }
         }

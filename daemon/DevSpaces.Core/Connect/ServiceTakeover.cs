@@ -24,7 +24,8 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
             new ClusterOperation("get", "services", service, ns),
             (c, ct) => c.CoreV1.ReadNamespacedServiceAsync(service, ns, cancellationToken: ct), cancellationToken).ConfigureAwait(false)
             ?? throw ConnectErrors.ServiceNotFound(service, ns);
-        var selector = svc.Spec.Selector;
+        // A Service whose selector a session changed (the original kept running) is planned by its recorded selector.
+        var selector = RecordOf(svc.Metadata)?.ServiceSelector is { } recorded ? new Dictionary<string, string>(recorded) : svc.Spec.Selector;
         if (selector is null || selector.Count == 0)
         {
             throw ConnectErrors.NoSelector(service, ns);
@@ -33,23 +34,43 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
         var deployments = await cluster.CallAsync(
             new ClusterOperation("list", "deployments", Namespace: ns),
             (c, ct) => c.AppsV1.ListNamespacedDeploymentAsync(ns, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
-        var matching = deployments.Items
-            .Where(d => d.Metadata.Labels?.ContainsKey(TakeoverNames.AgentLabel) != true)
-            .Where(d => selector.All(s => d.Spec.Template.Metadata?.Labels?.TryGetValue(s.Key, out var v) == true && v == s.Value))
-            .ToList();
-        var deployment = matching.Count switch
+        var workloads = deployments.Items.Select(d => (Kind: TakeoverNames.DeploymentKind, View: d)).ToList();
+        Errors.DevSpacesException? cannotList = null;
+        try
         {
-            0 => throw ConnectErrors.NoDeployment(service, ns, LabelSelectorText.From(selector)),
+            var statefulSets = await cluster.CallAsync(
+                new ClusterOperation("list", "statefulsets", Namespace: ns),
+                (c, ct) => c.AppsV1.ListNamespacedStatefulSetAsync(ns, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+            workloads.AddRange(statefulSets.Items.Select(s => (Kind: TakeoverNames.StatefulSetKind, View: ViewOf(s))));
+        }
+        catch (Errors.DevSpacesException e) when (e.ErrorCode == Contracts.RpcErrorCode.Forbidden)
+        {
+            // Someone who may not list StatefulSets can still connect a Deployment; said only if no Deployment matches.
+            cannotList = e;
+        }
+
+        var matching = workloads
+            .Where(w => w.View.Metadata.Labels?.ContainsKey(TakeoverNames.AgentLabel) != true)
+            .Where(w => selector.All(s => w.View.Spec.Template.Metadata?.Labels?.TryGetValue(s.Key, out var v) == true && v == s.Value))
+            .ToList();
+        var (kind, deployment) = matching.Count switch
+        {
+            0 => throw cannotList ?? ConnectErrors.NoDeployment(service, ns, LabelSelectorText.From(selector)),
             1 => matching[0],
-            _ => throw ConnectErrors.SeveralDeployments(service, ns, matching.Select(d => d.Metadata.Name)),
+            _ => throw ConnectErrors.SeveralDeployments(service, ns, matching.Select(w => $"{w.Kind.ToLowerInvariant()}/{w.View.Metadata.Name}")),
         };
 
         var containers = deployment.Spec.Template.Spec.Containers;
         var tcp = svc.Spec.Ports?.Where(p => p.Protocol is null or "TCP").ToList() ?? [];
         if (tcp.Count == 0)
         {
-            throw ConnectErrors.NoTcpPorts(service);
+            throw ConnectErrors.NoTcpPorts(service, svc.Spec.Ports?.Select(p => $"{p.Port}/{p.Protocol}") ?? []);
         }
+
+        // Connect carries TCP only: the other ports are said out loud, not silently dropped.
+        var warnings = svc.Spec.Ports!.Where(p => p.Protocol is not (null or "TCP"))
+            .Select(p => $"Port {p.Name ?? p.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)} ({p.Port}/{p.Protocol}) of service {service} is not carried: connect carries TCP only, so its {p.Protocol} clients get no answer while connected.")
+            .ToList();
 
         V1Container container;
         if (containerName != null)
@@ -68,7 +89,31 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
         }
 
         var ports = tcp.Select(p => Resolve(service, p, container)).ToList();
-        return new TakeoverPlan(ns, svc, deployment, container, ports);
+        return new TakeoverPlan(ns, svc, deployment, container, ports) { Kind = kind, Warnings = warnings };
+    }
+
+    /// <summary>A StatefulSet seen as a Deployment: what the takeover reads of a workload is the same for both.</summary>
+    private static V1Deployment ViewOf(V1StatefulSet set) => new()
+    {
+        Metadata = set.Metadata,
+        Spec = new V1DeploymentSpec { Replicas = set.Spec.Replicas, Selector = set.Spec.Selector, Template = set.Spec.Template },
+    };
+
+    /// <summary>The workload of <paramref name="kind"/> as a Deployment view, or null when it is gone.</summary>
+    public async Task<V1Deployment?> ReadWorkloadAsync(string kind, string ns, string name, CancellationToken cancellationToken) =>
+        kind == TakeoverNames.StatefulSetKind
+            ? await cluster.TryCallAsync(new ClusterOperation("get", "statefulsets", name, ns),
+                async (c, ct) => ViewOf(await c.AppsV1.ReadNamespacedStatefulSetAsync(name, ns, cancellationToken: ct).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false)
+            : await cluster.TryCallAsync(new ClusterOperation("get", "deployments", name, ns),
+                (c, ct) => c.AppsV1.ReadNamespacedDeploymentAsync(name, ns, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+
+    private Task PatchWorkloadAsync(TakeoverPlan plan, string patch, CancellationToken cancellationToken)
+    {
+        var (ns, name) = (plan.Namespace, plan.DeploymentName);
+        var merge = new V1Patch(patch, V1Patch.PatchType.MergePatch);
+        return plan.Kind == TakeoverNames.StatefulSetKind
+            ? cluster.CallAsync(new ClusterOperation("patch", "statefulsets", name, ns), (c, ct) => c.AppsV1.PatchNamespacedStatefulSetAsync(merge, name, ns, cancellationToken: ct), cancellationToken)
+            : cluster.CallAsync(new ClusterOperation("patch", "deployments", name, ns), (c, ct) => c.AppsV1.PatchNamespacedDeploymentAsync(merge, name, ns, cancellationToken: ct), cancellationToken);
     }
 
     private static bool Declares(V1Container container, IntOrString target) =>
@@ -93,14 +138,15 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
     public async Task<IReadOnlyList<string>> CheckFreeAsync(TakeoverPlan plan, CancellationToken cancellationToken)
     {
         var ns = plan.Namespace;
-        var record = TakeoverRecord.Parse((plan.Deployment.Metadata.Annotations?.TryGetValue(TakeoverNames.RecordAnnotation, out var text) == true ? text : null));
+        var record = RecordOf(plan.Deployment.Metadata) ?? RecordOf(plan.Service.Metadata);
         var agent = await cluster.TryCallAsync(
             new ClusterOperation("get", "deployments", TakeoverNames.Agent(plan.DeploymentName), ns),
             (c, ct) => c.AppsV1.ReadNamespacedDeploymentAsync(TakeoverNames.Agent(plan.DeploymentName), ns, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
         var secret = await cluster.TryCallAsync(
             new ClusterOperation("get", "secrets", TakeoverNames.SessionSecret(plan.DeploymentName), ns),
             (c, ct) => c.CoreV1.ReadNamespacedSecretAsync(TakeoverNames.SessionSecret(plan.DeploymentName), ns, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
-        if (record is null && agent is null && secret is null && plan.Deployment.Metadata.Annotations?.ContainsKey(TakeoverNames.RecordAnnotation) != true)
+        if (record is null && agent is null && secret is null && plan.Deployment.Metadata.Annotations?.ContainsKey(TakeoverNames.RecordAnnotation) != true
+            && plan.Service.Metadata.Annotations?.ContainsKey(TakeoverNames.RecordAnnotation) != true)
         {
             return [];
         }
@@ -111,8 +157,11 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
             throw ConnectErrors.AlreadyConnected(plan.ServiceName, record.Owner, record.StartedAt, record.Session);
         }
 
-        return await RestoreAsync(ns, plan.DeploymentName, session: null, cancellationToken).ConfigureAwait(false);
+        return await RestoreAsync(plan, session: null, cancellationToken).ConfigureAwait(false);
     }
+
+    private static TakeoverRecord? RecordOf(V1ObjectMeta metadata) =>
+        TakeoverRecord.Parse(metadata.Annotations?.TryGetValue(TakeoverNames.RecordAnnotation, out var text) == true ? text : null);
 
     private static bool IsAlive(int pid)
     {
@@ -140,7 +189,8 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
         {
             record = new TakeoverRecord(
                 session, $"{Environment.UserName}@{Environment.MachineName}", Environment.MachineName, Environment.ProcessId,
-                DateTimeOffset.UtcNow, name, plan.Deployment.Spec.Replicas ?? 1, plan.ServiceName);
+                DateTimeOffset.UtcNow, name, plan.Deployment.Spec.Replicas ?? 1, plan.ServiceName,
+                plan.KeepOriginal ? new Dictionary<string, string>(plan.Service.Spec.Selector) : null);
 
             // 1. The record, guarded by the resourceVersion it was read with: of two concurrent connects one gets a conflict.
             var annotate = new JsonObject
@@ -153,18 +203,14 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
             };
             try
             {
-                await cluster.CallAsync(
-                    new ClusterOperation("patch", "deployments", name, ns),
-                    (c, ct) => c.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(annotate.ToJsonString(), V1Patch.PatchType.MergePatch), name, ns, cancellationToken: ct),
-                    cancellationToken).ConfigureAwait(false);
+                await PatchWorkloadAsync(plan, annotate.ToJsonString(), cancellationToken).ConfigureAwait(false);
                 break;
             }
             catch (Errors.DevSpacesException e) when (e.ErrorCode == Contracts.RpcErrorCode.Conflict && attempt < 5)
             {
                 // Usually the controller updated the status since we read it; read again and check it is still free.
-                var fresh = await cluster.CallAsync(
-                    new ClusterOperation("get", "deployments", name, ns),
-                    (c, ct) => c.AppsV1.ReadNamespacedDeploymentAsync(name, ns, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+                var fresh = await ReadWorkloadAsync(plan.Kind, ns, name, cancellationToken).ConfigureAwait(false)
+                    ?? throw ConnectErrors.NoDeployment(plan.ServiceName, ns, LabelSelectorText.From(plan.Service.Spec.Selector));
                 if (TakeoverRecord.Parse(fresh.Metadata.Annotations?.TryGetValue(TakeoverNames.RecordAnnotation, out var other) == true ? other : null) is { } taken)
                 {
                     throw ConnectErrors.AlreadyConnected(plan.ServiceName, taken.Owner, taken.StartedAt, taken.Session);
@@ -176,6 +222,11 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
 
         try
         {
+            if (plan.KeepOriginal)
+            {
+                await RecordOnServiceAsync(plan, record, cancellationToken).ConfigureAwait(false);
+            }
+
             var secret = await cluster.CallAsync(
                 new ClusterOperation("create", "secrets", TakeoverNames.SessionSecret(name), ns),
                 (c, ct) => c.CoreV1.CreateNamespacedSecretAsync(AgentManifests.SessionSecret(plan, record, sessionKey), ns, cancellationToken: ct),
@@ -197,24 +248,117 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
                 new ClusterOperation("create", "deployments", TakeoverNames.Agent(name), ns),
                 (c, ct) => c.AppsV1.CreateNamespacedDeploymentAsync(AgentManifests.AgentDeployment(plan, session, image, agent, owner), ns, cancellationToken: ct),
                 cancellationToken).ConfigureAwait(false);
-            await cluster.CallAsync(
-                new ClusterOperation("patch", "deployments", name, ns),
-                (c, ct) => c.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch("""{"spec":{"replicas":0}}""", V1Patch.PatchType.MergePatch), name, ns, cancellationToken: ct),
-                cancellationToken).ConfigureAwait(false);
+            if (!plan.KeepOriginal)
+            {
+                await PatchWorkloadAsync(plan, """{"spec":{"replicas":0}}""", cancellationToken).ConfigureAwait(false);
+            }
+
             return record;
         }
         catch
         {
             using var undo = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await RestoreAsync(ns, name, session, undo.Token).ConfigureAwait(false);
+            await RestoreAsync(plan, session, undo.Token).ConfigureAwait(false);
             throw;
         }
     }
 
+    /// <summary>
+    /// The record on the Service whose selector the session will change (original kept running), guarded by the
+    /// resourceVersion read: a concurrent change of the Service makes us read it again, and someone else's session
+    /// there is refused.
+    /// </summary>
+    private async Task RecordOnServiceAsync(TakeoverPlan plan, TakeoverRecord record, CancellationToken cancellationToken)
+    {
+        var service = plan.Service;
+        for (var attempt = 1; ; attempt++)
+        {
+            if (RecordOf(service.Metadata) is { } taken && taken.Session != record.Session)
+            {
+                throw ConnectErrors.AlreadyConnected(plan.ServiceName, taken.Owner, taken.StartedAt, taken.Session);
+            }
+
+            if (attempt > 1 && !SameSelector(service.Spec.Selector, record.ServiceSelector!))
+            {
+                throw ConnectErrors.SelectorChanged(plan.ServiceName);
+            }
+
+            var annotate = new JsonObject
+            {
+                ["metadata"] = new JsonObject
+                {
+                    ["resourceVersion"] = service.Metadata.ResourceVersion,
+                    ["annotations"] = new JsonObject { [TakeoverNames.RecordAnnotation] = record.ToJson() },
+                },
+            };
+            try
+            {
+                await cluster.CallAsync(
+                    new ClusterOperation("patch", "services", plan.ServiceName, plan.Namespace),
+                    (c, ct) => c.CoreV1.PatchNamespacedServiceAsync(new V1Patch(annotate.ToJsonString(), V1Patch.PatchType.MergePatch), plan.ServiceName, plan.Namespace, cancellationToken: ct),
+                    cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (Errors.DevSpacesException e) when (e.ErrorCode == Contracts.RpcErrorCode.Conflict && attempt < 5)
+            {
+                service = await cluster.CallAsync(
+                    new ClusterOperation("get", "services", plan.ServiceName, plan.Namespace),
+                    (c, ct) => c.CoreV1.ReadNamespacedServiceAsync(plan.ServiceName, plan.Namespace, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static bool SameSelector(IDictionary<string, string>? a, IReadOnlyDictionary<string, string> b) =>
+        (a?.Count ?? 0) == b.Count && b.All(p => a != null && a.TryGetValue(p.Key, out var v) && v == p.Value);
+
+    /// <summary>
+    /// Points the Service's selector at the session's agent pods only (the original pods keep running, unselected).
+    /// Called once the agent is ready, so the Service is never without endpoints for long; guarded by the record on
+    /// the Service being this session's.
+    /// </summary>
+    public async Task PointServiceAtAgentAsync(TakeoverPlan plan, TakeoverRecord record, CancellationToken cancellationToken)
+    {
+        var service = await cluster.CallAsync(
+            new ClusterOperation("get", "services", plan.ServiceName, plan.Namespace),
+            (c, ct) => c.CoreV1.ReadNamespacedServiceAsync(plan.ServiceName, plan.Namespace, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+        if (RecordOf(service.Metadata) is not { } onService || onService.Session != record.Session)
+        {
+            throw ConnectErrors.SelectorChanged(plan.ServiceName);
+        }
+
+        var selector = new JsonObject();
+        foreach (var key in service.Spec.Selector?.Keys ?? [])
+        {
+            selector[key] = null;
+        }
+
+        selector[TakeoverNames.SessionLabel] = record.Session;
+        var patch = new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["resourceVersion"] = service.Metadata.ResourceVersion },
+            ["spec"] = new JsonObject { ["selector"] = selector },
+        };
+        await cluster.CallAsync(
+            new ClusterOperation("patch", "services", plan.ServiceName, plan.Namespace),
+            (c, ct) => c.CoreV1.PatchNamespacedServiceAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), plan.ServiceName, plan.Namespace, cancellationToken: ct),
+            cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Undoes a takeover (see <see cref="WorkloadRestorer"/>); harmless when nothing is left to undo.</summary>
     public Task<IReadOnlyList<string>> RestoreAsync(string ns, string deployment, string? session, CancellationToken cancellationToken) =>
+        RestoreAsync(ns, deployment, session, null, cancellationToken);
+
+    /// <summary>Undoes a takeover; <paramref name="service"/> is checked for a changed selector even without a record on the Deployment.</summary>
+    public Task<IReadOnlyList<string>> RestoreAsync(string ns, string deployment, string? session, string? service, CancellationToken cancellationToken) =>
+        RestoreAsync(TakeoverNames.DeploymentKind, ns, deployment, session, service, cancellationToken);
+
+    /// <summary>Undoes the takeover <paramref name="plan"/> describes (of <paramref name="session"/>, or of any session when null).</summary>
+    public Task<IReadOnlyList<string>> RestoreAsync(TakeoverPlan plan, string? session, CancellationToken cancellationToken) =>
+        RestoreAsync(plan.Kind, plan.Namespace, plan.DeploymentName, session, plan.ServiceName, cancellationToken);
+
+    private Task<IReadOnlyList<string>> RestoreAsync(string kind, string ns, string workload, string? session, string? service, CancellationToken cancellationToken) =>
         cluster.CallAsync(
-            new ClusterOperation("patch", "deployments", deployment, ns),
-            (c, ct) => new WorkloadRestorer(c).RestoreAsync(ns, deployment, session, ct),
+            new ClusterOperation("patch", kind == TakeoverNames.StatefulSetKind ? "statefulsets" : "deployments", workload, ns),
+            (c, ct) => new WorkloadRestorer(c, kind).RestoreAsync(ns, workload, session, service, ct),
             cancellationToken);
 }

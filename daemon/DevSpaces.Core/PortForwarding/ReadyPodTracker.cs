@@ -17,6 +17,7 @@ public sealed class ReadyPodTracker : IAsyncDisposable
     private readonly IKubernetes _client;
     private readonly PodSelection _selection;
     private readonly Action<PortForwardEvent> _report;
+    private readonly Func<V1Pod, bool> _usable;
     private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<string, V1Pod> _pods = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
@@ -27,18 +28,27 @@ public sealed class ReadyPodTracker : IAsyncDisposable
     private string? _lastNotReadyReason;
     private Task _watchLoop = Task.CompletedTask;
 
-    private ReadyPodTracker(IKubernetes client, PodSelection selection, Action<PortForwardEvent> report)
+    private ReadyPodTracker(IKubernetes client, PodSelection selection, Action<PortForwardEvent> report, Func<V1Pod, bool> usable)
     {
         _client = client;
         _selection = selection;
         _report = report;
+        _usable = usable;
     }
 
     /// <summary>Lists the pods once and then follows them with a watch until disposed.</summary>
+    public static Task<ReadyPodTracker> StartAsync(
+        IKubernetes client, PodSelection selection, Action<PortForwardEvent> report, CancellationToken cancellationToken) =>
+        StartAsync(client, selection, report, PodReadiness.IsReady, cancellationToken);
+
+    /// <summary>
+    /// As above, with what makes a pod usable decided by <paramref name="usable"/> instead of its Ready condition
+    /// (for pods whose readiness depends on the connection this tracker is used to open).
+    /// </summary>
     public static async Task<ReadyPodTracker> StartAsync(
-        IKubernetes client, PodSelection selection, Action<PortForwardEvent> report, CancellationToken cancellationToken)
+        IKubernetes client, PodSelection selection, Action<PortForwardEvent> report, Func<V1Pod, bool> usable, CancellationToken cancellationToken)
     {
-        var tracker = new ReadyPodTracker(client, selection, report);
+        var tracker = new ReadyPodTracker(client, selection, report, usable);
         tracker._watchLoop = tracker.RunAsync(tracker._stop.Token);
         try
         {
@@ -224,14 +234,14 @@ public sealed class ReadyPodTracker : IAsyncDisposable
     private void ChooseLocked()
     {
         var previous = _current;
-        if (previous is not null && _pods.TryGetValue(previous.Metadata.Name, out var latest) && PodReadiness.IsReady(latest))
+        if (previous is not null && _pods.TryGetValue(previous.Metadata.Name, out var latest) && _usable(latest))
         {
             _current = latest;
             return;
         }
 
         _current = _pods.Values
-            .Where(PodReadiness.IsReady)
+            .Where(_usable)
             .OrderByDescending(p => p.Metadata.CreationTimestamp)
             .ThenBy(p => p.Metadata.Name, StringComparer.Ordinal)
             .FirstOrDefault();

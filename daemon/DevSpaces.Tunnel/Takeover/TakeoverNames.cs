@@ -3,7 +3,10 @@ namespace DevSpaces.Tunnel.Takeover;
 /// <summary>Names, labels and annotations of a connect session in the cluster.</summary>
 public static class TakeoverNames
 {
-    /// <summary>On the taken-over Deployment: the <see cref="TakeoverRecord"/> as JSON, written before anything changes.</summary>
+    /// <summary>
+    /// On the taken-over Deployment: the <see cref="TakeoverRecord"/> as JSON, written before anything changes. When
+    /// the original keeps running, also on the Service whose selector the session changes.
+    /// </summary>
     public const string RecordAnnotation = "devspaces.io/connect";
 
     /// <summary>On every object a session creates; its value is the session id.</summary>
@@ -11,6 +14,11 @@ public static class TakeoverNames
 
     /// <summary>On the agent's pods: the name of the taken-over Deployment.</summary>
     public const string AgentLabel = "devspaces.io/connect-agent";
+
+    /// <summary>The kinds of workload a session takes over (apps/v1).</summary>
+    public const string DeploymentKind = "Deployment";
+
+    public const string StatefulSetKind = "StatefulSet";
 
     /// <summary>Keys of the session Secret.</summary>
     public const string SessionKeyField = "session-key";

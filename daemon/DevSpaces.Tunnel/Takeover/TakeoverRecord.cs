@@ -15,6 +15,10 @@ namespace DevSpaces.Tunnel.Takeover;
 /// <param name="Deployment">The taken-over Deployment.</param>
 /// <param name="Replicas">Its replicas before the takeover.</param>
 /// <param name="Service">The Service the session serves.</param>
+/// <param name="ServiceSelector">
+/// Set when the original replicas keep running and the Service's selector points at the agent instead: the
+/// selector before the session, put back exactly on restore. Null when the workload was scaled to 0.
+/// </param>
 public sealed record TakeoverRecord(
     string Session,
     string Owner,
@@ -23,9 +27,14 @@ public sealed record TakeoverRecord(
     DateTimeOffset StartedAt,
     string Deployment,
     int Replicas,
-    string Service)
+    string Service,
+    IReadOnlyDictionary<string, string>? ServiceSelector = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.Never };
+
+    /// <summary>True when the original replicas keep running and only the Service's selector was changed.</summary>
+    [JsonIgnore]
+    public bool KeepsOriginal => ServiceSelector != null;
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 

@@ -7,39 +7,76 @@ using k8s.Models;
 namespace DevSpaces.Tunnel.Takeover;
 
 /// <summary>
-/// Puts a taken-over Deployment back as its record says and removes the session's objects. Safe to run any number
+/// Puts a taken-over Deployment back as its record says (replicas, or the Service's selector when the original kept
+/// running) and removes the session's objects. Safe to run any number
 /// of times, from the daemon, from the agent (with its namespace-scoped Role) or from a later run.
 /// </summary>
-public sealed class WorkloadRestorer(IKubernetes client)
+/// <param name="client">The API client (the agent's has only its namespace-scoped Role).</param>
+/// <param name="kind">The workload's kind: <see cref="TakeoverNames.DeploymentKind"/> or <see cref="TakeoverNames.StatefulSetKind"/>.</param>
+public sealed class WorkloadRestorer(IKubernetes client, string kind = TakeoverNames.DeploymentKind)
 {
+    private readonly string what = kind == TakeoverNames.StatefulSetKind ? "statefulset" : "deployment";
+
     /// <summary>
     /// Restores <paramref name="deployment"/> in <paramref name="ns"/>. With <paramref name="session"/> set, only
     /// that session's takeover is undone (a newer session by someone else is left alone).
     /// Returns what was done, for logs.
     /// </summary>
-    public async Task<IReadOnlyList<string>> RestoreAsync(string ns, string deployment, string? session, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<string>> RestoreAsync(string ns, string deployment, string? session, CancellationToken cancellationToken) =>
+        RestoreAsync(ns, deployment, session, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="RestoreAsync(string, string, string?, CancellationToken)"/>; <paramref name="service"/> names the
+    /// Service to check for a changed selector when the Deployment's record is gone or unreadable.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RestoreAsync(string ns, string deployment, string? session, string? service, CancellationToken cancellationToken)
     {
         var done = new List<string>();
-        var workload = await TryAsync(() => client.AppsV1.ReadNamespacedDeploymentAsync(deployment, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        var text = workload?.Metadata.Annotations?.TryGetValue(TakeoverNames.RecordAnnotation, out var value) == true ? value : null;
+        var workload = await ReadMetadataAsync(ns, deployment, cancellationToken).ConfigureAwait(false);
+        var text = workload?.Annotations?.TryGetValue(TakeoverNames.RecordAnnotation, out var value) == true ? value : null;
         var record = TakeoverRecord.Parse(text);
         if (session != null && record != null && record.Session != session)
         {
-            done.Add($"deployment {deployment} belongs to another session ({record.Owner}); left alone");
+            done.Add($"{what} {deployment} belongs to another session ({record.Owner}); left alone");
             return done;
+        }
+
+        // The Service first: when the original kept running, traffic goes back to it before the agent goes away.
+        if (record?.ServiceSelector != null)
+        {
+            done.AddRange(await RestoreSelectorAsync(ns, record.Service, record.Session, record.ServiceSelector, cancellationToken).ConfigureAwait(false));
+        }
+        else if (record == null && service != null)
+        {
+            done.AddRange(await RestoreSelectorAsync(ns, service, session, null, cancellationToken).ConfigureAwait(false));
         }
 
         if (workload != null && text != null)
         {
-            // One merge patch: the replicas come back and the record goes in the same step.
+            // One merge patch: the replicas come back and the record goes in the same step. A session that kept the
+            // original running never changed the replicas, and a scale made meanwhile is left as it is.
             var patch = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [TakeoverNames.RecordAnnotation] = null } } };
-            if (record != null)
+            if (record is { KeepsOriginal: false })
             {
                 patch["spec"] = new JsonObject { ["replicas"] = record.Replicas };
             }
 
-            await TryAsync(() => client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), deployment, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
-            done.Add(record == null ? $"removed an unreadable record from deployment {deployment}" : $"deployment {deployment} scaled back to {record.Replicas}");
+            var merge = new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch);
+            if (kind == TakeoverNames.StatefulSetKind)
+            {
+                await TryAsync(() => client.AppsV1.PatchNamespacedStatefulSetAsync(merge, deployment, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            }
+            else
+            {
+                await TryAsync(() => client.AppsV1.PatchNamespacedDeploymentAsync(merge, deployment, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            }
+
+            done.Add(record switch
+            {
+                null => $"removed an unreadable record from {what} {deployment}",
+                { KeepsOriginal: true } => $"removed the record from {what} {deployment} (its {record.Replicas} replicas kept running)",
+                _ => $"{what} {deployment} scaled back to {record.Replicas}",
+            });
         }
 
         var background = new V1DeleteOptions { PropagationPolicy = "Background" };
@@ -56,6 +93,78 @@ public sealed class WorkloadRestorer(IKubernetes client)
 
         return done;
     }
+
+    /// <summary>
+    /// Puts the Service's selector back as the record on the Service says and removes that record, guarded by the
+    /// resourceVersion read, so a concurrent edit makes us read again rather than overwrite it.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> RestoreSelectorAsync(string ns, string name, string? session, IReadOnlyDictionary<string, string>? recorded, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var service = await TryAsync(() => client.CoreV1.ReadNamespacedServiceAsync(name, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            var text = service?.Metadata.Annotations?.TryGetValue(TakeoverNames.RecordAnnotation, out var value) == true ? value : null;
+            var onService = TakeoverRecord.Parse(text);
+            if (service == null || text == null)
+            {
+                // Not changed yet (or already restored): nothing to put back.
+                return [];
+            }
+
+            if (onService != null && session != null && onService.Session != session)
+            {
+                return [$"service {name} belongs to another session ({onService.Owner}); left alone"];
+            }
+
+            if ((onService?.ServiceSelector ?? recorded) is not { } original)
+            {
+                // A record we cannot read and no selector to go back to: leave the Service as it is.
+                return [$"service {name} carries an unreadable {TakeoverNames.RecordAnnotation} annotation; left as it is"];
+            }
+
+            var selector = new JsonObject();
+            foreach (var key in service.Spec.Selector?.Keys ?? [])
+            {
+                if (!original.ContainsKey(key))
+                {
+                    selector[key] = null;
+                }
+            }
+
+            foreach (var (key, v) in original)
+            {
+                selector[key] = v;
+            }
+
+            var patch = new JsonObject
+            {
+                ["metadata"] = new JsonObject
+                {
+                    ["resourceVersion"] = service.Metadata.ResourceVersion,
+                    ["annotations"] = new JsonObject { [TakeoverNames.RecordAnnotation] = null },
+                },
+                ["spec"] = new JsonObject { ["selector"] = selector },
+            };
+            try
+            {
+                await client.CoreV1.PatchNamespacedServiceAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+                return [$"service {name} selects {string.Join(",", original.Select(p => $"{p.Key}={p.Value}"))} again"];
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict && attempt < 5)
+            {
+                // Changed since we read it; read again.
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return [];
+            }
+        }
+    }
+
+    private async Task<V1ObjectMeta?> ReadMetadataAsync(string ns, string name, CancellationToken cancellationToken) =>
+        kind == TakeoverNames.StatefulSetKind
+            ? (await TryAsync(() => client.AppsV1.ReadNamespacedStatefulSetAsync(name, ns, cancellationToken: cancellationToken)).ConfigureAwait(false))?.Metadata
+            : (await TryAsync(() => client.AppsV1.ReadNamespacedDeploymentAsync(name, ns, cancellationToken: cancellationToken)).ConfigureAwait(false))?.Metadata;
 
     private static async Task<T?> TryAsync<T>(Func<Task<T>> call)
         where T : class

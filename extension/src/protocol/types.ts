@@ -156,6 +156,10 @@ export interface StartConnectParams {
   mounts?: boolean;
   /** Add a hosts-file section so service names resolve to their own loopback addresses; default false. */
   hosts?: boolean;
+  /** Keep the original replicas running and point only the Service's selector at the agent; default false. */
+  keepOriginal?: boolean;
+  /** Give the agent the container's HTTP/TCP probes, answered by the local process; default false. */
+  forwardProbes?: boolean;
 }
 
 export interface StopConnectParams {

@@ -36,6 +36,7 @@ const sessionFor = (params: StartConnectParams, session = 'sess-1'): ConnectInfo
     { name: 'QUOTES_URL', value: 'http://127.0.0.1:41001' },
   ],
   endpoints: [],
+  mounts: [],
 });
 
 const event = (kind: ConnectEventInfo['kind'], message = `${kind} happened`, session = 'sess-1'): ConnectEventInfo => ({

@@ -2,6 +2,7 @@ using System.Text.Json;
 using DevSpaces.Cli.Daemon;
 using DevSpaces.Contracts;
 using DevSpaces.Tests.Support;
+using k8s;
 
 namespace DevSpaces.ClusterTests.Connect;
 
@@ -56,6 +57,42 @@ public sealed class ConnectRpcTests
             await daemon.Notifications.WaitForAsync(n => n.Method == "connect/event" && n.Text("kind") == "restored", TimeSpan.FromSeconds(10), "a restored event");
             Assert.That((await daemon.CallAsync<ConnectList>("connect/list")).Sessions, Is.Empty);
             await daemon.CallAsync<JsonElement>("connect/stop", new { session = info.Session });
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("DEVSPACES_AGENT_BASE_IMAGE", previous);
+            await space.WaitUntilCleanAsync("api", TimeSpan.FromSeconds(90));
+        }
+    }
+
+    [Test]
+    public async Task Keep_Original_And_Forward_Probes_Given_Over_Rpc_Reach_The_Cluster_And_Stopping_Puts_The_Selector_Back()
+    {
+        using var folder = new TempDirectory();
+        var previous = Environment.GetEnvironmentVariable("DEVSPACES_AGENT_BASE_IMAGE");
+        Environment.SetEnvironmentVariable("DEVSPACES_AGENT_BASE_IMAGE", SampleSpace.TestBaseImage);
+        var selector = (await space.Client.CoreV1.ReadNamespacedServiceAsync("api", space.Namespace)).Spec.Selector;
+        try
+        {
+            await using var daemon = DaemonConnection.Start(new DaemonOptions(null, null, space.Cluster.KubeconfigPath));
+            await daemon.InitializeAsync(folder.Path);
+            await using var local = new LocalHttpServer(_ => Task.FromResult((200, """{"service":"api","hostname":"local-process"}""")));
+
+            var info = await daemon.CallAsync<ConnectInfo>("connect/start", new { service = "api", localPort = local.Port, space = space.Namespace, keepOriginal = true, forwardProbes = true });
+            var service = await space.Client.CoreV1.ReadNamespacedServiceAsync("api", space.Namespace);
+            var deployment = await space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", space.Namespace);
+            var agent = (await space.Client.AppsV1.ReadNamespacedDeploymentAsync(Tunnel.Takeover.TakeoverNames.Agent("api"), space.Namespace)).Spec.Template.Spec.Containers.Single();
+            Assert.Multiple(() =>
+            {
+                Assert.That(service.Spec.Selector, Is.EquivalentTo(new Dictionary<string, string> { [Tunnel.Takeover.TakeoverNames.SessionLabel] = info.Session }), "keepOriginal: the Service points at the agent");
+                Assert.That(deployment.Spec.Replicas, Is.EqualTo(1), "keepOriginal: the original keeps its replicas");
+                Assert.That(agent.ReadinessProbe.HttpGet.Path, Is.EqualTo("/healthz"), "forwardProbes: the agent has the container's probe");
+            });
+
+            await daemon.CallAsync<JsonElement>("connect/stop", new { session = info.Session });
+            var after = await space.Client.CoreV1.ReadNamespacedServiceAsync("api", space.Namespace);
+            Assert.That(after.Spec.Selector, Is.EquivalentTo(selector), "connect/stop put the selector back before it answered");
+            Assert.That(after.Metadata.Annotations?.ContainsKey(Tunnel.Takeover.TakeoverNames.RecordAnnotation) ?? false, Is.False);
         }
         finally
         {

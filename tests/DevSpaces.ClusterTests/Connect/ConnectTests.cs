@@ -202,8 +202,10 @@ public sealed class ConnectTests
         Assert.That(afterAgain.Spec.Replicas, Is.EqualTo(before.Spec.Replicas));
     }
 
-    [Test]
-    public async Task Deleting_The_Agent_Pod_Is_Reported_And_The_Session_Reconnects_And_Keeps_Serving()
+    /// <summary>Five rounds in one session: each deletion is reported, the session reconnects and the local process serves again.</summary>
+    [TestCase(null, TestName = "Deleting_The_Agent_Pod_Five_Times_Is_Reported_And_The_Session_Reconnects_And_Keeps_Serving")]
+    [TestCase(0, TestName = "Force_Deleting_The_Agent_Pod_Five_Times_Is_Reported_And_The_Session_Reconnects_And_Keeps_Serving")]
+    public async Task Deleting_The_Agent_Pod_Is_Reported_And_The_Session_Reconnects_And_Keeps_Serving(int? gracePeriodSeconds)
     {
         ConnectSession? session = null;
         await using var local = LocalApi(() => session!.Environment);
@@ -211,16 +213,36 @@ public sealed class ConnectTests
         await using (session)
         {
             Assert.That((await space.ApiAnswerAsync()).GetProperty("hostname").GetString(), Is.EqualTo("local-process"));
-            var agent = (await space.Client.CoreV1.ListNamespacedPodAsync(space.Namespace, labelSelector: $"{TakeoverNames.SessionLabel}={session.Record.Session}")).Items.Single(p => p.Metadata.DeletionTimestamp == null);
-            var seen = events.All.Count;
-            await space.Client.CoreV1.DeleteNamespacedPodAsync(agent.Metadata.Name, space.Namespace, new V1DeleteOptions { GracePeriodSeconds = 0 });
+            for (var round = 1; round <= 5; round++)
+            {
+                var agent = await CurrentAgentPodAsync(session);
+                var seen = events.All.Count;
+                var served = local.Requests;
+                await space.Client.CoreV1.DeleteNamespacedPodAsync(agent.Metadata.Name, space.Namespace, gracePeriodSeconds is { } grace ? new V1DeleteOptions { GracePeriodSeconds = grace } : null);
 
-            await events.WaitForAsync(ConnectEventKind.TunnelLost, TimeSpan.FromSeconds(20), seen);
-            await events.WaitForAsync(ConnectEventKind.Reconnected, TimeSpan.FromSeconds(60), seen);
-            await ClusterWaits.EndpointsReadyAsync(space.Client, space.Namespace, "api", TimeSpan.FromSeconds(30));
-            Assert.That((await space.ApiAnswerAsync()).GetProperty("hostname").GetString(), Is.EqualTo("local-process"), "served locally again after the agent pod was replaced");
-            Assert.That(await space.IsRestoredAsync("api", 1), Is.False, "the workload stays taken over while the session recovers");
+                await events.WaitForAsync(ConnectEventKind.TunnelLost, TimeSpan.FromSeconds(30), seen);
+                var reconnected = await events.WaitForAsync(ConnectEventKind.Reconnected, TimeSpan.FromSeconds(90), seen);
+                Assert.That(reconnected.Message, Does.Not.Contain(agent.Metadata.Name), $"round {round}: the session reconnected to the replacement pod, not to the deleted {agent.Metadata.Name}");
+                await ClusterWaits.EndpointsReadyAsync(space.Client, space.Namespace, "api", TimeSpan.FromSeconds(30));
+                Assert.That((await space.ApiAnswerAsync()).GetProperty("hostname").GetString(), Is.EqualTo("local-process"), $"round {round}: served locally again after the agent pod was replaced");
+                Assert.That(local.Requests, Is.GreaterThan(served), $"round {round}: the local process got the request");
+                Assert.That(await space.IsRestoredAsync("api", 1), Is.False, $"round {round}: the workload stays taken over while the session recovers");
+                Assert.That(events.All.Skip(seen).Select(e => e.Kind), Has.None.EqualTo(ConnectEventKind.Restored), $"round {round}: the session did not end:\n{events.Describe()}");
+                TestContext.Progress.WriteLine($"round {round}: agent pod {agent.Metadata.Name} deleted (grace {gracePeriodSeconds?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default"}); reconnected and served locally");
+            }
         }
+    }
+
+    private async Task<V1Pod> CurrentAgentPodAsync(ConnectSession session)
+    {
+        V1Pod? pod = null;
+        await ClusterWaits.ConditionAsync(async () =>
+        {
+            var pods = (await space.Client.CoreV1.ListNamespacedPodAsync(space.Namespace, labelSelector: $"{TakeoverNames.SessionLabel}={session.Record.Session}")).Items;
+            pod = pods.SingleOrDefault(p => p.Metadata.DeletionTimestamp == null && p.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true);
+            return pod != null;
+        }, TimeSpan.FromSeconds(60), () => $"one ready agent pod of session {session.Record.Session}");
+        return pod!;
     }
 
     [Test]

@@ -113,11 +113,19 @@ public sealed class SampleSpace : IAsyncDisposable
         left.AddRange((await Client.CoreV1.ListNamespacedServiceAccountAsync(Namespace)).Items.Where(i => i.Metadata.Name.StartsWith(agent, StringComparison.Ordinal)).Select(i => $"serviceaccount/{i.Metadata.Name}"));
         left.AddRange((await Client.RbacAuthorizationV1.ListNamespacedRoleAsync(Namespace)).Items.Where(i => i.Metadata.Name.StartsWith(agent, StringComparison.Ordinal)).Select(i => $"role/{i.Metadata.Name}"));
         left.AddRange((await Client.RbacAuthorizationV1.ListNamespacedRoleBindingAsync(Namespace)).Items.Where(i => i.Metadata.Name.StartsWith(agent, StringComparison.Ordinal)).Select(i => $"rolebinding/{i.Metadata.Name}"));
-        var workload = await Client.AppsV1.ReadNamespacedDeploymentAsync(deployment, Namespace);
-        if (workload.Metadata.Annotations?.ContainsKey(TakeoverNames.RecordAnnotation) == true)
+        var deployments = await Client.AppsV1.ListNamespacedDeploymentAsync(Namespace, fieldSelector: $"metadata.name={deployment}");
+        var statefulSets = await Client.AppsV1.ListNamespacedStatefulSetAsync(Namespace, fieldSelector: $"metadata.name={deployment}");
+        foreach (var (kind, metadata) in deployments.Items.Select(d => ("deployment", d.Metadata)).Concat(statefulSets.Items.Select(s => ("statefulset", s.Metadata))))
         {
-            left.Add($"annotation {TakeoverNames.RecordAnnotation} on deployment/{deployment}");
+            if (metadata.Annotations?.ContainsKey(TakeoverNames.RecordAnnotation) == true)
+            {
+                left.Add($"annotation {TakeoverNames.RecordAnnotation} on {kind}/{deployment}");
+            }
         }
+
+        left.AddRange((await Client.CoreV1.ListNamespacedServiceAsync(Namespace)).Items
+            .Where(i => i.Metadata.Annotations?.ContainsKey(TakeoverNames.RecordAnnotation) == true || i.Spec.Selector?.ContainsKey(TakeoverNames.SessionLabel) == true)
+            .Select(i => $"annotation or session selector on service/{i.Metadata.Name}"));
 
         return left;
     }

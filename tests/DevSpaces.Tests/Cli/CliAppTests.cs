@@ -124,4 +124,17 @@ public class CliAppTests
             Assert.That(cli.Has("--recursive"), Is.True);
         });
     }
+
+    [Test]
+    public void Connect_Mode_Flags_Take_No_Value()
+    {
+        var cli = CliArguments.Parse(["connect", "api", "--keep-original", "--local-port", "5000", "--forward-probes", "--", "dotnet", "run"]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(cli.Has("--keep-original"), Is.True);
+            Assert.That(cli.Has("--forward-probes"), Is.True);
+            Assert.That(cli.GetInt("--local-port"), Is.EqualTo(5000), "the flag before it did not swallow --local-port");
+            Assert.That(cli.Positional, Is.EqualTo(new[] { "connect", "api", "dotnet", "run" }));
+        });
+    }
 }
