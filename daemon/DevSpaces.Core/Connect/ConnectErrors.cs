@@ -26,15 +26,17 @@ public static class ConnectErrors
         $"Several workloads in namespace '{ns}' run pods of Service '{service}': {string.Join(", ", workloads)}. Connect stands in for one workload's container, and these may run different code.",
         "Connect a Service that selects one of them (e.g. one whose selector adds that workload's own label), or scale the others to 0 first.");
 
-    public static DevSpacesException ContainerNotFound(string deployment, string container, IEnumerable<string> names) => new(
+    public static DevSpacesException ContainerNotFound(string deployment, string container, IReadOnlyList<string> names) => new(
         RpcErrorCode.ConnectTargetInvalid,
         $"Deployment '{deployment}' has no container '{container}'; it has {string.Join(", ", names)}.",
-        "Pass one of these with --container.");
+        "Pass one of these with --container.",
+        choices: names);
 
-    public static DevSpacesException ContainerAmbiguous(string deployment, IEnumerable<string> names) => new(
+    public static DevSpacesException ContainerAmbiguous(string deployment, IReadOnlyList<string> names) => new(
         RpcErrorCode.ConnectTargetInvalid,
         $"Deployment '{deployment}' has several containers ({string.Join(", ", names)}) and the Service's ports do not tell which one to run locally.",
-        "Choose one with --container <name>.");
+        "Choose one with --container <name>.",
+        choices: names);
 
     public static DevSpacesException NamedPortNotFound(string service, string port, string container) => new(
         RpcErrorCode.ConnectTargetInvalid,

@@ -76,7 +76,7 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
         if (containerName != null)
         {
             container = containers.FirstOrDefault(c => c.Name == containerName)
-                ?? throw ConnectErrors.ContainerNotFound(deployment.Metadata.Name, containerName, containers.Select(c => c.Name));
+                ?? throw ConnectErrors.ContainerNotFound(deployment.Metadata.Name, containerName, [.. containers.Select(c => c.Name)]);
         }
         else if (containers.Count == 1)
         {
@@ -85,7 +85,7 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
         else
         {
             var serving = containers.Where(c => tcp.Any(p => Declares(c, p.TargetPort ?? p.Port))).ToList();
-            container = serving.Count == 1 ? serving[0] : throw ConnectErrors.ContainerAmbiguous(deployment.Metadata.Name, containers.Select(c => c.Name));
+            container = serving.Count == 1 ? serving[0] : throw ConnectErrors.ContainerAmbiguous(deployment.Metadata.Name, [.. containers.Select(c => c.Name)]);
         }
 
         var ports = tcp.Select(p => Resolve(service, p, container)).ToList();

@@ -10,13 +10,13 @@ namespace DevSpaces.Core.Errors;
 /// </summary>
 public sealed class DevSpacesException : LocalRpcException
 {
-    public DevSpacesException(int code, string message, string? hint = null, string? detail = null, Exception? inner = null)
+    public DevSpacesException(int code, string message, string? hint = null, string? detail = null, Exception? inner = null, IReadOnlyList<string>? choices = null)
         : base(message, inner)
     {
         ErrorCode = code;
         Hint = hint;
         Detail = detail;
-        ErrorData = new ErrorData(hint, detail);
+        ErrorData = new ErrorData(hint, detail, choices);
     }
 
     /// <summary>How to fix it.</summary>

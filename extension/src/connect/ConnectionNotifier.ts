@@ -40,6 +40,8 @@ export class ConnectionNotifier implements vscode.Disposable {
     vscode.window.setStatusBarMessage(`$(plug) ${event.message}`, 15_000);
     if (event.kind === 'tunnelLost') {
       void vscode.window.showWarningMessage(`The tunnel of '${event.service}' dropped; reconnecting. ${event.message}`);
+    } else if (event.kind === 'warning') {
+      void vscode.window.showWarningMessage(`'${event.service}': ${event.message}`);
     } else if (event.kind === 'localPortNotListening' && event.session && !this.toldNotListening.has(event.session)) {
       this.toldNotListening.add(event.session);
       void vscode.window.showWarningMessage(event.message);

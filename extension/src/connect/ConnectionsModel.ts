@@ -12,6 +12,7 @@ export const noticeKinds: ReadonlySet<ConnectEventInfo['kind']> = new Set([
   'localPortNotListening',
   'outboundFailed',
   'restored',
+  'warning',
 ]);
 
 /** A session that ended without this window asking (the agent restored the service, the daemon stopped). */

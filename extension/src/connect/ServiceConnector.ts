@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ResponseError } from 'vscode-jsonrpc';
 import { ErrorCodes } from '../protocol/errors';
-import { ConnectInfo } from '../protocol/types';
+import { ConnectInfo, ErrorData, StartConnectParams } from '../protocol/types';
 import { withDelayedProgress } from '../ui/withDelayedProgress';
 import { ConnectionsModel, envFileText } from './ConnectionsModel';
 import { ConnectMarker, envFileRelativePath } from './launchConfiguration';
@@ -32,7 +32,7 @@ export class ServiceConnector {
   async connect(service: string, localPort: number, container?: string): Promise<Connected | undefined> {
     try {
       const info = await withDelayedProgress(`Connecting '${service}' to localhost:${localPort}…`, (token) =>
-        this.connections.start({ service, localPort, space: null, container: container ?? null }, token),
+        this.connections.start({ service, localPort, space: null, container: container ?? null, ...connectOptions() }, token),
       );
       return { info, container };
     } catch (error) {
@@ -80,18 +80,27 @@ export class ServiceConnector {
   }
 }
 
+/** The `devspaces.connect.*` settings, as `connect/start` takes them. */
+export function connectOptions(): Pick<StartConnectParams, 'mounts' | 'hosts' | 'keepOriginal' | 'forwardProbes'> {
+  const settings = vscode.workspace.getConfiguration('devspaces.connect');
+  return {
+    mounts: settings.get<boolean>('copyMountedFiles') ?? true,
+    hosts: settings.get<boolean>('hostsFile') ?? false,
+    keepOriginal: settings.get<boolean>('keepOriginal') ?? false,
+    forwardProbes: settings.get<boolean>('forwardProbes') ?? false,
+  };
+}
+
 /**
- * The container names the daemon lists when it refuses to guess ("has several containers (a, b)") or does not know
- * the one asked for ("has no container 'x'; it has a, b."); undefined for any other failure. The names are read from
- * the message, the only place the daemon gives them.
+ * The containers the daemon offers when it refuses to guess which one of several runs locally, or does not know the one
+ * asked for (`choices` of the error data); undefined for any other failure.
  */
 export function containerChoices(error: unknown): string[] | undefined {
   if (!(error instanceof ResponseError) || error.code !== ErrorCodes.ConnectTargetInvalid) {
     return undefined;
   }
-  const listed = /has several containers \(([^)]+)\)/.exec(error.message)?.[1] ?? /has no container '[^']*'; it has (.+)\.$/.exec(error.message)?.[1];
-  const names = listed?.split(',').map((name) => name.trim()).filter((name) => name !== '');
-  return names && names.length > 0 ? names : undefined;
+  const choices = (error.data as Partial<ErrorData> | undefined)?.choices;
+  return Array.isArray(choices) && choices.length > 0 ? choices.filter((name): name is string => typeof name === 'string') : undefined;
 }
 
 /** Writes the session's environment to `.devspaces/connect-<service>.env` in the folder; returns its path. */

@@ -110,7 +110,7 @@ export namespace ImageProgress {
 
 /** The shape of the data, by the schema's $defs name, as property lists checked by the compiler. */
 export const definitions = {
-  ErrorData: fields<t.ErrorData>({ hint: true, detail: true }),
+  ErrorData: fields<t.ErrorData>({ hint: true, detail: true, choices: true }),
   ErrorInfo: fields<t.ErrorInfo>({ code: true, message: true, hint: true, detail: true }),
   InitializeResult: fields<t.InitializeResult>({
     version: true,

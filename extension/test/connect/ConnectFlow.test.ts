@@ -95,12 +95,22 @@ async function connectFromPalette(launchChoice: (items: { label: string }[]) => 
 }
 
 describe('Connect a Service…', () => {
+  it('The_Connect_Settings_Reach_The_Daemon', async () => {
+    recorded.configuration.set('devspaces.connect.copyMountedFiles', false);
+    recorded.configuration.set('devspaces.connect.hostsFile', true);
+    recorded.configuration.set('devspaces.connect.keepOriginal', true);
+    recorded.configuration.set('devspaces.connect.forwardProbes', true);
+    await connectFromPalette(pickLabelContaining('No launch configuration'));
+
+    assert.deepEqual(started, [{ service: 'api', localPort: 5000, space: null, container: null, mounts: false, hosts: true, keepOriginal: true, forwardProbes: true }]);
+  });
+
   it('Creating_A_Launch_Configuration_Connects_Writes_The_Env_File_And_A_Marked_Configuration', async () => {
     fs.writeFileSync(path.join(folder, 'package.json'), JSON.stringify({ main: 'server.js' }));
     fs.writeFileSync(path.join(folder, 'server.js'), '');
     await connectFromPalette(pickLabelContaining('Create a launch configuration'));
 
-    assert.deepEqual(started, [{ service: 'api', localPort: 5000, space: null, container: null }]);
+    assert.deepEqual(started, [{ service: 'api', localPort: 5000, space: null, container: null, mounts: true, hosts: false, keepOriginal: false, forwardProbes: false }]);
     assert.equal(recorded.inputBoxes[0]?.options.value, '8080', 'the container port is suggested');
     assert.equal(envFile(), 'PORT=8080\nQUOTES_URL=http://127.0.0.1:41001\n');
     assert.equal(fs.statSync(path.join(folder, '.devspaces', 'connect-api.env')).mode & 0o777, 0o600, 'the environment may hold secrets');
@@ -140,7 +150,7 @@ describe('Connect a Service…', () => {
         throw new ResponseError(
           ErrorCodes.ConnectTargetInvalid,
           "Deployment 'api' has several containers (api, metrics) and the Service's ports do not tell which one to run locally.",
-          { hint: 'Choose one with --container <name>.', detail: null },
+          { hint: 'Choose one with --container <name>.', detail: null, choices: ['api', 'metrics'] },
         );
       }
       return sessionFor(params);
@@ -160,7 +170,11 @@ describe('Connect a Service…', () => {
     harness.daemon.handle(rpc.StartConnect.type, (params) => {
       started.push(params);
       if (params.container !== 'web') {
-        throw new ResponseError(ErrorCodes.ConnectTargetInvalid, "Deployment 'api' has no container 'old'; it has web, metrics.", { hint: null, detail: null });
+        throw new ResponseError(ErrorCodes.ConnectTargetInvalid, "Deployment 'api' has no container 'old'; it has web, metrics.", {
+          hint: null,
+          detail: null,
+          choices: ['web', 'metrics'],
+        });
       }
       return sessionFor(params);
     });
@@ -214,7 +228,7 @@ describe('F5 on a connected launch configuration', () => {
 
   it('Connects_The_Service_Writes_The_Env_File_And_Points_The_Configuration_At_It', async () => {
     const resolved = await provider().resolveDebugConfiguration(workspaceFolder() as never, marked);
-    assert.deepEqual(started, [{ service: 'api', localPort: 5000, space: null, container: null }]);
+    assert.deepEqual(started, [{ service: 'api', localPort: 5000, space: null, container: null, mounts: true, hosts: false, keepOriginal: false, forwardProbes: false }]);
     assert.equal(resolved?.envFile, '${workspaceFolder}/.devspaces/connect-api.env');
     assert.equal(envFile(), 'PORT=8080\nQUOTES_URL=http://127.0.0.1:41001\n');
     assert.equal(connectItem().text, '$(plug) api → localhost:5000');
@@ -318,6 +332,13 @@ describe('Connection state', () => {
     assert.equal(connectItem().visible, false);
     assert.deepEqual(recorded.messages, [], 'a disconnect the user asked for is not announced as a loss');
     assert.match(recorded.statusBarMessages.at(-1) ?? '', /'api' restored in the cluster/);
+  });
+
+  it('A_Warning_Of_The_Session_Is_Shown_With_The_Service_Name', () => {
+    harness.daemon.notify(rpc.ConnectEvent.type, event('warning', "Mount /cache (emptyDir 'cache') is not copied: only its files in the pod have it."));
+    assert.deepEqual(recorded.messages.map((m) => [m.severity, m.text]), [
+      ['warning', "'api': Mount /cache (emptyDir 'cache') is not copied: only its files in the pod have it."],
+    ]);
   });
 
   it('Nothing_Listening_Locally_Is_Announced_Once_Per_Session', () => {

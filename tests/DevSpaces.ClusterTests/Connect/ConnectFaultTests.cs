@@ -115,6 +115,7 @@ public sealed class ConnectFaultTests
         Assert.That(ambiguous.ErrorCode, Is.EqualTo(RpcErrorCode.ConnectTargetInvalid));
         Assert.That(ambiguous.Message, Does.Contain("web").And.Contain("sidecar"));
         Assert.That(ambiguous.Hint, Does.Contain("--container"));
+        Assert.That(((ErrorData)ambiguous.ErrorData!).Choices, Is.EqualTo(new[] { "web", "sidecar" }), "the editor offers these as a pick");
 
         var chosen = await takeover.PlanAsync(space.Namespace, "two-unknown", "web", timeout.Token);
         Assert.That(chosen.Container.Name, Is.EqualTo("web"));
@@ -122,6 +123,7 @@ public sealed class ConnectFaultTests
 
         var wrong = await ConnectFailsAsync("two-unknown", container: "nope");
         Assert.That(wrong.Message, Does.Contain("no container 'nope'"));
+        Assert.That(((ErrorData)wrong.ErrorData!).Choices, Is.EqualTo(new[] { "web", "sidecar" }));
     }
 
     [Test]
