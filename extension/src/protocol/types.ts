@@ -21,7 +21,7 @@ export interface ErrorData {
   hint: string | null;
   detail: string | null;
   /** When the request named something ambiguous or unknown, the values it may name instead. */
-  choices?: string[] | null;
+  choices: string[] | null;
 }
 
 /** An application error carried inside a result or notification. */
