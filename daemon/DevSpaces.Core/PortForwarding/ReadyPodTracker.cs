@@ -17,6 +17,7 @@ public sealed class ReadyPodTracker : IAsyncDisposable
     private readonly IKubernetes _client;
     private readonly PodSelection _selection;
     private readonly Action<PortForwardEvent> _report;
+    private readonly Func<V1Pod, bool> _usable;
     private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<string, V1Pod> _pods = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
@@ -27,18 +28,24 @@ public sealed class ReadyPodTracker : IAsyncDisposable
     private string? _lastNotReadyReason;
     private Task _watchLoop = Task.CompletedTask;
 
-    private ReadyPodTracker(IKubernetes client, PodSelection selection, Action<PortForwardEvent> report)
+    private ReadyPodTracker(IKubernetes client, PodSelection selection, Action<PortForwardEvent> report, Func<V1Pod, bool> usable)
     {
         _client = client;
         _selection = selection;
         _report = report;
+        _usable = usable;
     }
 
     /// <summary>Lists the pods once and then follows them with a watch until disposed.</summary>
+    public static Task<ReadyPodTracker> StartAsync(
+        IKubernetes client, PodSelection selection, Action<PortForwardEvent> report, CancellationToken cancellationToken) =>
+        StartAsync(client, selection, PodReadiness.IsReady, report, cancellationToken);
+
+    /// <summary>As above, choosing among the pods for which <paramref name="usable"/> holds instead of the ready ones.</summary>
     public static async Task<ReadyPodTracker> StartAsync(
-        IKubernetes client, PodSelection selection, Action<PortForwardEvent> report, CancellationToken cancellationToken)
+        IKubernetes client, PodSelection selection, Func<V1Pod, bool> usable, Action<PortForwardEvent> report, CancellationToken cancellationToken)
     {
-        var tracker = new ReadyPodTracker(client, selection, report);
+        var tracker = new ReadyPodTracker(client, selection, report, usable);
         tracker._watchLoop = tracker.RunAsync(tracker._stop.Token);
         try
         {
@@ -224,14 +231,14 @@ public sealed class ReadyPodTracker : IAsyncDisposable
     private void ChooseLocked()
     {
         var previous = _current;
-        if (previous is not null && _pods.TryGetValue(previous.Metadata.Name, out var latest) && PodReadiness.IsReady(latest))
+        if (previous is not null && _pods.TryGetValue(previous.Metadata.Name, out var latest) && _usable(latest))
         {
             _current = latest;
             return;
         }
 
         _current = _pods.Values
-            .Where(PodReadiness.IsReady)
+            .Where(_usable)
             .OrderByDescending(p => p.Metadata.CreationTimestamp)
             .ThenBy(p => p.Metadata.Name, StringComparer.Ordinal)
             .FirstOrDefault();
