@@ -135,6 +135,7 @@ public static class AgentManifests
                                 ],
                                 ReadinessProbe = readiness,
                                 LivenessProbe = probe,
+
                                 // A whole core at most: the agent's start (JIT of the tunnel's first calls) is on the set-up's critical path.
                                 Resources = new V1ResourceRequirements
                                 {
