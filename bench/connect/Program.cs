@@ -24,10 +24,12 @@ using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromC
 var ns = $"ds-bench-connect-{Guid.NewGuid().ToString("N")[..6]}";
 var loaded = new KubeconfigSource(kubeconfig, null, null).Load();
 using var cluster = ClusterConnection.Open(loaded, loaded.Config.CurrentContext);
-var log = new TextWriterLog(LogLevel.Warning, Console.Error);
+var phaseLog = new PhaseLog(new TextWriterLog(LogLevel.Warning, Console.Error));
+var log = phaseLog;
+var parts = (Environment.GetEnvironmentVariable("BENCH_PARTS") ?? "setup,latency,restore").Split(',', StringSplitOptions.TrimEntries);
 var settings = new AgentSettings { BaseImage = BaseImage };
 
-static string Ms(double ms) => ms.ToString("0", CultureInfo.InvariantCulture) + " ms";
+static string Ms(double ms) => ms.ToString(ms < 20 ? "0.0" : "0", CultureInfo.InvariantCulture) + " ms";
 static double Median(IEnumerable<double> values)
 {
     var sorted = values.Order().ToList();
@@ -121,53 +123,103 @@ try
         await client.CoreV1.DeleteNamespacedPodAsync(name, ns, new V1DeleteOptions { GracePeriodSeconds = 0 });
     }
 
-    // Connect set-up: the call until the first request to the api Service is answered by the local process.
+    // Connect set-up: the call until the first request to the api Service is answered by the local process. Each
+    // round starts from a running workload (as a user would), and the agent's pods are watched from here so the
+    // phases inside the cluster (scheduled, container running, ready) can be placed next to the daemon's own.
     var setup = new List<double>();
-    for (var i = 0; i < rounds; i++)
+    var phases = new List<Dictionary<string, double>>();
+    var setupRounds = parts.Contains("setup") ? rounds : parts.Contains("latency") ? 1 : 0;
+    for (var i = 0; i < setupRounds; i++)
     {
+        await Until(async () => (await client.AppsV1.ReadNamespacedDeploymentAsync("api", ns)).Status.AvailableReplicas == 1
+            && (await client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: $"{TakeoverNames.AgentLabel}=api")).Items.Count == 0 ? "ready" : null, TimeSpan.FromSeconds(90), "api available, no agent pod");
         var watch = Stopwatch.StartNew();
+        var timeline = new Dictionary<string, double>();
+        void Mark(string phase)
+        {
+            lock (timeline)
+            {
+                timeline.TryAdd(phase, watch.Elapsed.TotalMilliseconds);
+            }
+        }
+
+        using var stopPods = new CancellationTokenSource();
+        var podEvents = FollowAgentPods(client, ns, Mark, stopPods.Token);
+        phaseLog.OnPhase = Mark;
         await using var session = await new ConnectService(cluster, agentImage, settings, log).ConnectAsync(new ConnectRequest(ns, "api", localPort), _ => { }, CancellationToken.None);
+        Mark("connect call returned");
+        var slowAttempts = new List<string>();
         await Until(async () =>
         {
+            var attempt = Stopwatch.StartNew();
             try
             {
-                return await http.GetStringAsync($"http://{apiIp}/healthz") == "local" ? "served" : null;
+                // A new connection each time, as a new client would open: a kept-alive one stays with the pod it first reached.
+                using var probe = new HttpRequestMessage(HttpMethod.Get, $"http://{apiIp}/healthz") { Headers = { ConnectionClose = true } };
+                using var answer = await http.SendAsync(probe);
+                return await answer.Content.ReadAsStringAsync() == "local" ? "served" : null;
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
+                if (attempt.ElapsedMilliseconds > 500)
+                {
+                    slowAttempts.Add($"{attempt.ElapsedMilliseconds} ms: {e.Message}");
+                }
+
                 return null;
             }
         }, TimeSpan.FromSeconds(60), "first request served locally");
         setup.Add(watch.Elapsed.TotalMilliseconds);
-        if (i == rounds - 1)
+        Mark("first request served locally");
+        if (slowAttempts.Count > 0)
         {
-            // Latency: the local process calling the quotes Service through the tunnel vs kubectl port-forward to it.
-            var tunnelPort = session.Endpoints.Single(e => e.Service == "quotes").LocalPort;
-            var tunnel = await Latencies(http, $"http://127.0.0.1:{tunnelPort}/healthz", requests);
-            var kubectlPort = FreePort();
-            using var kubectl = Process.Start(new ProcessStartInfo("kubectl", ["--kubeconfig", kubeconfig, "-n", ns, "port-forward", "service/quotes", $"{kubectlPort}:80"]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-            var draining = kubectl.StandardOutput.ReadToEndAsync();
-            await Until(async () =>
+            Console.Error.WriteLine($"round {i + 1}: slow failed requests before the first served locally: {string.Join("; ", slowAttempts)}");
+        }
+
+        phaseLog.OnPhase = null;
+        await stopPods.CancelAsync();
+        await podEvents;
+        phases.Add(timeline);
+        if (i == setupRounds - 1 && parts.Contains("latency"))
+        {
+            // Latency: the local process calling a cluster Service through the tunnel vs kubectl port-forward to it.
+            // frontend (Node) answers a kept-alive request in well under a millisecond, so the figures are the
+            // forwarders'; quotes (the JDK's HTTP server) adds ~40 ms per kept-alive request itself (Nagle against
+            // delayed ACKs, also when called directly), which hides them. "new connection" opens one per request
+            // (for the tunnel: a dial call and a new channel each time).
+            foreach (var target in new[] { "frontend", "quotes" })
             {
-                try
+                var tunnelPort = session.Endpoints.Single(e => e.Service == target).LocalPort;
+                var kubectlPort = FreePort();
+                using var kubectl = Process.Start(new ProcessStartInfo("kubectl", ["--kubeconfig", kubeconfig, "-n", ns, "port-forward", $"service/{target}", $"{kubectlPort}:80"]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+                var draining = kubectl.StandardOutput.ReadToEndAsync();
+                await Until(async () =>
                 {
-                    return (await http.GetAsync($"http://127.0.0.1:{kubectlPort}/healthz")).IsSuccessStatusCode ? "up" : null;
-                }
-                catch (HttpRequestException)
+                    try
+                    {
+                        return (await http.GetAsync($"http://127.0.0.1:{kubectlPort}/healthz")).IsSuccessStatusCode ? "up" : null;
+                    }
+                    catch (HttpRequestException)
+                    {
+                        return null;
+                    }
+                }, TimeSpan.FromSeconds(30), "kubectl port-forward answering");
+                foreach (var fresh in target == "frontend" ? new[] { false, true } : [false])
                 {
-                    return null;
+                    // Alternating requests, so both paths see the same load of this shared machine.
+                    var (tunnel, baseline) = await Latencies(http, $"http://127.0.0.1:{tunnelPort}/healthz", $"http://127.0.0.1:{kubectlPort}/healthz", requests, fresh);
+                    Console.WriteLine($"latency local->{target}{(fresh ? ", new connection" : "")} (median/p95 of {requests}, alternating): tunnel {Ms(Median(tunnel))}/{Ms(Percentile(tunnel, 0.95))}, kubectl port-forward {Ms(Median(baseline))}/{Ms(Percentile(baseline, 0.95))}, ratio median {Median(tunnel) / Median(baseline):0.00}, p95 {Percentile(tunnel, 0.95) / Percentile(baseline, 0.95):0.00}");
                 }
-            }, TimeSpan.FromSeconds(30), "kubectl port-forward answering");
-            var baseline = await Latencies(http, $"http://127.0.0.1:{kubectlPort}/healthz", requests);
-            kubectl.Kill();
-            await kubectl.WaitForExitAsync();
-            Console.WriteLine($"latency local->quotes (median/p95 of {requests}): tunnel {Ms(Median(tunnel))}/{Ms(Percentile(tunnel, 0.95))}, kubectl port-forward {Ms(Median(baseline))}/{Ms(Percentile(baseline, 0.95))}, ratio {Median(tunnel) / Median(baseline):0.00}");
+
+                kubectl.Kill();
+                await kubectl.WaitForExitAsync();
+            }
         }
     }
 
     // Restore after kill -9 of the connect command: until the workload has its replicas back and no record.
     var restore = new List<double>();
-    for (var i = 0; i < rounds; i++)
+    for (var i = 0; i < (parts.Contains("restore") ? rounds : 0); i++)
     {
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "devspaces.dll"), "connect", "api", "--local-port", localPort.ToString(CultureInfo.InvariantCulture), "--space", ns])
         {
@@ -203,8 +255,21 @@ try
     await stopLocal.CancelAsync();
     local.Stop();
     Console.WriteLine($"bare pod start of the agent image (median of {rounds}): {Ms(Median(barePod))}");
-    Console.WriteLine($"connect set-up, call -> first request served locally (median of {rounds}): {Ms(Median(setup))}  ratio to bare pod {Median(setup) / Median(barePod):0.00}  [{string.Join(", ", setup.Select(Ms))}]");
-    Console.WriteLine($"restore after kill -9 of the connect command (median of {rounds}): {Ms(Median(restore))}  ratio to bare pod {Median(restore) / Median(barePod):0.00}  (heartbeat timeout {settings.HeartbeatTimeout.TotalSeconds:0} s)");
+    if (parts.Contains("setup"))
+    {
+        Console.WriteLine($"connect set-up, call -> first request served locally (median of {rounds}): {Ms(Median(setup))}  ratio to bare pod {Median(setup) / Median(barePod):0.00}  [{string.Join(", ", setup.Select(Ms))}]");
+        Console.WriteLine($"set-up phases, ms since the call (median of {rounds}; 'agent pod …' lines are watch events of the agent's pod):");
+        foreach (var phase in phases.SelectMany(p => p.Keys).Distinct().OrderBy(k => Median(phases.Where(p => p.ContainsKey(k)).Select(p => p[k]))))
+        {
+            var values = phases.Where(p => p.ContainsKey(phase)).Select(p => p[phase]).ToList();
+            Console.WriteLine($"  {Median(values),6:0}  {phase}  [{string.Join(", ", values.Select(v => v.ToString("0", CultureInfo.InvariantCulture)))}]");
+        }
+    }
+
+    if (parts.Contains("restore"))
+    {
+        Console.WriteLine($"restore after kill -9 of the connect command (median of {rounds}): {Ms(Median(restore))}  ratio to bare pod {Median(restore) / Median(barePod):0.00}  (heartbeat timeout {settings.HeartbeatTimeout.TotalSeconds:0} s)");
+    }
 }
 finally
 {
@@ -220,20 +285,67 @@ static int FreePort()
     return port;
 }
 
-static async Task<List<double>> Latencies(HttpClient http, string url, int count)
+// Marks when the agent's pod is first seen, scheduled, has its container running and turns ready.
+static async Task FollowAgentPods(Kubernetes client, string ns, Action<string> mark, CancellationToken cancellationToken)
 {
+    try
+    {
+        await foreach (var (_, pod) in client.CoreV1.WatchListNamespacedPodAsync(ns, labelSelector: $"{TakeoverNames.AgentLabel}=api", cancellationToken: cancellationToken))
+        {
+            if (pod.Metadata.DeletionTimestamp is not null)
+            {
+                continue;
+            }
+
+            mark("agent pod created");
+            if (pod.Status?.Conditions?.Any(c => c.Type == "PodScheduled" && c.Status == "True") == true)
+            {
+                mark("agent pod scheduled");
+            }
+
+            if (pod.Status?.ContainerStatuses?.Any(c => c.State?.Running is not null) == true)
+            {
+                mark("agent pod container running");
+            }
+
+            if (PodReadiness.IsReady(pod))
+            {
+                mark("agent pod ready");
+            }
+        }
+    }
+    catch (Exception) when (cancellationToken.IsCancellationRequested)
+    {
+    }
+}
+
+static async Task<(List<double> A, List<double> B)> Latencies(HttpClient http, string a, string b, int count, bool fresh)
+{
+    async Task Get(string url)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url) { Headers = { ConnectionClose = fresh } };
+        using var response = await http.SendAsync(request);
+        await response.Content.ReadAsStringAsync();
+    }
+
     for (var i = 0; i < 20; i++)
     {
-        await http.GetStringAsync(url);
+        await Get(a);
+        await Get(b);
     }
 
-    var result = new List<double>(count);
+    var resultA = new List<double>(count);
+    var resultB = new List<double>(count);
     for (var i = 0; i < count; i++)
     {
-        var watch = Stopwatch.StartNew();
-        await http.GetStringAsync(url);
-        result.Add(watch.Elapsed.TotalMilliseconds);
+        // Each pair in the other order half of the time, so neither path always follows the other.
+        foreach (var (url, result) in i % 2 == 0 ? [(a, resultA), (b, resultB)] : new[] { (b, resultB), (a, resultA) })
+        {
+            var watch = Stopwatch.StartNew();
+            await Get(url);
+            result.Add(watch.Elapsed.TotalMilliseconds);
+        }
     }
 
-    return result;
+    return (resultA, resultB);
 }

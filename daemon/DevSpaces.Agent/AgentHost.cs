@@ -73,8 +73,8 @@ public sealed class AgentHost(AgentOptions options, Action<string> log)
     private async Task ServeTunnelAsync(TcpClient client, CancellationToken cancellationToken)
     {
         using (client)
+        await using (var stream = new QuickAckStream(client.Client))
         {
-            var stream = client.GetStream();
             using (var handshake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
                 handshake.CancelAfter(TimeSpan.FromSeconds(10));

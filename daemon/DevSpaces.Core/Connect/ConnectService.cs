@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using DevSpaces.Contracts;
 using DevSpaces.Core.Cluster;
 using DevSpaces.Core.Images;
@@ -6,6 +7,7 @@ using DevSpaces.Core.Spaces;
 using DevSpaces.Tunnel;
 using DevSpaces.Tunnel.Takeover;
 using k8s;
+using k8s.Models;
 
 namespace DevSpaces.Core.Connect;
 
@@ -27,6 +29,10 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
             report(new ConnectEvent(DateTimeOffset.UtcNow, ConnectEventKind.Progress, message));
         }
 
+        // Where set-up time goes, in the debug log (bench/connect reads it for its per-phase figures).
+        var clock = Stopwatch.StartNew();
+        void Phase(string name) => log.Debug($"connect set-up: {name} done after {clock.ElapsedMilliseconds} ms");
+
         var remains = local.CleanStale(log.Warn);
         if (remains.Count > 0)
         {
@@ -41,6 +47,7 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
 
         var takeover = new ServiceTakeover(cluster);
         var plan = await takeover.PlanAsync(request.Namespace, request.Service, request.Container, cancellationToken).ConfigureAwait(false);
+        Phase("plan");
         var cleaned = await takeover.CheckFreeAsync(plan, cancellationToken).ConfigureAwait(false);
         if (cleaned.Count > 0)
         {
@@ -48,6 +55,7 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
             plan = await takeover.PlanAsync(request.Namespace, request.Service, request.Container, cancellationToken).ConfigureAwait(false);
         }
 
+        Phase("cleanup check");
         plan = plan with { KeepOriginal = request.KeepOriginal, ForwardProbes = request.ForwardProbes };
         foreach (var warning in plan.Warnings.Concat(plan.ForwardProbes ? ForwardedProbes.From(plan.Container).Warnings : []))
         {
@@ -61,8 +69,10 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
             LoopbackAddresses.CheckBindable(outbound);
         }
 
+        Phase("outbound endpoints");
         Progress($"Preparing the agent image ({settings.BaseImage}).");
         var delivered = await image.EnsureAsync(new CallbackProgress<ImageProgress>(p => log.Debug(p.Message)), cancellationToken).ConfigureAwait(false);
+        Phase("image ensure");
 
         var session = Guid.NewGuid().ToString("N")[..12];
         var key = TunnelHandshake.NewKey();
@@ -70,17 +80,26 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
             ? $"Connecting next to {plan.Kind.ToLowerInvariant()} {plan.DeploymentName} (container {plan.Container.Name}; its {plan.Deployment.Spec.Replicas ?? 1} replicas keep running, service {plan.ServiceName}'s selector is recorded and pointed at agent {delivered.Reference})."
             : $"Taking over {plan.Kind.ToLowerInvariant()} {plan.DeploymentName} (container {plan.Container.Name}, {plan.Deployment.Spec.Replicas ?? 1} replicas recorded) with agent {delivered.Reference}.");
         var record = await takeover.ApplyAsync(plan, session, key, delivered, settings, cancellationToken).ConfigureAwait(false);
+        Phase("takeover");
         var connected = new ConnectSession(cluster, plan, record, delivered.Reference, key, request.LocalPort, settings, log, report, local);
         try
         {
             await connected.StartAsync(outbound, request.WriteHosts, cancellationToken).ConfigureAwait(false);
+            Phase("tunnel");
             if (plan.KeepOriginal)
             {
-                // Only now, with the agent ready and the tunnel up: until here the original pods serve the Service.
+                // Only now, with the tunnel up and the agent ready: until here the original pods serve the Service.
+                // With forwarded probes the agent is ready only once the local process answers them, which may be later.
+                if (!plan.ForwardProbes)
+                {
+                    await connected.WaitForReadyAgentAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 await takeover.PointServiceAtAgentAsync(plan, record, cancellationToken).ConfigureAwait(false);
             }
 
             await WaitForAgentEndpointsAsync(plan, record.Session, Progress, cancellationToken).ConfigureAwait(false);
+            Phase("endpoints switched");
             var (variables, warnings) = await new ConnectEnvironment(cluster).BuildAsync(plan, connected.Endpoints, request.LocalPort, cancellationToken).ConfigureAwait(false);
             foreach (var warning in warnings)
             {
@@ -93,6 +112,7 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
                 await connected.CopyMountsAsync(new ClusterVolumeContent(cluster, plan.Namespace), cancellationToken).ConfigureAwait(false);
             }
 
+            Phase("environment");
             return connected;
         }
         catch
@@ -104,25 +124,56 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
 
     /// <summary>
     /// Waits until the Service's endpoints are the agent's pods only, so that "connected" means new requests reach
-    /// this machine (the original pods leave the endpoints as they terminate).
+    /// this machine (the original pods leave the endpoints as they terminate). Follows the Endpoints with a watch,
+    /// so the switch is seen when it happens rather than at the next poll.
     /// </summary>
     private async Task WaitForAgentEndpointsAsync(TakeoverPlan plan, string session, Action<string> progress, CancellationToken cancellationToken)
     {
+        var agentPrefix = TakeoverNames.Agent(plan.DeploymentName) + "-";
+        bool IsAgent(V1EndpointAddress address) => address.TargetRef?.Name?.StartsWith(agentPrefix, StringComparison.Ordinal) == true;
+
+        // An agent pod among the ready addresses (a not-ready one gets no traffic) and no other pod, ready or not.
+        bool AgentOnly(V1Endpoints? endpoints)
+        {
+            var subsets = endpoints?.Subsets ?? [];
+            return subsets.Any(s => s.Addresses?.Any(IsAgent) == true)
+                && subsets.All(s => (s.Addresses ?? []).Concat(s.NotReadyAddresses ?? []).All(IsAgent));
+        }
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        var byName = $"metadata.name={plan.ServiceName}";
         try
         {
             while (true)
             {
-                var endpoints = await cluster.TryCallAsync(new ClusterOperation("get", "endpoints", plan.ServiceName, plan.Namespace),
-                    (c, ct) => c.CoreV1.ReadNamespacedEndpointsAsync(plan.ServiceName, plan.Namespace, cancellationToken: ct), timeout.Token).ConfigureAwait(false);
-                var pods = endpoints?.Subsets?.SelectMany(s => (s.Addresses ?? []).Concat(s.NotReadyAddresses ?? [])).Select(a => a.TargetRef?.Name ?? "").ToList() ?? [];
-                if (pods.Count > 0 && pods.All(p => p.StartsWith(TakeoverNames.Agent(plan.DeploymentName) + "-", StringComparison.Ordinal)))
+                var list = await cluster.CallAsync(new ClusterOperation("list", "endpoints", plan.ServiceName, plan.Namespace),
+                    (c, ct) => c.CoreV1.ListNamespacedEndpointsAsync(plan.Namespace, fieldSelector: byName, cancellationToken: ct), timeout.Token).ConfigureAwait(false);
+                if (AgentOnly(list.Items.FirstOrDefault()))
                 {
                     return;
                 }
 
-                await Task.Delay(200, timeout.Token).ConfigureAwait(false);
+                try
+                {
+                    await foreach (var (type, endpoints) in cluster.Client.CoreV1.WatchListNamespacedEndpointsAsync(
+                        plan.Namespace, fieldSelector: byName, resourceVersion: list.Metadata.ResourceVersion, timeoutSeconds: 30, cancellationToken: timeout.Token).ConfigureAwait(false))
+                    {
+                        if (type is WatchEventType.Added or WatchEventType.Modified && AgentOnly(endpoints))
+                        {
+                            return;
+                        }
+                    }
+                }
+                catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Gone)
+                {
+                    // The list's version is too old to watch from: list again.
+                }
+                catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Forbidden)
+                {
+                    log.Warn($"cannot watch the endpoints of service {plan.ServiceName} to see the agent take over: {e.Message}");
+                    return;
+                }
             }
         }
         catch (Errors.DevSpacesException e) when (e.ErrorCode == Contracts.RpcErrorCode.Forbidden)

@@ -81,11 +81,11 @@ public sealed class ConnectSession : IAsyncDisposable
     /// <summary>Waits for the agent, opens the tunnel and binds the local endpoints (and with <paramref name="hosts"/> the Services' own addresses and the hosts-file section).</summary>
     internal async Task StartAsync(IReadOnlyList<OutboundEndpoint> outbound, bool hosts, CancellationToken cancellationToken)
     {
+        // The tunnel is opened as soon as the agent's container runs: its handshake proves the agent listens, so it
+        // need not wait for the kubelet's next readiness probe (the Service's endpoints do; the caller waits for them).
         var selector = $"{TakeoverNames.SessionLabel}={Record.Session}";
-        // With the container's probes forwarded, the agent becomes ready only through the tunnel: connect to it as
-        // soon as it runs.
-        Func<V1Pod, bool> usable = Plan.ForwardProbes ? AgentRuns : PodReadiness.IsReady;
-        agentPods = await ReadyPodTracker.StartAsync(cluster.Client, new PodSelection(Plan.Namespace, selector, null), e => log.Debug($"agent pods: {e.Message}"), usable, cancellationToken).ConfigureAwait(false);
+        agentPods = await ReadyPodTracker.StartAsync(cluster.Client, new PodSelection(Plan.Namespace, selector, null), e => log.Debug($"agent pods: {e.Message}"), AgentStarted, cancellationToken).ConfigureAwait(false);
+        work.Start("tunnel", KeepTunnelAsync);
         using (var ready = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             ready.CancelAfter(settings.ReadyTimeout);
@@ -93,14 +93,12 @@ public sealed class ConnectSession : IAsyncDisposable
             {
                 while (true)
                 {
-                    var wait = agentPods.WaitForReadyPodAsync(ready.Token);
-                    var problem = await Task.WhenAny(wait, Task.Delay(500, ready.Token)).ConfigureAwait(false);
-                    if (problem == wait)
+                    if (await Task.WhenAny(firstTunnel.Task, Task.Delay(500, ready.Token)).ConfigureAwait(false) == firstTunnel.Task)
                     {
-                        await wait.ConfigureAwait(false);
                         break;
                     }
 
+                    ready.Token.ThrowIfCancellationRequested();
                     var why = agentPods.DescribeWhyNoPodIsReady();
                     if (why.Contains("ErrImageNeverPull", StringComparison.Ordinal) || why.Contains("ImagePullBackOff", StringComparison.Ordinal) || why.Contains("ErrImagePull", StringComparison.Ordinal) || why.Contains("InvalidImageName", StringComparison.Ordinal))
                     {
@@ -115,12 +113,9 @@ public sealed class ConnectSession : IAsyncDisposable
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw ConnectErrors.AgentNotReady($"See kubectl describe pod -n {Plan.Namespace} -l {selector}", $"no ready agent pod after {settings.ReadyTimeout.TotalSeconds:0} s ({agentPods.DescribeWhyNoPodIsReady()})");
+                throw ConnectErrors.AgentNotReady($"See kubectl describe pod -n {Plan.Namespace} -l {selector}", $"no agent pod took the tunnel after {settings.ReadyTimeout.TotalSeconds:0} s ({agentPods.DescribeWhyNoPodIsReady()})");
             }
         }
-
-        work.Start("tunnel", KeepTunnelAsync);
-        await firstTunnel.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
 
         var bound = new List<OutboundEndpoint>();
         foreach (var endpoint in outbound)
@@ -242,10 +237,32 @@ public sealed class ConnectSession : IAsyncDisposable
     /// <summary>The variable that names the folder of the copied mounts: a container path P is at $DEVSPACES_MOUNT_ROOT/P.</summary>
     public const string MountRootVariable = "DEVSPACES_MOUNT_ROOT";
 
-    private static bool AgentRuns(V1Pod pod) =>
+    /// <summary>
+    /// Waits until an agent pod passes its readiness probe. The tunnel opens before that; a Service pointed at the agent
+    /// earlier (with <c>--keep-original</c>) would have no ready endpoint for a moment.
+    /// </summary>
+    internal async Task WaitForReadyAgentAsync(CancellationToken cancellationToken)
+    {
+        var selector = $"{TakeoverNames.SessionLabel}={Record.Session}";
+        await using var ready = await ReadyPodTracker.StartAsync(cluster.Client, new PodSelection(Plan.Namespace, selector, null), e => log.Debug($"agent pods: {e.Message}"), cancellationToken).ConfigureAwait(false);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(settings.ReadyTimeout);
+        try
+        {
+            await ready.WaitForReadyPodAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw ConnectErrors.AgentNotReady($"See kubectl describe pod -n {Plan.Namespace} -l {selector}", $"the agent pod did not pass its readiness probe within {settings.ReadyTimeout.TotalSeconds:0} s ({ready.DescribeWhyNoPodIsReady()})");
+        }
+    }
+
+    /// <summary>The agent's container runs (it may not have passed its readiness probe yet).</summary>
+    private static bool AgentStarted(V1Pod pod) =>
         pod.Metadata.DeletionTimestamp is null
         && pod.Status?.Phase == "Running"
-        && pod.Status.ContainerStatuses?.Any(c => c.State?.Running != null) == true;
+        && pod.Status.ContainerStatuses is { Count: > 0 } containers
+        && containers.All(c => c.State?.Running is not null);
 
     private async Task KeepTunnelAsync(CancellationToken cancellationToken)
     {
@@ -276,14 +293,19 @@ public sealed class ConnectSession : IAsyncDisposable
             {
                 using var open = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 open.CancelAfter(TimeSpan.FromSeconds(15));
+                Phase("agent container running");
                 var channel = await new WebSocketPodPortConnector(cluster.Client).ConnectAsync(Plan.Namespace, pod.Metadata.Name, TakeoverNames.TunnelPort, open.Token).ConfigureAwait(false);
+                Phase("tunnel websocket");
                 var stream = new PodPortStream(channel);
                 await TunnelHandshake.AuthenticateAsync(stream, sessionKey, open.Token).ConfigureAwait(false);
+                Phase("tunnel handshake");
                 var callbacks = new InboundHandler(this);
                 tunnel = await TunnelConnection.OpenAsync<IDaemonCallbacks>(stream, offersControl: true, callbacks, open.Token).ConfigureAwait(false);
                 callbacks.Attach(tunnel);
                 var agent = tunnel.Rpc.Attach<IAgentControl>();
+                Phase("tunnel multiplexer");
                 await agent.HeartbeatAsync(open.Token).ConfigureAwait(false);
+                Phase("first heartbeat");
                 lock (gate)
                 {
                     current.TrySetResult((tunnel, agent));
@@ -463,6 +485,15 @@ public sealed class ConnectSession : IAsyncDisposable
             }
         });
         return true;
+    }
+
+    /// <summary>Marks a step of the first tunnel in the debug log, next to the set-up phases of the connect call.</summary>
+    private void Phase(string name)
+    {
+        if (!firstTunnel.Task.IsCompleted)
+        {
+            log.Debug($"connect set-up: {name}");
+        }
     }
 
     private void Report(ConnectEventKind kind, string message)
