@@ -10,47 +10,25 @@ namespace DevSpaces.ClusterTests.Connect;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class ConnectCommandTests
+public sealed class ConnectCommandTests() : SampleSpaceFixture("connect-cli")
 {
-    private SampleSpace space = null!;
-
-    [OneTimeSetUp]
-    public async Task DeployTheSample() => space = await SampleSpace.DeployAsync("connect-cli");
-
-    [OneTimeTearDown]
-    public async Task RemoveTheSample()
-    {
-        if (space != null)
-        {
-            await space.DisposeAsync();
-        }
-    }
-
-    [TearDown]
-    public async Task TheServiceIsBackAndNothingIsLeft()
-    {
-        if (space != null)
-        {
-            await space.WaitUntilCleanAsync("api", TimeSpan.FromSeconds(90));
-        }
-    }
 
     [Test]
     [Repeat(5)]
     public async Task Killing_The_Connect_Command_Restores_The_Service_Within_10_Seconds_And_Leaves_Nothing()
     {
-        using var command = new ConnectCommandProcess(space.Cluster.KubeconfigPath, ["connect", "api", "--local-port", LocalHttpServer.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture), "--space", space.Namespace]);
+        using var command = new ConnectCommandProcess(Space.Cluster.KubeconfigPath, ["connect", "api", "--local-port", LocalHttpServer.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture), "--space", Space.Namespace]);
         await command.WaitForOutputAsync("press Ctrl-C", TimeSpan.FromMinutes(3));
-        Assert.That(await space.IsRestoredAsync("api", 1), Is.False, "the service is taken over while the command runs");
+        Assert.That(await Space.IsRestoredAsync("api", 1), Is.False, "the service is taken over while the command runs");
 
         command.Process.Kill(); // SIGKILL: no chance to clean up
         var killed = Stopwatch.StartNew();
-        await ClusterWaits.ConditionAsync(() => space.IsRestoredAsync("api", 1), TimeSpan.FromSeconds(10), () => $"the agent restored deployment api after the command was killed ({killed.Elapsed.TotalSeconds:0.0} s)");
+        await ClusterWaits.ConditionAsync(() => Space.IsRestoredAsync("api", 1), TimeSpan.FromSeconds(10), () => $"the agent restored deployment api after the command was killed ({killed.Elapsed.TotalSeconds:0.0} s)");
         TestContext.Progress.WriteLine($"restored {killed.Elapsed.TotalSeconds:0.0} s after kill -9");
 
         // The agent removes itself and the session's objects; list what is left until nothing is.
-        await space.WaitUntilCleanAsync("api", TimeSpan.FromSeconds(60));
-        Assert.That(await space.LeftoversAsync("api"), Is.Empty);
+        await Space.WaitUntilCleanAsync("api", TimeSpan.FromSeconds(60));
+        Assert.That(await Space.LeftoversAsync("api"), Is.Empty);
     }
 
     [Test]
@@ -59,25 +37,25 @@ public sealed class ConnectCommandTests
         using var folder = new DevSpaces.Tests.Support.TempDirectory();
         var envFile = Path.Combine(folder.Path, "connect.env");
         var seen = Path.Combine(folder.Path, "seen.txt");
-        using var command = new ConnectCommandProcess(space.Cluster.KubeconfigPath,
-            ["connect", "api", "--local-port", LocalHttpServer.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture), "--space", space.Namespace, "--env-file", envFile,
+        using var command = new ConnectCommandProcess(Space.Cluster.KubeconfigPath,
+            ["connect", "api", "--local-port", LocalHttpServer.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture), "--space", Space.Namespace, "--env-file", envFile,
              "--", "sh", "-c", $"echo \"$QUOTES_URL $POD_NAMESPACE\" > {seen}; exit 3"]);
         var exitCode = await command.WaitForExitAsync(TimeSpan.FromMinutes(3));
 
         Assert.That(exitCode, Is.EqualTo(3), $"the command's exit code is passed on; stderr:\n{command.StandardError}");
         var line = (await File.ReadAllTextAsync(seen)).Trim();
-        Assert.That(line, Does.Match(@"^http://127\.0\.0\.1:\d+ " + space.Namespace + "$"), "the command saw the cluster environment");
+        Assert.That(line, Does.Match(@"^http://127\.0\.0\.1:\d+ " + Space.Namespace + "$"), "the command saw the cluster environment");
         var env = await File.ReadAllLinesAsync(envFile);
-        Assert.That(env, Does.Contain($"POD_NAMESPACE={space.Namespace}"));
+        Assert.That(env, Does.Contain($"POD_NAMESPACE={Space.Namespace}"));
         Assert.That(env.Any(l => l.StartsWith("QUOTES_SERVICE_HOST=127.0.0.1", StringComparison.Ordinal)), Is.True, string.Join("\n", env));
         Assert.That(command.StandardError, Does.Contain("Restored service api"));
-        Assert.That(await space.IsRestoredAsync("api", 1), Is.True);
+        Assert.That(await Space.IsRestoredAsync("api", 1), Is.True);
     }
 
     [Test]
     public async Task Interrupting_The_Command_Restores_The_Service_Before_It_Exits()
     {
-        using var command = new ConnectCommandProcess(space.Cluster.KubeconfigPath, ["connect", "api", "--local-port", LocalHttpServer.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture), "--space", space.Namespace]);
+        using var command = new ConnectCommandProcess(Space.Cluster.KubeconfigPath, ["connect", "api", "--local-port", LocalHttpServer.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture), "--space", Space.Namespace]);
         await command.WaitForOutputAsync("press Ctrl-C", TimeSpan.FromMinutes(3));
         using (var signal = Process.Start("kill", ["-INT", command.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
@@ -85,7 +63,7 @@ public sealed class ConnectCommandTests
         }
 
         Assert.That(await command.WaitForExitAsync(TimeSpan.FromSeconds(40)), Is.Zero, command.StandardError);
-        Assert.That(await space.IsRestoredAsync("api", 1), Is.True, "restored by the command itself before it exited");
+        Assert.That(await Space.IsRestoredAsync("api", 1), Is.True, "restored by the command itself before it exited");
         Assert.That(command.StandardError, Does.Contain("Restored service api"));
     }
 }

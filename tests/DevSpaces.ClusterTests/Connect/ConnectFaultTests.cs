@@ -5,7 +5,6 @@ using DevSpaces.Core.Cluster;
 using DevSpaces.Core.Connect;
 using DevSpaces.Core.Errors;
 using DevSpaces.Core.Images;
-using DevSpaces.Core.Logging;
 using k8s;
 using k8s.Models;
 
@@ -14,23 +13,8 @@ namespace DevSpaces.ClusterTests.Connect;
 /// <summary>Services connect cannot take as they are, and failures on the way: each gets a clear error and the cluster stays as it was.</summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class ConnectFaultTests
+public sealed class ConnectFaultTests() : SampleSpaceFixture("connect-fault", waitUntilCleanAfterEachTest: false)
 {
-    private SampleSpace space = null!;
-
-    private static ILog Log => new TextWriterLog(LogLevel.Debug, TestContext.Progress);
-
-    [OneTimeSetUp]
-    public async Task DeployTheSample() => space = await SampleSpace.DeployAsync("connect-fault");
-
-    [OneTimeTearDown]
-    public async Task RemoveTheSample()
-    {
-        if (space != null)
-        {
-            await space.DisposeAsync();
-        }
-    }
 
     private sealed class FixedImage(string reference) : IAgentImage
     {
@@ -42,24 +26,24 @@ public sealed class ConnectFaultTests
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         var connect = connection == null
-            ? space.CreateService(Log, image)
-            : new ConnectService(connection, image ?? new FixedImage("devspaces/agent:unused"), space.Settings, Log);
+            ? Space.CreateService(Log, image)
+            : new ConnectService(connection, image ?? new FixedImage("devspaces/agent:unused"), Space.Settings, Log);
         var error = Assert.ThrowsAsync<DevSpacesException>(async () =>
         {
-            await using var session = await connect.ConnectAsync(new ConnectRequest(space.Namespace, service, LocalHttpServer.FreePort()) { Container = container }, _ => { }, timeout.Token);
+            await using var session = await connect.ConnectAsync(new ConnectRequest(Space.Namespace, service, LocalHttpServer.FreePort()) { Container = container }, _ => { }, timeout.Token);
         });
         return error!;
     }
 
     private Task CreateServiceAsync(string name, Dictionary<string, string>? selector, IntOrString targetPort) =>
-        space.Client.CoreV1.CreateNamespacedServiceAsync(new V1Service
+        Space.Client.CoreV1.CreateNamespacedServiceAsync(new V1Service
         {
             Metadata = new V1ObjectMeta { Name = name },
             Spec = new V1ServiceSpec { Selector = selector, Ports = [new V1ServicePort { Name = "http", Port = 80, TargetPort = targetPort }] },
-        }, space.Namespace);
+        }, Space.Namespace);
 
     private Task CreateTwoContainerDeploymentAsync(string name) =>
-        space.Client.AppsV1.CreateNamespacedDeploymentAsync(new V1Deployment
+        Space.Client.AppsV1.CreateNamespacedDeploymentAsync(new V1Deployment
         {
             Metadata = new V1ObjectMeta { Name = name },
             Spec = new V1DeploymentSpec
@@ -79,7 +63,7 @@ public sealed class ConnectFaultTests
                     },
                 },
             },
-        }, space.Namespace);
+        }, Space.Namespace);
 
     [Test]
     public async Task A_Service_Without_Selector_Is_Refused()
@@ -95,7 +79,7 @@ public sealed class ConnectFaultTests
     {
         var error = await ConnectFailsAsync("no-such-service");
         Assert.That(error.ErrorCode, Is.EqualTo(RpcErrorCode.ConnectTargetInvalid));
-        Assert.That(error.Message, Does.Contain("no-such-service").And.Contain(space.Namespace));
+        Assert.That(error.Message, Does.Contain("no-such-service").And.Contain(Space.Namespace));
     }
 
     [Test]
@@ -105,9 +89,9 @@ public sealed class ConnectFaultTests
         await CreateServiceAsync("two-named", new() { ["app"] = "two" }, (IntOrString)"metrics");
         await CreateServiceAsync("two-unknown", new() { ["app"] = "two" }, (IntOrString)"7070");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var takeover = new ServiceTakeover(space.Connection);
+        var takeover = new ServiceTakeover(Space.Connection);
 
-        var byPort = await takeover.PlanAsync(space.Namespace, "two-named", null, timeout.Token);
+        var byPort = await takeover.PlanAsync(Space.Namespace, "two-named", null, timeout.Token);
         Assert.That(byPort.Container.Name, Is.EqualTo("sidecar"), "the container declaring the named target port");
         Assert.That(byPort.Ports.Single().TargetPort, Is.EqualTo(9090), "the named port resolves to its number");
 
@@ -117,7 +101,7 @@ public sealed class ConnectFaultTests
         Assert.That(ambiguous.Hint, Does.Contain("--container"));
         Assert.That(((ErrorData)ambiguous.ErrorData!).Choices, Is.EqualTo(new[] { "web", "sidecar" }), "the editor offers these as a pick");
 
-        var chosen = await takeover.PlanAsync(space.Namespace, "two-unknown", "web", timeout.Token);
+        var chosen = await takeover.PlanAsync(Space.Namespace, "two-unknown", "web", timeout.Token);
         Assert.That(chosen.Container.Name, Is.EqualTo("web"));
         Assert.That(chosen.Ports.Single().TargetPort, Is.EqualTo(7070), "a numbered target port is taken as it is");
 
@@ -141,16 +125,16 @@ public sealed class ConnectFaultTests
         var error = await ConnectFailsAsync("api", image: new FixedImage($"devspaces/agent:missing-{Guid.NewGuid():N}"[..40]));
         Assert.That(error.ErrorCode, Is.EqualTo(RpcErrorCode.AgentFailed));
         Assert.That(error.Message, Does.Contain("devspaces/agent:missing").And.Contain("ErrImageNeverPull"));
-        Assert.That(await space.IsRestoredAsync("api", 1), Is.True);
-        await space.WaitUntilCleanAsync("api", TimeSpan.FromSeconds(90));
+        Assert.That(await Space.IsRestoredAsync("api", 1), Is.True);
+        await Space.WaitUntilCleanAsync("api", TimeSpan.FromSeconds(90));
     }
 
     [Test]
     public async Task Too_Narrow_Rbac_Names_The_Verb_And_Resource_And_Changes_Nothing()
     {
-        var ns = space.Namespace;
-        await space.Client.CoreV1.CreateNamespacedServiceAccountAsync(new V1ServiceAccount { Metadata = new V1ObjectMeta { Name = "reader" } }, ns);
-        await space.Client.RbacAuthorizationV1.CreateNamespacedRoleAsync(new V1Role
+        var ns = Space.Namespace;
+        await Space.Client.CoreV1.CreateNamespacedServiceAccountAsync(new V1ServiceAccount { Metadata = new V1ObjectMeta { Name = "reader" } }, ns);
+        await Space.Client.RbacAuthorizationV1.CreateNamespacedRoleAsync(new V1Role
         {
             Metadata = new V1ObjectMeta { Name = "reader" },
             Rules =
@@ -159,7 +143,7 @@ public sealed class ConnectFaultTests
                 new V1PolicyRule { ApiGroups = ["apps"], Resources = ["deployments"], Verbs = ["get", "list", "watch"] },
             ],
         }, ns);
-        await space.Client.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(new V1RoleBinding
+        await Space.Client.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(new V1RoleBinding
         {
             Metadata = new V1ObjectMeta { Name = "reader" },
             RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "Role", Name = "reader" },
@@ -169,27 +153,27 @@ public sealed class ConnectFaultTests
         string? token = null;
         await ClusterWaits.ConditionAsync(async () =>
         {
-            var account = await space.Client.CoreV1.ReadNamespacedServiceAccountAsync("reader", ns);
+            var account = await Space.Client.CoreV1.ReadNamespacedServiceAccountAsync("reader", ns);
             if (account.Secrets?.FirstOrDefault()?.Name is not { } name)
             {
                 return false;
             }
 
-            var secret = await space.Client.CoreV1.ReadNamespacedSecretAsync(name, ns);
+            var secret = await Space.Client.CoreV1.ReadNamespacedSecretAsync(name, ns);
             token = secret.Data?.TryGetValue("token", out var bytes) == true ? Encoding.UTF8.GetString(bytes) : null;
             return token != null;
         }, TimeSpan.FromSeconds(30), () => "the service account 'reader' has a token");
 
-        var config = KubernetesClientConfiguration.LoadKubeConfig(space.Cluster.KubeconfigPath);
+        var config = KubernetesClientConfiguration.LoadKubeConfig(Space.Cluster.KubeconfigPath);
         var context = config.Contexts.Single(c => c.Name == config.CurrentContext);
         var user = config.Users.Single(u => u.Name == context.ContextDetails.User);
         user.UserCredentials = new k8s.KubeConfigModels.UserCredentials { Token = token };
-        using var narrow = ClusterConnection.Open(new LoadedKubeconfig(config, [space.Cluster.KubeconfigPath]), config.CurrentContext);
+        using var narrow = ClusterConnection.Open(new LoadedKubeconfig(config, [Space.Cluster.KubeconfigPath]), config.CurrentContext);
 
         var error = await ConnectFailsAsync("api", narrow);
         Assert.That(error.ErrorCode, Is.EqualTo(RpcErrorCode.Forbidden));
         Assert.That(error.Message, Does.Contain("'patch' on 'deployments'"));
-        Assert.That(await space.IsRestoredAsync("api", 1), Is.True, "nothing was changed");
-        await space.WaitUntilCleanAsync("api", TimeSpan.FromSeconds(90));
+        Assert.That(await Space.IsRestoredAsync("api", 1), Is.True, "nothing was changed");
+        await Space.WaitUntilCleanAsync("api", TimeSpan.FromSeconds(90));
     }
 }

@@ -4,7 +4,6 @@ using DevSpaces.ClusterTests.Support;
 using DevSpaces.Contracts;
 using DevSpaces.Core.Connect;
 using DevSpaces.Core.Errors;
-using DevSpaces.Core.Logging;
 using DevSpaces.Tunnel.Takeover;
 using k8s;
 using k8s.Models;
@@ -17,42 +16,18 @@ namespace DevSpaces.ClusterTests.Connect;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class ConnectKeepOriginalTests
+public sealed class ConnectKeepOriginalTests() : SampleSpaceFixture("connect-keep")
 {
-    private SampleSpace space = null!;
     private V1Service originalService = null!;
 
-    private static ILog Log => new TextWriterLog(LogLevel.Debug, TestContext.Progress);
+    protected override async Task AfterDeployAsync() =>
+        originalService = await Space.Client.CoreV1.ReadNamespacedServiceAsync("api", Space.Namespace);
 
-    [OneTimeSetUp]
-    public async Task DeployTheSample()
-    {
-        space = await SampleSpace.DeployAsync("connect-keep");
-        originalService = await space.Client.CoreV1.ReadNamespacedServiceAsync("api", space.Namespace);
-    }
-
-    [OneTimeTearDown]
-    public async Task RemoveTheSample()
-    {
-        if (space != null)
-        {
-            await space.DisposeAsync();
-        }
-    }
-
-    [TearDown]
-    public async Task TheServiceIsBackAndNothingIsLeft()
-    {
-        if (space != null)
-        {
-            await space.WaitUntilCleanAsync("api", TimeSpan.FromSeconds(90));
-            await AssertSelectorIsTheOriginalAsync();
-        }
-    }
+    protected override Task AfterCleanAsync() => AssertSelectorIsTheOriginalAsync();
 
     private async Task AssertSelectorIsTheOriginalAsync()
     {
-        var now = await space.Client.CoreV1.ReadNamespacedServiceAsync("api", space.Namespace);
+        var now = await Space.Client.CoreV1.ReadNamespacedServiceAsync("api", Space.Namespace);
         Assert.Multiple(() =>
         {
             Assert.That(now.Spec.Selector, Is.EquivalentTo(originalService.Spec.Selector), "the Service selects exactly what it selected before");
@@ -63,7 +38,7 @@ public sealed class ConnectKeepOriginalTests
     private async Task<List<string>> OriginalPodsAsync()
     {
         var selector = string.Join(",", originalService.Spec.Selector.Select(p => $"{p.Key}={p.Value}"));
-        var pods = await space.Client.CoreV1.ListNamespacedPodAsync(space.Namespace, labelSelector: selector);
+        var pods = await Space.Client.CoreV1.ListNamespacedPodAsync(Space.Namespace, labelSelector: selector);
         return [.. pods.Items.Where(p => p.Metadata.DeletionTimestamp == null && p.Status?.Phase == "Running").Select(p => p.Metadata.Name).Order(StringComparer.Ordinal)];
     }
 
@@ -72,16 +47,16 @@ public sealed class ConnectKeepOriginalTests
     {
         var podsBefore = await OriginalPodsAsync();
         Assert.That(podsBefore, Is.Not.Empty, "the sample's api runs");
-        var deploymentBefore = await space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", space.Namespace);
+        var deploymentBefore = await Space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", Space.Namespace);
 
         await using var local = new LocalHttpServer(_ => Task.FromResult((200, """{"service":"api","hostname":"local-process"}""")));
         var events = new EventRecorder();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var session = await space.CreateService(Log).ConnectAsync(new ConnectRequest(space.Namespace, "api", local.Port) { KeepOriginal = true }, events.Add, timeout.Token);
+        var session = await Space.CreateService(Log).ConnectAsync(new ConnectRequest(Space.Namespace, "api", local.Port) { KeepOriginal = true }, events.Add, timeout.Token);
         await using (session)
         {
-            var service = await space.Client.CoreV1.ReadNamespacedServiceAsync("api", space.Namespace);
-            var deployment = await space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", space.Namespace);
+            var service = await Space.Client.CoreV1.ReadNamespacedServiceAsync("api", Space.Namespace);
+            var deployment = await Space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", Space.Namespace);
             var onService = TakeoverRecord.Parse(service.Metadata.Annotations[TakeoverNames.RecordAnnotation]);
             Assert.Multiple(() =>
             {
@@ -102,24 +77,24 @@ public sealed class ConnectKeepOriginalTests
                 return last.Contains("local-process", StringComparison.Ordinal);
             }, TimeSpan.FromSeconds(30), () => $"a new connection to service api's ClusterIP is served by the local process (last answer: {last})");
 
-            var api = await space.ApiAnswerAsync();
+            var api = await Space.ApiAnswerAsync();
             Assert.That(api.GetProperty("hostname").GetString(), Is.EqualTo("local-process"), "the front end's answer comes from the local process");
             Assert.That(local.Requests, Is.GreaterThanOrEqualTo(1));
             Assert.That(await OriginalPodsAsync(), Is.EqualTo(podsBefore), "the original pods keep running, untouched");
 
-            var agentPods = await space.Client.CoreV1.ListNamespacedPodAsync(space.Namespace, labelSelector: $"{TakeoverNames.SessionLabel}={session.Record.Session}");
+            var agentPods = await Space.Client.CoreV1.ListNamespacedPodAsync(Space.Namespace, labelSelector: $"{TakeoverNames.SessionLabel}={session.Record.Session}");
             Assert.That(agentPods.Items.SelectMany(p => p.Metadata.Labels.Keys), Has.None.AnyOf(originalService.Spec.Selector.Keys.ToArray()), "the agent's pods do not carry the original's labels, so other selectors keep finding the original");
 
             // A second connect, in either mode, is refused with who and since when.
             var refused = Assert.ThrowsAsync<DevSpacesException>(async () =>
-                await space.CreateService(Log).ConnectAsync(new ConnectRequest(space.Namespace, "api", LocalHttpServer.FreePort()), _ => { }, timeout.Token));
+                await Space.CreateService(Log).ConnectAsync(new ConnectRequest(Space.Namespace, "api", LocalHttpServer.FreePort()), _ => { }, timeout.Token));
             Assert.That(refused!.ErrorCode, Is.EqualTo(RpcErrorCode.AlreadyConnected));
             Assert.That(refused.Message, Does.Contain(session.Record.Owner));
         }
 
         Assert.That(events.All.Last().Kind, Is.EqualTo(ConnectEventKind.Restored), events.Describe());
         await AssertSelectorIsTheOriginalAsync();
-        var after = await space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", space.Namespace);
+        var after = await Space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", Space.Namespace);
         var podsAfter = await OriginalPodsAsync();
         Assert.Multiple(() =>
         {
@@ -127,36 +102,36 @@ public sealed class ConnectKeepOriginalTests
             Assert.That(after.Metadata.Annotations?.ContainsKey(TakeoverNames.RecordAnnotation) ?? false, Is.False);
             Assert.That(podsAfter, Is.EqualTo(podsBefore), "the original pods were never replaced");
         });
-        Assert.That((await space.ApiAnswerAsync()).GetProperty("hostname").GetString(), Does.StartWith("api-"), "the original pods serve again");
+        Assert.That((await Space.ApiAnswerAsync()).GetProperty("hostname").GetString(), Does.StartWith("api-"), "the original pods serve again");
 
-        var restoredService = await space.Client.CoreV1.ReadNamespacedServiceAsync("api", space.Namespace);
+        var restoredService = await Space.Client.CoreV1.ReadNamespacedServiceAsync("api", Space.Namespace);
         using var again = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var steps = await new ServiceTakeover(space.Connection).RestoreAsync(space.Namespace, "api", session.Record.Session, "api", again.Token);
+        var steps = await new ServiceTakeover(Space.Connection).RestoreAsync(Space.Namespace, "api", session.Record.Session, "api", again.Token);
         Assert.That(steps, Is.Empty, "a second restore finds nothing to do");
-        Assert.That((await space.Client.CoreV1.ReadNamespacedServiceAsync("api", space.Namespace)).Metadata.ResourceVersion, Is.EqualTo(restoredService.Metadata.ResourceVersion), "a second restore does not touch the Service");
+        Assert.That((await Space.Client.CoreV1.ReadNamespacedServiceAsync("api", Space.Namespace)).Metadata.ResourceVersion, Is.EqualTo(restoredService.Metadata.ResourceVersion), "a second restore does not touch the Service");
     }
 
     [Test]
     public async Task Killing_The_Connect_Command_Puts_The_Selector_Back_Within_10_Seconds_With_The_Agents_Role()
     {
         var podsBefore = await OriginalPodsAsync();
-        using var command = new ConnectCommandProcess(space.Cluster.KubeconfigPath, ["connect", "api", "--keep-original", "--local-port", LocalHttpServer.FreePort().ToString(CultureInfo.InvariantCulture), "--space", space.Namespace]);
+        using var command = new ConnectCommandProcess(Space.Cluster.KubeconfigPath, ["connect", "api", "--keep-original", "--local-port", LocalHttpServer.FreePort().ToString(CultureInfo.InvariantCulture), "--space", Space.Namespace]);
         await command.WaitForOutputAsync("press Ctrl-C", TimeSpan.FromMinutes(3));
-        var during = await space.Client.CoreV1.ReadNamespacedServiceAsync("api", space.Namespace);
+        var during = await Space.Client.CoreV1.ReadNamespacedServiceAsync("api", Space.Namespace);
         Assert.That(during.Spec.Selector.Keys, Is.EqualTo(new[] { TakeoverNames.SessionLabel }), "the Service points at the agent while the command runs");
 
         command.Process.Kill(); // SIGKILL: only the agent can restore
         var killed = Stopwatch.StartNew();
         await ClusterWaits.ConditionAsync(async () =>
         {
-            var service = await space.Client.CoreV1.ReadNamespacedServiceAsync("api", space.Namespace);
+            var service = await Space.Client.CoreV1.ReadNamespacedServiceAsync("api", Space.Namespace);
             return service.Metadata.Annotations?.ContainsKey(TakeoverNames.RecordAnnotation) != true && service.Spec.Selector.Count == originalService.Spec.Selector.Count
                 && originalService.Spec.Selector.All(p => service.Spec.Selector.TryGetValue(p.Key, out var v) && v == p.Value);
         }, TimeSpan.FromSeconds(10), () => $"the agent put the selector of service api back after the command was killed ({killed.Elapsed.TotalSeconds:0.0} s)");
         TestContext.Progress.WriteLine($"selector restored {killed.Elapsed.TotalSeconds:0.0} s after kill -9");
 
-        await space.WaitUntilCleanAsync("api", TimeSpan.FromSeconds(60));
-        Assert.That(await space.LeftoversAsync("api"), Is.Empty);
+        await Space.WaitUntilCleanAsync("api", TimeSpan.FromSeconds(60));
+        Assert.That(await Space.LeftoversAsync("api"), Is.Empty);
         await AssertSelectorIsTheOriginalAsync();
         Assert.That(await OriginalPodsAsync(), Is.EqualTo(podsBefore), "the original pods kept running throughout");
     }
@@ -166,27 +141,27 @@ public sealed class ConnectKeepOriginalTests
     {
         // A session whose daemon process is gone and whose agent never ran, after it pointed the Service at the agent.
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var takeover = new ServiceTakeover(space.Connection);
-        var plan = (await takeover.PlanAsync(space.Namespace, "api", null, timeout.Token)) with { KeepOriginal = true };
-        var record = await takeover.ApplyAsync(plan, "crashed00002", Tunnel.TunnelHandshake.NewKey(), new DevSpaces.Core.Images.ImageDeliveryResult("devspaces/agent:never-built", Pushed: false), space.Settings, timeout.Token);
+        var takeover = new ServiceTakeover(Space.Connection);
+        var plan = (await takeover.PlanAsync(Space.Namespace, "api", null, timeout.Token)) with { KeepOriginal = true };
+        var record = await takeover.ApplyAsync(plan, "crashed00002", Tunnel.TunnelHandshake.NewKey(), new DevSpaces.Core.Images.ImageDeliveryResult("devspaces/agent:never-built", Pushed: false), Space.Settings, timeout.Token);
         await takeover.PointServiceAtAgentAsync(plan, record, timeout.Token);
         var dead = Process.Start("true")!;
         await dead.WaitForExitAsync(timeout.Token);
         var patch = new System.Text.Json.Nodes.JsonObject { ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["annotations"] = new System.Text.Json.Nodes.JsonObject { [TakeoverNames.RecordAnnotation] = (record with { ProcessId = dead.Id }).ToJson() } } };
-        await space.Client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), "api", space.Namespace, cancellationToken: timeout.Token);
-        Assert.That((await space.Client.CoreV1.ReadNamespacedServiceAsync("api", space.Namespace)).Spec.Selector.Keys, Is.EqualTo(new[] { TakeoverNames.SessionLabel }), "the crashed session left the Service pointed at its agent");
+        await Space.Client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), "api", Space.Namespace, cancellationToken: timeout.Token);
+        Assert.That((await Space.Client.CoreV1.ReadNamespacedServiceAsync("api", Space.Namespace)).Spec.Selector.Keys, Is.EqualTo(new[] { TakeoverNames.SessionLabel }), "the crashed session left the Service pointed at its agent");
 
         await using var local = new LocalHttpServer(_ => Task.FromResult((200, """{"service":"api","hostname":"local-process"}""")));
         var events = new EventRecorder();
-        var session = await space.CreateService(Log).ConnectAsync(new ConnectRequest(space.Namespace, "api", local.Port), events.Add, timeout.Token);
+        var session = await Space.CreateService(Log).ConnectAsync(new ConnectRequest(Space.Namespace, "api", local.Port), events.Add, timeout.Token);
         await using (session)
         {
             var cleaned = events.All.Single(e => e.Kind == ConnectEventKind.Cleaned);
             Assert.That(cleaned.Message, Does.Contain("service api selects"), "the crashed session's selector was put back first");
-            var service = await space.Client.CoreV1.ReadNamespacedServiceAsync("api", space.Namespace);
+            var service = await Space.Client.CoreV1.ReadNamespacedServiceAsync("api", Space.Namespace);
             Assert.That(service.Spec.Selector, Is.EquivalentTo(originalService.Spec.Selector), "this session replaces the workload and leaves the Service's selector as it was");
             Assert.That(session.Record.KeepsOriginal, Is.False);
-            Assert.That((await space.ApiAnswerAsync()).GetProperty("hostname").GetString(), Is.EqualTo("local-process"));
+            Assert.That((await Space.ApiAnswerAsync()).GetProperty("hostname").GetString(), Is.EqualTo("local-process"));
         }
     }
 
@@ -196,17 +171,17 @@ public sealed class ConnectKeepOriginalTests
         await using var local = new LocalHttpServer(_ => Task.FromResult((200, """{"service":"api","hostname":"local-process"}""")));
         var events = new EventRecorder();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var session = await space.CreateService(Log).ConnectAsync(new ConnectRequest(space.Namespace, "api", local.Port) { KeepOriginal = true }, events.Add, timeout.Token);
+        var session = await Space.CreateService(Log).ConnectAsync(new ConnectRequest(Space.Namespace, "api", local.Port) { KeepOriginal = true }, events.Add, timeout.Token);
         await using (session)
         {
             var selector = $"{TakeoverNames.SessionLabel}={session.Record.Session}";
-            var agent = (await space.Client.CoreV1.ListNamespacedPodAsync(space.Namespace, labelSelector: selector)).Items.Single(p => p.Metadata.DeletionTimestamp == null);
+            var agent = (await Space.Client.CoreV1.ListNamespacedPodAsync(Space.Namespace, labelSelector: selector)).Items.Single(p => p.Metadata.DeletionTimestamp == null);
             var seen = events.All.Count;
-            await space.Client.CoreV1.DeleteNamespacedPodAsync(agent.Metadata.Name, space.Namespace, new V1DeleteOptions { GracePeriodSeconds = 0 });
+            await Space.Client.CoreV1.DeleteNamespacedPodAsync(agent.Metadata.Name, Space.Namespace, new V1DeleteOptions { GracePeriodSeconds = 0 });
             await events.WaitForAsync(ConnectEventKind.TunnelLost, TimeSpan.FromSeconds(30), seen);
             await events.WaitForAsync(ConnectEventKind.Reconnected, TimeSpan.FromSeconds(90), seen);
 
-            var service = await space.Client.CoreV1.ReadNamespacedServiceAsync("api", space.Namespace);
+            var service = await Space.Client.CoreV1.ReadNamespacedServiceAsync("api", Space.Namespace);
             Assert.That(service.Spec.Selector, Is.EquivalentTo(new Dictionary<string, string> { [TakeoverNames.SessionLabel] = session.Record.Session }), "the replacement pod carries the session's label, so the Service needs no change");
             var last = "";
             await ClusterWaits.ConditionAsync(async () =>

@@ -5,7 +5,6 @@ using DevSpaces.ClusterTests.Support;
 using DevSpaces.Cli.Daemon;
 using DevSpaces.Contracts;
 using DevSpaces.Core.Connect;
-using DevSpaces.Core.Logging;
 using DevSpaces.Tests.Support;
 using k8s;
 using k8s.Models;
@@ -20,33 +19,29 @@ namespace DevSpaces.ClusterTests.Connect;
 [TestFixture]
 [NonParallelizable]
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public sealed class ConnectLocalEnvironmentTests
+public sealed class ConnectLocalEnvironmentTests() : SampleSpaceFixture("connect-local")
 {
     private const string Settings = """{"greeting":"from the ConfigMap"}""";
     private const string Token = "t0ken-from-the-secret";
     private const string ForeignHosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n# kept as it is\n10.20.30.40\tbuild-server\n";
 
-    private SampleSpace space = null!;
     private TempDirectory folder = null!;
 
-    private static ILog Log => new TextWriterLog(LogLevel.Debug, TestContext.Progress);
-
-    [OneTimeSetUp]
-    public async Task DeployTheSampleWithVolumes()
+    /// <summary>The sample's API given a ConfigMap volume, a Secret volume (items + subPath) and an emptyDir.</summary>
+    protected override async Task AfterDeployAsync()
     {
-        space = await SampleSpace.DeployAsync("connect-local");
-        await space.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap
+        await Space.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap
         {
             Metadata = new V1ObjectMeta { Name = "api-files" },
             Data = new Dictionary<string, string> { ["settings.json"] = Settings, ["mode"] = "test" },
-        }, space.Namespace);
-        await space.Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
+        }, Space.Namespace);
+        await Space.Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
         {
             Metadata = new V1ObjectMeta { Name = "api-secret" },
             Data = new Dictionary<string, byte[]> { ["token"] = Encoding.UTF8.GetBytes(Token), ["other"] = Encoding.UTF8.GetBytes("not listed in items") },
-        }, space.Namespace);
+        }, Space.Namespace);
 
-        var api = await space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", space.Namespace);
+        var api = await Space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", Space.Namespace);
         var pod = api.Spec.Template.Spec;
         pod.Volumes = [
             new V1Volume { Name = "files", ConfigMap = new V1ConfigMapVolumeSource { Name = "api-files" } },
@@ -61,31 +56,16 @@ public sealed class ConnectLocalEnvironmentTests
         ];
         container.Env.Add(new V1EnvVar { Name = "API_SETTINGS", Value = "/etc/api/settings.json" });
         container.Env.Add(new V1EnvVar { Name = "TOKEN_FILE", Value = "/run/secrets/token.txt" });
-        await space.Client.AppsV1.ReplaceNamespacedDeploymentAsync(api, "api", space.Namespace);
-        await ClusterWaits.DeploymentReadyAsync(space.Client, space.Namespace, "api", TimeSpan.FromSeconds(120));
-    }
-
-    [OneTimeTearDown]
-    public async Task RemoveTheSample()
-    {
-        if (space != null)
-        {
-            await space.DisposeAsync();
-        }
+        await Space.Client.AppsV1.ReplaceNamespacedDeploymentAsync(api, "api", Space.Namespace);
+        await ClusterWaits.DeploymentReadyAsync(Space.Client, Space.Namespace, "api", TimeSpan.FromSeconds(120));
     }
 
     [SetUp]
     public void CreateFolder() => folder = new TempDirectory();
 
+    // Runs before the base fixture's wait for the clean service (NUnit runs derived tear-downs first).
     [TearDown]
-    public async Task TheServiceIsBackAndNothingIsLeft()
-    {
-        folder.Dispose();
-        if (space != null)
-        {
-            await space.WaitUntilCleanAsync("api", TimeSpan.FromSeconds(90));
-        }
-    }
+    public void RemoveFolder() => folder.Dispose();
 
     private LocalFiles Local(string hostsPath) => new(new HostsFile(hostsPath), new MountFolders(Path.Combine(folder.Path, "mounts")));
 
@@ -93,8 +73,8 @@ public sealed class ConnectLocalEnvironmentTests
     {
         var events = new EventRecorder();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var session = await space.CreateService(Log, local: local).ConnectAsync(
-            new ConnectRequest(space.Namespace, "api", LocalHttpServer.FreePort()) { WriteHosts = hosts }, events.Add, timeout.Token);
+        var session = await Space.CreateService(Log, local: local).ConnectAsync(
+            new ConnectRequest(Space.Namespace, "api", LocalHttpServer.FreePort()) { WriteHosts = hosts }, events.Add, timeout.Token);
         return (session, events);
     }
 
@@ -146,7 +126,7 @@ public sealed class ConnectLocalEnvironmentTests
             var text = await File.ReadAllTextAsync(hostsPath);
             Assert.That(text, Does.StartWith(ForeignHosts), "lines outside the section are untouched");
             Assert.That(text, Does.Contain($"# BEGIN devspaces {session.Record.Session} owner={ProcessIdentity.Current()}").And.Contain($"# END devspaces {session.Record.Session}"));
-            Assert.That(text, Does.Contain($"{quotes.HostAddress}\tquotes quotes.{space.Namespace} quotes.{space.Namespace}.svc quotes.{space.Namespace}.svc.cluster.local"));
+            Assert.That(text, Does.Contain($"{quotes.HostAddress}\tquotes quotes.{Space.Namespace} quotes.{Space.Namespace}.svc quotes.{Space.Namespace}.svc.cluster.local"));
 
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
             var answer = await http.GetStringAsync($"http://{quotes.HostAddress}:{quotes.ServicePort}/quote");
@@ -154,7 +134,7 @@ public sealed class ConnectLocalEnvironmentTests
 
             // Name resolution as a local process sees it: in a mount namespace of its own whose /etc/hosts is this file.
             var resolved = await ScriptRunner.RunAsync("unshare",
-                ["-m", "sh", "-c", "mount --bind \"$1\" /etc/hosts && curl -sS --max-time 20 http://quotes/quote && echo && curl -sS --max-time 20 \"http://quotes.$2.svc.cluster.local/quote\"", "sh", hostsPath, space.Namespace],
+                ["-m", "sh", "-c", "mount --bind \"$1\" /etc/hosts && curl -sS --max-time 20 http://quotes/quote && echo && curl -sS --max-time 20 \"http://quotes.$2.svc.cluster.local/quote\"", "sh", hostsPath, Space.Namespace],
                 TimeSpan.FromSeconds(60));
             Assert.That(resolved.ExitCode, Is.Zero, $"curl http://quotes with the section as /etc/hosts: {resolved.Stderr}");
             var answers = resolved.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -170,8 +150,8 @@ public sealed class ConnectLocalEnvironmentTests
         var hostsPath = folder.File("hosts", ForeignHosts);
         var runtime = Directory.CreateDirectory(Path.Combine(folder.Path, "runtime")).FullName;
         var environment = new Dictionary<string, string> { [HostsFile.PathVariable] = hostsPath, ["XDG_RUNTIME_DIR"] = runtime };
-        using (var command = new ConnectCommandProcess(space.Cluster.KubeconfigPath,
-            ["connect", "api", "--local-port", LocalHttpServer.FreePort().ToString(CultureInfo.InvariantCulture), "--space", space.Namespace, "--hosts"], environment))
+        using (var command = new ConnectCommandProcess(Space.Cluster.KubeconfigPath,
+            ["connect", "api", "--local-port", LocalHttpServer.FreePort().ToString(CultureInfo.InvariantCulture), "--space", Space.Namespace, "--hosts"], environment))
         {
             await command.WaitForOutputAsync("press Ctrl-C", TimeSpan.FromMinutes(3));
             Assert.That(command.StandardError, Does.Contain($"{hostsPath} names the services").And.Contain("quotes→127.77."));
@@ -183,8 +163,8 @@ public sealed class ConnectLocalEnvironmentTests
         }
 
         Assert.That(await File.ReadAllTextAsync(hostsPath), Does.Contain("# BEGIN devspaces"), "a killed command leaves its section");
-        await ClusterWaits.ConditionAsync(() => space.IsRestoredAsync("api", 1), TimeSpan.FromSeconds(15), () => "the agent restored api after the command was killed");
-        await space.WaitUntilCleanAsync("api", TimeSpan.FromSeconds(90));
+        await ClusterWaits.ConditionAsync(() => Space.IsRestoredAsync("api", 1), TimeSpan.FromSeconds(15), () => "the agent restored api after the command was killed");
+        await Space.WaitUntilCleanAsync("api", TimeSpan.FromSeconds(90));
 
         // The next start: a daemon with the same hosts file and runtime folder removes the remains before it serves,
         // and a session over RPC with hosts and without mounts writes and removes its own section.
@@ -197,12 +177,12 @@ public sealed class ConnectLocalEnvironmentTests
 
         try
         {
-            await using var daemon = DaemonConnection.Start(new DaemonOptions(null, null, space.Cluster.KubeconfigPath));
+            await using var daemon = DaemonConnection.Start(new DaemonOptions(null, null, Space.Cluster.KubeconfigPath));
             await daemon.InitializeAsync(folder.Path);
             Assert.That(await File.ReadAllTextAsync(hostsPath), Is.EqualTo(ForeignHosts), "the crashed command's section is gone, nothing else changed");
             Assert.That(Directory.GetFileSystemEntries(Path.Combine(runtime, "devspaces-mounts")), Is.Empty, "the crashed command's mount copies are gone");
 
-            var info = await daemon.CallAsync<ConnectInfo>("connect/start", new { service = "api", localPort = LocalHttpServer.FreePort(), space = space.Namespace, mounts = false, hosts = true });
+            var info = await daemon.CallAsync<ConnectInfo>("connect/start", new { service = "api", localPort = LocalHttpServer.FreePort(), space = Space.Namespace, mounts = false, hosts = true });
             Assert.That(info.Mounts, Is.Empty);
             Assert.That(info.Environment.Select(e => e.Name), Does.Not.Contain(ConnectSession.MountRootVariable));
             Assert.That(info.Endpoints.Single(e => e.Service == "quotes").HostAddress, Does.StartWith("127.77."));
@@ -224,9 +204,9 @@ public sealed class ConnectLocalEnvironmentTests
     public async Task An_Unprivileged_User_With_Hosts_Gets_An_Actionable_Error_And_Nothing_Changes(bool hostsWritable, string expected)
     {
         // The real command as user nobody: it may read its own copy of the kubeconfig, and (in the second case) write the hosts file.
-        var before = await space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", space.Namespace);
+        var before = await Space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", Space.Namespace);
         var hostsPath = folder.File("hosts", ForeignHosts);
-        var kubeconfig = folder.File("kubeconfig", await File.ReadAllTextAsync(space.Cluster.KubeconfigPath));
+        var kubeconfig = folder.File("kubeconfig", await File.ReadAllTextAsync(Space.Cluster.KubeconfigPath));
         var home = Directory.CreateDirectory(Path.Combine(folder.Path, "home")).FullName;
         foreach (var owned in hostsWritable ? new[] { kubeconfig, home, hostsPath } : [kubeconfig, home])
         {
@@ -236,7 +216,7 @@ public sealed class ConnectLocalEnvironmentTests
         var result = await ScriptRunner.RunAsync("setpriv",
             ["--reuid=65534", "--regid=65534", "--clear-groups", "env", $"KUBECONFIG={kubeconfig}", $"HOME={home}", $"{HostsFile.PathVariable}={hostsPath}",
              "dotnet", Path.Combine(AppContext.BaseDirectory, "devspaces.dll"),
-             "connect", "api", "--local-port", LocalHttpServer.FreePort().ToString(CultureInfo.InvariantCulture), "--space", space.Namespace, "--workspace", home, "--hosts"],
+             "connect", "api", "--local-port", LocalHttpServer.FreePort().ToString(CultureInfo.InvariantCulture), "--space", Space.Namespace, "--workspace", home, "--hosts"],
             TimeSpan.FromMinutes(2));
 
         Assert.That(result.ExitCode, Is.EqualTo(1), $"stdout:\n{result.Stdout}\nstderr:\n{result.Stderr}");
@@ -251,9 +231,9 @@ public sealed class ConnectLocalEnvironmentTests
         }
 
         Assert.That(await File.ReadAllTextAsync(hostsPath), Is.EqualTo(ForeignHosts));
-        var after = await space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", space.Namespace);
+        var after = await Space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", Space.Namespace);
         Assert.That(after.Metadata.Generation, Is.EqualTo(before.Metadata.Generation), "the workload was not touched");
         Assert.That(after.Metadata.Annotations?.Keys ?? [], Is.EquivalentTo(before.Metadata.Annotations?.Keys ?? []));
-        Assert.That(await space.LeftoversAsync("api"), Is.Empty);
+        Assert.That(await Space.LeftoversAsync("api"), Is.Empty);
     }
 }

@@ -1,7 +1,6 @@
 using DevSpaces.ClusterTests.Support;
 using DevSpaces.Contracts;
 using DevSpaces.Core.Connect;
-using DevSpaces.Core.Logging;
 using DevSpaces.Tunnel.Takeover;
 using k8s;
 using k8s.Models;
@@ -11,36 +10,12 @@ namespace DevSpaces.ClusterTests.Connect;
 /// <summary><c>--forward-probes</c>: the container's probes reach the local process, so its health decides the agent pod's readiness.</summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class ConnectProbeTests
+public sealed class ConnectProbeTests() : SampleSpaceFixture("connect-probe")
 {
-    private SampleSpace space = null!;
-
-    private static ILog Log => new TextWriterLog(LogLevel.Debug, TestContext.Progress);
-
-    [OneTimeSetUp]
-    public async Task DeployTheSample() => space = await SampleSpace.DeployAsync("connect-probe");
-
-    [OneTimeTearDown]
-    public async Task RemoveTheSample()
-    {
-        if (space != null)
-        {
-            await space.DisposeAsync();
-        }
-    }
-
-    [TearDown]
-    public async Task TheServiceIsBackAndNothingIsLeft()
-    {
-        if (space != null)
-        {
-            await space.WaitUntilCleanAsync("api", TimeSpan.FromSeconds(90));
-        }
-    }
 
     private async Task<bool?> AgentReadyAsync(string session)
     {
-        var pods = await space.Client.CoreV1.ListNamespacedPodAsync(space.Namespace, labelSelector: $"{TakeoverNames.SessionLabel}={session}");
+        var pods = await Space.Client.CoreV1.ListNamespacedPodAsync(Space.Namespace, labelSelector: $"{TakeoverNames.SessionLabel}={session}");
         var pod = pods.Items.SingleOrDefault(p => p.Metadata.DeletionTimestamp == null);
         return pod?.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True");
     }
@@ -62,10 +37,10 @@ public sealed class ConnectProbeTests
         });
         var events = new EventRecorder();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var session = await space.CreateService(Log).ConnectAsync(new ConnectRequest(space.Namespace, "api", local.Port) { ForwardProbes = true }, events.Add, timeout.Token);
+        var session = await Space.CreateService(Log).ConnectAsync(new ConnectRequest(Space.Namespace, "api", local.Port) { ForwardProbes = true }, events.Add, timeout.Token);
         await using (session)
         {
-            var agent = (await space.Client.CoreV1.ListNamespacedPodAsync(space.Namespace, labelSelector: $"{TakeoverNames.SessionLabel}={session.Record.Session}")).Items.Single(p => p.Metadata.DeletionTimestamp == null).Spec.Containers.Single();
+            var agent = (await Space.Client.CoreV1.ListNamespacedPodAsync(Space.Namespace, labelSelector: $"{TakeoverNames.SessionLabel}={session.Record.Session}")).Items.Single(p => p.Metadata.DeletionTimestamp == null).Spec.Containers.Single();
             Assert.Multiple(() =>
             {
                 Assert.That(agent.ReadinessProbe.HttpGet.Path, Is.EqualTo("/healthz"), "the sample's readiness probe, not the agent's own");
@@ -76,14 +51,14 @@ public sealed class ConnectProbeTests
 
             await ClusterWaits.ConditionAsync(() => Task.FromResult(Volatile.Read(ref probes) > 0), TimeSpan.FromSeconds(30), () => "the kubelet's probe reached the local process");
             await ClusterWaits.ConditionAsync(async () => await AgentReadyAsync(session.Record.Session) == true, TimeSpan.FromSeconds(30), () => "the agent pod is ready because the local process answers its probe");
-            Assert.That((await space.ApiAnswerAsync()).GetProperty("hostname").GetString(), Is.EqualTo("local-process"));
+            Assert.That((await Space.ApiAnswerAsync()).GetProperty("hostname").GetString(), Is.EqualTo("local-process"));
 
             // The local process reports unhealthy: the agent pod leaves the Service's ready endpoints, as the original would.
             Volatile.Write(ref healthy, 0);
             await ClusterWaits.ConditionAsync(async () => await AgentReadyAsync(session.Record.Session) == false, TimeSpan.FromSeconds(40), () => "the agent pod is not ready while the local process answers 503");
             Volatile.Write(ref healthy, 1);
             await ClusterWaits.ConditionAsync(async () => await AgentReadyAsync(session.Record.Session) == true, TimeSpan.FromSeconds(40), () => "the agent pod is ready again once the local process is healthy");
-            Assert.That((await space.ApiAnswerAsync()).GetProperty("hostname").GetString(), Is.EqualTo("local-process"));
+            Assert.That((await Space.ApiAnswerAsync()).GetProperty("hostname").GetString(), Is.EqualTo("local-process"));
         }
     }
 }

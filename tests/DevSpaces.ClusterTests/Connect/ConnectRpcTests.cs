@@ -9,21 +9,8 @@ namespace DevSpaces.ClusterTests.Connect;
 /// <summary>connect/start, connect/list and connect/stop through the daemon's RPC surface, with their connect/event notifications.</summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class ConnectRpcTests
+public sealed class ConnectRpcTests() : SampleSpaceFixture("connect-rpc", waitUntilCleanAfterEachTest: false)
 {
-    private SampleSpace space = null!;
-
-    [OneTimeSetUp]
-    public async Task DeployTheSample() => space = await SampleSpace.DeployAsync("connect-rpc");
-
-    [OneTimeTearDown]
-    public async Task RemoveTheSample()
-    {
-        if (space != null)
-        {
-            await space.DisposeAsync();
-        }
-    }
 
     [Test]
     public async Task A_Session_Started_Over_Rpc_Serves_Locally_Reports_Events_And_Stopping_It_Restores()
@@ -33,11 +20,11 @@ public sealed class ConnectRpcTests
         Environment.SetEnvironmentVariable("DEVSPACES_AGENT_BASE_IMAGE", SampleSpace.TestBaseImage);
         try
         {
-            await using var daemon = DaemonConnection.Start(new DaemonOptions(null, null, space.Cluster.KubeconfigPath));
+            await using var daemon = DaemonConnection.Start(new DaemonOptions(null, null, Space.Cluster.KubeconfigPath));
             await daemon.InitializeAsync(folder.Path);
             await using var local = new LocalHttpServer(_ => Task.FromResult((200, """{"service":"api","hostname":"local-process"}""")));
 
-            var info = await daemon.CallAsync<ConnectInfo>("connect/start", new { service = "api", localPort = local.Port, space = space.Namespace });
+            var info = await daemon.CallAsync<ConnectInfo>("connect/start", new { service = "api", localPort = local.Port, space = Space.Namespace });
             Assert.Multiple(() =>
             {
                 Assert.That(info.Service, Is.EqualTo("api"));
@@ -47,13 +34,13 @@ public sealed class ConnectRpcTests
                 Assert.That(info.Endpoints.Select(e => e.Service), Does.Contain("quotes"));
             });
             await daemon.Notifications.WaitForAsync(n => n.Method == "connect/event" && n.Text("kind") == "connected", TimeSpan.FromSeconds(10), "a connected event");
-            Assert.That((await space.ApiAnswerAsync()).GetProperty("hostname").GetString(), Is.EqualTo("local-process"));
+            Assert.That((await Space.ApiAnswerAsync()).GetProperty("hostname").GetString(), Is.EqualTo("local-process"));
 
             var list = await daemon.CallAsync<ConnectList>("connect/list");
             Assert.That(list.Sessions.Select(s => s.Session), Is.EqualTo(new[] { info.Session }));
 
             await daemon.CallAsync<JsonElement>("connect/stop", new { session = info.Session });
-            Assert.That(await space.IsRestoredAsync("api", 1), Is.True, "connect/stop restores before it answers");
+            Assert.That(await Space.IsRestoredAsync("api", 1), Is.True, "connect/stop restores before it answers");
             await daemon.Notifications.WaitForAsync(n => n.Method == "connect/event" && n.Text("kind") == "restored", TimeSpan.FromSeconds(10), "a restored event");
             Assert.That((await daemon.CallAsync<ConnectList>("connect/list")).Sessions, Is.Empty);
             await daemon.CallAsync<JsonElement>("connect/stop", new { session = info.Session });
@@ -61,7 +48,7 @@ public sealed class ConnectRpcTests
         finally
         {
             Environment.SetEnvironmentVariable("DEVSPACES_AGENT_BASE_IMAGE", previous);
-            await space.WaitUntilCleanAsync("api", TimeSpan.FromSeconds(90));
+            await Space.WaitUntilCleanAsync("api", TimeSpan.FromSeconds(90));
         }
     }
 
@@ -71,17 +58,17 @@ public sealed class ConnectRpcTests
         using var folder = new TempDirectory();
         var previous = Environment.GetEnvironmentVariable("DEVSPACES_AGENT_BASE_IMAGE");
         Environment.SetEnvironmentVariable("DEVSPACES_AGENT_BASE_IMAGE", SampleSpace.TestBaseImage);
-        var selector = (await space.Client.CoreV1.ReadNamespacedServiceAsync("api", space.Namespace)).Spec.Selector;
+        var selector = (await Space.Client.CoreV1.ReadNamespacedServiceAsync("api", Space.Namespace)).Spec.Selector;
         try
         {
-            await using var daemon = DaemonConnection.Start(new DaemonOptions(null, null, space.Cluster.KubeconfigPath));
+            await using var daemon = DaemonConnection.Start(new DaemonOptions(null, null, Space.Cluster.KubeconfigPath));
             await daemon.InitializeAsync(folder.Path);
             await using var local = new LocalHttpServer(_ => Task.FromResult((200, """{"service":"api","hostname":"local-process"}""")));
 
-            var info = await daemon.CallAsync<ConnectInfo>("connect/start", new { service = "api", localPort = local.Port, space = space.Namespace, keepOriginal = true, forwardProbes = true });
-            var service = await space.Client.CoreV1.ReadNamespacedServiceAsync("api", space.Namespace);
-            var deployment = await space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", space.Namespace);
-            var agent = (await space.Client.AppsV1.ReadNamespacedDeploymentAsync(Tunnel.Takeover.TakeoverNames.Agent("api"), space.Namespace)).Spec.Template.Spec.Containers.Single();
+            var info = await daemon.CallAsync<ConnectInfo>("connect/start", new { service = "api", localPort = local.Port, space = Space.Namespace, keepOriginal = true, forwardProbes = true });
+            var service = await Space.Client.CoreV1.ReadNamespacedServiceAsync("api", Space.Namespace);
+            var deployment = await Space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", Space.Namespace);
+            var agent = (await Space.Client.AppsV1.ReadNamespacedDeploymentAsync(Tunnel.Takeover.TakeoverNames.Agent("api"), Space.Namespace)).Spec.Template.Spec.Containers.Single();
             Assert.Multiple(() =>
             {
                 Assert.That(service.Spec.Selector, Is.EquivalentTo(new Dictionary<string, string> { [Tunnel.Takeover.TakeoverNames.SessionLabel] = info.Session }), "keepOriginal: the Service points at the agent");
@@ -90,14 +77,14 @@ public sealed class ConnectRpcTests
             });
 
             await daemon.CallAsync<JsonElement>("connect/stop", new { session = info.Session });
-            var after = await space.Client.CoreV1.ReadNamespacedServiceAsync("api", space.Namespace);
+            var after = await Space.Client.CoreV1.ReadNamespacedServiceAsync("api", Space.Namespace);
             Assert.That(after.Spec.Selector, Is.EquivalentTo(selector), "connect/stop put the selector back before it answered");
             Assert.That(after.Metadata.Annotations?.ContainsKey(Tunnel.Takeover.TakeoverNames.RecordAnnotation) ?? false, Is.False);
         }
         finally
         {
             Environment.SetEnvironmentVariable("DEVSPACES_AGENT_BASE_IMAGE", previous);
-            await space.WaitUntilCleanAsync("api", TimeSpan.FromSeconds(90));
+            await Space.WaitUntilCleanAsync("api", TimeSpan.FromSeconds(90));
         }
     }
 }

@@ -4,7 +4,6 @@ using DevSpaces.ClusterTests.Support;
 using DevSpaces.Contracts;
 using DevSpaces.Core.Connect;
 using DevSpaces.Core.Errors;
-using DevSpaces.Core.Logging;
 using DevSpaces.Tunnel.Takeover;
 using k8s;
 using k8s.Models;
@@ -17,49 +16,26 @@ namespace DevSpaces.ClusterTests.Connect;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class ConnectTests
+public sealed class ConnectTests() : SampleSpaceFixture("connect")
 {
-    private SampleSpace space = null!;
     private Dictionary<string, string> containerEnvironment = null!;
     private V1Deployment original = null!;
 
-    private static ILog Log => new TextWriterLog(LogLevel.Debug, TestContext.Progress);
-
-    [OneTimeSetUp]
-    public async Task DeployTheSample()
+    protected override async Task AfterDeployAsync()
     {
-        space = await SampleSpace.DeployAsync("connect");
-        original = await space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", space.Namespace);
-        var pod = (await space.Client.CoreV1.ListNamespacedPodAsync(space.Namespace, labelSelector: "app.kubernetes.io/name=api")).Items.Single();
-        var env = await PodCommands.ExecAsync(space.Client, space.Namespace, pod.Metadata.Name, "api", ["env"], TimeSpan.FromSeconds(30));
+        original = await Space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", Space.Namespace);
+        var pod = (await Space.Client.CoreV1.ListNamespacedPodAsync(Space.Namespace, labelSelector: "app.kubernetes.io/name=api")).Items.Single();
+        var env = await PodCommands.ExecAsync(Space.Client, Space.Namespace, pod.Metadata.Name, "api", ["env"], TimeSpan.FromSeconds(30));
         Assert.That(env.ExitCode, Is.Zero, env.StandardError);
         containerEnvironment = env.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => l.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
-    }
-
-    [OneTimeTearDown]
-    public async Task RemoveTheSample()
-    {
-        if (space != null)
-        {
-            await space.DisposeAsync();
-        }
-    }
-
-    [TearDown]
-    public async Task TheServiceIsBackAndNothingIsLeft()
-    {
-        if (space != null)
-        {
-            await space.WaitUntilCleanAsync("api", TimeSpan.FromSeconds(90));
-        }
     }
 
     private async Task<(ConnectSession Session, EventRecorder Events)> ConnectAsync(int localPort, string service = "api")
     {
         var events = new EventRecorder();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var session = await space.CreateService(Log).ConnectAsync(new ConnectRequest(space.Namespace, service, localPort), events.Add, timeout.Token);
+        var session = await Space.CreateService(Log).ConnectAsync(new ConnectRequest(Space.Namespace, service, localPort), events.Add, timeout.Token);
         return (session, events);
     }
 
@@ -85,7 +61,7 @@ public sealed class ConnectTests
         (session, var events) = await ConnectAsync(local.Port);
         await using (session)
         {
-            var api = await space.ApiAnswerAsync();
+            var api = await Space.ApiAnswerAsync();
             Assert.Multiple(() =>
             {
                 Assert.That(api.GetProperty("hostname").GetString(), Is.EqualTo("local-process"), "the front end's answer should come from the local process");
@@ -96,7 +72,7 @@ public sealed class ConnectTests
                 Assert.That(events.All.Select(e => e.Kind), Does.Contain(ConnectEventKind.Connected));
             });
 
-            var agents = await space.Client.CoreV1.ListNamespacedPodAsync(space.Namespace, labelSelector: $"{TakeoverNames.SessionLabel}={session.Record.Session}");
+            var agents = await Space.Client.CoreV1.ListNamespacedPodAsync(Space.Namespace, labelSelector: $"{TakeoverNames.SessionLabel}={session.Record.Session}");
             var container = agents.Items.First(p => p.Metadata.DeletionTimestamp == null).Spec.Containers.Single();
             Assert.Multiple(() =>
             {
@@ -149,7 +125,7 @@ public sealed class ConnectTests
         var (session, events) = await ConnectAsync(port);
         await using (session)
         {
-            var (status, body) = await space.GetServiceAsync("api", "/greeting");
+            var (status, body) = await Space.GetServiceAsync("api", "/greeting");
             Assert.That(status, Is.EqualTo(502));
             Assert.That(body, Does.Contain($"localhost:{port}").And.Contain("nothing listens"));
             var reported = await events.WaitForAsync(ConnectEventKind.LocalPortNotListening, TimeSpan.FromSeconds(10));
@@ -165,26 +141,26 @@ public sealed class ConnectTests
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
             var error = Assert.ThrowsAsync<DevSpacesException>(() =>
-                space.CreateService(Log).ConnectAsync(new ConnectRequest(space.Namespace, "api", LocalHttpServer.FreePort()), _ => { }, timeout.Token));
+                Space.CreateService(Log).ConnectAsync(new ConnectRequest(Space.Namespace, "api", LocalHttpServer.FreePort()), _ => { }, timeout.Token));
             Assert.That(error!.ErrorCode, Is.EqualTo(RpcErrorCode.AlreadyConnected));
             Assert.That(error.Message, Does.Contain(session.Record.Owner).And.Contain(session.Record.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)));
 
             // The refused attempt changed nothing: the first session still serves.
-            Assert.That((await space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", space.Namespace)).Metadata.Annotations[TakeoverNames.RecordAnnotation], Does.Contain(session.Record.Session));
+            Assert.That((await Space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", Space.Namespace)).Metadata.Annotations[TakeoverNames.RecordAnnotation], Does.Contain(session.Record.Session));
         }
     }
 
     [Test]
     public async Task Disconnecting_Restores_The_Workload_Exactly_And_Restoring_Again_Changes_Nothing()
     {
-        var before = await space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", space.Namespace);
+        var before = await Space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", Space.Namespace);
         var (session, _) = await ConnectAsync(LocalHttpServer.FreePort());
-        var during = await space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", space.Namespace);
+        var during = await Space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", Space.Namespace);
         Assert.That(during.Spec.Replicas, Is.Zero, "the original replicas are scaled away while connected");
         Assert.That(TakeoverRecord.Parse(during.Metadata.Annotations[TakeoverNames.RecordAnnotation])!.Replicas, Is.EqualTo(before.Spec.Replicas));
         await session.DisposeAsync();
 
-        var after = await space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", space.Namespace);
+        var after = await Space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", Space.Namespace);
         Assert.Multiple(() =>
         {
             Assert.That(after.Spec.Replicas, Is.EqualTo(before.Spec.Replicas));
@@ -195,9 +171,9 @@ public sealed class ConnectTests
         });
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var again = await new ServiceTakeover(space.Connection).RestoreAsync(space.Namespace, "api", session.Record.Session, timeout.Token);
+        var again = await new ServiceTakeover(Space.Connection).RestoreAsync(Space.Namespace, "api", session.Record.Session, timeout.Token);
         Assert.That(again, Is.Empty, "a second restore finds nothing to do");
-        var afterAgain = await space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", space.Namespace);
+        var afterAgain = await Space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", Space.Namespace);
         Assert.That(afterAgain.Metadata.Generation, Is.EqualTo(after.Metadata.Generation), "a second restore does not change the workload");
         Assert.That(afterAgain.Spec.Replicas, Is.EqualTo(before.Spec.Replicas));
     }
@@ -212,21 +188,21 @@ public sealed class ConnectTests
         (session, var events) = await ConnectAsync(local.Port);
         await using (session)
         {
-            Assert.That((await space.ApiAnswerAsync()).GetProperty("hostname").GetString(), Is.EqualTo("local-process"));
+            Assert.That((await Space.ApiAnswerAsync()).GetProperty("hostname").GetString(), Is.EqualTo("local-process"));
             for (var round = 1; round <= 5; round++)
             {
                 var agent = await CurrentAgentPodAsync(session);
                 var seen = events.All.Count;
                 var served = local.Requests;
-                await space.Client.CoreV1.DeleteNamespacedPodAsync(agent.Metadata.Name, space.Namespace, gracePeriodSeconds is { } grace ? new V1DeleteOptions { GracePeriodSeconds = grace } : null);
+                await Space.Client.CoreV1.DeleteNamespacedPodAsync(agent.Metadata.Name, Space.Namespace, gracePeriodSeconds is { } grace ? new V1DeleteOptions { GracePeriodSeconds = grace } : null);
 
                 await events.WaitForAsync(ConnectEventKind.TunnelLost, TimeSpan.FromSeconds(30), seen);
                 var reconnected = await events.WaitForAsync(ConnectEventKind.Reconnected, TimeSpan.FromSeconds(90), seen);
                 Assert.That(reconnected.Message, Does.Not.Contain(agent.Metadata.Name), $"round {round}: the session reconnected to the replacement pod, not to the deleted {agent.Metadata.Name}");
-                await ClusterWaits.EndpointsReadyAsync(space.Client, space.Namespace, "api", TimeSpan.FromSeconds(30));
-                Assert.That((await space.ApiAnswerAsync()).GetProperty("hostname").GetString(), Is.EqualTo("local-process"), $"round {round}: served locally again after the agent pod was replaced");
+                await ClusterWaits.EndpointsReadyAsync(Space.Client, Space.Namespace, "api", TimeSpan.FromSeconds(30));
+                Assert.That((await Space.ApiAnswerAsync()).GetProperty("hostname").GetString(), Is.EqualTo("local-process"), $"round {round}: served locally again after the agent pod was replaced");
                 Assert.That(local.Requests, Is.GreaterThan(served), $"round {round}: the local process got the request");
-                Assert.That(await space.IsRestoredAsync("api", 1), Is.False, $"round {round}: the workload stays taken over while the session recovers");
+                Assert.That(await Space.IsRestoredAsync("api", 1), Is.False, $"round {round}: the workload stays taken over while the session recovers");
                 Assert.That(events.All.Skip(seen).Select(e => e.Kind), Has.None.EqualTo(ConnectEventKind.Restored), $"round {round}: the session did not end:\n{events.Describe()}");
                 TestContext.Progress.WriteLine($"round {round}: agent pod {agent.Metadata.Name} deleted (grace {gracePeriodSeconds?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default"}); reconnected and served locally");
             }
@@ -238,7 +214,7 @@ public sealed class ConnectTests
         V1Pod? pod = null;
         await ClusterWaits.ConditionAsync(async () =>
         {
-            var pods = (await space.Client.CoreV1.ListNamespacedPodAsync(space.Namespace, labelSelector: $"{TakeoverNames.SessionLabel}={session.Record.Session}")).Items;
+            var pods = (await Space.Client.CoreV1.ListNamespacedPodAsync(Space.Namespace, labelSelector: $"{TakeoverNames.SessionLabel}={session.Record.Session}")).Items;
             pod = pods.SingleOrDefault(p => p.Metadata.DeletionTimestamp == null && p.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true);
             return pod != null;
         }, TimeSpan.FromSeconds(60), () => $"one ready agent pod of session {session.Record.Session}");
@@ -250,14 +226,14 @@ public sealed class ConnectTests
     {
         // A takeover whose daemon process is gone and whose agent never ran: what a crash leaves when the agent cannot help.
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var takeover = new ServiceTakeover(space.Connection);
-        var plan = await takeover.PlanAsync(space.Namespace, "api", null, timeout.Token);
-        var record = await takeover.ApplyAsync(plan, "crashed00001", Tunnel.TunnelHandshake.NewKey(), new DevSpaces.Core.Images.ImageDeliveryResult("devspaces/agent:never-built", Pushed: false), space.Settings, timeout.Token);
+        var takeover = new ServiceTakeover(Space.Connection);
+        var plan = await takeover.PlanAsync(Space.Namespace, "api", null, timeout.Token);
+        var record = await takeover.ApplyAsync(plan, "crashed00001", Tunnel.TunnelHandshake.NewKey(), new DevSpaces.Core.Images.ImageDeliveryResult("devspaces/agent:never-built", Pushed: false), Space.Settings, timeout.Token);
         var dead = System.Diagnostics.Process.Start("true")!;
         await dead.WaitForExitAsync(timeout.Token);
         var stale = record with { ProcessId = dead.Id };
         var patch = new System.Text.Json.Nodes.JsonObject { ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["annotations"] = new System.Text.Json.Nodes.JsonObject { [TakeoverNames.RecordAnnotation] = stale.ToJson() } } };
-        await space.Client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), "api", space.Namespace, cancellationToken: timeout.Token);
+        await Space.Client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), "api", Space.Namespace, cancellationToken: timeout.Token);
 
         ConnectSession? session = null;
         await using var local = LocalApi(() => session!.Environment);
@@ -267,7 +243,7 @@ public sealed class ConnectTests
             var cleaned = events.All.Single(e => e.Kind == ConnectEventKind.Cleaned);
             Assert.That(cleaned.Message, Does.Contain("scaled back to 1"));
             Assert.That(session.Record.Replicas, Is.EqualTo(1), "the new record holds the original replicas, not the crashed session's 0");
-            Assert.That((await space.ApiAnswerAsync()).GetProperty("hostname").GetString(), Is.EqualTo("local-process"));
+            Assert.That((await Space.ApiAnswerAsync()).GetProperty("hostname").GetString(), Is.EqualTo("local-process"));
         }
     }
 }

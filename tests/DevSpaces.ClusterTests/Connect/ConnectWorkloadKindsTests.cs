@@ -4,7 +4,6 @@ using DevSpaces.ClusterTests.Support;
 using DevSpaces.Contracts;
 using DevSpaces.Core.Connect;
 using DevSpaces.Core.Errors;
-using DevSpaces.Core.Logging;
 using DevSpaces.Tunnel.Takeover;
 using k8s;
 using k8s.Models;
@@ -17,22 +16,17 @@ namespace DevSpaces.ClusterTests.Connect;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class ConnectWorkloadKindsTests
+public sealed class ConnectWorkloadKindsTests() : SampleSpaceFixture("connect-kinds")
 {
     private const string StatefulSet = "api-sts";
 
-    private SampleSpace space = null!;
-
-    private static ILog Log => new TextWriterLog(LogLevel.Debug, TestContext.Progress);
-
-    [OneTimeSetUp]
-    public async Task DeployTheSampleAndAStatefulSetOfItsApi()
+    /// <summary>A StatefulSet running the sample's API, with its own Service.</summary>
+    protected override async Task AfterDeployAsync()
     {
-        space = await SampleSpace.DeployAsync("connect-kinds");
-        var api = await space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", space.Namespace);
+        var api = await Space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", Space.Namespace);
         var template = api.Spec.Template;
         template.Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = StatefulSet } };
-        await space.Client.AppsV1.CreateNamespacedStatefulSetAsync(new V1StatefulSet
+        await Space.Client.AppsV1.CreateNamespacedStatefulSetAsync(new V1StatefulSet
         {
             Metadata = new V1ObjectMeta { Name = StatefulSet },
             Spec = new V1StatefulSetSpec
@@ -42,36 +36,22 @@ public sealed class ConnectWorkloadKindsTests
                 Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = StatefulSet } },
                 Template = template,
             },
-        }, space.Namespace);
+        }, Space.Namespace);
         await CreateServiceAsync(StatefulSet, new() { ["app"] = StatefulSet }, [new V1ServicePort { Name = "http", Port = 80, TargetPort = "http" }]);
         await StatefulSetReadyAsync(1);
     }
 
-    [OneTimeTearDown]
-    public async Task RemoveTheSample()
+    protected override async Task AfterCleanAsync()
     {
-        if (space != null)
-        {
-            await space.DisposeAsync();
-        }
-    }
-
-    [TearDown]
-    public async Task NothingIsLeft()
-    {
-        if (space != null)
-        {
-            List<string> left = [];
-            await ClusterWaits.ConditionAsync(async () => (left = await space.LeftoversAsync(StatefulSet)).Count == 0, TimeSpan.FromSeconds(90), () => $"the connect objects of {StatefulSet} are gone; still there: {string.Join(", ", left)}");
-            await StatefulSetReadyAsync(1);
-            await space.WaitUntilCleanAsync("api", TimeSpan.FromSeconds(90));
-        }
+        List<string> left = [];
+        await ClusterWaits.ConditionAsync(async () => (left = await Space.LeftoversAsync(StatefulSet)).Count == 0, TimeSpan.FromSeconds(90), () => $"the connect objects of {StatefulSet} are gone; still there: {string.Join(", ", left)}");
+        await StatefulSetReadyAsync(1);
     }
 
     private Task CreateServiceAsync(string name, Dictionary<string, string> selector, List<V1ServicePort> ports) =>
-        space.Client.CoreV1.CreateNamespacedServiceAsync(new V1Service { Metadata = new V1ObjectMeta { Name = name }, Spec = new V1ServiceSpec { Selector = selector, Ports = ports } }, space.Namespace);
+        Space.Client.CoreV1.CreateNamespacedServiceAsync(new V1Service { Metadata = new V1ObjectMeta { Name = name }, Spec = new V1ServiceSpec { Selector = selector, Ports = ports } }, Space.Namespace);
 
-    private async Task<V1StatefulSet> ReadStatefulSetAsync() => await space.Client.AppsV1.ReadNamespacedStatefulSetAsync(StatefulSet, space.Namespace);
+    private async Task<V1StatefulSet> ReadStatefulSetAsync() => await Space.Client.AppsV1.ReadNamespacedStatefulSetAsync(StatefulSet, Space.Namespace);
 
     private Task StatefulSetReadyAsync(int replicas)
     {
@@ -84,7 +64,7 @@ public sealed class ConnectWorkloadKindsTests
 
     private async Task<string> AnswerOfAsync(string service, string expected)
     {
-        var ip = (await space.Client.CoreV1.ReadNamespacedServiceAsync(service, space.Namespace)).Spec.ClusterIP;
+        var ip = (await Space.Client.CoreV1.ReadNamespacedServiceAsync(service, Space.Namespace)).Spec.ClusterIP;
         var last = "";
         await ClusterWaits.ConditionAsync(async () =>
         {
@@ -109,11 +89,11 @@ public sealed class ConnectWorkloadKindsTests
         await using var local = new LocalHttpServer(_ => Task.FromResult((200, """{"service":"api","hostname":"local-process"}""")));
         var events = new EventRecorder();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var session = await space.CreateService(Log).ConnectAsync(new ConnectRequest(space.Namespace, StatefulSet, local.Port), events.Add, timeout.Token);
+        var session = await Space.CreateService(Log).ConnectAsync(new ConnectRequest(Space.Namespace, StatefulSet, local.Port), events.Add, timeout.Token);
         await using (session)
         {
             var during = await ReadStatefulSetAsync();
-            var role = await space.Client.RbacAuthorizationV1.ReadNamespacedRoleAsync(TakeoverNames.AgentAccess(StatefulSet, session.Record.Session), space.Namespace);
+            var role = await Space.Client.RbacAuthorizationV1.ReadNamespacedRoleAsync(TakeoverNames.AgentAccess(StatefulSet, session.Record.Session), Space.Namespace);
             Assert.Multiple(() =>
             {
                 Assert.That(session.Plan.Kind, Is.EqualTo(TakeoverNames.StatefulSetKind));
@@ -135,7 +115,7 @@ public sealed class ConnectWorkloadKindsTests
     [Test]
     public async Task Killing_The_Connect_Command_Restores_A_StatefulSet_Within_10_Seconds_With_The_Agents_Role()
     {
-        using var command = new ConnectCommandProcess(space.Cluster.KubeconfigPath, ["connect", StatefulSet, "--local-port", LocalHttpServer.FreePort().ToString(CultureInfo.InvariantCulture), "--space", space.Namespace]);
+        using var command = new ConnectCommandProcess(Space.Cluster.KubeconfigPath, ["connect", StatefulSet, "--local-port", LocalHttpServer.FreePort().ToString(CultureInfo.InvariantCulture), "--space", Space.Namespace]);
         await command.WaitForOutputAsync("press Ctrl-C", TimeSpan.FromMinutes(3));
         Assert.That((await ReadStatefulSetAsync()).Spec.Replicas, Is.Zero, "taken over while the command runs");
 
@@ -149,8 +129,8 @@ public sealed class ConnectWorkloadKindsTests
         TestContext.Progress.WriteLine($"statefulset restored {killed.Elapsed.TotalSeconds:0.0} s after kill -9");
 
         List<string> left = [];
-        await ClusterWaits.ConditionAsync(async () => (left = await space.LeftoversAsync(StatefulSet)).Count == 0, TimeSpan.FromSeconds(60), () => $"nothing of the session is left; still there: {string.Join(", ", left)}");
-        Assert.That(await space.LeftoversAsync(StatefulSet), Is.Empty);
+        await ClusterWaits.ConditionAsync(async () => (left = await Space.LeftoversAsync(StatefulSet)).Count == 0, TimeSpan.FromSeconds(60), () => $"nothing of the session is left; still there: {string.Join(", ", left)}");
+        Assert.That(await Space.LeftoversAsync(StatefulSet), Is.Empty);
     }
 
     [Test]
@@ -162,29 +142,29 @@ public sealed class ConnectWorkloadKindsTests
             Metadata = new V1ObjectMeta { Labels = labels },
             Spec = new V1PodSpec { Containers = [new V1Container { Name = "web", Image = "devspaces-sample/api:dev", Ports = [new V1ContainerPort { Name = "http", ContainerPort = 8080 }] }] },
         };
-        await space.Client.AppsV1.CreateNamespacedDeploymentAsync(new V1Deployment
+        await Space.Client.AppsV1.CreateNamespacedDeploymentAsync(new V1Deployment
         {
             Metadata = new V1ObjectMeta { Name = "twin-a" },
             Spec = new V1DeploymentSpec { Replicas = 0, Selector = new V1LabelSelector { MatchLabels = labels }, Template = template },
-        }, space.Namespace);
-        await space.Client.AppsV1.CreateNamespacedStatefulSetAsync(new V1StatefulSet
+        }, Space.Namespace);
+        await Space.Client.AppsV1.CreateNamespacedStatefulSetAsync(new V1StatefulSet
         {
             Metadata = new V1ObjectMeta { Name = "twin-b" },
             Spec = new V1StatefulSetSpec { ServiceName = "twin", Replicas = 0, Selector = new V1LabelSelector { MatchLabels = labels }, Template = template },
-        }, space.Namespace);
+        }, Space.Namespace);
         await CreateServiceAsync("twin", labels, [new V1ServicePort { Name = "http", Port = 80, TargetPort = "http" }]);
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var error = Assert.ThrowsAsync<DevSpacesException>(async () =>
         {
-            await using var session = await space.CreateService(Log).ConnectAsync(new ConnectRequest(space.Namespace, "twin", LocalHttpServer.FreePort()), _ => { }, timeout.Token);
+            await using var session = await Space.CreateService(Log).ConnectAsync(new ConnectRequest(Space.Namespace, "twin", LocalHttpServer.FreePort()), _ => { }, timeout.Token);
         });
         Assert.That(error!.ErrorCode, Is.EqualTo(RpcErrorCode.ConnectTargetInvalid));
         Assert.That(error.Message, Does.Contain("deployment/twin-a").And.Contain("statefulset/twin-b"));
         Assert.That(error.Hint, Does.Contain("one of them"));
 
-        var a = await space.Client.AppsV1.ReadNamespacedDeploymentAsync("twin-a", space.Namespace);
-        var b = await space.Client.AppsV1.ReadNamespacedStatefulSetAsync("twin-b", space.Namespace);
+        var a = await Space.Client.AppsV1.ReadNamespacedDeploymentAsync("twin-a", Space.Namespace);
+        var b = await Space.Client.AppsV1.ReadNamespacedStatefulSetAsync("twin-b", Space.Namespace);
         Assert.That(a.Metadata.Annotations?.ContainsKey(TakeoverNames.RecordAnnotation) ?? false, Is.False, "nothing was recorded");
         Assert.That(b.Metadata.Annotations?.ContainsKey(TakeoverNames.RecordAnnotation) ?? false, Is.False, "nothing was recorded");
     }
@@ -196,14 +176,14 @@ public sealed class ConnectWorkloadKindsTests
         await CreateServiceAsync("api-mixed", api, [new V1ServicePort { Name = "http", Port = 80, TargetPort = "http" }, new V1ServicePort { Name = "stats", Port = 8125, Protocol = "UDP", TargetPort = 8125 }]);
         await CreateServiceAsync("api-udp", api, [new V1ServicePort { Name = "stats", Port = 8125, Protocol = "UDP", TargetPort = 8125 }]);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var takeover = new ServiceTakeover(space.Connection);
+        var takeover = new ServiceTakeover(Space.Connection);
 
-        var mixed = await takeover.PlanAsync(space.Namespace, "api-mixed", null, timeout.Token);
+        var mixed = await takeover.PlanAsync(Space.Namespace, "api-mixed", null, timeout.Token);
         Assert.That(mixed.Ports.Select(p => p.ServicePort), Is.EqualTo(new[] { 80 }), "the TCP port is carried");
         Assert.That(mixed.Warnings, Has.Count.EqualTo(1));
         Assert.That(mixed.Warnings[0], Does.Contain("8125/UDP").And.Contain("not carried"));
 
-        var error = Assert.ThrowsAsync<DevSpacesException>(() => takeover.PlanAsync(space.Namespace, "api-udp", null, timeout.Token));
+        var error = Assert.ThrowsAsync<DevSpacesException>(() => takeover.PlanAsync(Space.Namespace, "api-udp", null, timeout.Token));
         Assert.That(error!.ErrorCode, Is.EqualTo(RpcErrorCode.ConnectTargetInvalid));
         Assert.That(error.Message, Does.Contain("8125/UDP").And.Contain("TCP only"));
     }
