@@ -49,7 +49,7 @@ public sealed class ConnectKeepOriginalTests() : SampleSpaceFixture("connect-kee
         Assert.That(podsBefore, Is.Not.Empty, "the sample's api runs");
         var deploymentBefore = await Space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", Space.Namespace);
 
-        await using var local = new LocalHttpServer(_ => Task.FromResult((200, """{"service":"api","hostname":"local-process"}""")));
+        await using var local = LocalHttpServer.AnsweringAsLocalProcess();
         var events = new EventRecorder();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         var session = await Space.CreateService(Log).ConnectAsync(new ConnectRequest(Space.Namespace, "api", local.Port) { KeepOriginal = true }, events.Add, timeout.Token);
@@ -151,7 +151,7 @@ public sealed class ConnectKeepOriginalTests() : SampleSpaceFixture("connect-kee
         await Space.Client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), "api", Space.Namespace, cancellationToken: timeout.Token);
         Assert.That((await Space.Client.CoreV1.ReadNamespacedServiceAsync("api", Space.Namespace)).Spec.Selector.Keys, Is.EqualTo(new[] { TakeoverNames.SessionLabel }), "the crashed session left the Service pointed at its agent");
 
-        await using var local = new LocalHttpServer(_ => Task.FromResult((200, """{"service":"api","hostname":"local-process"}""")));
+        await using var local = LocalHttpServer.AnsweringAsLocalProcess();
         var events = new EventRecorder();
         var session = await Space.CreateService(Log).ConnectAsync(new ConnectRequest(Space.Namespace, "api", local.Port), events.Add, timeout.Token);
         await using (session)
@@ -168,10 +168,8 @@ public sealed class ConnectKeepOriginalTests() : SampleSpaceFixture("connect-kee
     [Test]
     public async Task A_Replaced_Agent_Pod_Is_Selected_Again_And_The_Session_Keeps_Serving()
     {
-        await using var local = new LocalHttpServer(_ => Task.FromResult((200, """{"service":"api","hostname":"local-process"}""")));
-        var events = new EventRecorder();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var session = await Space.CreateService(Log).ConnectAsync(new ConnectRequest(Space.Namespace, "api", local.Port) { KeepOriginal = true }, events.Add, timeout.Token);
+        await using var local = LocalHttpServer.AnsweringAsLocalProcess();
+        var (session, events) = await ConnectAsync(new ConnectRequest(Space.Namespace, "api", local.Port) { KeepOriginal = true });
         await using (session)
         {
             var selector = $"{TakeoverNames.SessionLabel}={session.Record.Session}";

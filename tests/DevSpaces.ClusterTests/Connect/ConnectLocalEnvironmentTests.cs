@@ -69,14 +69,8 @@ public sealed class ConnectLocalEnvironmentTests() : SampleSpaceFixture("connect
 
     private LocalFiles Local(string hostsPath) => new(new HostsFile(hostsPath), new MountFolders(Path.Combine(folder.Path, "mounts")));
 
-    private async Task<(ConnectSession Session, EventRecorder Events)> ConnectAsync(LocalFiles local, bool hosts = false)
-    {
-        var events = new EventRecorder();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var session = await Space.CreateService(Log, local: local).ConnectAsync(
-            new ConnectRequest(Space.Namespace, "api", LocalHttpServer.FreePort()) { WriteHosts = hosts }, events.Add, timeout.Token);
-        return (session, events);
-    }
+    private Task<(ConnectSession Session, EventRecorder Events)> ConnectAsync(LocalFiles local, bool hosts = false) =>
+        ConnectAsync(new ConnectRequest(Space.Namespace, "api", LocalHttpServer.FreePort()) { WriteHosts = hosts }, local);
 
     [Test]
     public async Task Mounted_ConfigMap_And_Secret_Files_Are_Copied_With_Paths_Mapped_And_Deleted_On_Disconnect()

@@ -33,11 +33,9 @@ public sealed class ConnectProbeTests() : SampleSpaceFixture("connect-probe")
                 return Task.FromResult(Volatile.Read(ref healthy) == 1 ? (200, "ok") : (503, "paused"));
             }
 
-            return Task.FromResult((200, """{"service":"api","hostname":"local-process"}"""));
+            return Task.FromResult((200, LocalHttpServer.LocalProcessAnswer));
         });
-        var events = new EventRecorder();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var session = await Space.CreateService(Log).ConnectAsync(new ConnectRequest(Space.Namespace, "api", local.Port) { ForwardProbes = true }, events.Add, timeout.Token);
+        var (session, events) = await ConnectAsync(new ConnectRequest(Space.Namespace, "api", local.Port) { ForwardProbes = true });
         await using (session)
         {
             var agent = (await Space.Client.CoreV1.ListNamespacedPodAsync(Space.Namespace, labelSelector: $"{TakeoverNames.SessionLabel}={session.Record.Session}")).Items.Single(p => p.Metadata.DeletionTimestamp == null).Spec.Containers.Single();

@@ -22,7 +22,7 @@ public sealed class ConnectRpcTests() : SampleSpaceFixture("connect-rpc", waitUn
         {
             await using var daemon = DaemonConnection.Start(new DaemonOptions(null, null, Space.Cluster.KubeconfigPath));
             await daemon.InitializeAsync(folder.Path);
-            await using var local = new LocalHttpServer(_ => Task.FromResult((200, """{"service":"api","hostname":"local-process"}""")));
+            await using var local = LocalHttpServer.AnsweringAsLocalProcess();
 
             var info = await daemon.CallAsync<ConnectInfo>("connect/start", new { service = "api", localPort = local.Port, space = Space.Namespace });
             Assert.Multiple(() =>
@@ -63,7 +63,7 @@ public sealed class ConnectRpcTests() : SampleSpaceFixture("connect-rpc", waitUn
         {
             await using var daemon = DaemonConnection.Start(new DaemonOptions(null, null, Space.Cluster.KubeconfigPath));
             await daemon.InitializeAsync(folder.Path);
-            await using var local = new LocalHttpServer(_ => Task.FromResult((200, """{"service":"api","hostname":"local-process"}""")));
+            await using var local = LocalHttpServer.AnsweringAsLocalProcess();
 
             var info = await daemon.CallAsync<ConnectInfo>("connect/start", new { service = "api", localPort = local.Port, space = Space.Namespace, keepOriginal = true, forwardProbes = true });
             var service = await Space.Client.CoreV1.ReadNamespacedServiceAsync("api", Space.Namespace);

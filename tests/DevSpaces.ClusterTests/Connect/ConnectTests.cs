@@ -31,13 +31,8 @@ public sealed class ConnectTests() : SampleSpaceFixture("connect")
             .Select(l => l.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
     }
 
-    private async Task<(ConnectSession Session, EventRecorder Events)> ConnectAsync(int localPort, string service = "api")
-    {
-        var events = new EventRecorder();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var session = await Space.CreateService(Log).ConnectAsync(new ConnectRequest(Space.Namespace, service, localPort), events.Add, timeout.Token);
-        return (session, events);
-    }
+    private Task<(ConnectSession Session, EventRecorder Events)> ConnectAsync(int localPort, string service = "api") =>
+        ConnectAsync(new ConnectRequest(Space.Namespace, service, localPort));
 
     private static LocalHttpServer LocalApi(Func<IReadOnlyDictionary<string, string>> environment) => new(async request =>
     {

@@ -86,10 +86,8 @@ public sealed class ConnectWorkloadKindsTests() : SampleSpaceFixture("connect-ki
     [Test]
     public async Task A_StatefulSet_Is_Recorded_Scaled_To_0_Served_Locally_And_Restored()
     {
-        await using var local = new LocalHttpServer(_ => Task.FromResult((200, """{"service":"api","hostname":"local-process"}""")));
-        var events = new EventRecorder();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var session = await Space.CreateService(Log).ConnectAsync(new ConnectRequest(Space.Namespace, StatefulSet, local.Port), events.Add, timeout.Token);
+        await using var local = LocalHttpServer.AnsweringAsLocalProcess();
+        var (session, events) = await ConnectAsync(new ConnectRequest(Space.Namespace, StatefulSet, local.Port));
         await using (session)
         {
             var during = await ReadStatefulSetAsync();

@@ -23,9 +23,15 @@ public sealed class LocalHttpServer : IAsyncDisposable
         loop = ServeAsync();
     }
 
+    /// <summary>What <see cref="AnsweringAsLocalProcess"/> answers: the sample API's shape, with hostname <c>local-process</c>.</summary>
+    public const string LocalProcessAnswer = """{"service":"api","hostname":"local-process"}""";
+
     public int Port { get; }
 
     public int Requests => Volatile.Read(ref requests);
+
+    /// <summary>A server that answers every request with <see cref="LocalProcessAnswer"/>.</summary>
+    public static LocalHttpServer AnsweringAsLocalProcess() => new(_ => Task.FromResult((200, LocalProcessAnswer)));
 
     public static int FreePort()
     {

@@ -1,3 +1,5 @@
+using DevSpaces.Contracts;
+using DevSpaces.Core.Connect;
 using DevSpaces.Core.Logging;
 
 namespace DevSpaces.ClusterTests.Connect;
@@ -50,6 +52,15 @@ public abstract class SampleSpaceFixture
             await Space.WaitUntilCleanAsync("api", TimeSpan.FromSeconds(90));
             await AfterCleanAsync();
         }
+    }
+
+    /// <summary>Connects to the sample space, recording the session's events; connecting may take three minutes.</summary>
+    protected async Task<(ConnectSession Session, EventRecorder Events)> ConnectAsync(ConnectRequest request, LocalFiles? local = null)
+    {
+        var events = new EventRecorder();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var session = await Space.CreateService(Log, local: local).ConnectAsync(request, events.Add, timeout.Token);
+        return (session, events);
     }
 
     /// <summary>What the fixture adds to the deployed sample before its tests run.</summary>
