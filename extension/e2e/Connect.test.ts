@@ -2,14 +2,13 @@ import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { Cli } from './support/Cli';
-import { CodeServer } from './support/CodeServer';
+import { BrowserWorkbench } from './support/BrowserWorkbench';
 import { e2eEnvironment } from './support/e2eEnvironment';
-import { BrowserContext, loadChromium } from './support/playwright';
+import { freePort } from './support/freePort';
 import { WorkbenchDriver, waitUntil } from './support/WorkbenchDriver';
 
 // "DevSpaces: Connect a Service…" in a real VS Code against the sample app in a fresh space: the flow creates a
@@ -25,8 +24,7 @@ const workspace = path.join(work, 'workspace');
 /** The connect agent runs on the harness's local .NET runtime image (no registry here). */
 const agentBaseImage = 'devspaces.local/dotnet-aspnet:10.0';
 
-let server: CodeServer | undefined;
-let browser: BrowserContext | undefined;
+let workbench: BrowserWorkbench | undefined;
 let driver: WorkbenchDriver;
 let localPort: number;
 let frontend: string;
@@ -49,17 +47,6 @@ http
   })
   .listen(port, () => console.log('local api listening on ' + port));
 `;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 interface Greeting {
   readonly status: number;
@@ -110,41 +97,20 @@ describe('Connect in a real VS Code', { timeout: 900_000 }, () => {
     }, 'the sample front end to answer through the cluster api before connecting');
     assert.notEqual(before.api?.from, 'local', `the cluster's api answers before connecting: ${before.text}`);
 
-    server = await CodeServer.start({
-      tools: env.tools,
-      root: path.join(work, 'code-server'),
-      vsix: env.vsix,
-      env: { ...process.env, KUBECONFIG: env.kubeconfig, DEVSPACES_AGENT_BASE_IMAGE: agentBaseImage },
-      settings: {
-        'devspaces.daemonPath': env.daemon,
-        'devspaces.kubeconfig': env.kubeconfig,
-        'workbench.startupEditor': 'none',
-        'security.workspace.trust.enabled': false,
-        'workbench.tips.enabled': false,
-        'extensions.ignoreRecommendations': true,
-        'telemetry.telemetryLevel': 'off',
-        'update.mode': 'none',
-        'debug.openDebug': 'neverOpen',
-        'debug.internalConsoleOptions': 'neverOpen',
-      },
+    workbench = await BrowserWorkbench.open(env, {
+      root: work,
+      workspace,
+      artifacts: path.join(env.work, 'artifacts', 'connect'),
+      env: { DEVSPACES_AGENT_BASE_IMAGE: agentBaseImage },
+      settings: { 'debug.openDebug': 'neverOpen', 'debug.internalConsoleOptions': 'neverOpen' },
     });
-    browser = await loadChromium(env.tools).launchPersistentContext(path.join(work, 'chromium-profile'), {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      viewport: { width: 1400, height: 900 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    const page = browser.pages()[0] ?? (await browser.newPage());
-    driver = new WorkbenchDriver(page, path.join(env.work, 'artifacts', 'connect'));
-    await page.goto(server.url(workspace), { timeout: driver.uiTimeout });
-    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: driver.uiTimeout });
+    driver = workbench.driver;
     await driver.waitForStatus(space, `the extension to activate and show the selected space '${space}'`);
   });
 
   after(async () => {
-    await browser?.close().catch(() => undefined);
     // Stopping code-server stops the daemon, which restores a service still connected.
-    await server?.stop();
+    await workbench?.close();
     await cli
       .kubectl(['delete', 'namespace', space, '--ignore-not-found', '--timeout=50s'])
       .catch(() => cli.deleteNamespaces([space]));

@@ -5,9 +5,9 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Cli } from './support/Cli';
-import { CodeServer } from './support/CodeServer';
+import { BrowserWorkbench } from './support/BrowserWorkbench';
 import { e2eEnvironment } from './support/e2eEnvironment';
-import { BrowserContext, loadChromium } from './support/playwright';
+import { freePort } from './support/freePort';
 import { WorkbenchDriver, waitUntil } from './support/WorkbenchDriver';
 
 // "DevSpaces: Forward a Port…" in a real VS Code against a Service of a real space: the forwarded
@@ -19,8 +19,7 @@ const space = `e2e-pf-${randomBytes(3).toString('hex')}`;
 const work = path.join(env.work, 'port-forward');
 const workspace = path.join(work, 'workspace');
 
-let server: CodeServer | undefined;
-let browser: BrowserContext | undefined;
+let workbench: BrowserWorkbench | undefined;
 let driver: WorkbenchDriver;
 let blocker: net.Server | undefined;
 let localPort: number;
@@ -51,17 +50,6 @@ spec:
   selector: { app: echo }
   ports: [{ name: http, port: 80, targetPort: http }]
 `;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** Whether something accepts TCP connections on a loopback port. */
 function accepts(port: number): Promise<boolean> {
@@ -102,38 +90,13 @@ describe('Port forwarding in a real VS Code', { timeout: 600_000 }, () => {
       throw new Error(`deployment/echo in '${space}' did not become ready within 240 s: ${String(error)}\n${pods}`);
     });
 
-    server = await CodeServer.start({
-      tools: env.tools,
-      root: path.join(work, 'code-server'),
-      vsix: env.vsix,
-      env: { ...process.env, KUBECONFIG: env.kubeconfig },
-      settings: {
-        'devspaces.daemonPath': env.daemon,
-        'devspaces.kubeconfig': env.kubeconfig,
-        'workbench.startupEditor': 'none',
-        'security.workspace.trust.enabled': false,
-        'workbench.tips.enabled': false,
-        'extensions.ignoreRecommendations': true,
-        'telemetry.telemetryLevel': 'off',
-        'update.mode': 'none',
-      },
-    });
-    browser = await loadChromium(env.tools).launchPersistentContext(path.join(work, 'chromium-profile'), {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      viewport: { width: 1400, height: 900 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    const page = browser.pages()[0] ?? (await browser.newPage());
-    driver = new WorkbenchDriver(page, path.join(env.work, 'artifacts', 'port-forward'));
-    await page.goto(server.url(workspace), { timeout: driver.uiTimeout });
-    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: driver.uiTimeout });
+    workbench = await BrowserWorkbench.open(env, { root: work, workspace, artifacts: path.join(env.work, 'artifacts', 'port-forward') });
+    driver = workbench.driver;
     await driver.waitForStatus(space, `the extension to activate and show the selected space '${space}'`);
   });
 
   after(async () => {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
+    await workbench?.close();
     await new Promise<void>((resolve) => (blocker ? blocker.close(() => resolve()) : resolve()));
     // Waiting (bounded) for the namespace to go keeps later suites' space lists short; if it takes
     // longer, the deletion still completes on its own.
