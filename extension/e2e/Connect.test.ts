@@ -72,6 +72,18 @@ async function apiDeployment(): Promise<ApiDeployment> {
   return JSON.parse(await cli.kubectl(['-n', space, 'get', 'deployment', 'api', '-o', 'json'])) as ApiDeployment;
 }
 
+/** Waits until the api Deployment has its replica back and no devspaces.io/connect record. */
+function apiRestored(reason: string): Promise<true> {
+  return waitUntil(
+    async () => {
+      const deployment = await apiDeployment();
+      return deployment.spec.replicas === 1 && !deployment.metadata.annotations?.['devspaces.io/connect'] ? true : undefined;
+    },
+    reason,
+    driver.uiTimeout,
+  );
+}
+
 const statusItem = () => driver.page.locator(`.part.statusbar [aria-label="DevSpaces connect: api → localhost:${localPort}"]`).first();
 
 describe('Connect in a real VS Code', { timeout: 900_000 }, () => {
@@ -111,9 +123,7 @@ describe('Connect in a real VS Code', { timeout: 900_000 }, () => {
   after(async () => {
     // Stopping code-server stops the daemon, which restores a service still connected.
     await workbench?.close();
-    await cli
-      .kubectl(['delete', 'namespace', space, '--ignore-not-found', '--timeout=50s'])
-      .catch(() => cli.deleteNamespaces([space]));
+    await cli.deleteNamespaceAndWait(space);
   });
 
   it('Connect_A_Service_From_The_Palette_Creates_A_Launch_Configuration_And_Shows_The_Connection', () =>
@@ -200,14 +210,7 @@ describe('Connect in a real VS Code', { timeout: 900_000 }, () => {
       await statusItem().waitFor({ state: 'hidden', timeout: 120_000 });
       assert.equal(await driver.page.locator('.part.statusbar [aria-label^="DevSpaces connect:"]').count(), 0, 'no connection is shown');
 
-      await waitUntil(
-        async () => {
-          const deployment = await apiDeployment();
-          return deployment.spec.replicas === 1 && !deployment.metadata.annotations?.['devspaces.io/connect'] ? true : undefined;
-        },
-        "the api Deployment to get its replica back and lose the devspaces.io/connect record",
-        driver.uiTimeout,
-      );
+      await apiRestored('the api Deployment to get its replica back and lose the devspaces.io/connect record');
       await waitUntil(
         async () => ((await cli.kubectl(['-n', space, 'get', 'deployments', '-l', 'devspaces.io/connect-agent', '-o', 'name'])).trim() === '' ? true : undefined),
         'the agent Deployment to be deleted',
@@ -245,13 +248,6 @@ describe('Connect in a real VS Code', { timeout: 900_000 }, () => {
 
       await driver.toast("'api' is no longer connected").waitFor({ state: 'visible', timeout: driver.uiTimeout });
       await statusItem().waitFor({ state: 'hidden', timeout: driver.uiTimeout });
-      await waitUntil(
-        async () => {
-          const deployment = await apiDeployment();
-          return deployment.spec.replicas === 1 && !deployment.metadata.annotations?.['devspaces.io/connect'] ? true : undefined;
-        },
-        'the agent to restore the api Deployment after its daemon vanished (heartbeat timeout)',
-        driver.uiTimeout,
-      );
+      await apiRestored('the agent to restore the api Deployment after its daemon vanished (heartbeat timeout)');
     }));
 });

@@ -98,11 +98,7 @@ describe('Port forwarding in a real VS Code', { timeout: 600_000 }, () => {
   after(async () => {
     await workbench?.close();
     await new Promise<void>((resolve) => (blocker ? blocker.close(() => resolve()) : resolve()));
-    // Waiting (bounded) for the namespace to go keeps later suites' space lists short; if it takes
-    // longer, the deletion still completes on its own.
-    await cli
-      .kubectl(['delete', 'namespace', space, '--ignore-not-found', '--timeout=50s'])
-      .catch(() => cli.deleteNamespaces([space]));
+    await cli.deleteNamespaceAndWait(space);
   });
 
   it('Forward_A_Port_From_The_Palette_Reaches_The_Service_On_The_Chosen_Local_Port', () =>

@@ -50,6 +50,14 @@ export class Cli {
     return stdout;
   }
 
+  /**
+   * Deletes a test namespace and waits (bounded) for it to go, which keeps later suites' space lists short; if it
+   * takes longer, the deletion completes on its own. Used in clean-up, so it never throws.
+   */
+  async deleteNamespaceAndWait(name: string): Promise<void> {
+    await this.kubectl(['delete', 'namespace', name, '--ignore-not-found', '--timeout=50s']).catch(() => this.deleteNamespaces([name]));
+  }
+
   /** Deletes test namespaces whatever state they are in; used in clean-up, so it never throws. */
   async deleteNamespaces(names: string[]): Promise<void> {
     if (names.length === 0) {
