@@ -12,7 +12,6 @@ namespace DevSpaces.ClusterTests.Connect;
 [NonParallelizable]
 public sealed class ConnectCommandTests() : SampleSpaceFixture("connect-cli")
 {
-
     [Test]
     [Repeat(5)]
     public async Task Killing_The_Connect_Command_Restores_The_Service_Within_10_Seconds_And_Leaves_Nothing()

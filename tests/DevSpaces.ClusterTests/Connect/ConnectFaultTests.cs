@@ -15,7 +15,6 @@ namespace DevSpaces.ClusterTests.Connect;
 [NonParallelizable]
 public sealed class ConnectFaultTests() : SampleSpaceFixture("connect-fault", waitUntilCleanAfterEachTest: false)
 {
-
     private sealed class FixedImage(string reference) : IAgentImage
     {
         public Task<ImageDeliveryResult> EnsureAsync(IProgress<ImageProgress>? progress, CancellationToken cancellationToken) =>

@@ -12,7 +12,6 @@ namespace DevSpaces.ClusterTests.Connect;
 [NonParallelizable]
 public sealed class ConnectProbeTests() : SampleSpaceFixture("connect-probe")
 {
-
     private async Task<bool?> AgentReadyAsync(string session)
     {
         var pods = await Space.Client.CoreV1.ListNamespacedPodAsync(Space.Namespace, labelSelector: $"{TakeoverNames.SessionLabel}={session}");

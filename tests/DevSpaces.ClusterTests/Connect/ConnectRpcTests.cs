@@ -11,7 +11,6 @@ namespace DevSpaces.ClusterTests.Connect;
 [NonParallelizable]
 public sealed class ConnectRpcTests() : SampleSpaceFixture("connect-rpc", waitUntilCleanAfterEachTest: false)
 {
-
     [Test]
     public async Task A_Session_Started_Over_Rpc_Serves_Locally_Reports_Events_And_Stopping_It_Restores()
     {
