@@ -54,6 +54,18 @@ public sealed class ConnectCommandProcess : IDisposable
 
     public Process Process => process;
 
+    /// <summary>
+    /// Kills the command with SIGKILL, so that it has no chance to clean up and only the agent can restore, then waits
+    /// at most <paramref name="within"/> until <paramref name="restored"/> holds, and reports how long that took.
+    /// </summary>
+    public async Task KillAndWaitUntilRestoredAsync(Func<Task<bool>> restored, TimeSpan within, string what)
+    {
+        process.Kill();
+        var killed = Stopwatch.StartNew();
+        await ClusterWaits.ConditionAsync(restored, within, () => $"the agent restored {what} after the command was killed ({killed.Elapsed.TotalSeconds:0.0} s)");
+        TestContext.Progress.WriteLine($"{what} restored {killed.Elapsed.TotalSeconds:0.0} s after kill -9");
+    }
+
     public Task WaitForOutputAsync(string text, TimeSpan timeout) =>
         ClusterWaits.ConditionAsync(() => Task.FromResult(StandardError.Contains(text, StringComparison.Ordinal) || process.HasExited), timeout, () => $"devspaces connect printed '{text}'; stderr so far:\n{StandardError}")
             .ContinueWith(t =>

@@ -20,10 +20,7 @@ public sealed class ConnectCommandTests() : SampleSpaceFixture("connect-cli")
         await command.WaitForOutputAsync("press Ctrl-C", TimeSpan.FromMinutes(3));
         Assert.That(await Space.IsRestoredAsync("api", 1), Is.False, "the service is taken over while the command runs");
 
-        command.Process.Kill(); // SIGKILL: no chance to clean up
-        var killed = Stopwatch.StartNew();
-        await ClusterWaits.ConditionAsync(() => Space.IsRestoredAsync("api", 1), TimeSpan.FromSeconds(10), () => $"the agent restored deployment api after the command was killed ({killed.Elapsed.TotalSeconds:0.0} s)");
-        TestContext.Progress.WriteLine($"restored {killed.Elapsed.TotalSeconds:0.0} s after kill -9");
+        await command.KillAndWaitUntilRestoredAsync(() => Space.IsRestoredAsync("api", 1), TimeSpan.FromSeconds(10), "deployment api");
 
         // The agent removes itself and the session's objects; list what is left until nothing is.
         await Space.WaitUntilCleanAsync("api", TimeSpan.FromSeconds(60));

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using DevSpaces.ClusterTests.Support;
 using DevSpaces.Contracts;
@@ -117,14 +116,11 @@ public sealed class ConnectWorkloadKindsTests() : SampleSpaceFixture("connect-ki
         await command.WaitForOutputAsync("press Ctrl-C", TimeSpan.FromMinutes(3));
         Assert.That((await ReadStatefulSetAsync()).Spec.Replicas, Is.Zero, "taken over while the command runs");
 
-        command.Process.Kill();
-        var killed = Stopwatch.StartNew();
-        await ClusterWaits.ConditionAsync(async () =>
+        await command.KillAndWaitUntilRestoredAsync(async () =>
         {
             var set = await ReadStatefulSetAsync();
             return set.Spec.Replicas == 1 && set.Metadata.Annotations?.ContainsKey(TakeoverNames.RecordAnnotation) != true;
-        }, TimeSpan.FromSeconds(10), () => $"the agent restored statefulset {StatefulSet} after the command was killed ({killed.Elapsed.TotalSeconds:0.0} s)");
-        TestContext.Progress.WriteLine($"statefulset restored {killed.Elapsed.TotalSeconds:0.0} s after kill -9");
+        }, TimeSpan.FromSeconds(10), $"statefulset {StatefulSet}");
 
         List<string> left = [];
         await ClusterWaits.ConditionAsync(async () => (left = await Space.LeftoversAsync(StatefulSet)).Count == 0, TimeSpan.FromSeconds(60), () => $"nothing of the session is left; still there: {string.Join(", ", left)}");
