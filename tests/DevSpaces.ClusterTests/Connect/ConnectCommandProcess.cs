@@ -13,12 +13,9 @@ public sealed class ConnectCommandProcess : IDisposable
 
     public ConnectCommandProcess(string kubeconfig, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "devspaces.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
+        var start = InterruptibleProcess.StartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "devspaces.dll"), .. args]);
+        start.RedirectStandardError = true;
+        start.RedirectStandardOutput = true;
 
         start.Environment["KUBECONFIG"] = kubeconfig;
         start.Environment["DEVSPACES_AGENT_BASE_IMAGE"] = SampleSpace.TestBaseImage;

@@ -104,12 +104,11 @@ public class PortForwardRpcTests
     public async Task The_Cli_Forwards_Until_Interrupted_And_Prints_Json_Events()
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "devspaces.dll");
-        using var process = Process.Start(new ProcessStartInfo("dotnet",
-            [cli, "port-forward", "deployment/echo", ":8080", "--space", _ns, "--kubeconfig", TestCluster.KubeconfigPath, "--workspace", _folder.Path, "--output", "json"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
+        var start = Support.InterruptibleProcess.StartInfo("dotnet",
+            [cli, "port-forward", "deployment/echo", ":8080", "--space", _ns, "--kubeconfig", TestCluster.KubeconfigPath, "--workspace", _folder.Path, "--output", "json"]);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        using var process = Process.Start(start)!;
         var events = new Signal<string>(); // one JSON event per line
         var stderr = new Signal<string>();
         process.OutputDataReceived += (_, e) =>
