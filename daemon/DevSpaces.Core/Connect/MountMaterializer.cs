@@ -196,19 +196,19 @@ public sealed class MountMaterializer(IVolumeContent content)
         return (files, problems.Count == 0 ? null : string.Join("; ", problems));
     }
 
+    /// <summary>A source that does not exist: no files when it is optional, else a failure, as for the kubelet.</summary>
+    private static List<VolumeFile>? Missing(string what, bool optional, List<string> problems)
+    {
+        problems.Add(optional ? $"{what} does not exist (optional)" : $"{what} does not exist; the pod would not start either");
+        return optional ? [] : null;
+    }
+
     private async Task<List<VolumeFile>?> ConfigMapFilesAsync(string name, IList<V1KeyToPath>? items, bool optional, int mode, List<string> problems, CancellationToken cancellationToken)
     {
         var map = await content.ConfigMapAsync(name, cancellationToken).ConfigureAwait(false);
         if (map == null)
         {
-            if (optional)
-            {
-                problems.Add($"ConfigMap '{name}' does not exist (optional)");
-                return [];
-            }
-
-            problems.Add($"ConfigMap '{name}' does not exist; the pod would not start either");
-            return null;
+            return Missing($"ConfigMap '{name}'", optional, problems);
         }
 
         var data = new Dictionary<string, byte[]>(StringComparer.Ordinal);
@@ -230,14 +230,7 @@ public sealed class MountMaterializer(IVolumeContent content)
         var secret = await content.SecretAsync(name, cancellationToken).ConfigureAwait(false);
         if (secret == null)
         {
-            if (optional)
-            {
-                problems.Add($"Secret '{name}' does not exist (optional)");
-                return [];
-            }
-
-            problems.Add($"Secret '{name}' does not exist; the pod would not start either");
-            return null;
+            return Missing($"Secret '{name}'", optional, problems);
         }
 
         return Project($"Secret '{name}'", new Dictionary<string, byte[]>(secret.Data ?? new Dictionary<string, byte[]>(), StringComparer.Ordinal), items, optional, mode, problems);
