@@ -101,15 +101,20 @@ describe('Port forwarding in a real VS Code', { timeout: 600_000 }, () => {
     await cli.deleteNamespaceAndWait(space);
   });
 
+  /** "Forward a Port…" for port 80 of service/echo, accepting the suggested mapping with another local port. */
+  async function forwardEchoFromPalette(local: number): Promise<void> {
+    await driver.runFromPalette('DevSpaces: Forward a Port');
+    await driver.pick(/^Forward a port of a service in space/, 'service/echo');
+    await driver.pick(/^Port of service\/echo to forward$/, '80', 'pod port http');
+    await driver.waitForInputValue('80:80', 'the mapping box to suggest local = remote port');
+    await driver.replaceInput(`${local}:80`);
+    await driver.page.keyboard.press('Enter');
+  }
+
   it('Forward_A_Port_From_The_Palette_Reaches_The_Service_On_The_Chosen_Local_Port', () =>
     driver.step('forward-port', async () => {
       localPort = await freePort();
-      await driver.runFromPalette('DevSpaces: Forward a Port');
-      await driver.pick(/^Forward a port of a service in space/, 'service/echo');
-      await driver.pick(/^Port of service\/echo to forward$/, '80', 'pod port http');
-      await driver.waitForInputValue('80:80', 'the mapping box to suggest local = remote port');
-      await driver.replaceInput(`${localPort}:80`);
-      await driver.page.keyboard.press('Enter');
+      await forwardEchoFromPalette(localPort);
 
       const toast = driver.toast(`Forwarding http://127.0.0.1:${localPort}`);
       await toast.waitFor({ state: 'visible', timeout: driver.uiTimeout });
@@ -175,12 +180,7 @@ describe('Port forwarding in a real VS Code', { timeout: 600_000 }, () => {
         blocker!.once('error', reject);
         blocker!.listen(taken, '127.0.0.1', () => resolve());
       });
-      await driver.runFromPalette('DevSpaces: Forward a Port');
-      await driver.pick(/^Forward a port of a service in space/, 'service/echo');
-      await driver.pick(/^Port of service\/echo to forward$/, '80', 'pod port http');
-      await driver.waitForInputValue('80:80', 'the mapping box to suggest local = remote port');
-      await driver.replaceInput(`${taken}:80`);
-      await driver.page.keyboard.press('Enter');
+      await forwardEchoFromPalette(taken);
 
       const error = driver.toast(`Local port ${taken}`);
       await error.waitFor({ state: 'visible', timeout: driver.uiTimeout });
