@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using DevSpaces.Cli.Commands;
 using DevSpaces.Cli.Daemon;
+using DevSpaces.Core.Lifetime;
 using DevSpaces.Core.Logging;
 
 namespace DevSpaces.Cli;
@@ -11,6 +12,11 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        if (args is [CommandSupervisor.Verb, ..])
+        {
+            return await SuperviseAsync(args[1..]);
+        }
+
         using var interrupt = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
@@ -38,6 +44,32 @@ public static class Program
     public static string ProductVersion =>
         typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? "0.0.0";
+
+    /// <summary>
+    /// The process between <c>devspaces connect … -- cmd</c> and its command (see <see cref="CommandSupervisor"/>):
+    /// SIGTERM from the CLI ends the command; a terminal's Ctrl-C and hang-up reach the command directly, so they are ignored here
+    /// (the CLI's end is noticed by the supervisor itself).
+    /// </summary>
+    private static async Task<int> SuperviseAsync(string[] args)
+    {
+        var supervisor = CommandSupervisor.Parse(args, Console.Error);
+        if (supervisor == null)
+        {
+            await Console.Error.WriteLineAsync($"devspaces {CommandSupervisor.Verb}: internal use only (by devspaces connect)");
+            return 2;
+        }
+
+        using var stop = new CancellationTokenSource();
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        });
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => context.Cancel = true);
+        using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, context => context.Cancel = true);
+        using var hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context => context.Cancel = true);
+        return await supervisor.RunAsync(stop.Token);
+    }
 
     private static async Task<int> RunDaemonAsync(string[] args, CancellationToken cancellationToken)
     {

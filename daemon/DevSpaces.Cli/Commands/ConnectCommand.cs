@@ -4,6 +4,7 @@ using DevSpaces.Contracts;
 using DevSpaces.Core.Connect;
 using DevSpaces.Core.Errors;
 using DevSpaces.Core.Images;
+using DevSpaces.Core.Lifetime;
 using DevSpaces.Core.Logging;
 
 namespace DevSpaces.Cli.Commands;
@@ -14,6 +15,9 @@ namespace DevSpaces.Cli.Commands;
 /// </summary>
 public sealed class ConnectCommand(TextWriter stdout, TextWriter stderr, ILog log)
 {
+    /// <summary>How long the command has to end after SIGTERM before it and its descendants get SIGKILL.</summary>
+    private static readonly TimeSpan CommandGrace = TimeSpan.FromSeconds(5);
+
     public async Task<int> RunAsync(CliArguments cli, Composition app, CancellationToken cancellationToken)
     {
         var service = cli.Positional[1];
@@ -96,41 +100,18 @@ public sealed class ConnectCommand(TextWriter stdout, TextWriter stderr, ILog lo
 
     private async Task<int> RunCommandAsync(IReadOnlyList<string> command, ConnectSession session, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(command[0]) { UseShellExecute = false };
-        foreach (var arg in command.Skip(1))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (var (name, value) in session.Environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start) ?? throw new UsageException($"could not start '{command[0]}'");
+        // Through a supervisor: the command and whatever it starts end with this process, also when it is killed.
+        using var process = SupervisedCommand.Start(command, session.Environment, CommandGrace);
         try
         {
             await Task.WhenAny(process.WaitForExitAsync(cancellationToken), session.Ended).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            // Ctrl-C reached the command too (same process group); give it a moment to stop on its own.
+            // Ctrl-C or SIGTERM: the command and its descendants are signalled below.
         }
 
-        if (!process.HasExited)
-        {
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            try
-            {
-                await process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-        }
-
+        await process.StopAsync().ConfigureAwait(false);
         stderr.WriteLine($"devspaces: {command[0]} exited with code {process.ExitCode}; restoring the service.");
         return process.ExitCode;
     }

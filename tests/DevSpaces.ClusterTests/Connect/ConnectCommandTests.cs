@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using DevSpaces.ClusterTests.Support;
+using DevSpaces.Tests.Support;
 using DevSpaces.Tunnel.Takeover;
 
 namespace DevSpaces.ClusterTests.Connect;
@@ -12,6 +13,9 @@ namespace DevSpaces.ClusterTests.Connect;
 [NonParallelizable]
 public sealed class ConnectCommandTests() : SampleSpaceFixture("connect-cli")
 {
+    /// <summary>The agent's heartbeat timeout plus its restore.</summary>
+    private static readonly TimeSpan RestoredAfterKill = TimeSpan.FromSeconds(10);
+
     [Test]
     [Repeat(5)]
     public async Task Killing_The_Connect_Command_Restores_The_Service_Within_10_Seconds_And_Leaves_Nothing()
@@ -20,13 +24,32 @@ public sealed class ConnectCommandTests() : SampleSpaceFixture("connect-cli")
         await command.WaitForOutputAsync("press Ctrl-C", TimeSpan.FromMinutes(3));
         Assert.That(await Space.IsRestoredAsync("api", 1), Is.False, "the service is taken over while the command runs");
 
-        await command.KillAndWaitUntilRestoredAsync(() => Space.IsRestoredAsync("api", 1), TimeSpan.FromSeconds(10), "deployment api");
+        await command.KillAndWaitUntilRestoredAsync(() => Space.IsRestoredAsync("api", 1), RestoredAfterKill, "deployment api");
 
         // The agent removes itself and the session's objects; list what is left until nothing is.
         // The deletes are ours and immediate; the kubelet's removal of the terminated pod is what can take long when the
         // container runtime stalls under load (seen: a container start blocking the kubelet for 60 s).
         await Space.WaitUntilCleanAsync("api", TimeSpan.FromSeconds(120));
         Assert.That(await Space.LeftoversAsync("api"), Is.Empty);
+    }
+
+    [Test]
+    public async Task Killing_The_Connect_Command_Ends_The_Command_It_Runs_And_What_That_Started_And_Frees_The_Port()
+    {
+        var mark = new ProcessMark();
+        var port = LocalHttpServer.FreePort();
+        using var command = new ConnectCommandProcess(Space.Cluster.KubeconfigPath,
+            ["connect", "api", "--local-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--space", Space.Namespace,
+             "--", "sh", "-c", $"python3 -m http.server {port} --bind 127.0.0.1 & sleep 300"],
+            new Dictionary<string, string> { [mark.Name] = mark.Value });
+        await command.WaitForOutputAsync("connected in", TimeSpan.FromMinutes(3));
+        // the CLI, its supervisor, the shell, the server holding the port and the sleep
+        await Poll.UntilAsync(() => LoopbackPorts.Listens(port) && mark.Living().Count >= 5, TimeSpan.FromSeconds(30), () => $"the command listens on {port}: {string.Join("; ", mark.Living())}");
+
+        await command.KillAndWaitUntilRestoredAsync(() => Space.IsRestoredAsync("api", 1), RestoredAfterKill, "deployment api");
+
+        Assert.That(mark.Living(), Is.Empty, "nothing the command started outlives the CLI");
+        Assert.That(LoopbackPorts.IsFree(port), Is.True, $"port {port} is free for the next connect");
     }
 
     [Test]

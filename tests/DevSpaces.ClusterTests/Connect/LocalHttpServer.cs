@@ -33,14 +33,7 @@ public sealed class LocalHttpServer : IAsyncDisposable
     /// <summary>A server that answers every request with <see cref="LocalProcessAnswer"/>.</summary>
     public static LocalHttpServer AnsweringAsLocalProcess() => new(_ => Task.FromResult((200, LocalProcessAnswer)));
 
-    public static int FreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
-    }
+    public static int FreePort() => DevSpaces.Tests.Support.LoopbackPorts.Free();
 
     private async Task ServeAsync()
     {

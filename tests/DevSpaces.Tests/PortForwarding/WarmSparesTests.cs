@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using DevSpaces.Core.PortForwarding;
+using DevSpaces.Tests.Support;
 using Nerdbank.Streams;
 
 namespace DevSpaces.Tests.PortForwarding;
@@ -160,19 +161,6 @@ public class WarmSparesTests
         return Task.FromResult(new PodConnection(_currentPod!, 80, new PodPortChannel(socket)));
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string reason)
-    {
-        using var cts = new CancellationTokenSource(Timeout);
-        while (!condition())
-        {
-            try
-            {
-                await Task.Delay(5, cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                Assert.Fail($"Timed out waiting until {reason}.");
-            }
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition, string reason) =>
+        Poll.UntilAsync(condition, Timeout, () => reason, TimeSpan.FromMilliseconds(5));
 }
