@@ -28,7 +28,7 @@ public sealed class AgentHost(AgentOptions options, Action<string> log)
             work.Start($"listener on port {port}", ct => AcceptClientsAsync(port, work, ct));
         }
 
-        log($"agent for {options.Kind} {options.Namespace}/{options.Deployment} listening on ports {string.Join(", ", options.Ports)}; tunnel on {TakeoverNames.TunnelPort}");
+        log($"agent for {options.Kind} {options.Namespace}/{options.Workload} listening on ports {string.Join(", ", options.Ports)}; tunnel on {TakeoverNames.TunnelPort}");
         try
         {
             await watchdog.WaitForSilenceAsync(cancellationToken).ConfigureAwait(false);
@@ -43,7 +43,7 @@ public sealed class AgentHost(AgentOptions options, Action<string> log)
         await CloseSessionAsync().ConfigureAwait(false);
         using var client = new Kubernetes(KubernetesClientConfiguration.InClusterConfig());
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        foreach (var step in await new WorkloadRestorer(client, options.Kind).RestoreAsync(options.Namespace, options.Deployment, options.Session, timeout.Token).ConfigureAwait(false))
+        foreach (var step in await new WorkloadRestorer(client, options.Kind).RestoreAsync(options.Namespace, options.Workload, options.Session, timeout.Token).ConfigureAwait(false))
         {
             log(step);
         }

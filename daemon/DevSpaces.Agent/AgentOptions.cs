@@ -5,7 +5,7 @@ namespace DevSpaces.Agent;
 /// <summary>The agent's settings, from the environment its pod spec sets.</summary>
 public sealed record AgentOptions(
     string Namespace,
-    string Deployment,
+    string Workload,
     string Session,
     string SessionKey,
     IReadOnlyList<int> Ports,
@@ -26,7 +26,7 @@ public sealed record AgentOptions(
             .ToList();
         return new AgentOptions(
             Required("DEVSPACES_NAMESPACE"),
-            Required("DEVSPACES_DEPLOYMENT"),
+            Required("DEVSPACES_WORKLOAD"),
             Required("DEVSPACES_SESSION"),
             Required("DEVSPACES_SESSION_KEY"),
             ports,

@@ -1,3 +1,4 @@
+using DevSpaces.Cli.Commands;
 using DevSpaces.Contracts;
 using DevSpaces.Core.Cluster;
 using DevSpaces.Core.Connect;
@@ -10,16 +11,31 @@ using DevSpaces.Core.Services;
 using DevSpaces.Core.Spaces;
 using DevSpaces.Core.Watch;
 using DevSpaces.Core.Workspace;
+using Docker.DotNet;
 using StreamJsonRpc;
 
 namespace DevSpaces.Cli;
 
-/// <summary>The composition root: builds the feature services the CLI and the daemon share, and registers the daemon's RPC handlers.</summary>
+/// <summary>
+/// The composition root of the <c>devspaces</c> executable: every object graph of the CLI and of the daemon is built
+/// here, and only here; handlers and verbs receive what they use. It owns what it built (the Docker client, the
+/// daemon's handlers and watches) and disposes it, last built first.
+/// </summary>
 public sealed class Composition : IAsyncDisposable
 {
-    private Composition(WorkspaceSession session)
+    private readonly ILog log;
+    private readonly AgentSettings agent;
+    private readonly LocalFiles localFiles;
+    private readonly Lazy<DockerClient> docker;
+    private readonly List<IAsyncDisposable> owned = [];
+
+    private Composition(WorkspaceSession session, ILog log, Func<string, string?> environment)
     {
+        this.log = log;
         Session = session;
+        agent = AgentSettings.FromEnvironment(environment);
+        localFiles = LocalFiles.FromEnvironment(environment);
+        docker = new Lazy<DockerClient>(() => DockerEngine.Connect(environment("DOCKER_HOST")));
         Contexts = new ContextService(session);
         Spaces = new SpaceService(session);
         Services = new ServiceCatalog(session);
@@ -33,92 +49,86 @@ public sealed class Composition : IAsyncDisposable
 
     public IServiceRpc Services { get; }
 
-    /// <summary>Set for the daemon only.</summary>
-    public SpaceWatch? Watch { get; private set; }
+    /// <summary>The CLI's verbs that run longer than one call. Set for the CLI only.</summary>
+    public ConnectCommand? ConnectCommand { get; private set; }
 
-    /// <summary>Set for the daemon only.</summary>
-    public WorkspaceStateWatch? StateWatch { get; private set; }
+    /// <summary>Set for the CLI only.</summary>
+    public PortForwardCommand? PortForwardCommand { get; private set; }
+
+    /// <summary>Set for the CLI only.</summary>
+    public ImageCommand? ImageCommand { get; private set; }
 
     /// <summary>Set for the daemon only.</summary>
     public LifecycleHandler? Lifecycle { get; private set; }
 
-    /// <summary>Set for the daemon only: its connect sessions, restored on dispose.</summary>
-    public ConnectHandler? Connect { get; private set; }
-
-    /// <summary>Set for the daemon only; the CLI's port-forward verb makes its own.</summary>
-    public PortForwardHandler? PortForwards { get; private set; }
-
-    private OrderedNotifications<PortForwardEventInfo>? forwardEvents;
-    private OrderedNotifications<ImageProgressInfo>? imageProgress;
-
     /// <summary>For one CLI command in <paramref name="workspaceFolder"/>.</summary>
-    public static Composition ForCli(KubeconfigSource kubeconfig, ILog log, string workspaceFolder) =>
-        new(new WorkspaceSession(kubeconfig, new NoClientNotifier(), log, workspaceFolder));
+    public static Composition ForCli(KubeconfigSource kubeconfig, ILog log, string workspaceFolder, CliOutput output, string currentDirectory, Func<string, string?>? environment = null)
+    {
+        var composition = new Composition(new WorkspaceSession(kubeconfig, new NoClientNotifier(), log, workspaceFolder), log, environment ?? Environment.GetEnvironmentVariable);
+        var session = composition.Session;
+        composition.ConnectCommand = new ConnectCommand(output, session, composition.ConnectServiceFor);
+        composition.PortForwardCommand = new PortForwardCommand(output, events => new PortForwardHandler(session, events));
+        composition.ImageCommand = new ImageCommand(output, progress => new ImageHandler(session, progress, composition.Docker), currentDirectory);
+        return composition;
+    }
 
     /// <summary>For a daemon connection: every feature's handler is registered on <paramref name="rpc"/> here, and only here.</summary>
-    public static Composition ForDaemon(KubeconfigSource kubeconfig, ILog log, JsonRpc rpc, string version, TimeSpan? watchTimeout = null)
+    public static Composition ForDaemon(KubeconfigSource kubeconfig, ILog log, JsonRpc rpc, string version, TimeSpan? watchTimeout = null, Func<string, string?>? environment = null)
     {
-        var composition = new Composition(new WorkspaceSession(kubeconfig, new JsonRpcClientNotifier(rpc, log), log, null));
-        var watch = new SpaceWatch(composition.Session, watchTimeout);
-        composition.Watch = watch;
-        composition.StateWatch = new WorkspaceStateWatch(composition.Session);
-        composition.Lifecycle = new LifecycleHandler(composition.Session, watch, composition.StateWatch, version);
-        composition.Session.OnContextChanged(ct => watch.RestartAsync(ct));
+        var composition = new Composition(new WorkspaceSession(kubeconfig, new JsonRpcClientNotifier(rpc, log), log, null), log, environment ?? Environment.GetEnvironmentVariable);
+        var session = composition.Session;
+        var stateWatch = composition.Own(new WorkspaceStateWatch(session));
+        var watch = composition.Own(new SpaceWatch(session, watchTimeout));
+        composition.Lifecycle = new LifecycleHandler(session, watch, stateWatch, version);
+        session.OnContextChanged(ct => watch.RestartAsync(ct));
+
+        var imageProgress = composition.Own(new OrderedNotifications<ImageProgressInfo>(session.Notifier, RpcNotifications.ImageProgress));
+        var forwardEvents = composition.Own(new OrderedNotifications<PortForwardEventInfo>(session.Notifier, RpcNotifications.PortForwardEvent));
+        var forwards = composition.Own(new PortForwardHandler(session, forwardEvents));
+
+        // What a crashed daemon or connect command left on this machine goes first (hosts-file sections, mount copies).
+        foreach (var cleaned in composition.localFiles.CleanStale(log.Warn))
+        {
+            log.Info($"removed remains of a crashed connect session: {cleaned}");
+        }
+
+        var connect = composition.Own(new ConnectHandler(session, composition.ConnectServiceFor));
 
         rpc.AddLocalRpcTarget<ILifecycleRpc>(composition.Lifecycle, null);
         rpc.AddLocalRpcTarget(composition.Contexts, null);
         rpc.AddLocalRpcTarget(composition.Spaces, null);
         rpc.AddLocalRpcTarget(composition.Services, null);
-
-        composition.forwardEvents = new OrderedNotifications<PortForwardEventInfo>(composition.Session.Notifier, RpcNotifications.PortForwardEvent);
-        composition.imageProgress = new OrderedNotifications<ImageProgressInfo>(composition.Session.Notifier, RpcNotifications.ImageProgress);
-        composition.PortForwards = new PortForwardHandler(composition.Session, composition.forwardEvents);
-        rpc.AddLocalRpcTarget<IPortForwardRpc>(composition.PortForwards, null);
-        rpc.AddLocalRpcTarget<IImageRpc>(new ImageHandler(composition.Session, composition.imageProgress), null);
-        // What a crashed daemon or connect command left on this machine goes first (hosts-file sections, mount copies).
-        foreach (var cleaned in LocalFiles.FromEnvironment().CleanStale(log.Warn))
-        {
-            log.Info($"removed remains of a crashed connect session: {cleaned}");
-        }
-
-        composition.Connect = new ConnectHandler(composition.Session, new AgentSettings
-        {
-            BaseImage = Environment.GetEnvironmentVariable("DEVSPACES_AGENT_BASE_IMAGE") ?? AgentSettings.DefaultBaseImage,
-        });
-        rpc.AddLocalRpcTarget<IConnectRpc>(composition.Connect, null);
+        rpc.AddLocalRpcTarget<IPortForwardRpc>(forwards, null);
+        rpc.AddLocalRpcTarget<IImageRpc>(new ImageHandler(session, imageProgress, composition.Docker), null);
+        rpc.AddLocalRpcTarget<IConnectRpc>(connect, null);
         return composition;
+    }
+
+    /// <summary>The one Docker client of this run, made on first use.</summary>
+    private DockerClient Docker() => docker.Value;
+
+    /// <summary>The connect pipeline for one cluster: the agent image built on this engine and delivered to that cluster.</summary>
+    private ConnectService ConnectServiceFor(ClusterConnection cluster) =>
+        new(cluster, new AgentImage(new ImageBuilder(Docker()), new ImageDelivery(Docker(), cluster.Client, new ImageDeliverySettings()), agent), agent, log, localFiles);
+
+    private T Own<T>(T disposable)
+        where T : IAsyncDisposable
+    {
+        owned.Add(disposable);
+        return disposable;
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (Connect != null)
+        // Last built first: connect sessions are restored before the forwards, notifications and watches they use stop.
+        for (var i = owned.Count - 1; i >= 0; i--)
         {
-            await Connect.DisposeAsync().ConfigureAwait(false);
+            await owned[i].DisposeAsync().ConfigureAwait(false);
         }
 
-        if (PortForwards != null)
+        if (docker.IsValueCreated)
         {
-            await PortForwards.DisposeAsync().ConfigureAwait(false);
-        }
-
-        if (forwardEvents != null)
-        {
-            await forwardEvents.DisposeAsync().ConfigureAwait(false);
-        }
-
-        if (imageProgress != null)
-        {
-            await imageProgress.DisposeAsync().ConfigureAwait(false);
-        }
-
-        if (Watch != null)
-        {
-            await Watch.DisposeAsync().ConfigureAwait(false);
-        }
-
-        if (StateWatch != null)
-        {
-            await StateWatch.DisposeAsync().ConfigureAwait(false);
+            docker.Value.Dispose();
         }
 
         Session.Dispose();

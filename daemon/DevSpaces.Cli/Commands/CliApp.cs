@@ -1,5 +1,3 @@
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using DevSpaces.Contracts;
 using DevSpaces.Core.Cluster;
 using DevSpaces.Core.Errors;
@@ -48,23 +46,19 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
         options: --kubeconfig <file>  --output text|json (-o)  --workspace <dir>
         """;
 
-    // Output is for terminals and scripts, not HTML: keep quotes and non-ASCII readable.
-    private static readonly JsonSerializerOptions Json = RpcJson.Configure(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-    private static readonly JsonSerializerOptions JsonLine = RpcJson.Configure(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
         var json = false;
         try
         {
             var cli = CliArguments.Parse(args);
-            var output = cli.Get("--output") ?? "text";
-            if (output is not ("text" or "json"))
+            var format = cli.Get("--output") ?? "text";
+            if (format is not ("text" or "json"))
             {
-                throw new UsageException($"--output must be text or json, not '{output}'");
+                throw new UsageException($"--output must be text or json, not '{format}'");
             }
 
-            json = output == "json";
+            json = format == "json";
             if (cli.Has("--version") || cli.Positional is ["version"])
             {
                 stdout.WriteLine(Program.ProductVersion);
@@ -80,9 +74,9 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
             var kubeconfig = new KubeconfigSource(cli.Get("--kubeconfig"), kubeconfigVariable, homeDirectory);
             var folder = cli.Get("--workspace") is { } w ? Path.GetFullPath(w, currentDirectory) : WorkspaceLocator.Find(currentDirectory);
             var log = new TextWriterLog(LogLevel.Warning, stderr);
-            await using var composition = Composition.ForCli(kubeconfig, log, folder);
-            var result = await DispatchAsync(cli, composition, json, cancellationToken).ConfigureAwait(false);
-            return result;
+            var output = new CliOutput(stdout, stderr, json);
+            await using var composition = Composition.ForCli(kubeconfig, log, folder, output, currentDirectory);
+            return await DispatchAsync(cli, composition, output, cancellationToken).ConfigureAwait(false);
         }
         catch (UsageException ex)
         {
@@ -93,7 +87,7 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
         {
             if (json)
             {
-                stderr.WriteLine(JsonSerializer.Serialize(new { error = ex.ToErrorInfo() }, JsonLine));
+                stderr.WriteLine(CliOutput.JsonLine(new { error = ex.ToErrorInfo() }));
             }
             else
             {
@@ -122,32 +116,32 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
         return line;
     }
 
-    private async Task<int> DispatchAsync(CliArguments cli, Composition app, bool json, CancellationToken ct)
+    private static async Task<int> DispatchAsync(CliArguments cli, Composition app, CliOutput output, CancellationToken ct)
     {
         switch (cli.Positional)
         {
             case ["context", "list"]:
                 cli.RejectUnknownOptions();
-                return Print(await app.Contexts.ListContextsAsync(ct), json, HumanOutput.Contexts);
+                return output.Print(await app.Contexts.ListContextsAsync(ct), HumanOutput.Contexts);
             case ["context", "use", var name]:
             {
                 cli.RejectUnknownOptions();
                 var status = await app.Contexts.UseContextAsync(name, ct);
-                return PrintStatus(status, json, $"Now using context '{name}' in {app.Session.WorkspaceFolder}.");
+                return PrintStatus(output, status, $"Now using context '{name}' in {app.Session.WorkspaceFolder}.");
             }
 
             case ["context", "status"]:
                 cli.RejectUnknownOptions();
-                return PrintStatus(await app.Contexts.GetStatusAsync(ct), json, null);
+                return PrintStatus(output, await app.Contexts.GetStatusAsync(ct), null);
             case ["space", "list"]:
                 cli.RejectUnknownOptions();
-                return Print(await app.Spaces.ListSpacesAsync(ct), json, HumanOutput.Spaces);
+                return output.Print(await app.Spaces.ListSpacesAsync(ct), HumanOutput.Spaces);
             case ["space", "create", var name]:
             {
                 var parent = cli.Get("--parent");
                 cli.RejectUnknownOptions();
                 var created = await app.Spaces.CreateSpaceAsync(name, parent, ct);
-                return Print(created, json, (o, r) => o.WriteLine(
+                return output.Print(created, (o, r) => o.WriteLine(
                     r.Parent != null ? $"Created space '{r.Name}' as a child of '{r.Parent}'."
                     : r.NamespaceCreated ? $"Created root space '{r.Name}'."
                     : $"Namespace '{r.Name}' is now a root space (label added)."));
@@ -155,72 +149,53 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
 
             case ["space", "select", var name]:
                 cli.RejectUnknownOptions();
-                return Print(await app.Spaces.SelectSpaceAsync(name, ct), json, (o, s) => o.WriteLine($"Selected space '{s.Space}' (context '{s.Context}') for {s.WorkspaceFolder}."));
+                return output.Print(await app.Spaces.SelectSpaceAsync(name, ct), (o, s) => o.WriteLine($"Selected space '{s.Space}' (context '{s.Context}') for {s.WorkspaceFolder}."));
             case ["space", "select"] when cli.Has("--clear"):
                 cli.RejectUnknownOptions();
-                return Print(await app.Spaces.SelectSpaceAsync(null, ct), json, (o, _) => o.WriteLine("No space is selected."));
+                return output.Print(await app.Spaces.SelectSpaceAsync(null, ct), (o, _) => o.WriteLine("No space is selected."));
             case ["space", "current"]:
                 cli.RejectUnknownOptions();
-                return Print(await app.Spaces.GetCurrentAsync(ct), json, HumanOutput.Selection);
+                return output.Print(await app.Spaces.GetCurrentAsync(ct), HumanOutput.Selection);
             case ["space", "delete", var name]:
             {
                 var recursive = cli.Has("--recursive");
                 cli.RejectUnknownOptions();
-                return Print(await app.Spaces.DeleteSpaceAsync(name, recursive, ct), json, (o, r) => o.WriteLine(r.Message));
+                return output.Print(await app.Spaces.DeleteSpaceAsync(name, recursive, ct), (o, r) => o.WriteLine(r.Message));
             }
 
             case ["service", "list"] or ["services", "list"]:
             {
                 var space = cli.Get("--space");
                 cli.RejectUnknownOptions();
-                return Print(await app.Services.ListServicesAsync(space, ct), json, HumanOutput.Services);
+                return output.Print(await app.Services.ListServicesAsync(space, ct), HumanOutput.Services);
             }
 
             case ["connect", _, ..]:
-                return await new ConnectCommand(stdout, stderr, app.Session.Log).RunAsync(cli, app, ct);
-            case ["port-forward", var target, .. var ports]:
-                return await PortForwardCommand.RunAsync(cli, app, target, ports, json, stdout, ct);
-            case ["image", "build", var context]:
-                return await ImageCommand.RunAsync(cli, app, Path.GetFullPath(context, currentDirectory), json, stdout, stderr, ct);
+                return await app.ConnectCommand!.RunAsync(cli, ct);
+            case ["port-forward", _, ..]:
+                return await app.PortForwardCommand!.RunAsync(cli, ct);
+            case ["image", "build", _]:
+                return await app.ImageCommand!.RunAsync(cli, ct);
             default:
                 throw new UsageException($"unknown command '{string.Join(' ', cli.Positional)}'");
         }
     }
 
-    private int PrintStatus(ConnectionStatus status, bool json, string? success)
+    private static int PrintStatus(CliOutput output, ConnectionStatus status, string? success)
     {
-        if (json)
-        {
-            stdout.WriteLine(JsonSerializer.Serialize(status, Json));
-        }
-        else
+        output.Print(status, (o, s) =>
         {
             if (success != null)
             {
-                stdout.WriteLine(success);
+                o.WriteLine(success);
             }
 
-            HumanOutput.Status(stdout, status);
-        }
-
+            HumanOutput.Status(o, s);
+        });
         if (status.Error != null)
         {
-            stderr.WriteLine(json ? JsonSerializer.Serialize(new { error = status.Error }, JsonLine) : OneLine(status.Error));
+            output.Error.WriteLine(output.Json ? CliOutput.JsonLine(new { error = status.Error }) : OneLine(status.Error));
             return 1;
-        }
-
-        return 0;
-    }
-
-    private int Print<T>(T result, bool json, Action<TextWriter, T> human)
-    {
-        if (json)
-        {
-            stdout.WriteLine(JsonSerializer.Serialize(result, Json));
-        }
-        else
-        {
-            human(stdout, result);
         }
 
         return 0;

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Text;
 using DevSpaces.Contracts;
+using DevSpaces.Core.Cluster;
 using DevSpaces.Core.Connect;
 using DevSpaces.Core.Errors;
-using DevSpaces.Core.Images;
 using DevSpaces.Core.Lifetime;
-using DevSpaces.Core.Logging;
+using DevSpaces.Core.Workspace;
 
 namespace DevSpaces.Cli.Commands;
 
@@ -13,12 +13,16 @@ namespace DevSpaces.Cli.Commands;
 /// <c>devspaces connect &lt;service&gt; --local-port N [-- command args]</c>: takes the service over, runs the command
 /// with the cluster environment (or waits), and restores the service on exit or Ctrl-C.
 /// </summary>
-public sealed class ConnectCommand(TextWriter stdout, TextWriter stderr, ILog log)
+/// <param name="connectFor">The connect pipeline for a cluster (built by the composition root).</param>
+public sealed class ConnectCommand(CliOutput output, WorkspaceSession workspace, Func<ClusterConnection, ConnectService> connectFor)
 {
     /// <summary>How long the command has to end after SIGTERM before it and its descendants get SIGKILL.</summary>
     private static readonly TimeSpan CommandGrace = TimeSpan.FromSeconds(5);
 
-    public async Task<int> RunAsync(CliArguments cli, Composition app, CancellationToken cancellationToken)
+    private readonly TextWriter stdout = output.Out;
+    private readonly TextWriter stderr = output.Error;
+
+    public async Task<int> RunAsync(CliArguments cli, CancellationToken cancellationToken)
     {
         var service = cli.Positional[1];
         var command = cli.Positional.Skip(2).ToList();
@@ -28,7 +32,7 @@ public sealed class ConnectCommand(TextWriter stdout, TextWriter stderr, ILog lo
             throw new UsageException($"--local-port must be 1-65535, not {localPort}");
         }
 
-        var space = cli.Get("--space") ?? cli.Get("--namespace") ?? app.Session.State.Space ?? throw new DevSpacesException(
+        var space = cli.Get("--space") ?? cli.Get("--namespace") ?? workspace.State.Space ?? throw new DevSpacesException(
             RpcErrorCode.NoSpaceSelected,
             "No space is selected for this folder, and neither --space nor --namespace was given.",
             "Pass --space <name>, or select one with 'devspaces space select <name>'.");
@@ -38,16 +42,9 @@ public sealed class ConnectCommand(TextWriter stdout, TextWriter stderr, ILog lo
         var writeHosts = cli.Has("--hosts");
         var keepOriginal = cli.Has("--keep-original");
         var forwardProbes = cli.Has("--forward-probes");
-        var settings = new AgentSettings
-        {
-            BaseImage = cli.Get("--agent-base-image") ?? Environment.GetEnvironmentVariable("DEVSPACES_AGENT_BASE_IMAGE") ?? AgentSettings.DefaultBaseImage,
-        };
         cli.RejectUnknownOptions();
 
-        var cluster = app.Session.Connect();
-        using var docker = DockerEngine.Connect();
-        var image = new AgentImage(new ImageBuilder(docker), new ImageDelivery(docker, cluster.Client, new ImageDeliverySettings()), settings);
-        var connect = new ConnectService(cluster, image, settings, log);
+        var connect = connectFor(workspace.Connect());
         var started = Stopwatch.StartNew();
         await using var session = await connect.ConnectAsync(
             new ConnectRequest(space, service, localPort) { Container = container, CopyMounts = copyMounts, WriteHosts = writeHosts, KeepOriginal = keepOriginal, ForwardProbes = forwardProbes },

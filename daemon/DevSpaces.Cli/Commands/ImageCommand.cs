@@ -1,16 +1,16 @@
-using System.Text.Json;
 using DevSpaces.Contracts;
 using DevSpaces.Core.Images;
 
 namespace DevSpaces.Cli.Commands;
 
 /// <summary><c>devspaces image build</c>: build output goes to stderr, the result to stdout.</summary>
-public static class ImageCommand
+/// <param name="imagesReportingTo">The image handler, reporting to the given progress (built by the composition root).</param>
+/// <param name="currentDirectory">What a relative build context is relative to.</param>
+public sealed class ImageCommand(CliOutput output, Func<IProgress<ImageProgressInfo>, IImageRpc> imagesReportingTo, string currentDirectory)
 {
-    private static readonly JsonSerializerOptions Json = RpcJson.CreateOptions();
-
-    public static async Task<int> RunAsync(CliArguments cli, Composition app, string context, bool json, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(CliArguments cli, CancellationToken cancellationToken)
     {
+        var context = Path.GetFullPath(cli.Positional[2], currentDirectory);
         var repository = cli.Get("--repository") ?? throw new UsageException("image build needs --repository, e.g. --repository myteam/api");
         var dockerfile = cli.Get("--dockerfile");
         var buildArgs = cli.GetAll("--build-arg");
@@ -21,26 +21,18 @@ public static class ImageCommand
 
         var progress = new CallbackProgress<ImageProgressInfo>(p =>
         {
-            if (json)
+            if (output.Json)
             {
-                stderr.WriteLine(JsonSerializer.Serialize(p, Json));
+                output.Error.WriteLine(CliOutput.JsonLine(p));
             }
             else if (p.Kind != "transfer" || p.Current is null)
             {
-                stderr.WriteLine(p.Message);
+                output.Error.WriteLine(p.Message);
             }
         });
-        var result = await new ImageHandler(app.Session, progress).BuildImageAsync(
+        var result = await imagesReportingTo(progress).BuildImageAsync(
             context, repository, dockerfile, buildArgs, deliver, registry, force, null, cancellationToken);
-        if (json)
-        {
-            stdout.WriteLine(JsonSerializer.Serialize(result, Json));
-        }
-        else
-        {
-            stdout.WriteLine(result.DeliveredReference ?? result.Reference);
-        }
-
+        output.Out.WriteLine(output.Json ? CliOutput.JsonLine(result) : result.DeliveredReference ?? result.Reference);
         return 0;
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using DevSpaces.Contracts;
 using DevSpaces.Core.Images;
 using DevSpaces.Core.PortForwarding;
@@ -6,12 +5,13 @@ using DevSpaces.Core.PortForwarding;
 namespace DevSpaces.Cli.Commands;
 
 /// <summary><c>devspaces port-forward &lt;target&gt; &lt;local&gt;:&lt;remote&gt;…</c>: forwards until Ctrl-C, printing what happens.</summary>
-public static class PortForwardCommand
+/// <param name="forwardsReportingTo">The port-forward handler, reporting to the given events (built by the composition root).</param>
+public sealed class PortForwardCommand(CliOutput output, Func<IProgress<PortForwardEventInfo>, PortForwardHandler> forwardsReportingTo)
 {
-    private static readonly JsonSerializerOptions Json = RpcJson.CreateOptions();
-
-    public static async Task<int> RunAsync(CliArguments cli, Composition app, string target, IReadOnlyList<string> ports, bool json, TextWriter stdout, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(CliArguments cli, CancellationToken cancellationToken)
     {
+        var target = cli.Positional[1];
+        var ports = cli.Positional.Skip(2).ToList();
         var space = cli.Get("--space");
         var address = cli.Get("--address");
         cli.RejectUnknownOptions();
@@ -20,14 +20,15 @@ public static class PortForwardCommand
             throw new UsageException("port-forward needs at least one port, e.g. 8080:80");
         }
 
+        var stdout = output.Out;
         var gate = new Lock();
         var printer = new CallbackProgress<PortForwardEventInfo>(e =>
         {
             lock (gate)
             {
-                if (json)
+                if (output.Json)
                 {
-                    stdout.WriteLine(JsonSerializer.Serialize(e, Json));
+                    stdout.WriteLine(CliOutput.JsonLine(e));
                 }
                 else if (e.Kind is not (ForwardEventKind.ConnectionOpened or ForwardEventKind.ConnectionClosed))
                 {
@@ -39,7 +40,7 @@ public static class PortForwardCommand
             }
         });
 
-        await using var forwards = new PortForwardHandler(app.Session, printer);
+        await using var forwards = forwardsReportingTo(printer);
         PortForwardInfo forward;
         try
         {
@@ -50,7 +51,7 @@ public static class PortForwardCommand
             return 130;
         }
 
-        if (!json)
+        if (!output.Json)
         {
             lock (gate)
             {

@@ -4,7 +4,7 @@ namespace DevSpaces.Contracts;
 /// <param name="Session">Its id.</param>
 /// <param name="Space">The namespace of the service.</param>
 /// <param name="Service">The connected service.</param>
-/// <param name="Deployment">The Deployment taken over.</param>
+/// <param name="Workload">The workload taken over: its kind and name.</param>
 /// <param name="Container">The container the local process stands in for.</param>
 /// <param name="LocalPort">Where the local process listens.</param>
 /// <param name="Owner">user@host that connected.</param>
@@ -16,7 +16,7 @@ public sealed record ConnectInfo(
     string Session,
     string Space,
     string Service,
-    string Deployment,
+    WorkloadInfo Workload,
     string Container,
     int LocalPort,
     string Owner,

@@ -20,13 +20,13 @@ public static class AgentManifests
     {
         Name = name,
         NamespaceProperty = plan.Namespace,
-        Labels = Labels(session, plan.DeploymentName),
+        Labels = Labels(session, plan.Workload.Name),
         OwnerReferences = owner is null ? null : [owner],
     };
 
     public static V1Secret SessionSecret(TakeoverPlan plan, TakeoverRecord record, string sessionKey) => new()
     {
-        Metadata = Meta(TakeoverNames.SessionSecret(plan.DeploymentName), record.Session, plan, null),
+        Metadata = Meta(TakeoverNames.SessionSecret(plan.Workload.Name), record.Session, plan, null),
         Type = "Opaque",
         Data = new Dictionary<string, byte[]>
         {
@@ -37,7 +37,7 @@ public static class AgentManifests
 
     public static V1ServiceAccount ServiceAccount(TakeoverPlan plan, string session, V1OwnerReference owner) => new()
     {
-        Metadata = Meta(TakeoverNames.AgentAccess(plan.DeploymentName, session), session, plan, owner),
+        Metadata = Meta(TakeoverNames.AgentAccess(plan.Workload.Name, session), session, plan, owner),
     };
 
     /// <summary>
@@ -48,34 +48,34 @@ public static class AgentManifests
     {
         List<V1PolicyRule> rules =
         [
-            new V1PolicyRule { ApiGroups = ["apps"], Resources = [plan.Kind == TakeoverNames.StatefulSetKind ? "statefulsets" : "deployments"], ResourceNames = [plan.DeploymentName], Verbs = ["get", "patch"] },
-            new V1PolicyRule { ApiGroups = ["apps"], Resources = ["deployments"], ResourceNames = [TakeoverNames.Agent(plan.DeploymentName)], Verbs = ["delete"] },
-            new V1PolicyRule { ApiGroups = [""], Resources = ["secrets"], ResourceNames = [TakeoverNames.SessionSecret(plan.DeploymentName)], Verbs = ["delete"] },
+            new V1PolicyRule { ApiGroups = ["apps"], Resources = [plan.Workload.Kind == TakeoverNames.StatefulSetKind ? "statefulsets" : "deployments"], ResourceNames = [plan.Workload.Name], Verbs = ["get", "patch"] },
+            new V1PolicyRule { ApiGroups = ["apps"], Resources = ["deployments"], ResourceNames = [TakeoverNames.Agent(plan.Workload.Name)], Verbs = ["delete"] },
+            new V1PolicyRule { ApiGroups = [""], Resources = ["secrets"], ResourceNames = [TakeoverNames.SessionSecret(plan.Workload.Name)], Verbs = ["delete"] },
         ];
         if (plan.KeepOriginal)
         {
             rules.Add(new V1PolicyRule { ApiGroups = [""], Resources = ["services"], ResourceNames = [plan.ServiceName], Verbs = ["get", "patch"] });
         }
 
-        return new V1Role { Metadata = Meta(TakeoverNames.AgentAccess(plan.DeploymentName, session), session, plan, owner), Rules = rules };
+        return new V1Role { Metadata = Meta(TakeoverNames.AgentAccess(plan.Workload.Name, session), session, plan, owner), Rules = rules };
     }
 
     public static V1RoleBinding RoleBinding(TakeoverPlan plan, string session, V1OwnerReference owner) => new()
     {
-        Metadata = Meta(TakeoverNames.AgentAccess(plan.DeploymentName, session), session, plan, owner),
-        RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "Role", Name = TakeoverNames.AgentAccess(plan.DeploymentName, session) },
-        Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = TakeoverNames.AgentAccess(plan.DeploymentName, session), NamespaceProperty = plan.Namespace }],
+        Metadata = Meta(TakeoverNames.AgentAccess(plan.Workload.Name, session), session, plan, owner),
+        RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "Role", Name = TakeoverNames.AgentAccess(plan.Workload.Name, session) },
+        Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = TakeoverNames.AgentAccess(plan.Workload.Name, session), NamespaceProperty = plan.Namespace }],
     };
 
     public static V1Deployment AgentDeployment(TakeoverPlan plan, string session, ImageDeliveryResult image, AgentSettings settings, V1OwnerReference owner)
     {
-        var selectorLabels = new Dictionary<string, string> { [TakeoverNames.SessionLabel] = session, [TakeoverNames.AgentLabel] = plan.DeploymentName };
+        var selectorLabels = new Dictionary<string, string> { [TakeoverNames.SessionLabel] = session, [TakeoverNames.AgentLabel] = plan.Workload.Name };
 
         // Replacing: the Service's selector labels make the Service (and its named target ports, declared below) reach
         // the agent. Next to the original: only the session's labels, which the Service's selector is pointed at, so
         // other Services selecting the original pods keep reaching them.
         var podLabels = plan.KeepOriginal ? [] : new Dictionary<string, string>(plan.Service.Spec.Selector);
-        foreach (var (key, value) in Labels(session, plan.DeploymentName))
+        foreach (var (key, value) in Labels(session, plan.Workload.Name))
         {
             podLabels[key] = value;
         }
@@ -108,9 +108,9 @@ public static class AgentManifests
         {
             Metadata = new V1ObjectMeta
             {
-                Name = TakeoverNames.Agent(plan.DeploymentName),
+                Name = TakeoverNames.Agent(plan.Workload.Name),
                 NamespaceProperty = plan.Namespace,
-                Labels = Labels(session, plan.DeploymentName),
+                Labels = Labels(session, plan.Workload.Name),
                 OwnerReferences = [owner],
             },
             Spec = new V1DeploymentSpec
@@ -123,7 +123,7 @@ public static class AgentManifests
                     Metadata = new V1ObjectMeta { Labels = podLabels },
                     Spec = new V1PodSpec
                     {
-                        ServiceAccountName = TakeoverNames.AgentAccess(plan.DeploymentName, session),
+                        ServiceAccountName = TakeoverNames.AgentAccess(plan.Workload.Name, session),
                         TerminationGracePeriodSeconds = 3,
                         EnableServiceLinks = false,
                         SecurityContext = new V1PodSecurityContext { RunAsNonRoot = true, RunAsUser = 10001, RunAsGroup = 10001 },
@@ -140,10 +140,10 @@ public static class AgentManifests
                                 Env =
                                 [
                                     new V1EnvVar { Name = "DEVSPACES_NAMESPACE", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.namespace" } } },
-                                    new V1EnvVar { Name = "DEVSPACES_DEPLOYMENT", Value = plan.DeploymentName },
-                                    new V1EnvVar { Name = "DEVSPACES_WORKLOAD_KIND", Value = plan.Kind },
+                                    new V1EnvVar { Name = "DEVSPACES_WORKLOAD", Value = plan.Workload.Name },
+                                    new V1EnvVar { Name = "DEVSPACES_WORKLOAD_KIND", Value = plan.Workload.Kind },
                                     new V1EnvVar { Name = "DEVSPACES_SESSION", Value = session },
-                                    new V1EnvVar { Name = "DEVSPACES_SESSION_KEY", ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Key = TakeoverNames.SessionKeyField, Name = TakeoverNames.SessionSecret(plan.DeploymentName) } } },
+                                    new V1EnvVar { Name = "DEVSPACES_SESSION_KEY", ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Key = TakeoverNames.SessionKeyField, Name = TakeoverNames.SessionSecret(plan.Workload.Name) } } },
                                     new V1EnvVar { Name = "DEVSPACES_PORTS", Value = string.Join(",", listenOn) },
                                     new V1EnvVar { Name = "DEVSPACES_HEARTBEAT_TIMEOUT", Value = Seconds(settings.HeartbeatTimeout) },
                                     new V1EnvVar { Name = "DEVSPACES_FIRST_CONTACT_TIMEOUT", Value = Seconds(settings.FirstContactTimeout) },

@@ -25,4 +25,10 @@ public sealed record AgentSettings
 
     /// <summary>How long to wait for the agent pod to become ready.</summary>
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(90);
+
+    /// <summary>The defaults, with the base image from <c>DEVSPACES_AGENT_BASE_IMAGE</c> when set (a cluster without a registry).</summary>
+    public static AgentSettings FromEnvironment(Func<string, string?> environment) => new()
+    {
+        BaseImage = environment("DEVSPACES_AGENT_BASE_IMAGE") is { Length: > 0 } image ? image : DefaultBaseImage,
+    };
 }

@@ -49,7 +49,7 @@ public sealed partial class ConnectEnvironment(ClusterConnection cluster)
         }
 
         // Kubernetes order: service variables first, then envFrom, then env (later entries win).
-        if (plan.Deployment.Spec.Template.Spec.EnableServiceLinks != false)
+        if (plan.Workload.Template.Spec.EnableServiceLinks != false)
         {
             foreach (var (name, value) in ServiceVariables(endpoints.Where(e => e.Namespace == ns), plan.ServiceName, plan.Ports, localPort))
             {
@@ -212,7 +212,7 @@ public sealed partial class ConnectEnvironment(ClusterConnection cluster)
 
     internal static string? FieldValue(string path, TakeoverPlan plan)
     {
-        var template = plan.Deployment.Spec.Template;
+        var template = plan.Workload.Template;
         var labelMatch = Regex.Match(path, @"^metadata\.(labels|annotations)\['(.+)'\]$");
         if (labelMatch.Success)
         {
@@ -223,7 +223,7 @@ public sealed partial class ConnectEnvironment(ClusterConnection cluster)
         return path switch
         {
             "metadata.namespace" => plan.Namespace,
-            "metadata.name" => $"{plan.DeploymentName}-local",
+            "metadata.name" => $"{plan.Workload.Name}-local",
             "metadata.uid" => "",
             "spec.nodeName" => Environment.MachineName,
             "spec.serviceAccountName" => template.Spec.ServiceAccountName ?? "default",

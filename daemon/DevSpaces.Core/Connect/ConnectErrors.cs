@@ -16,25 +16,25 @@ public static class ConnectErrors
         $"Service '{service}' in namespace '{ns}' has no selector: its endpoints are managed by hand, so there is no workload to stand in for.",
         "Connect a Service that selects its pods with spec.selector.");
 
-    public static DevSpacesException NoDeployment(string service, string ns, string selector) => new(
+    public static DevSpacesException NoWorkload(string service, string ns, string selector) => new(
         RpcErrorCode.ConnectTargetInvalid,
         $"No Deployment or StatefulSet in namespace '{ns}' runs the pods of Service '{service}' (selector {selector}).",
         "Connect works with Deployments and StatefulSets whose pod labels match the Service's selector; check the labels with 'kubectl get deploy,sts --show-labels'.");
 
-    public static DevSpacesException SeveralDeployments(string service, string ns, IEnumerable<string> workloads) => new(
+    public static DevSpacesException SeveralWorkloads(string service, string ns, IEnumerable<string> workloads) => new(
         RpcErrorCode.ConnectTargetInvalid,
         $"Several workloads in namespace '{ns}' run pods of Service '{service}': {string.Join(", ", workloads)}. Connect stands in for one workload's container, and these may run different code.",
         "Connect a Service that selects one of them (e.g. one whose selector adds that workload's own label), or scale the others to 0 first.");
 
-    public static DevSpacesException ContainerNotFound(string deployment, string container, IReadOnlyList<string> names) => new(
+    public static DevSpacesException ContainerNotFound(Workload workload, string container, IReadOnlyList<string> names) => new(
         RpcErrorCode.ConnectTargetInvalid,
-        $"Deployment '{deployment}' has no container '{container}'; it has {string.Join(", ", names)}.",
+        $"{workload.Kind} '{workload.Name}' has no container '{container}'; it has {string.Join(", ", names)}.",
         "Pass one of these with --container.",
         choices: names);
 
-    public static DevSpacesException ContainerAmbiguous(string deployment, IReadOnlyList<string> names) => new(
+    public static DevSpacesException ContainerAmbiguous(Workload workload, IReadOnlyList<string> names) => new(
         RpcErrorCode.ConnectTargetInvalid,
-        $"Deployment '{deployment}' has several containers ({string.Join(", ", names)}) and the Service's ports do not tell which one to run locally.",
+        $"{workload.Kind} '{workload.Name}' has several containers ({string.Join(", ", names)}) and the Service's ports do not tell which one to run locally.",
         "Choose one with --container <name>.",
         choices: names);
 
@@ -66,7 +66,7 @@ public static class ConnectErrors
     public static DevSpacesException AgentImageMissing(string image, string why) => new(
         RpcErrorCode.AgentFailed,
         $"The cluster cannot run the connect agent image {image}: {why}.",
-        "The image is built on this machine's Docker engine; if the cluster does not share it, set images.registry so it is pushed, or check that the base image (--agent-base-image) exists.");
+        "The image is built on this machine's Docker engine; if the cluster does not share it, set images.registry so it is pushed, or check that the base image (DEVSPACES_AGENT_BASE_IMAGE) exists.");
 
     public static DevSpacesException TunnelFailed(string why) => new(
         RpcErrorCode.AgentFailed,

@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Threading.Channels;
 using DevSpaces.Contracts;
+using DevSpaces.Core.Cluster;
 using DevSpaces.Core.Errors;
-using DevSpaces.Core.Images;
 using DevSpaces.Core.Logging;
 using DevSpaces.Core.Workspace;
 using DevSpaces.Tunnel;
@@ -17,15 +17,16 @@ namespace DevSpaces.Core.Connect;
 public sealed class ConnectHandler : IConnectRpc, IAsyncDisposable
 {
     private readonly WorkspaceSession workspace;
-    private readonly AgentSettings settings;
+    private readonly Func<ClusterConnection, ConnectService> connectFor;
     private readonly ConcurrentDictionary<string, ConnectSession> sessions = new(StringComparer.Ordinal);
     private readonly Channel<ConnectEventInfo> events = Channel.CreateUnbounded<ConnectEventInfo>(new UnboundedChannelOptions { SingleReader = true });
     private readonly OwnedTasks work;
 
-    public ConnectHandler(WorkspaceSession workspace, AgentSettings settings)
+    /// <param name="connectFor">The connect pipeline for a cluster (built by the composition root).</param>
+    public ConnectHandler(WorkspaceSession workspace, Func<ClusterConnection, ConnectService> connectFor)
     {
         this.workspace = workspace;
-        this.settings = settings;
+        this.connectFor = connectFor;
         work = new OwnedTasks(m => workspace.Log.Warn(m));
         work.Start("connect notifications", SendEventsAsync);
     }
@@ -39,11 +40,8 @@ public sealed class ConnectHandler : IConnectRpc, IAsyncDisposable
 
         var ns = space ?? workspace.State.Space ?? throw new DevSpacesException(
             RpcErrorCode.NoSpaceSelected, "No space is selected, and the request names none.", "Select a space first, or pass space.");
-        var cluster = workspace.Connect();
-        var docker = DockerEngine.Connect();
-        var image = new AgentImage(new ImageBuilder(docker), new ImageDelivery(docker, cluster.Client, new ImageDeliverySettings()), settings);
         string? id = null;
-        var connected = await new ConnectService(cluster, image, settings, workspace.Log).ConnectAsync(
+        var connected = await connectFor(workspace.Connect()).ConnectAsync(
             new ConnectRequest(ns, service, localPort) { Container = container, CopyMounts = mounts, WriteHosts = hosts, KeepOriginal = keepOriginal, ForwardProbes = forwardProbes },
             e => events.Writer.TryWrite(new ConnectEventInfo(id, service, e.Kind, e.Message, e.Time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture))),
             cancellationToken).ConfigureAwait(false);
@@ -76,7 +74,7 @@ public sealed class ConnectHandler : IConnectRpc, IAsyncDisposable
         s.Record.Session,
         s.Plan.Namespace,
         s.Plan.ServiceName,
-        s.Plan.DeploymentName,
+        s.Plan.Workload.ToInfo(),
         s.Plan.Container.Name,
         s.LocalPort,
         s.Record.Owner,

@@ -77,8 +77,8 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
         var session = Guid.NewGuid().ToString("N")[..12];
         var key = TunnelHandshake.NewKey();
         Progress(plan.KeepOriginal
-            ? $"Connecting next to {plan.Kind.ToLowerInvariant()} {plan.DeploymentName} (container {plan.Container.Name}; its {plan.Deployment.Spec.Replicas ?? 1} replicas keep running, service {plan.ServiceName}'s selector is recorded and pointed at agent {delivered.Reference})."
-            : $"Taking over {plan.Kind.ToLowerInvariant()} {plan.DeploymentName} (container {plan.Container.Name}, {plan.Deployment.Spec.Replicas ?? 1} replicas recorded) with agent {delivered.Reference}.");
+            ? $"Connecting next to {plan.Workload} (container {plan.Container.Name}; its {plan.Workload.Replicas} replicas keep running, service {plan.ServiceName}'s selector is recorded and pointed at agent {delivered.Reference})."
+            : $"Taking over {plan.Workload} (container {plan.Container.Name}, {plan.Workload.Replicas} replicas recorded) with agent {delivered.Reference}.");
         var record = await takeover.ApplyAsync(plan, session, key, delivered, settings, cancellationToken).ConfigureAwait(false);
         Phase("takeover");
         var connected = new ConnectSession(cluster, plan, record, delivered.Reference, key, request.LocalPort, settings, log, report, local);
@@ -129,7 +129,7 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
     /// </summary>
     private async Task WaitForAgentEndpointsAsync(TakeoverPlan plan, string session, Action<string> progress, CancellationToken cancellationToken)
     {
-        var agentPrefix = TakeoverNames.Agent(plan.DeploymentName) + "-";
+        var agentPrefix = TakeoverNames.Agent(plan.Workload.Name) + "-";
         bool IsAgent(V1EndpointAddress address) => address.TargetRef?.Name?.StartsWith(agentPrefix, StringComparison.Ordinal) == true;
 
         // An agent pod among the ready addresses (a not-ready one gets no traffic) and no other pod, ready or not.

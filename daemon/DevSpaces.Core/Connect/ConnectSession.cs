@@ -387,10 +387,10 @@ public sealed class ConnectSession : IAsyncDisposable
     /// <summary>True (and the session ends) when the workload no longer carries this session's record.</summary>
     private async Task<bool> IsRestoredAsync(CancellationToken cancellationToken)
     {
-        V1Deployment? deployment;
+        Workload? workload;
         try
         {
-            deployment = await new ServiceTakeover(cluster).ReadWorkloadAsync(Plan.Kind, Plan.Namespace, Plan.DeploymentName, cancellationToken).ConfigureAwait(false);
+            workload = await new ServiceTakeover(cluster).ReadWorkloadAsync(Plan.Workload.Kind, Plan.Namespace, Plan.Workload.Name, cancellationToken).ConfigureAwait(false);
         }
         catch (Errors.DevSpacesException e)
         {
@@ -398,14 +398,14 @@ public sealed class ConnectSession : IAsyncDisposable
             return false;
         }
 
-        var record = TakeoverRecord.Parse(deployment?.Metadata.Annotations?.TryGetValue(TakeoverNames.RecordAnnotation, out var text) == true ? text : null);
+        var record = TakeoverRecord.Parse(workload?.Metadata.Annotations?.TryGetValue(TakeoverNames.RecordAnnotation, out var text) == true ? text : null);
         if (record?.Session == Record.Session)
         {
             return false;
         }
 
         Interlocked.Exchange(ref restored, 1);
-        Report(ConnectEventKind.Restored, $"The workload {Plan.DeploymentName} was restored without this session (its agent lost the heartbeat); the session has ended.");
+        Report(ConnectEventKind.Restored, $"The {Plan.Workload} was restored without this session (its agent lost the heartbeat); the session has ended.");
         ended.TrySetResult();
         return true;
     }

@@ -8,9 +8,12 @@ namespace DevSpaces.Core.Connect;
 public sealed record LocalFiles(HostsFile Hosts, MountFolders Mounts)
 {
     /// <summary>From <c>DEVSPACES_HOSTS_FILE</c> and <c>XDG_RUNTIME_DIR</c>.</summary>
-    public static LocalFiles FromEnvironment() => new(
-        HostsFile.FromEnvironment(Environment.GetEnvironmentVariable(HostsFile.PathVariable)),
-        MountFolders.Default(Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR")));
+    public static LocalFiles FromEnvironment() => FromEnvironment(Environment.GetEnvironmentVariable);
+
+    /// <summary>From <c>DEVSPACES_HOSTS_FILE</c> and <c>XDG_RUNTIME_DIR</c> as <paramref name="environment"/> gives them.</summary>
+    public static LocalFiles FromEnvironment(Func<string, string?> environment) => new(
+        HostsFile.FromEnvironment(environment(HostsFile.PathVariable)),
+        MountFolders.Default(environment("XDG_RUNTIME_DIR")));
 
     /// <summary>
     /// Removes what crashed sessions left here (hosts-file sections and mount folders whose owning process is gone);

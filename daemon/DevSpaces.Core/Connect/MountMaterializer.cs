@@ -23,7 +23,7 @@ public sealed class MountMaterializer(IVolumeContent content)
         root = Path.GetFullPath(root);
         var warnings = new List<string>();
         var mounts = new List<LocalMount>();
-        var volumes = plan.Deployment.Spec.Template.Spec.Volumes ?? [];
+        var volumes = plan.Workload.Template.Spec.Volumes ?? [];
         foreach (var mount in plan.Container.VolumeMounts ?? [])
         {
             var volume = volumes.FirstOrDefault(v => v.Name == mount.Name);
@@ -268,7 +268,7 @@ public sealed class MountMaterializer(IVolumeContent content)
     private static List<VolumeFile> DownwardFiles(IList<V1DownwardAPIVolumeFile>? items, int mode, TakeoverPlan plan, List<string> problems)
     {
         var files = new List<VolumeFile>();
-        var template = plan.Deployment.Spec.Template;
+        var template = plan.Workload.Template;
         foreach (var item in items ?? [])
         {
             string? value = null;

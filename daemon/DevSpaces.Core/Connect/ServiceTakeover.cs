@@ -12,12 +12,12 @@ namespace DevSpaces.Core.Connect;
 /// <summary>
 /// Takes a Service's workload over for a connect session and gives it back. The agent runs as its own Deployment
 /// whose pod labels carry the Service's selector (so the Service, and anything else selecting those labels,
-/// reaches the agent), and the original Deployment is scaled to 0 so background work stops too. The Service itself
-/// is never changed. The record of what changed is written to the Deployment before anything changes.
+/// reaches the agent), and the original workload (Deployment or StatefulSet) is scaled to 0 so background work stops
+/// too. The record of what changed is written to the workload before anything changes.
 /// </summary>
 public sealed class ServiceTakeover(ClusterConnection cluster)
 {
-    /// <summary>Finds the Deployment, container and ports behind <paramref name="service"/>.</summary>
+    /// <summary>Finds the workload, container and ports behind <paramref name="service"/>.</summary>
     public async Task<TakeoverPlan> PlanAsync(string ns, string service, string? containerName, CancellationToken cancellationToken)
     {
         var svc = await cluster.TryCallAsync(
@@ -34,14 +34,14 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
         var deployments = await cluster.CallAsync(
             new ClusterOperation("list", "deployments", Namespace: ns),
             (c, ct) => c.AppsV1.ListNamespacedDeploymentAsync(ns, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
-        var workloads = deployments.Items.Select(d => (Kind: TakeoverNames.DeploymentKind, View: d)).ToList();
+        var workloads = deployments.Items.Select(Workload.Of).ToList();
         Errors.DevSpacesException? cannotList = null;
         try
         {
             var statefulSets = await cluster.CallAsync(
                 new ClusterOperation("list", "statefulsets", Namespace: ns),
                 (c, ct) => c.AppsV1.ListNamespacedStatefulSetAsync(ns, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
-            workloads.AddRange(statefulSets.Items.Select(s => (Kind: TakeoverNames.StatefulSetKind, View: ViewOf(s))));
+            workloads.AddRange(statefulSets.Items.Select(Workload.Of));
         }
         catch (Errors.DevSpacesException e) when (e.ErrorCode == Contracts.RpcErrorCode.Forbidden)
         {
@@ -50,17 +50,17 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
         }
 
         var matching = workloads
-            .Where(w => w.View.Metadata.Labels?.ContainsKey(TakeoverNames.AgentLabel) != true)
-            .Where(w => selector.All(s => w.View.Spec.Template.Metadata?.Labels?.TryGetValue(s.Key, out var v) == true && v == s.Value))
+            .Where(w => w.Metadata.Labels?.ContainsKey(TakeoverNames.AgentLabel) != true)
+            .Where(w => selector.All(s => w.Template.Metadata?.Labels?.TryGetValue(s.Key, out var v) == true && v == s.Value))
             .ToList();
-        var (kind, deployment) = matching.Count switch
+        var workload = matching.Count switch
         {
-            0 => throw cannotList ?? ConnectErrors.NoDeployment(service, ns, LabelSelectorText.From(selector)),
+            0 => throw cannotList ?? ConnectErrors.NoWorkload(service, ns, LabelSelectorText.From(selector)),
             1 => matching[0],
-            _ => throw ConnectErrors.SeveralDeployments(service, ns, matching.Select(w => $"{w.Kind.ToLowerInvariant()}/{w.View.Metadata.Name}")),
+            _ => throw ConnectErrors.SeveralWorkloads(service, ns, matching.Select(w => $"{w.Kind.ToLowerInvariant()}/{w.Name}")),
         };
 
-        var containers = deployment.Spec.Template.Spec.Containers;
+        var containers = workload.Template.Spec.Containers;
         var tcp = svc.Spec.Ports?.Where(p => p.Protocol is null or "TCP").ToList() ?? [];
         if (tcp.Count == 0)
         {
@@ -76,7 +76,7 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
         if (containerName != null)
         {
             container = containers.FirstOrDefault(c => c.Name == containerName)
-                ?? throw ConnectErrors.ContainerNotFound(deployment.Metadata.Name, containerName, [.. containers.Select(c => c.Name)]);
+                ?? throw ConnectErrors.ContainerNotFound(workload, containerName, [.. containers.Select(c => c.Name)]);
         }
         else if (containers.Count == 1)
         {
@@ -85,35 +85,28 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
         else
         {
             var serving = containers.Where(c => tcp.Any(p => Declares(c, p.TargetPort ?? p.Port))).ToList();
-            container = serving.Count == 1 ? serving[0] : throw ConnectErrors.ContainerAmbiguous(deployment.Metadata.Name, [.. containers.Select(c => c.Name)]);
+            container = serving.Count == 1 ? serving[0] : throw ConnectErrors.ContainerAmbiguous(workload, [.. containers.Select(c => c.Name)]);
         }
 
         var ports = tcp.Select(p => Resolve(service, p, container)).ToList();
-        return new TakeoverPlan(ns, svc, deployment, container, ports) { Kind = kind, Warnings = warnings };
+        return new TakeoverPlan(ns, svc, workload, container, ports) { Warnings = warnings };
     }
 
-    /// <summary>A StatefulSet seen as a Deployment: what the takeover reads of a workload is the same for both.</summary>
-    private static V1Deployment ViewOf(V1StatefulSet set) => new()
-    {
-        Metadata = set.Metadata,
-        Spec = new V1DeploymentSpec { Replicas = set.Spec.Replicas, Selector = set.Spec.Selector, Template = set.Spec.Template },
-    };
-
-    /// <summary>The workload of <paramref name="kind"/> as a Deployment view, or null when it is gone.</summary>
-    public async Task<V1Deployment?> ReadWorkloadAsync(string kind, string ns, string name, CancellationToken cancellationToken) =>
-        kind == TakeoverNames.StatefulSetKind
-            ? await cluster.TryCallAsync(new ClusterOperation("get", "statefulsets", name, ns),
-                async (c, ct) => ViewOf(await c.AppsV1.ReadNamespacedStatefulSetAsync(name, ns, cancellationToken: ct).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false)
-            : await cluster.TryCallAsync(new ClusterOperation("get", "deployments", name, ns),
-                (c, ct) => c.AppsV1.ReadNamespacedDeploymentAsync(name, ns, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+    /// <summary>The workload of <paramref name="kind"/> named <paramref name="name"/>, or null when it is gone.</summary>
+    public async Task<Workload?> ReadWorkloadAsync(string kind, string ns, string name, CancellationToken cancellationToken) =>
+        await cluster.TryCallAsync(new ClusterOperation("get", Workload.ResourceOf(kind), name, ns),
+            async (c, ct) => kind == TakeoverNames.StatefulSetKind
+                ? Workload.Of(await c.AppsV1.ReadNamespacedStatefulSetAsync(name, ns, cancellationToken: ct).ConfigureAwait(false))
+                : Workload.Of(await c.AppsV1.ReadNamespacedDeploymentAsync(name, ns, cancellationToken: ct).ConfigureAwait(false)),
+            cancellationToken).ConfigureAwait(false);
 
     private Task PatchWorkloadAsync(TakeoverPlan plan, string patch, CancellationToken cancellationToken)
     {
-        var (ns, name) = (plan.Namespace, plan.DeploymentName);
+        var (ns, workload) = (plan.Namespace, plan.Workload);
         var merge = new V1Patch(patch, V1Patch.PatchType.MergePatch);
-        return plan.Kind == TakeoverNames.StatefulSetKind
-            ? cluster.CallAsync(new ClusterOperation("patch", "statefulsets", name, ns), (c, ct) => c.AppsV1.PatchNamespacedStatefulSetAsync(merge, name, ns, cancellationToken: ct), cancellationToken)
-            : cluster.CallAsync(new ClusterOperation("patch", "deployments", name, ns), (c, ct) => c.AppsV1.PatchNamespacedDeploymentAsync(merge, name, ns, cancellationToken: ct), cancellationToken);
+        return cluster.CallAsync(new ClusterOperation("patch", workload.Resource, workload.Name, ns), (c, ct) => workload.Kind == TakeoverNames.StatefulSetKind
+            ? c.AppsV1.PatchNamespacedStatefulSetAsync(merge, workload.Name, ns, cancellationToken: ct)
+            : (Task)c.AppsV1.PatchNamespacedDeploymentAsync(merge, workload.Name, ns, cancellationToken: ct), cancellationToken);
     }
 
     private static bool Declares(V1Container container, IntOrString target) =>
@@ -138,14 +131,14 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
     public async Task<IReadOnlyList<string>> CheckFreeAsync(TakeoverPlan plan, CancellationToken cancellationToken)
     {
         var ns = plan.Namespace;
-        var record = RecordOf(plan.Deployment.Metadata) ?? RecordOf(plan.Service.Metadata);
+        var record = RecordOf(plan.Workload.Metadata) ?? RecordOf(plan.Service.Metadata);
         var agent = await cluster.TryCallAsync(
-            new ClusterOperation("get", "deployments", TakeoverNames.Agent(plan.DeploymentName), ns),
-            (c, ct) => c.AppsV1.ReadNamespacedDeploymentAsync(TakeoverNames.Agent(plan.DeploymentName), ns, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+            new ClusterOperation("get", "deployments", TakeoverNames.Agent(plan.Workload.Name), ns),
+            (c, ct) => c.AppsV1.ReadNamespacedDeploymentAsync(TakeoverNames.Agent(plan.Workload.Name), ns, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
         var secret = await cluster.TryCallAsync(
-            new ClusterOperation("get", "secrets", TakeoverNames.SessionSecret(plan.DeploymentName), ns),
-            (c, ct) => c.CoreV1.ReadNamespacedSecretAsync(TakeoverNames.SessionSecret(plan.DeploymentName), ns, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
-        if (record is null && agent is null && secret is null && plan.Deployment.Metadata.Annotations?.ContainsKey(TakeoverNames.RecordAnnotation) != true
+            new ClusterOperation("get", "secrets", TakeoverNames.SessionSecret(plan.Workload.Name), ns),
+            (c, ct) => c.CoreV1.ReadNamespacedSecretAsync(TakeoverNames.SessionSecret(plan.Workload.Name), ns, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+        if (record is null && agent is null && secret is null && plan.Workload.Metadata.Annotations?.ContainsKey(TakeoverNames.RecordAnnotation) != true
             && plan.Service.Metadata.Annotations?.ContainsKey(TakeoverNames.RecordAnnotation) != true)
         {
             return [];
@@ -183,13 +176,13 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
     public async Task<TakeoverRecord> ApplyAsync(TakeoverPlan plan, string session, string sessionKey, ImageDeliveryResult image, AgentSettings agent, CancellationToken cancellationToken)
     {
         var ns = plan.Namespace;
-        var name = plan.DeploymentName;
+        var name = plan.Workload.Name;
         TakeoverRecord record;
         for (var attempt = 1; ; attempt++)
         {
             record = new TakeoverRecord(
                 session, $"{Environment.UserName}@{Environment.MachineName}", Environment.MachineName, Environment.ProcessId,
-                DateTimeOffset.UtcNow, name, plan.Deployment.Spec.Replicas ?? 1, plan.ServiceName,
+                DateTimeOffset.UtcNow, name, plan.Workload.Replicas, plan.ServiceName,
                 plan.KeepOriginal ? new Dictionary<string, string>(plan.Service.Spec.Selector) : null);
 
             // 1. The record, guarded by the resourceVersion it was read with: of two concurrent connects one gets a conflict.
@@ -197,7 +190,7 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
             {
                 ["metadata"] = new JsonObject
                 {
-                    ["resourceVersion"] = plan.Deployment.Metadata.ResourceVersion,
+                    ["resourceVersion"] = plan.Workload.Metadata.ResourceVersion,
                     ["annotations"] = new JsonObject { [TakeoverNames.RecordAnnotation] = record.ToJson() },
                 },
             };
@@ -209,14 +202,14 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
             catch (Errors.DevSpacesException e) when (e.ErrorCode == Contracts.RpcErrorCode.Conflict && attempt < 5)
             {
                 // Usually the controller updated the status since we read it; read again and check it is still free.
-                var fresh = await ReadWorkloadAsync(plan.Kind, ns, name, cancellationToken).ConfigureAwait(false)
-                    ?? throw ConnectErrors.NoDeployment(plan.ServiceName, ns, LabelSelectorText.From(plan.Service.Spec.Selector));
+                var fresh = await ReadWorkloadAsync(plan.Workload.Kind, ns, name, cancellationToken).ConfigureAwait(false)
+                    ?? throw ConnectErrors.NoWorkload(plan.ServiceName, ns, LabelSelectorText.From(plan.Service.Spec.Selector));
                 if (TakeoverRecord.Parse(fresh.Metadata.Annotations?.TryGetValue(TakeoverNames.RecordAnnotation, out var other) == true ? other : null) is { } taken)
                 {
                     throw ConnectErrors.AlreadyConnected(plan.ServiceName, taken.Owner, taken.StartedAt, taken.Session);
                 }
 
-                plan = plan with { Deployment = fresh };
+                plan = plan with { Workload = fresh };
             }
         }
 
@@ -344,21 +337,21 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
             cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Undoes a takeover (see <see cref="WorkloadRestorer"/>); harmless when nothing is left to undo.</summary>
+    /// <summary>Undoes a takeover of a Deployment (see <see cref="WorkloadRestorer"/>); harmless when nothing is left to undo.</summary>
     public Task<IReadOnlyList<string>> RestoreAsync(string ns, string deployment, string? session, CancellationToken cancellationToken) =>
         RestoreAsync(ns, deployment, session, null, cancellationToken);
 
-    /// <summary>Undoes a takeover; <paramref name="service"/> is checked for a changed selector even without a record on the Deployment.</summary>
+    /// <summary>Undoes a takeover of a Deployment; <paramref name="service"/> is checked for a changed selector even without a record on the Deployment.</summary>
     public Task<IReadOnlyList<string>> RestoreAsync(string ns, string deployment, string? session, string? service, CancellationToken cancellationToken) =>
         RestoreAsync(TakeoverNames.DeploymentKind, ns, deployment, session, service, cancellationToken);
 
     /// <summary>Undoes the takeover <paramref name="plan"/> describes (of <paramref name="session"/>, or of any session when null).</summary>
     public Task<IReadOnlyList<string>> RestoreAsync(TakeoverPlan plan, string? session, CancellationToken cancellationToken) =>
-        RestoreAsync(plan.Kind, plan.Namespace, plan.DeploymentName, session, plan.ServiceName, cancellationToken);
+        RestoreAsync(plan.Workload.Kind, plan.Namespace, plan.Workload.Name, session, plan.ServiceName, cancellationToken);
 
     private Task<IReadOnlyList<string>> RestoreAsync(string kind, string ns, string workload, string? session, string? service, CancellationToken cancellationToken) =>
         cluster.CallAsync(
-            new ClusterOperation("patch", kind == TakeoverNames.StatefulSetKind ? "statefulsets" : "deployments", workload, ns),
+            new ClusterOperation("patch", Workload.ResourceOf(kind), workload, ns),
             (c, ct) => new WorkloadRestorer(c, kind).RestoreAsync(ns, workload, session, service, ct),
             cancellationToken);
 }

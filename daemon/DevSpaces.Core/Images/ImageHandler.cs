@@ -9,7 +9,8 @@ using Docker.DotNet;
 namespace DevSpaces.Core.Images;
 
 /// <summary>The <c>image/build</c> method: build on the local engine, then deliver to the workspace's cluster.</summary>
-public sealed class ImageHandler(WorkspaceSession session, IProgress<ImageProgressInfo> progress, string? dockerEndpoint = null) : IImageRpc
+/// <param name="docker">The local engine's client (owned by the composition root, made on first use).</param>
+public sealed class ImageHandler(WorkspaceSession session, IProgress<ImageProgressInfo> progress, Func<DockerClient> docker) : IImageRpc
 {
     private readonly Lock _gate = new();
 
@@ -36,11 +37,10 @@ public sealed class ImageHandler(WorkspaceSession session, IProgress<ImageProgre
         var reporter = new CallbackProgress<ImageProgress>(p => progress.Report(new ImageProgressInfo(
             operationId, char.ToLowerInvariant(p.Kind.ToString()[0]) + p.Kind.ToString()[1..], p.Message, p.LayerId, p.Current, p.Total)));
 
-        using var docker = DockerEngine.Connect(dockerEndpoint);
         ImageBuildResult built;
         try
         {
-            built = await new ImageBuilder(docker).BuildAsync(request, reporter, cancellationToken).ConfigureAwait(false);
+            built = await new ImageBuilder(docker()).BuildAsync(request, reporter, cancellationToken).ConfigureAwait(false);
         }
         catch (ImageBuildException e)
         {
@@ -48,7 +48,7 @@ public sealed class ImageHandler(WorkspaceSession session, IProgress<ImageProgre
         }
         catch (Exception e) when (IsEngineUnreachable(e))
         {
-            throw EngineUnreachable(docker, e);
+            throw EngineUnreachable(docker(), e);
         }
 
         if (!deliver)
@@ -65,7 +65,7 @@ public sealed class ImageHandler(WorkspaceSession session, IProgress<ImageProgre
                 known = _sharedEngine is { } cached && ReferenceEquals(cached.Connection, connection) ? cached.Shares : null;
             }
 
-            var delivery = new ImageDelivery(docker, connection.Client, new ImageDeliverySettings { Registry = registry, SharedEngine = known });
+            var delivery = new ImageDelivery(docker(), connection.Client, new ImageDeliverySettings { Registry = registry, SharedEngine = known });
             bool shares;
             try
             {
@@ -91,7 +91,7 @@ public sealed class ImageHandler(WorkspaceSession session, IProgress<ImageProgre
         }
         catch (Exception e) when (IsEngineUnreachable(e))
         {
-            throw EngineUnreachable(docker, e);
+            throw EngineUnreachable(docker(), e);
         }
     }
 

@@ -4,7 +4,7 @@ namespace DevSpaces.Tunnel.Takeover;
 public static class TakeoverNames
 {
     /// <summary>
-    /// On the taken-over Deployment: the <see cref="TakeoverRecord"/> as JSON, written before anything changes. When
+    /// On the taken-over workload: the <see cref="TakeoverRecord"/> as JSON, written before anything changes. When
     /// the original keeps running, also on the Service whose selector the session changes.
     /// </summary>
     public const string RecordAnnotation = "devspaces.io/connect";
@@ -12,7 +12,7 @@ public static class TakeoverNames
     /// <summary>On every object a session creates; its value is the session id.</summary>
     public const string SessionLabel = "devspaces.io/connect-session";
 
-    /// <summary>On the agent's pods: the name of the taken-over Deployment.</summary>
+    /// <summary>On the agent's pods: the name of the taken-over workload.</summary>
     public const string AgentLabel = "devspaces.io/connect-agent";
 
     /// <summary>The kinds of workload a session takes over (apps/v1).</summary>
@@ -31,19 +31,19 @@ public static class TakeoverNames
     public const int HealthPort = 47101;
 
     /// <summary>The session Secret; it owns the agent's Deployment, ServiceAccount, Role and RoleBinding.</summary>
-    public static string SessionSecret(string deployment) => Limit($"devspaces-connect-{deployment}");
+    public static string SessionSecret(string workload) => Limit($"devspaces-connect-{workload}");
 
     /// <summary>The agent's Deployment.</summary>
-    public static string Agent(string deployment) => Limit($"{deployment}-devspaces-agent");
+    public static string Agent(string workload) => Limit($"{workload}-devspaces-agent");
 
     /// <summary>
     /// The agent's ServiceAccount, Role and RoleBinding. Named per session: the garbage collector removes a previous
     /// session's ones some time after its Secret is gone, and a new session must not collide with them.
     /// </summary>
-    public static string AgentAccess(string deployment, string session)
+    public static string AgentAccess(string workload, string session)
     {
         var suffix = $"-devspaces-agent-{session}";
-        return (deployment.Length + suffix.Length <= 63 ? deployment : deployment[..(63 - suffix.Length)].TrimEnd('-')) + suffix;
+        return (workload.Length + suffix.Length <= 63 ? workload : workload[..(63 - suffix.Length)].TrimEnd('-')) + suffix;
     }
 
     private static string Limit(string name) => name.Length <= 63 ? name : name[..63].TrimEnd('-');

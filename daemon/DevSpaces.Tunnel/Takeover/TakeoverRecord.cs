@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace DevSpaces.Tunnel.Takeover;
 
 /// <summary>
-/// What a connect session changed, kept in the cluster (annotation on the Deployment and in the session Secret) so
+/// What a connect session changed, kept in the cluster (annotation on the workload and in the session Secret) so
 /// that the daemon, the agent or the next <c>devspaces</c> run can restore it exactly.
 /// </summary>
 /// <param name="Session">Random id of the session.</param>
@@ -12,7 +12,7 @@ namespace DevSpaces.Tunnel.Takeover;
 /// <param name="Host">The machine the daemon runs on.</param>
 /// <param name="ProcessId">The daemon's process id on <paramref name="Host"/>; a dead process marks remains of a crash.</param>
 /// <param name="StartedAt">When the session began (UTC).</param>
-/// <param name="Deployment">The taken-over Deployment.</param>
+/// <param name="Workload">The name of the taken-over workload (a Deployment or StatefulSet; the agent's pod spec says which).</param>
 /// <param name="Replicas">Its replicas before the takeover.</param>
 /// <param name="Service">The Service the session serves.</param>
 /// <param name="ServiceSelector">
@@ -25,7 +25,7 @@ public sealed record TakeoverRecord(
     string Host,
     int ProcessId,
     DateTimeOffset StartedAt,
-    string Deployment,
+    string Workload,
     int Replicas,
     string Service,
     IReadOnlyDictionary<string, string>? ServiceSelector = null)

@@ -7,7 +7,7 @@ using k8s.Models;
 namespace DevSpaces.Tunnel.Takeover;
 
 /// <summary>
-/// Puts a taken-over Deployment back as its record says (replicas, or the Service's selector when the original kept
+/// Puts a taken-over workload (Deployment or StatefulSet) back as its record says (replicas, or the Service's selector when the original kept
 /// running) and removes the session's objects. Safe to run any number
 /// of times, from the daemon, from the agent (with its namespace-scoped Role) or from a later run.
 /// </summary>
@@ -18,26 +18,26 @@ public sealed class WorkloadRestorer(IKubernetes client, string kind = TakeoverN
     private readonly string what = kind == TakeoverNames.StatefulSetKind ? "statefulset" : "deployment";
 
     /// <summary>
-    /// Restores <paramref name="deployment"/> in <paramref name="ns"/>. With <paramref name="session"/> set, only
+    /// Restores <paramref name="workload"/> in <paramref name="ns"/>. With <paramref name="session"/> set, only
     /// that session's takeover is undone (a newer session by someone else is left alone).
     /// Returns what was done, for logs.
     /// </summary>
-    public Task<IReadOnlyList<string>> RestoreAsync(string ns, string deployment, string? session, CancellationToken cancellationToken) =>
-        RestoreAsync(ns, deployment, session, null, cancellationToken);
+    public Task<IReadOnlyList<string>> RestoreAsync(string ns, string workload, string? session, CancellationToken cancellationToken) =>
+        RestoreAsync(ns, workload, session, null, cancellationToken);
 
     /// <summary>
     /// As <see cref="RestoreAsync(string, string, string?, CancellationToken)"/>; <paramref name="service"/> names the
-    /// Service to check for a changed selector when the Deployment's record is gone or unreadable.
+    /// Service to check for a changed selector when the workload's record is gone or unreadable.
     /// </summary>
-    public async Task<IReadOnlyList<string>> RestoreAsync(string ns, string deployment, string? session, string? service, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> RestoreAsync(string ns, string workload, string? session, string? service, CancellationToken cancellationToken)
     {
         var done = new List<string>();
-        var workload = await ReadMetadataAsync(ns, deployment, cancellationToken).ConfigureAwait(false);
-        var text = workload?.Annotations?.TryGetValue(TakeoverNames.RecordAnnotation, out var value) == true ? value : null;
+        var metadata = await ReadMetadataAsync(ns, workload, cancellationToken).ConfigureAwait(false);
+        var text = metadata?.Annotations?.TryGetValue(TakeoverNames.RecordAnnotation, out var value) == true ? value : null;
         var record = TakeoverRecord.Parse(text);
         if (session != null && record != null && record.Session != session)
         {
-            done.Add($"{what} {deployment} belongs to another session ({record.Owner}); left alone");
+            done.Add($"{what} {workload} belongs to another session ({record.Owner}); left alone");
             return done;
         }
 
@@ -51,7 +51,7 @@ public sealed class WorkloadRestorer(IKubernetes client, string kind = TakeoverN
             done.AddRange(await RestoreSelectorAsync(ns, service, session, null, cancellationToken).ConfigureAwait(false));
         }
 
-        if (workload != null && text != null)
+        if (metadata != null && text != null)
         {
             // One merge patch: the replicas come back and the record goes in the same step. A session that kept the
             // original running never changed the replicas, and a scale made meanwhile is left as it is.
@@ -64,31 +64,31 @@ public sealed class WorkloadRestorer(IKubernetes client, string kind = TakeoverN
             var merge = new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch);
             if (kind == TakeoverNames.StatefulSetKind)
             {
-                await TryAsync(() => client.AppsV1.PatchNamespacedStatefulSetAsync(merge, deployment, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                await TryAsync(() => client.AppsV1.PatchNamespacedStatefulSetAsync(merge, workload, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
             }
             else
             {
-                await TryAsync(() => client.AppsV1.PatchNamespacedDeploymentAsync(merge, deployment, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                await TryAsync(() => client.AppsV1.PatchNamespacedDeploymentAsync(merge, workload, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
             }
 
             done.Add(record switch
             {
-                null => $"removed an unreadable record from {what} {deployment}",
-                { KeepsOriginal: true } => $"removed the record from {what} {deployment} (its {record.Replicas} replicas kept running)",
-                _ => $"{what} {deployment} scaled back to {record.Replicas}",
+                null => $"removed an unreadable record from {what} {workload}",
+                { KeepsOriginal: true } => $"removed the record from {what} {workload} (its {record.Replicas} replicas kept running)",
+                _ => $"{what} {workload} scaled back to {record.Replicas}",
             });
         }
 
         var background = new V1DeleteOptions { PropagationPolicy = "Background" };
-        if (await TryAsync(() => client.AppsV1.DeleteNamespacedDeploymentAsync(TakeoverNames.Agent(deployment), ns, background, cancellationToken: cancellationToken)).ConfigureAwait(false) != null)
+        if (await TryAsync(() => client.AppsV1.DeleteNamespacedDeploymentAsync(TakeoverNames.Agent(workload), ns, background, cancellationToken: cancellationToken)).ConfigureAwait(false) != null)
         {
-            done.Add($"deleted agent deployment {TakeoverNames.Agent(deployment)}");
+            done.Add($"deleted agent deployment {TakeoverNames.Agent(workload)}");
         }
 
         // The Secret owns the ServiceAccount, Role and RoleBinding: the garbage collector removes them with it.
-        if (await TryAsync(() => client.CoreV1.DeleteNamespacedSecretAsync(TakeoverNames.SessionSecret(deployment), ns, background, cancellationToken: cancellationToken)).ConfigureAwait(false) != null)
+        if (await TryAsync(() => client.CoreV1.DeleteNamespacedSecretAsync(TakeoverNames.SessionSecret(workload), ns, background, cancellationToken: cancellationToken)).ConfigureAwait(false) != null)
         {
-            done.Add($"deleted session secret {TakeoverNames.SessionSecret(deployment)}");
+            done.Add($"deleted session secret {TakeoverNames.SessionSecret(workload)}");
         }
 
         return done;

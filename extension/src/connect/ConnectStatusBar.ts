@@ -32,7 +32,7 @@ export class ConnectStatusBar implements vscode.Disposable {
     this.item.tooltip = active
       .map(
         (c) =>
-          `'${c.service}' in space '${c.space}' is served by localhost:${c.localPort} (container '${c.container}' of deployment '${c.deployment}', since ${c.startedAt}).` +
+          `'${c.service}' in space '${c.space}' is served by localhost:${c.localPort} (container '${c.container}' of ${c.workload.kind === 'statefulSet' ? 'StatefulSet' : 'Deployment'} '${c.workload.name}', since ${c.startedAt}).` +
           (this.connections.isReconnecting(c.session) ? ' The tunnel dropped; reconnecting.' : ''),
       )
       .concat('Click to disconnect, see the environment or open the log.')

@@ -192,11 +192,20 @@ export interface ConnectMount {
   note: string | null;
 }
 
+export const workloadKinds = ['deployment', 'statefulSet'] as const;
+export type WorkloadKind = (typeof workloadKinds)[number];
+
+/** The workload a connect session took over. */
+export interface WorkloadInfo {
+  kind: WorkloadKind;
+  name: string;
+}
+
 export interface ConnectInfo {
   session: string;
   space: string;
   service: string;
-  deployment: string;
+  workload: WorkloadInfo;
   container: string;
   localPort: number;
   owner: string;

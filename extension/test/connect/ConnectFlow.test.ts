@@ -26,7 +26,7 @@ const sessionFor = (params: StartConnectParams, session = 'sess-1'): ConnectInfo
   session,
   space: 'team',
   service: params.service,
-  deployment: params.service,
+  workload: { kind: 'deployment', name: params.service },
   container: params.container ?? params.service,
   localPort: params.localPort,
   owner: 'me@laptop',

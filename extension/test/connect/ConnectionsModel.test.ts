@@ -12,7 +12,7 @@ const info = (params: StartConnectParams): ConnectInfo => ({
   session: 'abc123',
   space: params.space ?? 'dev',
   service: params.service,
-  deployment: params.service,
+  workload: { kind: 'deployment', name: params.service },
   container: params.service,
   localPort: params.localPort,
   owner: 'me@laptop',

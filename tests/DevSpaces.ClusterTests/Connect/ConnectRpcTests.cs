@@ -27,7 +27,7 @@ public sealed class ConnectRpcTests() : SampleSpaceFixture("connect-rpc", waitUn
             Assert.Multiple(() =>
             {
                 Assert.That(info.Service, Is.EqualTo("api"));
-                Assert.That(info.Deployment, Is.EqualTo("api"));
+                Assert.That(info.Workload, Is.EqualTo(new WorkloadInfo(WorkloadKind.Deployment, "api")));
                 Assert.That(info.LocalPort, Is.EqualTo(local.Port));
                 Assert.That(info.Environment.Single(e => e.Name == "QUOTES_URL").Value, Does.StartWith("http://127.0.0.1:"));
                 Assert.That(info.Endpoints.Select(e => e.Service), Does.Contain("quotes"));

@@ -93,7 +93,7 @@ public sealed class ConnectWorkloadKindsTests() : SampleSpaceFixture("connect-ki
             var role = await Space.Client.RbacAuthorizationV1.ReadNamespacedRoleAsync(TakeoverNames.AgentAccess(StatefulSet, session.Record.Session), Space.Namespace);
             Assert.Multiple(() =>
             {
-                Assert.That(session.Plan.Kind, Is.EqualTo(TakeoverNames.StatefulSetKind));
+                Assert.That(session.Plan.Workload.Kind, Is.EqualTo(TakeoverNames.StatefulSetKind));
                 Assert.That(during.Spec.Replicas, Is.Zero, "the StatefulSet's replicas are scaled away");
                 Assert.That(TakeoverRecord.Parse(during.Metadata.Annotations[TakeoverNames.RecordAnnotation])?.Replicas, Is.EqualTo(1), "the original replicas are recorded on the StatefulSet");
                 Assert.That(role.Rules.Single(r => r.Resources.Contains("statefulsets")).ResourceNames, Is.EqualTo(new[] { StatefulSet }), "the agent may get and patch that StatefulSet only");

@@ -25,7 +25,7 @@ public sealed class AgentManifestsTests
     private static TakeoverPlan Plan(V1Container container) => new(
         "dev",
         new V1Service { Metadata = new V1ObjectMeta { Name = "api-svc" }, Spec = new V1ServiceSpec { Selector = new Dictionary<string, string> { ["app"] = "api" } } },
-        new V1Deployment { Metadata = new V1ObjectMeta { Name = "api" }, Spec = new V1DeploymentSpec { Replicas = 2, Template = new V1PodTemplateSpec { Spec = new V1PodSpec { Containers = [container] } } } },
+        new Workload(TakeoverNames.DeploymentKind, new V1ObjectMeta { Name = "api" }, 2, new V1PodTemplateSpec { Spec = new V1PodSpec { Containers = [container] } }),
         container,
         [new TakeoverPort("http", 80, 8080, "http")]);
 

@@ -17,7 +17,7 @@ public sealed class ConnectEnvironmentTests
     private static TakeoverPlan Plan() => new(
         "dev",
         new V1Service { Metadata = new V1ObjectMeta { Name = "api" }, Spec = new V1ServiceSpec { Selector = new Dictionary<string, string> { ["app"] = "api" } } },
-        new V1Deployment { Metadata = new V1ObjectMeta { Name = "api" }, Spec = new V1DeploymentSpec { Template = new V1PodTemplateSpec { Spec = new V1PodSpec() } } },
+        new Workload(TakeoverNames.DeploymentKind, new V1ObjectMeta { Name = "api" }, 1, new V1PodTemplateSpec { Spec = new V1PodSpec() }),
         new V1Container { Name = "api" },
         [new TakeoverPort("http", 80, 8080, "http")]);
 

@@ -37,18 +37,15 @@ public sealed class MountMaterializerTests
         return new TakeoverPlan(
             "dev",
             new V1Service { Metadata = new V1ObjectMeta { Name = "api" }, Spec = new V1ServiceSpec() },
-            new V1Deployment
-            {
-                Metadata = new V1ObjectMeta { Name = "api" },
-                Spec = new V1DeploymentSpec
+            new Workload(
+                TakeoverNames.DeploymentKind,
+                new V1ObjectMeta { Name = "api" },
+                1,
+                new V1PodTemplateSpec
                 {
-                    Template = new V1PodTemplateSpec
-                    {
-                        Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = "api", ["tier"] = "back" } },
-                        Spec = new V1PodSpec { Volumes = [.. volumes], Containers = [container] },
-                    },
-                },
-            },
+                    Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = "api", ["tier"] = "back" } },
+                    Spec = new V1PodSpec { Volumes = [.. volumes], Containers = [container] },
+                }),
             container,
             [new TakeoverPort("http", 80, 8080, "http")]);
     }
