@@ -62,7 +62,7 @@ public sealed class Composition : IAsyncDisposable
     public LifecycleHandler? Lifecycle { get; private set; }
 
     /// <summary>For one CLI command in <paramref name="workspaceFolder"/>.</summary>
-    public static Composition ForCli(KubeconfigSource kubeconfig, ILog log, string workspaceFolder, CliOutput output, string currentDirectory, Func<string, string?>? environment = null)
+    public static Composition ForCli(IKubeconfigSource kubeconfig, ILog log, string workspaceFolder, CliOutput output, string currentDirectory, Func<string, string?>? environment = null)
     {
         var composition = new Composition(new WorkspaceSession(kubeconfig, new NoClientNotifier(), log, workspaceFolder), log, environment ?? Environment.GetEnvironmentVariable);
         var session = composition.Session;
@@ -73,7 +73,7 @@ public sealed class Composition : IAsyncDisposable
     }
 
     /// <summary>For a daemon connection: every feature's handler is registered on <paramref name="rpc"/> here, and only here.</summary>
-    public static Composition ForDaemon(KubeconfigSource kubeconfig, ILog log, JsonRpc rpc, string version, TimeSpan? watchTimeout = null, Func<string, string?>? environment = null)
+    public static Composition ForDaemon(IKubeconfigSource kubeconfig, ILog log, JsonRpc rpc, string version, TimeSpan? watchTimeout = null, Func<string, string?>? environment = null)
     {
         var composition = new Composition(new WorkspaceSession(kubeconfig, new JsonRpcClientNotifier(rpc, log), log, null), log, environment ?? Environment.GetEnvironmentVariable);
         var session = composition.Session;

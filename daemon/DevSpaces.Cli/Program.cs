@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using DevSpaces.Cli.Commands;
 using DevSpaces.Cli.Daemon;
+using DevSpaces.Core.Errors;
 using DevSpaces.Core.Lifetime;
 using DevSpaces.Core.Logging;
 
@@ -37,7 +38,10 @@ public static class Program
         }
 
         var app = new CliApp(Console.Out, Console.Error, Environment.CurrentDirectory,
-            Environment.GetEnvironmentVariable("KUBECONFIG"), Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
+            Environment.GetEnvironmentVariable("KUBECONFIG"), Environment.GetFolderPath(Environment.SpecialFolder.UserProfile))
+        {
+            LogDirectory = CliApp.DefaultLogDirectory(Environment.GetEnvironmentVariable),
+        };
         return await app.RunAsync(args, interrupt.Token);
     }
 
@@ -105,6 +109,7 @@ public static class Program
             Directory.CreateDirectory(options.LogDirectory);
             var path = Path.Combine(options.LogDirectory, $"daemon-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}.log");
             file = new StreamWriter(path, append: true);
+            options = options with { LogFile = path };
         }
 
         var log = file == null
@@ -116,7 +121,7 @@ public static class Program
         }
         catch (Exception ex)
         {
-            log.Error($"daemon failed: {ex}");
+            UnexpectedFailure.Log(log, "daemon", ex);
             return 1;
         }
         finally

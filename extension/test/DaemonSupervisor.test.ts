@@ -12,6 +12,7 @@ import { nextEvent } from './support/waitFor';
 const Echo = new RequestType<{ text: string }, { text: string; pid: number }, void>('test/echo');
 const Crash = new RequestType<Record<string, never>, null, void>('test/crash');
 const Hang = new RequestType<Record<string, never>, null, void>('test/hang');
+const ProtocolError = new RequestType<Record<string, never>, null, void>('test/protocolError');
 const Notify = new RequestType<{ text: string }, null, void>('test/notify');
 const Note = new NotificationType<{ text: string }>('test/note');
 const fakeDaemon = path.join(__dirname, 'support', 'fakeDaemon.js');
@@ -90,6 +91,21 @@ describe('DaemonSupervisor', () => {
     assert.notEqual(second.pid, first.pid, 'a new daemon process answers after the restart');
     assert.ok(log.lines.some((line) => line.includes('restarting in 10 ms')), log.lines.join('\n'));
     assert.ok(log.lines.some((line) => line.includes('[daemon] fake daemon crashing on request')), 'daemon stderr reaches the log');
+  });
+
+  it('A_Restart_Says_Once_Why_The_Daemon_Exited_When_It_Said_So', async () => {
+    const { supervisor, log } = supervise();
+    supervisor.start();
+    await running(supervisor);
+    const restarting = nextEvent(supervisor.onDidChangeState, (s) => s.kind === 'restarting', 'a restarting state');
+    await assert.rejects(supervisor.request(ProtocolError, {}));
+    const state = await restarting;
+    assert.ok(
+      state.kind === 'restarting' && state.reason === 'The DevSpaces daemon exited with code 3 (protocol error: a malformed message header)',
+      JSON.stringify(state),
+    );
+    const warnings = log.lines.filter((line) => line.startsWith('warn ') && line.includes('protocol error'));
+    assert.equal(warnings.length, 1, log.lines.join('\n'));
   });
 
   it('A_Request_In_Flight_When_The_Daemon_Dies_Fails_With_A_Clear_Message', async () => {

@@ -46,9 +46,34 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
         options: --kubeconfig <file>  --output text|json (-o)  --workspace <dir>
         """;
 
+    /// <summary>Where the details of an unexpected failure are written (default: <see cref="DefaultLogDirectory"/> of the home folder).</summary>
+    public string? LogDirectory { get; init; }
+
+    /// <summary>The kubeconfig for a <c>--kubeconfig</c> value (or none): every verb that touches a cluster starts here.</summary>
+    public Func<string?, IKubeconfigSource> Kubeconfig { get; init; } = path => new KubeconfigSource(path, kubeconfigVariable, homeDirectory);
+
+    /// <summary><c>DEVSPACES_LOG_DIR</c>, else <c>$XDG_STATE_HOME/devspaces/logs</c>, else <c>~/.local/state/devspaces/logs</c>.</summary>
+    public static string DefaultLogDirectory(Func<string, string?> environment, string? homeDirectory = null)
+    {
+        if (environment("DEVSPACES_LOG_DIR") is { Length: > 0 } explicitDirectory)
+        {
+            return explicitDirectory;
+        }
+
+        var state = environment("XDG_STATE_HOME") is { Length: > 0 } xdg
+            ? xdg
+            : Path.Combine(homeDirectory ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state");
+        return Path.Combine(state, "devspaces", "logs");
+    }
+
+    /// <summary>
+    /// Runs one command. This is the CLI's guard: whatever a verb throws ends as one line on stderr and an exit code,
+    /// never as a stack trace (that goes to a file in <see cref="LogDirectory"/>).
+    /// </summary>
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
         var json = false;
+        var operation = "devspaces";
         try
         {
             var cli = CliArguments.Parse(args);
@@ -71,7 +96,8 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
                 return cli.Positional.Count == 0 && !cli.Has("--help") ? 2 : 0;
             }
 
-            var kubeconfig = new KubeconfigSource(cli.Get("--kubeconfig"), kubeconfigVariable, homeDirectory);
+            operation = OperationName(cli.Positional);
+            var kubeconfig = Kubeconfig(cli.Get("--kubeconfig"));
             var folder = cli.Get("--workspace") is { } w ? Path.GetFullPath(w, currentDirectory) : WorkspaceLocator.Find(currentDirectory);
             var log = new TextWriterLog(LogLevel.Warning, stderr);
             var output = new CliOutput(stdout, stderr, json);
@@ -85,16 +111,48 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
         }
         catch (DevSpacesException ex)
         {
-            if (json)
-            {
-                stderr.WriteLine(CliOutput.JsonLine(new { error = ex.ToErrorInfo() }));
-            }
-            else
-            {
-                stderr.WriteLine(OneLine(ex.ToErrorInfo()));
-            }
+            return Fail(ex, json);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl-C or SIGTERM before the verb finished: it has cleaned up on its way out.
+            return 130;
+        }
+        catch (Exception ex)
+        {
+            return Fail(UnexpectedFailure.Describe(operation, ex, WriteDetails(operation, ex)), json);
+        }
+    }
 
-            return 1;
+    /// <summary>The verb a command line names, for messages: "space list", "connect".</summary>
+    public static string OperationName(IReadOnlyList<string> positional) => positional switch
+    {
+        [] => "devspaces",
+        ["connect" or "port-forward" or "daemon" or "version" or "help", ..] => positional[0],
+        [var noun, var verb, ..] => $"{noun} {verb}",
+        [var only] => only,
+    };
+
+    private int Fail(DevSpacesException ex, bool json)
+    {
+        stderr.WriteLine(json ? CliOutput.JsonLine(new { error = ex.ToErrorInfo() }) : OneLine(ex.ToErrorInfo()));
+        return 1;
+    }
+
+    /// <summary>Writes what a user should not see (the stack trace) to a new file; returns its path, or null when that failed too.</summary>
+    private string? WriteDetails(string operation, Exception error)
+    {
+        try
+        {
+            var directory = LogDirectory ?? DefaultLogDirectory(_ => null, homeDirectory);
+            Directory.CreateDirectory(directory);
+            var path = Path.Combine(directory, $"cli-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}.log");
+            File.WriteAllText(path, $"{DateTimeOffset.UtcNow:O} devspaces {Program.ProductVersion}: '{operation}' failed unexpectedly\n{error}\n");
+            return path;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 

@@ -13,20 +13,24 @@ namespace DevSpaces.Cli.Daemon;
 /// </summary>
 public static class DaemonHost
 {
+    /// <summary>The exit code when the client's stream broke the protocol so that it could not be read any further.</summary>
+    public const int ProtocolErrorExitCode = 3;
+
     public static async Task<int> RunAsync(Stream input, Stream output, DaemonOptions options, ILog log, CancellationToken cancellationToken)
     {
         var formatter = new SystemTextJsonFormatter();
         RpcJson.Configure(formatter.JsonSerializerOptions);
         // Pipes over the streams whose flush writes through to stdout, so that once a response counts as sent
         // it is on the wire (a pumped pipe could still hold the answer to shutdown when the process exits).
-        var handler = new HeaderDelimitedMessageHandler(PipeWriter.Create(output), PipeReader.Create(input), formatter);
+        var handler = new DaemonMessageHandler(PipeWriter.Create(output), PipeReader.Create(input), formatter, log);
         Composition? composition = null;
-        using var rpc = new DaemonRpc(handler, () => composition?.Lifecycle?.IsShuttingDown == true);
+        using var rpc = new DaemonRpc(handler, () => composition?.Lifecycle?.IsShuttingDown == true, log, options.LogFile);
         rpc.TraceSource = new TraceSource("devspaces-rpc", SourceLevels.Warning);
         rpc.TraceSource.Listeners.Clear();
         rpc.TraceSource.Listeners.Add(new LogTraceListener(log));
         rpc.CancelLocallyInvokedMethodsWhenConnectionIsClosed = true;
 
+        var exitCode = 0;
         composition = Composition.ForDaemon(KubeconfigSource.FromEnvironment(options.Kubeconfig), log, rpc, Program.ProductVersion, options.WatchTimeout);
         await using (composition.ConfigureAwait(false))
         {
@@ -37,12 +41,14 @@ public static class DaemonHost
             var clientExited = WaitForClientExitAsync(options.ClientPid, log, stop.Token);
             var cancelled = Task.Delay(Timeout.Infinite, stop.Token);
             var finished = await Task.WhenAny(rpc.Completion, rpc.ShutdownAnswered, clientExited, cancelled).ConfigureAwait(false);
+            var protocolError = finished == rpc.Completion ? handler.ProtocolError : null;
             var reason = finished == rpc.ShutdownAnswered ? "shutdown requested"
                 : finished == clientExited ? $"client process {options.ClientPid} exited"
+                : protocolError != null ? $"protocol error: {protocolError}"
                 : finished == rpc.Completion ? "the client closed the connection"
                 : "asked to stop (signal)";
             log.Info($"daemon exiting: {reason}");
-            if (finished == rpc.Completion && rpc.Completion.IsFaulted)
+            if (finished == rpc.Completion && rpc.Completion.IsFaulted && protocolError == null)
             {
                 log.Warn($"connection ended with an error: {rpc.Completion.Exception?.GetBaseException().Message}");
             }
@@ -50,9 +56,10 @@ public static class DaemonHost
             await stop.CancelAsync().ConfigureAwait(false);
             await IgnoreCancellation(clientExited).ConfigureAwait(false);
             await IgnoreCancellation(cancelled).ConfigureAwait(false);
+            exitCode = protocolError == null ? 0 : ProtocolErrorExitCode;
         }
 
-        return 0;
+        return exitCode;
     }
 
     private static async Task WaitForClientExitAsync(int? pid, ILog log, CancellationToken cancellationToken)

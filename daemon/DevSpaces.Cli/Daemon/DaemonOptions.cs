@@ -5,4 +5,5 @@ namespace DevSpaces.Cli.Daemon;
 /// <param name="LogDirectory">Where the log file goes.</param>
 /// <param name="Kubeconfig">--kubeconfig, else KUBECONFIG / ~/.kube/config.</param>
 /// <param name="WatchTimeout">How long one watch stream stays open before it is resumed (tests shorten it).</param>
-public sealed record DaemonOptions(int? ClientPid, string? LogDirectory, string? Kubeconfig, TimeSpan? WatchTimeout = null);
+/// <param name="LogFile">The file in <paramref name="LogDirectory"/> the log is written to; errors name it.</param>
+public sealed record DaemonOptions(int? ClientPid, string? LogDirectory, string? Kubeconfig, TimeSpan? WatchTimeout = null, string? LogFile = null);

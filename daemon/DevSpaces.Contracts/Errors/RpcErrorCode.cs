@@ -54,6 +54,9 @@ public static class RpcErrorCode
     /// <summary>The workspace's .devspaces/state.json could not be read or written.</summary>
     public const int WorkspaceStateInvalid = 1016;
 
+    /// <summary>Something failed that DevSpaces did not expect; the message names the operation, the cause and the log file with the details.</summary>
+    public const int Unexpected = 1017;
+
     /// <summary>A port-forward target or port mapping is malformed.</summary>
     public const int InvalidPortForward = 1101;
 

@@ -20,4 +20,10 @@ public static class Capabilities
 
     /// <summary>image/build and image/progress.</summary>
     public const string Images = "images";
+
+    /// <summary>connect/start, connect/stop, connect/list and connect/event.</summary>
+    public const string Connect = "connect";
+
+    /// <summary>Every feature name, in the order they are announced.</summary>
+    public static IReadOnlyList<string> All { get; } = [Contexts, Spaces, Services, Watch, PortForward, Images, Connect];
 }

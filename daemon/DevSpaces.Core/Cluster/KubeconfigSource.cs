@@ -10,7 +10,7 @@ namespace DevSpaces.Core.Cluster;
 /// Finds and reads the kubeconfig like kubectl does: <c>--kubeconfig</c>, else the files listed in
 /// <c>KUBECONFIG</c> (missing ones skipped, merged in order), else <c>~/.kube/config</c>.
 /// </summary>
-public sealed class KubeconfigSource(string? explicitPath, string? kubeconfigVariable, string? homeDirectory)
+public sealed class KubeconfigSource(string? explicitPath, string? kubeconfigVariable, string? homeDirectory) : IKubeconfigSource
 {
     /// <summary>From the process: <c>KUBECONFIG</c> and the user's home.</summary>
     public static KubeconfigSource FromEnvironment(string? explicitPath) =>

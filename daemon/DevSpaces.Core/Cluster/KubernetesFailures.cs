@@ -37,9 +37,9 @@ public static class KubernetesFailures
 
         return new DevSpacesException(
             RpcErrorCode.ClusterError,
-            $"Could not {operation.Describe()} in context '{target.Context}': {error.Message}",
-            "See the daemon log for details; retry, or check the cluster with kubectl.",
-            error.ToString(),
+            $"Could not {operation.Describe()} in context '{target.Context}': {error.Message.ReplaceLineEndings(" ").Trim()}",
+            "Retry, or check the cluster with kubectl.",
+            UnexpectedFailure.Cause(error),
             error);
     }
 

@@ -29,7 +29,7 @@ public sealed class AgentImage(ImageBuilder builder, ImageDelivery delivery, Age
         {
             built = await builder.BuildAsync(request, progress, cancellationToken).ConfigureAwait(false);
         }
-        catch (ImageBuildException e)
+        catch (Errors.DevSpacesException e) when (e.ErrorCode == Contracts.RpcErrorCode.ImageBuildFailed)
         {
             throw ConnectErrors.AgentImageMissing($"{settings.Repository} (base {settings.BaseImage})", e.Message);
         }

@@ -1,3 +1,5 @@
+using DevSpaces.Contracts;
+using DevSpaces.Core.Errors;
 using System.Formats.Tar;
 using System.Security.Cryptography;
 using System.Text;
@@ -37,13 +39,13 @@ public sealed class BuildContext
         directory = Path.GetFullPath(directory);
         if (!System.IO.Directory.Exists(directory))
         {
-            throw new ImageBuildException($"The build context folder {directory} does not exist.", "Give the folder that holds the sources the Dockerfile copies.");
+            throw new DevSpacesException(RpcErrorCode.ImageBuildFailed, $"The build context folder {directory} does not exist.", "Give the folder that holds the sources the Dockerfile copies.");
         }
 
         var dockerfilePath = Path.GetFullPath(dockerfile, directory);
         if (!File.Exists(dockerfilePath))
         {
-            throw new ImageBuildException($"There is no Dockerfile at {dockerfilePath}.", "Create it or name the right file.");
+            throw new DevSpacesException(RpcErrorCode.ImageBuildFailed, $"There is no Dockerfile at {dockerfilePath}.", "Create it or name the right file.");
         }
 
         var ignore = DockerIgnore.Load(directory);

@@ -1,3 +1,5 @@
+using DevSpaces.Contracts;
+using DevSpaces.Core.Errors;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 
@@ -89,18 +91,18 @@ public sealed class ImageBuilder(IDockerClient docker)
         }
         catch (DockerApiException e)
         {
-            throw new ImageBuildException($"The Docker engine refused to build {reference}: {e.ResponseBody?.Trim()}", "Check the Dockerfile and build args.", e);
+            throw new DevSpacesException(RpcErrorCode.ImageBuildFailed, $"The Docker engine refused to build {reference}: {e.ResponseBody?.Trim()}", "Check the Dockerfile and build args.", null, e);
         }
 
         if (errors.Count > 0)
         {
-            throw new ImageBuildException(
+            throw new DevSpacesException(RpcErrorCode.ImageBuildFailed, 
                 $"Building {reference} from {context.DockerfilePath} failed: {string.Join("; ", errors)}",
                 $"Last output:\n{string.Join("\n", tail)}");
         }
 
         var id = await TryGetImageIdAsync(reference, cancellationToken).ConfigureAwait(false)
-                 ?? throw new ImageBuildException($"The engine reported success but has no image {reference}.");
+                 ?? throw new DevSpacesException(RpcErrorCode.ImageBuildFailed, $"The engine reported success but has no image {reference}.");
         progress?.Report(new ImageProgress(ImageProgressKind.Step, $"Built {reference} ({id[..Math.Min(19, id.Length)]})."));
         return new ImageBuildResult(reference, id, hash, Skipped: false);
     }

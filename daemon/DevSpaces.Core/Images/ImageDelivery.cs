@@ -1,3 +1,5 @@
+using DevSpaces.Contracts;
+using DevSpaces.Core.Errors;
 using System.Net;
 using System.Net.NetworkInformation;
 using Docker.DotNet;
@@ -24,7 +26,7 @@ public sealed class ImageDelivery(IDockerClient docker, IKubernetes? cluster, Im
 
         if (string.IsNullOrWhiteSpace(settings.Registry))
         {
-            throw new ImageBuildException(
+            throw new DevSpacesException(RpcErrorCode.ImageDeliveryFailed, 
                 $"The cluster does not use this machine's Docker engine, so it cannot see {reference}, and no registry is configured.",
                 "Set images.registry in devspaces.yaml (or the devspaces.images.registry setting) to a registry the cluster pulls from.");
         }
@@ -122,12 +124,12 @@ public sealed class ImageDelivery(IDockerClient docker, IKubernetes? cluster, Im
         }
         catch (DockerApiException e)
         {
-            throw new ImageBuildException($"Docker could not {what}: {e.ResponseBody?.Trim()}", "Check that the registry is reachable and accepts pushes.", e);
+            throw new DevSpacesException(RpcErrorCode.ImageDeliveryFailed, $"Docker could not {what}: {e.ResponseBody?.Trim()}", "Check that the registry is reachable and accepts pushes.", null, e);
         }
 
         if (error is not null)
         {
-            throw new ImageBuildException($"Docker could not {what}: {error}", "Check the registry address, that it is running, and that Docker trusts it (insecure-registries for plain HTTP).");
+            throw new DevSpacesException(RpcErrorCode.ImageDeliveryFailed, $"Docker could not {what}: {error}", "Check the registry address, that it is running, and that Docker trusts it (insecure-registries for plain HTTP).");
         }
     }
 }

@@ -37,28 +37,25 @@ public sealed class ImageHandler(WorkspaceSession session, IProgress<ImageProgre
         var reporter = new CallbackProgress<ImageProgress>(p => progress.Report(new ImageProgressInfo(
             operationId, char.ToLowerInvariant(p.Kind.ToString()[0]) + p.Kind.ToString()[1..], p.Message, p.LayerId, p.Current, p.Total)));
 
+        // The cluster to deliver to is known before the build: a broken kubeconfig fails now, not after minutes of building.
+        var connection = deliver ? session.Connect() : null;
         ImageBuildResult built;
         try
         {
             built = await new ImageBuilder(docker()).BuildAsync(request, reporter, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ImageBuildException e)
-        {
-            throw new DevSpacesException(RpcErrorCode.ImageBuildFailed, Headline(e), e.Fix, null, e);
         }
         catch (Exception e) when (IsEngineUnreachable(e))
         {
             throw EngineUnreachable(docker(), e);
         }
 
-        if (!deliver)
+        if (connection is null)
         {
             return new ImageBuildInfo(built.Reference, built.ImageId, built.ContentHash, built.Skipped, null, false);
         }
 
         try
         {
-            var connection = session.Connect();
             bool? known;
             lock (_gate)
             {
@@ -85,10 +82,6 @@ public sealed class ImageHandler(WorkspaceSession session, IProgress<ImageProgre
             var delivered = await delivery.DeliverAsync(built.Reference, reporter, cancellationToken).ConfigureAwait(false);
             return new ImageBuildInfo(built.Reference, built.ImageId, built.ContentHash, built.Skipped, delivered.Reference, delivered.Pushed);
         }
-        catch (ImageBuildException e)
-        {
-            throw new DevSpacesException(RpcErrorCode.ImageDeliveryFailed, Headline(e), e.Fix, null, e);
-        }
         catch (Exception e) when (IsEngineUnreachable(e))
         {
             throw EngineUnreachable(docker(), e);
@@ -112,9 +105,6 @@ public sealed class ImageHandler(WorkspaceSession session, IProgress<ImageProgre
 
         return parsed;
     }
-
-    private static string Headline(ImageBuildException e) =>
-        e.Fix is null ? e.Message : e.Message[..^(e.Fix.Length + 1)];
 
     private static bool IsEngineUnreachable(Exception e) =>
         e is HttpRequestException or SocketException or TimeoutException || e.InnerException is SocketException;

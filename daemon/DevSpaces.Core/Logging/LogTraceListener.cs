@@ -21,6 +21,14 @@ public sealed class LogTraceListener(ILog log) : TraceListener
             : eventType <= TraceEventType.Error ? LogLevel.Error
             : eventType == TraceEventType.Warning ? LogLevel.Warning
             : LogLevel.Debug;
+        // A stack trace is for the file log (debug); stderr, which editors show, gets its first line.
+        var firstLine = message?.ReplaceLineEndings("\n").Split('\n')[0];
+        if (level > LogLevel.Debug && firstLine != message)
+        {
+            log.Write(level, $"rpc: {firstLine}");
+            level = LogLevel.Debug;
+        }
+
         log.Write(level, $"rpc: {message}");
     }
 

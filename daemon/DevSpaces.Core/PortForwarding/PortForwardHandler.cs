@@ -26,7 +26,7 @@ public sealed class PortForwardHandler(WorkspaceSession session, IProgress<PortF
             var request = new PortForwardRequest(PortForwardTarget.Parse(target, DefaultNamespace(space)), ports.Select(PortMapping.Parse).ToList());
             if (address is not null)
             {
-                request = request with { BindAddress = IPAddress.TryParse(address, out var ip) ? ip : throw new PortForwardException(PortForwardErrorCode.InvalidArgument, $"'{address}' is not an IP address.", "Use e.g. 127.0.0.1 or 0.0.0.0.") };
+                request = request with { BindAddress = IPAddress.TryParse(address, out var ip) ? ip : throw new DevSpacesException(RpcErrorCode.InvalidPortForward, $"'{address}' is not an IP address.", "Use e.g. 127.0.0.1 or 0.0.0.0.") };
             }
 
             var reporter = new CallbackReporter(e => events.Report(ToInfo(id, e)));
@@ -34,10 +34,6 @@ public sealed class PortForwardHandler(WorkspaceSession session, IProgress<PortF
             _forwards[id] = (forward, target);
             session.Log.Info($"port forward {id} started: {target} {string.Join(' ', ports)}");
             return ToInfo(id, target, forward);
-        }
-        catch (PortForwardException e)
-        {
-            throw ToRpcError(e);
         }
         catch (Exception e) when (e is not OperationCanceledException and not DevSpacesException)
         {
@@ -78,14 +74,6 @@ public sealed class PortForwardHandler(WorkspaceSession session, IProgress<PortF
             }
         }
     }
-
-    /// <summary>The user-facing error for a port-forward failure.</summary>
-    public static DevSpacesException ToRpcError(PortForwardException e) => new(
-        (int)e.Code,
-        e.Fix is null ? e.Message : e.Message[..^(e.Fix.Length + 1)],
-        e.Fix,
-        e.InnerException?.Message,
-        e);
 
     public static PortForwardEventInfo ToInfo(string id, PortForwardEvent e) => new(
         id,

@@ -1,3 +1,4 @@
+using DevSpaces.Core.Errors;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
@@ -54,7 +55,7 @@ public sealed class PortForwardSession : IAsyncDisposable
 
     /// <summary>
     /// Resolves the target, binds the local ports, waits for a ready pod and starts accepting. Fails with a
-    /// <see cref="PortForwardException"/> that says what to fix; nothing stays bound after a failure.
+    /// <see cref="DevSpacesException"/> that says what to fix; nothing stays bound after a failure.
     /// </summary>
     /// <param name="events">Called synchronously from the forward's own tasks; keep it quick and thread-safe.</param>
     public static async Task<PortForwardSession> StartAsync(
@@ -63,7 +64,7 @@ public sealed class PortForwardSession : IAsyncDisposable
     {
         if (request.Ports.Count == 0)
         {
-            throw new PortForwardException(PortForwardErrorCode.InvalidArgument, "No ports to forward.", "Give at least one LOCAL:REMOTE mapping.");
+            throw new DevSpacesException(RpcErrorCode.InvalidPortForward, "No ports to forward.", "Give at least one LOCAL:REMOTE mapping.");
         }
 
         var target = await new TargetResolver(client).ResolveAsync(request.Target, cancellationToken).ConfigureAwait(false);
@@ -87,8 +88,8 @@ public sealed class PortForwardSession : IAsyncDisposable
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
-                    throw new PortForwardException(
-                        PortForwardErrorCode.NoReadyPod,
+                    throw new DevSpacesException(
+                        RpcErrorCode.NoReadyPod,
                         $"No ready pod for {request.Target} after {request.ReadyPodTimeout.TotalSeconds:0} s: {tracker.DescribeWhyNoPodIsReady()}.",
                         "Check the pods (kubectl describe pod / kubectl logs) and try again once one is ready.");
                 }
@@ -184,22 +185,24 @@ public sealed class PortForwardSession : IAsyncDisposable
         return bound;
     }
 
-    private static PortForwardException BindFailure(IPAddress address, int port, SocketException e)
+    private static DevSpacesException BindFailure(IPAddress address, int port, SocketException e)
     {
         if (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
         {
             var owner = new PortOwnerLookup().FindListener(port);
-            return new PortForwardException(
-                PortForwardErrorCode.LocalPortInUse,
+            return new DevSpacesException(
+                RpcErrorCode.LocalPortInUse,
                 $"Local port {port} on {address} is already in use{(owner is null ? "" : $" by {owner}")}.",
                 "Choose another local port (or :REMOTE for any free one), or stop the process that holds it.",
+                e.Message,
                 e);
         }
 
-        return new PortForwardException(
-            PortForwardErrorCode.InvalidArgument,
+        return new DevSpacesException(
+            RpcErrorCode.InvalidPortForward,
             $"Cannot listen on {address}:{port}: {e.Message}.",
             port < 1024 ? "Ports below 1024 need privileges; choose a port above 1024." : "Choose another local port or address.",
+            e.Message,
             e);
     }
 
@@ -326,7 +329,7 @@ public sealed class PortForwardSession : IAsyncDisposable
             {
                 return null;
             }
-            catch (Exception e) when (attempt < 3 && e is not PortForwardException && _tracker.Current?.Metadata.Name != podName)
+            catch (Exception e) when (attempt < 3 && e is not DevSpacesException && _tracker.Current?.Metadata.Name != podName)
             {
                 continue;
             }

@@ -1,3 +1,5 @@
+using DevSpaces.Contracts;
+using DevSpaces.Core.Errors;
 namespace DevSpaces.Core.PortForwarding;
 
 /// <summary>The workload a forward reaches: a pod, or a Deployment/Service resolved to one of its ready pods.</summary>
@@ -35,8 +37,8 @@ public sealed record PortForwardTarget(PortForwardTargetKind Kind, string Namesp
 
     public override string ToString() => $"{Kind.ToString().ToLowerInvariant()}/{Name} in namespace {Namespace}";
 
-    private static PortForwardException Invalid(string text) => new(
-        PortForwardErrorCode.InvalidArgument,
+    private static DevSpacesException Invalid(string text) => new(
+        RpcErrorCode.InvalidPortForward,
         $"'{text}' is not a port-forward target.",
         "Use pod/NAME, deployment/NAME or service/NAME, optionally prefixed by NAMESPACE/.");
 }

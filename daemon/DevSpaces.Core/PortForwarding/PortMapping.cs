@@ -1,3 +1,5 @@
+using DevSpaces.Contracts;
+using DevSpaces.Core.Errors;
 using System.Globalization;
 
 namespace DevSpaces.Core.PortForwarding;
@@ -47,8 +49,8 @@ public sealed record PortMapping(int LocalPort, string RemotePort)
     private static bool IsPortNumber(string s) =>
         int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is > 0 and <= 65535;
 
-    private static PortForwardException Invalid(string text) => new(
-        PortForwardErrorCode.InvalidArgument,
+    private static DevSpacesException Invalid(string text) => new(
+        RpcErrorCode.InvalidPortForward,
         $"'{text}' is not a port mapping.",
         "Use LOCAL:REMOTE (e.g. 8080:80), :REMOTE for any free local port, or PORT; REMOTE may be a port name.");
 }

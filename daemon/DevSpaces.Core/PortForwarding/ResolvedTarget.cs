@@ -1,3 +1,5 @@
+using DevSpaces.Contracts;
+using DevSpaces.Core.Errors;
 using k8s.Models;
 
 namespace DevSpaces.Core.PortForwarding;
@@ -45,8 +47,8 @@ public sealed class ResolvedTarget(PortForwardTarget target, PodSelection select
         var match = int.TryParse(remotePort, out var number)
             ? ports.FirstOrDefault(p => p.Port == number)
             : ports.FirstOrDefault(p => p.Name == remotePort);
-        return match ?? throw new PortForwardException(
-            PortForwardErrorCode.UnknownRemotePort,
+        return match ?? throw new DevSpacesException(
+            RpcErrorCode.UnknownRemotePort,
             $"Service {service.Metadata.Name} has no port {remotePort}.",
             $"Its ports are: {string.Join(", ", ports.Select(p => p.Name is null ? $"{p.Port}" : $"{p.Port} ({p.Name})"))}.");
     }
@@ -55,8 +57,8 @@ public sealed class ResolvedTarget(PortForwardTarget target, PodSelection select
     {
         var ports = pod.Spec.Containers.SelectMany(c => c.Ports ?? []).ToList();
         var match = ports.FirstOrDefault(p => p.Name == name);
-        return match?.ContainerPort ?? throw new PortForwardException(
-            PortForwardErrorCode.UnknownRemotePort,
+        return match?.ContainerPort ?? throw new DevSpacesException(
+            RpcErrorCode.UnknownRemotePort,
             $"Pod {pod.Metadata.Name} has no container port named '{name}'.",
             ports.Count == 0
                 ? "Its containers declare no ports; use a port number."

@@ -1,3 +1,5 @@
+using DevSpaces.Contracts;
+using DevSpaces.Core.Errors;
 using System.Net;
 using k8s;
 using k8s.Autorest;
@@ -29,8 +31,8 @@ public sealed class TargetResolver(IKubernetes client)
                     var service = await client.CoreV1.ReadNamespacedServiceAsync(target.Name, target.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
                     if (service.Spec.Selector is not { Count: > 0 })
                     {
-                        throw new PortForwardException(
-                            PortForwardErrorCode.NoReadyPod,
+                        throw new DevSpacesException(
+                            RpcErrorCode.NoReadyPod,
                             $"Service {target.Name} in namespace {target.Namespace} has no pod selector, so no pod serves it.",
                             "Forward to a pod or Deployment instead.");
                     }
@@ -42,10 +44,11 @@ public sealed class TargetResolver(IKubernetes client)
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
         {
-            throw new PortForwardException(
-                PortForwardErrorCode.TargetNotFound,
+            throw new DevSpacesException(
+                RpcErrorCode.ForwardTargetNotFound,
                 $"There is no {target}.",
                 $"Check the name and namespace (kubectl get {target.Kind.ToString().ToLowerInvariant()}s -n {target.Namespace}).",
+                e.Message,
                 e);
         }
     }

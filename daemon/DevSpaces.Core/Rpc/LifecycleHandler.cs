@@ -11,8 +11,7 @@ public sealed class LifecycleHandler(WorkspaceSession session, SpaceWatch watch,
     private readonly TaskCompletionSource shutdownRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>The feature names this daemon serves.</summary>
-    public static IReadOnlyList<string> ServedCapabilities { get; } =
-        [Capabilities.Contexts, Capabilities.Spaces, Capabilities.Services, Capabilities.Watch, Capabilities.PortForward, Capabilities.Images];
+    public static IReadOnlyList<string> ServedCapabilities => Capabilities.All;
 
     /// <summary>Completes when the client asked to shut down.</summary>
     public Task ShutdownRequested => shutdownRequested.Task;

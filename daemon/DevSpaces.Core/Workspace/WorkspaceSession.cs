@@ -9,7 +9,7 @@ namespace DevSpaces.Core.Workspace;
 /// What one workspace folder works with: its kubeconfig, its chosen context and selected space, and the
 /// connection to that context's cluster. Shared by the CLI commands and the daemon's handlers.
 /// </summary>
-public sealed class WorkspaceSession(KubeconfigSource kubeconfig, IClientNotifier notifier, ILog log, string? workspaceFolder) : IDisposable
+public sealed class WorkspaceSession(IKubeconfigSource kubeconfig, IClientNotifier notifier, ILog log, string? workspaceFolder) : IDisposable
 {
     private readonly Lock gate = new();
     private readonly List<Func<CancellationToken, Task>> contextChangedHandlers = [];

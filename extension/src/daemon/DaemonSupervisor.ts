@@ -47,6 +47,8 @@ interface Running {
   readonly inFlight: Set<(error: Error) => void>;
   exited: boolean;
   stopping: boolean;
+  /** Why the daemon said it exits (its last 'daemon exiting: …' log line), e.g. a protocol error. */
+  exitReason?: string;
   readonly exit: Promise<void>;
 }
 
@@ -203,7 +205,11 @@ export class DaemonSupervisor implements Disposable {
 
     // stdin errors (EPIPE after a crash) are reported through the exit handler.
     child.stdin.on('error', () => undefined);
-    forwardLines(child.stderr, (line) => this.options.log.info(`[daemon] ${line}`));
+    const stderrEnded = new Promise<void>((resolve) => child.stderr.once('close', resolve));
+    forwardLines(child.stderr, (line) => {
+      this.options.log.info(`[daemon] ${line}`);
+      running.exitReason = exitReasonOf(line) ?? running.exitReason;
+    });
     let spawnError: Error | undefined;
     child.on('error', (error) => {
       spawnError = error;
@@ -215,8 +221,12 @@ export class DaemonSupervisor implements Disposable {
     });
     child.on('exit', (code, signal) => {
       const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-      this.onExit(running, spawnError ? `${how} (${spawnError.message})` : how);
-      resolveExit();
+      // The daemon's last words (why it exits) may still be in the stderr pipe: read them first, briefly.
+      void withTimeout(stderrEnded, 500).then(() => {
+        const said = running.exitReason && code !== 0 ? ` (${running.exitReason})` : '';
+        this.onExit(running, spawnError ? `${how} (${spawnError.message})` : `${how}${said}`);
+        resolveExit();
+      });
     });
     connection.onError(([error]) => this.options.log.warn(`Daemon connection error: ${error.message}`));
     for (const subscribers of this.notifications.values()) {
@@ -364,6 +374,13 @@ async function withTimeout(promise: Promise<unknown>, ms: number): Promise<boole
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The reason in the daemon's "daemon exiting: <reason>" log line, if this is that line. */
+export function exitReasonOf(line: string): string | undefined {
+  const marker = 'daemon exiting: ';
+  const at = line.indexOf(marker);
+  return at < 0 ? undefined : line.slice(at + marker.length).trim();
 }
 
 function forwardLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {

@@ -16,6 +16,7 @@ export const ErrorCodes = {
   Conflict: 1014,
   ClusterError: 1015,
   WorkspaceStateInvalid: 1016,
+  Unexpected: 1017,
   InvalidPortForward: 1101,
   LocalPortInUse: 1102,
   ForwardTargetNotFound: 1103,

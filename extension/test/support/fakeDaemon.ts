@@ -25,6 +25,10 @@ connection.onRequest('test/crash', () => {
   process.stderr.write('fake daemon crashing on request\n');
   process.exit(3);
 });
+connection.onRequest('test/protocolError', () => {
+  process.stderr.write('2026-01-01T00:00:00.000Z INFO    daemon exiting: protocol error: a malformed message header\n');
+  process.exit(3);
+});
 connection.onRequest('test/notify', async (params: { text: string }) => {
   await connection.sendNotification('test/note', { text: params.text });
   return null;

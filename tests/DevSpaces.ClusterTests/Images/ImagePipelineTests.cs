@@ -1,3 +1,4 @@
+using DevSpaces.Core.Errors;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using DevSpaces.ClusterTests.PortForwarding;
@@ -81,11 +82,11 @@ public class ImagePipelineTests
     public async Task A_Failing_Step_Fails_The_Build_With_The_Engine_Message()
     {
         File.AppendAllText(Path.Combine(_context.FullName, "Dockerfile"), "RUN echo about to fail && false\n");
-        var error = Assert.ThrowsAsync<ImageBuildException>(() => BuildAsync(new ImageBuilder(_docker), null));
+        var error = Assert.ThrowsAsync<DevSpacesException>(() => BuildAsync(new ImageBuilder(_docker), null));
         Assert.Multiple(() =>
         {
             Assert.That(error!.Message, Does.Contain("returned a non-zero code"));
-            Assert.That(error.Message, Does.Contain("about to fail"), "the output tail should be part of the error");
+            Assert.That(error.Hint, Does.Contain("about to fail"), "the output tail should be part of the error");
         });
     }
 
@@ -134,7 +135,7 @@ public class ImagePipelineTests
         var built = await BuildAsync(new ImageBuilder(_docker), null);
         var delivery = new ImageDelivery(_docker, null, new ImageDeliverySettings { Registry = "127.0.0.1:1/team", SharedEngine = false });
         _createdReferences.Add($"127.0.0.1:1/team/{built.Reference.Split('/').Last()}");
-        var error = Assert.ThrowsAsync<ImageBuildException>(() => delivery.DeliverAsync(built.Reference, null, CancellationToken.None));
+        var error = Assert.ThrowsAsync<DevSpacesException>(() => delivery.DeliverAsync(built.Reference, null, CancellationToken.None));
         Assert.That(error!.Message, Does.Contain("could not push 127.0.0.1:1/team/"));
     }
 

@@ -1,3 +1,4 @@
+using DevSpaces.Core.Errors;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -209,10 +210,10 @@ public class PortForwardTests
         using var holder = new TcpListener(IPAddress.Loopback, 0);
         holder.Start();
         var port = ((IPEndPoint)holder.LocalEndpoint).Port;
-        var error = Assert.ThrowsAsync<PortForwardException>(() => StartAsync("deployment/echo", $"{port}:8080"));
+        var error = Assert.ThrowsAsync<DevSpacesException>(() => StartAsync("deployment/echo", $"{port}:8080"));
         Assert.Multiple(() =>
         {
-            Assert.That(error!.Code, Is.EqualTo(PortForwardErrorCode.LocalPortInUse));
+            Assert.That(error!.ErrorCode, Is.EqualTo(RpcErrorCode.LocalPortInUse));
             Assert.That(error.Message, Does.Contain($"port {port}").And.Contain($"process {Environment.ProcessId}"));
         });
     }
@@ -220,10 +221,10 @@ public class PortForwardTests
     [Test]
     public void An_Unknown_Target_Says_What_Was_Not_Found()
     {
-        var error = Assert.ThrowsAsync<PortForwardException>(() => StartAsync("deployment/nope", ":80"));
+        var error = Assert.ThrowsAsync<DevSpacesException>(() => StartAsync("deployment/nope", ":80"));
         Assert.Multiple(() =>
         {
-            Assert.That(error!.Code, Is.EqualTo(PortForwardErrorCode.TargetNotFound));
+            Assert.That(error!.ErrorCode, Is.EqualTo(RpcErrorCode.ForwardTargetNotFound));
             Assert.That(error.Message, Does.Contain("deployment/nope").And.Contain(_ns));
         });
     }
@@ -231,8 +232,8 @@ public class PortForwardTests
     [Test]
     public void An_Unknown_Service_Port_Lists_The_Ports_There_Are()
     {
-        var error = Assert.ThrowsAsync<PortForwardException>(() => StartAsync("service/echo", ":9999"));
-        Assert.That(error!.Message, Does.Contain("80 (web)"));
+        var error = Assert.ThrowsAsync<DevSpacesException>(() => StartAsync("service/echo", ":9999"));
+        Assert.That(error!.Hint, Does.Contain("80 (web)"), "the ports there are");
     }
 
     [Test]
@@ -253,10 +254,10 @@ public class PortForwardTests
                 async () => (await _client.CoreV1.ReadNamespacedPodAsync("broken", _ns)).Status?.ContainerStatuses?.Any(c => c.State?.Waiting?.Reason is not null and not "ContainerCreating") == true,
                 Timeout, "the broken pod reports why it waits");
             var request = new PortForwardRequest(PortForwardTarget.Parse("pod/broken", _ns), [PortMapping.Parse(":80")]) { ReadyPodTimeout = TimeSpan.FromSeconds(1) };
-            var error = Assert.ThrowsAsync<PortForwardException>(() => PortForwardSession.StartAsync(_client, new WebSocketPodPortConnector(_client), request, null, CancellationToken.None));
+            var error = Assert.ThrowsAsync<DevSpacesException>(() => PortForwardSession.StartAsync(_client, new WebSocketPodPortConnector(_client), request, null, CancellationToken.None));
             Assert.Multiple(() =>
             {
-                Assert.That(error!.Code, Is.EqualTo(PortForwardErrorCode.NoReadyPod));
+                Assert.That(error!.ErrorCode, Is.EqualTo(RpcErrorCode.NoReadyPod));
                 Assert.That(error.Message, Does.Contain("pod broken: ErrImageNeverPull"));
             });
         }

@@ -34,6 +34,24 @@ public sealed class RpcSchema
     public static RpcSchema Load() =>
         new(JsonNode.Parse(File.ReadAllText(FindRepositoryFile("schemas/rpc.json")))!.AsObject());
 
+    /// <summary>Arguments for the required parameters of a method's schema entry, each a harmless value of its shape.</summary>
+    public static Dictionary<string, object?> RequiredArguments(JsonNode method)
+    {
+        var args = new Dictionary<string, object?>();
+        foreach (var required in method["params"]!["required"]!.AsArray())
+        {
+            var name = required!.GetValue<string>();
+            var shape = ShapeOf(method["params"]!["properties"]![name]!);
+            args[name] = shape.StartsWith("boolean", StringComparison.Ordinal) ? false
+                : shape.StartsWith("integer", StringComparison.Ordinal) ? 1
+                : shape.StartsWith("array", StringComparison.Ordinal) ? Array.Empty<object>()
+                : shape.StartsWith("#/", StringComparison.Ordinal) ? new Dictionary<string, object?>()
+                : "dev";
+        }
+
+        return args;
+    }
+
     /// <summary>Canonical shape of a schema node: "string", "integer|null", "#/$defs/X", "array&lt;string&gt;".</summary>
     public static string ShapeOf(JsonNode node)
     {

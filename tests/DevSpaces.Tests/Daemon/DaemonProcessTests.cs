@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using DevSpaces.Cli;
+using DevSpaces.Cli.Daemon;
 using DevSpaces.Tests.Support;
 
 namespace DevSpaces.Tests.Daemon;
@@ -73,6 +74,39 @@ public class DaemonProcessTests
         daemon.Process.StandardInput.Close();
         Assert.That(await daemon.WaitForExitAsync(Timeout, "stdin was closed"), Is.EqualTo(0));
         Assert.That(daemon.Stderr, Does.Contain("the client closed the connection"));
+    }
+
+    [Test]
+    public async Task A_Body_That_Is_Not_Json_Is_Logged_As_A_Protocol_Error_And_The_Daemon_Keeps_Serving()
+    {
+        using var daemon = Start(Environment.ProcessId);
+        await daemon.SendRawAsync("Content-Length: 9\r\n\r\n", System.Text.Encoding.ASCII.GetBytes("not json!"));
+        await daemon.SendAsync(new { jsonrpc = "2.0", id = 1, method = "initialize", @params = new { } });
+        var answer = await daemon.ReadResponseAsync(1, Timeout);
+        await daemon.SendAsync(new { jsonrpc = "2.0", id = 2, method = "shutdown" });
+        await daemon.ReadResponseAsync(2, Timeout);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(answer.ContainsKey("result"), Is.True, answer.ToJsonString());
+            Assert.That(await daemon.WaitForExitAsync(Timeout, "shutdown"), Is.EqualTo(0));
+            Assert.That(daemon.Stderr, Does.Contain("protocol error: a message body is not a JSON-RPC message").And.Contain("keeps serving"));
+            Assert.That(daemon.Stderr, Does.Not.Contain("the client closed the connection"));
+        });
+    }
+
+    [Test]
+    public async Task A_Non_Numeric_Content_Length_Ends_The_Daemon_Naming_The_Protocol_Error()
+    {
+        using var daemon = Start(Environment.ProcessId);
+        await daemon.SendRawAsync("Content-Length: twelve\r\n\r\n", System.Text.Encoding.ASCII.GetBytes("{}"));
+        var exitCode = await daemon.WaitForExitAsync(Timeout, "a malformed header");
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(DaemonHost.ProtocolErrorExitCode));
+            Assert.That(daemon.Stderr, Does.Contain("daemon exiting: protocol error: a malformed message header").And.Contain("Content-Length"));
+            Assert.That(daemon.Stderr, Does.Not.Contain("the client closed the connection"));
+            Assert.That(daemon.Stderr, Does.Not.Contain("   at "), "no stack trace");
+        });
     }
 
     [Test]

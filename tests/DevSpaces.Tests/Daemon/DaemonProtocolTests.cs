@@ -108,18 +108,7 @@ public class DaemonProtocolTests
                 continue;
             }
 
-            var args = new Dictionary<string, object?>();
-            foreach (var required in entry!["params"]!["required"]!.AsArray())
-            {
-                var name = required!.GetValue<string>();
-                var shape = RpcSchema.ShapeOf(entry["params"]!["properties"]![name]!);
-                args[name] = shape.StartsWith("boolean", StringComparison.Ordinal) ? false
-                    : shape.StartsWith("integer", StringComparison.Ordinal) ? 1
-                    : shape.StartsWith("array", StringComparison.Ordinal) ? Array.Empty<object>()
-                    : shape.StartsWith("#/", StringComparison.Ordinal) ? new Dictionary<string, object?>()
-                    : "dev";
-            }
-
+            var args = RpcSchema.RequiredArguments(entry!);
             try
             {
                 await daemon.CallAsync<JsonElement>(method, args);

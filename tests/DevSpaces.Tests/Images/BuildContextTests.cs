@@ -1,3 +1,4 @@
+using DevSpaces.Core.Errors;
 using System.Formats.Tar;
 using DevSpaces.Core.Images;
 
@@ -69,7 +70,7 @@ public class BuildContextTests
     [Test]
     public void A_Missing_Dockerfile_Is_Reported_With_Its_Path()
     {
-        var error = Assert.Throws<ImageBuildException>(() => BuildContext.Scan(_dir, "nope/Dockerfile"));
+        var error = Assert.Throws<DevSpacesException>(() => BuildContext.Scan(_dir, "nope/Dockerfile"));
         Assert.That(error!.Message, Does.Contain(Path.Combine(_dir, "nope", "Dockerfile")));
     }
 

@@ -1,3 +1,5 @@
+using DevSpaces.Contracts;
+using DevSpaces.Core.Errors;
 using DevSpaces.Core.PortForwarding;
 
 namespace DevSpaces.Tests.PortForwarding;
@@ -19,11 +21,11 @@ public class PortForwardParsingTests
     [TestCase("svc/")]
     public void A_Bad_Target_Says_What_Forms_Are_Accepted(string text)
     {
-        var error = Assert.Throws<PortForwardException>(() => PortForwardTarget.Parse(text, "dev"));
+        var error = Assert.Throws<DevSpacesException>(() => PortForwardTarget.Parse(text, "dev"));
         Assert.Multiple(() =>
         {
-            Assert.That(error!.Code, Is.EqualTo(PortForwardErrorCode.InvalidArgument));
-            Assert.That(error.Message, Does.Contain("deployment/NAME"));
+            Assert.That(error!.ErrorCode, Is.EqualTo(RpcErrorCode.InvalidPortForward));
+            Assert.That(error.Hint, Does.Contain("deployment/NAME"));
         });
     }
 
@@ -43,6 +45,6 @@ public class PortForwardParsingTests
     [TestCase("x:80")]
     public void Bad_Port_Mappings_Are_Refused(string text)
     {
-        Assert.Throws<PortForwardException>(() => PortMapping.Parse(text));
+        Assert.Throws<DevSpacesException>(() => PortMapping.Parse(text));
     }
 }

@@ -86,12 +86,17 @@ public sealed class DaemonProcess : IDisposable, IAsyncDisposable
         return new DaemonProcess(Process.Start(info)!);
     }
 
-    public async Task SendAsync(object message)
+    public Task SendAsync(object message)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(message);
-        var header = Encoding.ASCII.GetBytes($"Content-Length: {body.Length}\r\n\r\n");
+        return SendRawAsync($"Content-Length: {body.Length}\r\n\r\n", body);
+    }
+
+    /// <summary>Writes a frame as given, right or wrong.</summary>
+    public async Task SendRawAsync(string header, byte[] body)
+    {
         var stdin = process.StandardInput.BaseStream;
-        await stdin.WriteAsync(header);
+        await stdin.WriteAsync(Encoding.ASCII.GetBytes(header));
         await stdin.WriteAsync(body);
         await stdin.FlushAsync();
     }
