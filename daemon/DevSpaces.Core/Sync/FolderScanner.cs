@@ -1,0 +1,209 @@
+using DevSpaces.Helper.Protocol;
+
+namespace DevSpaces.Core.Sync;
+
+/// <summary>
+/// The local side's manifest: every synced file with its content hash. A rescan hashes only files whose size or
+/// modification time changed, so scanning an unchanged tree costs one directory walk. A scan can be limited to the
+/// folders a watcher reported. Symbolic links are followed only to files inside the project; links out of it (or
+/// dangling, or to folders) are refused and reported, as are files larger than the rules allow.
+/// </summary>
+public sealed class FolderScanner
+{
+    private readonly string rootPrefix;
+    private readonly Dictionary<string, FileEntry> files = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CachedHash> hashes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SyncProblem> problems = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, bool> selected = new(StringComparer.Ordinal);
+
+    public FolderScanner(string root, SyncRules rules)
+    {
+        Root = Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar);
+        rootPrefix = Root + Path.DirectorySeparatorChar;
+        Rules = rules;
+    }
+
+    public string Root { get; }
+
+    public SyncRules Rules { get; }
+
+    /// <summary>The synced files after the last scan, by folder-relative path.</summary>
+    public IReadOnlyDictionary<string, FileEntry> Files => files;
+
+    /// <summary>Selected paths that are not synced, and why.</summary>
+    public IReadOnlyCollection<SyncProblem> Problems => problems.Values;
+
+    public IReadOnlySet<string> SkippedPaths => problems.Keys.ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>Scans the whole folder.</summary>
+    public void ScanAll() => Scan([""]);
+
+    /// <summary>
+    /// Scans the given folders (folder-relative, forward slashes, "" for the root) and everything under them; what
+    /// the manifest held under them and is gone now is dropped.
+    /// </summary>
+    public void Scan(IEnumerable<string> folders)
+    {
+        foreach (var folder in DirtyFolders.Coalesce(folders))
+        {
+            var prefix = folder.Length == 0 ? "" : folder + "/";
+            foreach (var path in files.Keys.Where(p => p.StartsWith(prefix, StringComparison.Ordinal)).ToList())
+            {
+                files.Remove(path);
+            }
+
+            foreach (var path in problems.Keys.Where(p => p.StartsWith(prefix, StringComparison.Ordinal)).ToList())
+            {
+                problems.Remove(path);
+            }
+
+            var directory = new DirectoryInfo(folder.Length == 0 ? Root : Path.Combine(Root, folder));
+            if (folder.Length > 0 && !Rules.MayHoldSelected(folder))
+            {
+                continue;
+            }
+
+            if (directory.Exists && !directory.Attributes.HasFlag(FileAttributes.ReparsePoint))
+            {
+                Walk(directory, prefix);
+            }
+        }
+
+        // Hashes of files that are gone are not needed again.
+        if (hashes.Count > files.Count * 2 + 1024)
+        {
+            foreach (var stale in hashes.Keys.Where(p => !files.ContainsKey(p)).ToList())
+            {
+                hashes.Remove(stale);
+            }
+        }
+    }
+
+    private void Walk(DirectoryInfo directory, string prefix)
+    {
+        IEnumerable<FileSystemInfo> entries;
+        try
+        {
+            entries = directory.EnumerateFileSystemInfos();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Removed while we looked, or unreadable: nothing of it is synced.
+            return;
+        }
+
+        foreach (var info in entries)
+        {
+            var path = prefix + info.Name;
+            var isLink = info.Attributes.HasFlag(FileAttributes.ReparsePoint);
+            if (info is DirectoryInfo sub && !isLink)
+            {
+                if (Rules.MayHoldSelected(path))
+                {
+                    Walk(sub, path + "/");
+                }
+
+                continue;
+            }
+
+            if (!IsSelected(path))
+            {
+                continue;
+            }
+
+            var file = isLink ? LinkedFile(info, path) : (FileInfo)info;
+            if (file != null)
+            {
+                Add(path, file);
+            }
+        }
+    }
+
+    private bool IsSelected(string path)
+    {
+        if (!selected.TryGetValue(path, out var yes))
+        {
+            selected[path] = yes = Rules.Selects(path);
+        }
+
+        return yes;
+    }
+
+    private FileInfo? LinkedFile(FileSystemInfo link, string path)
+    {
+        FileSystemInfo? target;
+        try
+        {
+            target = link.ResolveLinkTarget(returnFinalTarget: true);
+        }
+        catch (IOException)
+        {
+            target = null;
+        }
+
+        if (target == null || !target.Exists)
+        {
+            problems[path] = new SyncProblem(path, "a symbolic link to nothing; not synced");
+            return null;
+        }
+
+        if (!target.FullName.StartsWith(rootPrefix, StringComparison.Ordinal))
+        {
+            problems[path] = new SyncProblem(path, $"a symbolic link out of the project (to {target.FullName}); refused");
+            return null;
+        }
+
+        if (target is not FileInfo file)
+        {
+            problems[path] = new SyncProblem(path, "a symbolic link to a folder; links to folders are not followed");
+            return null;
+        }
+
+        return file;
+    }
+
+    private void Add(string path, FileInfo file)
+    {
+        long length;
+        long ticks;
+        try
+        {
+            length = file.Length;
+            ticks = file.LastWriteTimeUtc.Ticks;
+        }
+        catch (FileNotFoundException)
+        {
+            return;
+        }
+
+        if (length > Rules.MaxFileSize)
+        {
+            problems[path] = new SyncProblem(path, $"{Megabytes(length)} is over the sync limit of {Megabytes(Rules.MaxFileSize)}; skipped");
+            return;
+        }
+
+        if (!hashes.TryGetValue(path, out var cached) || cached.Size != length || cached.ModifiedTicks != ticks)
+        {
+            try
+            {
+                cached = new CachedHash(length, ticks, TreeHash.OfFile(file.FullName), IsExecutable(file));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Gone or locked meanwhile: the watcher reports its next state.
+                return;
+            }
+
+            hashes[path] = cached;
+        }
+
+        files[path] = new FileEntry(path, cached.Hash, cached.Size, cached.Executable);
+    }
+
+    private static bool IsExecutable(FileInfo file) =>
+        !OperatingSystem.IsWindows() && (file.UnixFileMode & UnixFileMode.UserExecute) != 0;
+
+    private static string Megabytes(long bytes) => $"{bytes / (1024.0 * 1024.0):0.#} MB";
+
+    private readonly record struct CachedHash(long Size, long ModifiedTicks, string Hash, bool Executable);
+}

@@ -1,0 +1,20 @@
+namespace DevSpaces.Helper.Protocol;
+
+/// <summary>Constants both ends agree on.</summary>
+public static class HelperProtocol
+{
+    /// <summary>Raised whenever a frame's meaning changes; the helper refuses other versions.</summary>
+    public const int Version = 1;
+
+    /// <summary>The helper's default port inside the pod (it listens on loopback; the daemon comes through a port-forward).</summary>
+    public const int DefaultPort = 50051;
+
+    /// <summary>Environment variable holding the session key the daemon proves it knows.</summary>
+    public const string KeyVariable = "DEVSPACES_HELPER_KEY";
+
+    /// <summary>Manifest entries per <see cref="HelperFrameKind.ManifestPart"/> frame.</summary>
+    public const int ManifestEntriesPerFrame = 2000;
+
+    /// <summary>Folder in the synced root where a batch's files wait until its commit; never part of the tree.</summary>
+    public const string StagingFolder = ".devspaces-staging";
+}

@@ -1,0 +1,106 @@
+using System.Security.Cryptography;
+using DevSpaces.Helper.Protocol;
+
+namespace DevSpaces.Helper;
+
+/// <summary>
+/// A batch as its frames arrive: files are written to the staging folder (hashed on the way) and wait there, with
+/// the deletes and moves, until the commit applies them all at once.
+/// </summary>
+internal sealed class IncomingBatch(TreeStore tree) : IDisposable
+{
+    private FileStream? current;
+    private PutFile? announced;
+    private IncrementalHash? hash;
+    private string? currentStaged;
+    private long remaining;
+
+    public List<StagedFile> Puts { get; } = [];
+
+    public List<string> Deletes { get; } = [];
+
+    public List<MoveFile> Moves { get; } = [];
+
+    public List<PathProblem> Problems { get; } = [];
+
+    public void Announce(PutFile put)
+    {
+        if (remaining > 0)
+        {
+            throw new InvalidDataException($"{put.Path} was announced before the {remaining} bytes left of {announced!.Path} arrived.");
+        }
+
+        announced = put;
+        remaining = put.Size;
+        if (tree.UnsafeReason(put.Path) is { } reason)
+        {
+            Problems.Add(new PathProblem(put.Path, reason));
+            current = null;
+        }
+        else
+        {
+            currentStaged = tree.NewStagingPath();
+            current = new FileStream(currentStaged, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
+            hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        }
+
+        if (remaining == 0)
+        {
+            Finish();
+        }
+    }
+
+    public void Write(ReadOnlySpan<byte> data)
+    {
+        if (announced == null || data.Length > remaining)
+        {
+            throw new InvalidDataException("File data arrived that no announced file expects.");
+        }
+
+        // Data of a refused path is read and dropped.
+        current?.Write(data);
+        hash?.AppendData(data);
+        remaining -= data.Length;
+        if (remaining == 0)
+        {
+            Finish();
+        }
+    }
+
+    /// <summary>Deletes whatever was staged and not applied (after a commit, or when the connection ends).</summary>
+    public void DiscardStaged()
+    {
+        current?.Dispose();
+        current = null;
+        foreach (var path in Puts.Select(p => p.StagedPath).Append(currentStaged).OfType<string>())
+        {
+            try
+            {
+                File.Delete(path);
+            }
+            catch (DirectoryNotFoundException)
+            {
+                // The staging folder went with the commit.
+            }
+        }
+
+        Puts.Clear();
+        currentStaged = null;
+    }
+
+    public void Dispose() => DiscardStaged();
+
+    private void Finish()
+    {
+        if (current != null)
+        {
+            current.Dispose();
+            current = null;
+            Puts.Add(new StagedFile(announced!.Path, currentStaged!, Convert.ToHexStringLower(hash!.GetHashAndReset()), announced.Executable));
+            currentStaged = null;
+        }
+
+        hash?.Dispose();
+        hash = null;
+    }
+}

@@ -1,0 +1,59 @@
+using System.Runtime.InteropServices;
+
+namespace DevSpaces.Helper;
+
+/// <summary>The few libc calls the helper needs that .NET does not offer without <c>System.Diagnostics.Process</c>, which reaps only its own children.</summary>
+internal static unsafe partial class Native
+{
+    public const int SIGKILL = 9;
+    public const int SIGTERM = 15;
+    public const int WNOHANG = 1;
+    public const int ECHILD = 10;
+    public const int EINTR = 4;
+    public const int ESRCH = 3;
+
+    // glibc's flags for posix_spawnattr_setflags.
+    public const short POSIX_SPAWN_SETPGROUP = 0x02;
+    public const short POSIX_SPAWN_SETSIGDEF = 0x04;
+    public const short POSIX_SPAWN_SETSIGMASK = 0x08;
+
+    // Generous sizes for glibc's opaque structures (336 and 128 bytes on x86-64 and arm64).
+    public const int SpawnAttrSize = 1024;
+    public const int SigSetSize = 256;
+
+    [LibraryImport("libc", EntryPoint = "posix_spawnp")]
+    public static partial int PosixSpawnp(out int pid, byte* file, void* fileActions, void* attributes, byte** argv, byte** envp);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawnattr_init")]
+    public static partial int SpawnAttrInit(void* attributes);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawnattr_destroy")]
+    public static partial int SpawnAttrDestroy(void* attributes);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawnattr_setflags")]
+    public static partial int SpawnAttrSetFlags(void* attributes, short flags);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawnattr_setpgroup")]
+    public static partial int SpawnAttrSetPgroup(void* attributes, int pgroup);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawnattr_setsigdefault")]
+    public static partial int SpawnAttrSetSigDefault(void* attributes, void* sigset);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawnattr_setsigmask")]
+    public static partial int SpawnAttrSetSigMask(void* attributes, void* sigset);
+
+    [LibraryImport("libc", EntryPoint = "sigfillset")]
+    public static partial int SigFillSet(void* sigset);
+
+    [LibraryImport("libc", EntryPoint = "sigemptyset")]
+    public static partial int SigEmptySet(void* sigset);
+
+    [LibraryImport("libc", EntryPoint = "waitpid", SetLastError = true)]
+    public static partial int WaitPid(int pid, out int status, int options);
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    public static partial int Kill(int pid, int signal);
+
+    /// <summary>How a wait status reads as an exit code: the code itself, or 128 + the signal that ended it (as shells say).</summary>
+    public static int ExitCodeOf(int status) => (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
+}

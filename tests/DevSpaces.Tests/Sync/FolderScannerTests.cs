@@ -1,0 +1,94 @@
+using DevSpaces.Core.Sync;
+using DevSpaces.Helper.Protocol;
+using DevSpaces.Tests.Support;
+
+namespace DevSpaces.Tests.Sync;
+
+public sealed class FolderScannerTests
+{
+    [Test]
+    public void Every_Selected_File_Is_Listed_With_The_Hash_Of_Its_Content()
+    {
+        using var folder = new TempDirectory();
+        SyncTrees.Write(folder.Path, 20);
+        folder.File("skip.log", "x");
+        var scanner = new FolderScanner(folder.Path, new SyncRules(null, ["*.log"]));
+        scanner.ScanAll();
+
+        Assert.That(scanner.Files, Has.Count.EqualTo(20));
+        Assert.That(scanner.Files.ContainsKey("skip.log"), Is.False);
+        Assert.That(scanner.Files["d0/e0/f0.txt"].Hash, Is.EqualTo(TreeHash.OfFile(Path.Combine(folder.Path, "d0/e0/f0.txt"))));
+    }
+
+    [Test]
+    public void A_File_Whose_Size_And_Modification_Time_Are_Unchanged_Is_Not_Hashed_Again()
+    {
+        using var folder = new TempDirectory();
+        var path = folder.File("a.txt", "first");
+        var scanner = new FolderScanner(folder.Path, new SyncRules(null, []));
+        scanner.ScanAll();
+        var first = scanner.Files["a.txt"].Hash;
+
+        // Same length, same time: the fast path keeps the old hash, which shows the content was not read again.
+        var time = File.GetLastWriteTimeUtc(path);
+        File.WriteAllText(path, "other");
+        File.SetLastWriteTimeUtc(path, time);
+        scanner.ScanAll();
+        Assert.That(scanner.Files["a.txt"].Hash, Is.EqualTo(first));
+
+        File.SetLastWriteTimeUtc(path, time.AddSeconds(1));
+        scanner.ScanAll();
+        Assert.That(scanner.Files["a.txt"].Hash, Is.EqualTo(TreeHash.OfFile(path)).And.Not.EqualTo(first));
+    }
+
+    [Test]
+    public void A_Scan_Of_One_Folder_Drops_What_Is_Gone_There_And_Keeps_The_Rest()
+    {
+        using var folder = new TempDirectory();
+        SyncTrees.Write(folder.Path, 14);
+        var scanner = new FolderScanner(folder.Path, new SyncRules(null, []));
+        scanner.ScanAll();
+        Directory.Delete(Path.Combine(folder.Path, "d1"), recursive: true);
+        File.Delete(Path.Combine(folder.Path, "d2/e2/f2.txt"));
+        scanner.Scan(["d1"]);
+
+        Assert.That(scanner.Files.Keys.Any(p => p.StartsWith("d1/", StringComparison.Ordinal)), Is.False);
+        Assert.That(scanner.Files.ContainsKey("d2/e2/f2.txt"), Is.True, "d2 was not rescanned");
+        Assert.That(scanner.Files, Has.Count.EqualTo(12));
+    }
+
+    [Test]
+    public void A_File_Over_The_Size_Limit_Is_Reported_And_Skipped()
+    {
+        using var folder = new TempDirectory();
+        folder.File("big.bin", new string('x', 2048));
+        folder.File("small.txt", "x");
+        var scanner = new FolderScanner(folder.Path, new SyncRules(null, [], maxFileSize: 1024));
+        scanner.ScanAll();
+
+        Assert.That(scanner.Files.Keys, Is.EquivalentTo(new[] { "small.txt" }));
+        Assert.That(scanner.Problems.Single().Path, Is.EqualTo("big.bin"));
+        Assert.That(scanner.Problems.Single().Message, Does.Contain("over the sync limit"));
+        Assert.That(scanner.SkippedPaths, Does.Contain("big.bin"));
+    }
+
+    [Test]
+    public void A_Symbolic_Link_Out_Of_The_Project_Is_Refused_And_One_Inside_Is_Synced_As_Its_Target()
+    {
+        using var outside = new TempDirectory();
+        using var folder = new TempDirectory();
+        var secret = outside.File("secret.txt", "not yours");
+        folder.File("real.txt", "inside");
+        File.CreateSymbolicLink(Path.Combine(folder.Path, "out.txt"), secret);
+        File.CreateSymbolicLink(Path.Combine(folder.Path, "up.txt"), "../" + Path.GetFileName(outside.Path) + "/secret.txt");
+        File.CreateSymbolicLink(Path.Combine(folder.Path, "in.txt"), "real.txt");
+        Directory.CreateSymbolicLink(Path.Combine(folder.Path, "outdir"), outside.Path);
+        var scanner = new FolderScanner(folder.Path, new SyncRules(null, []));
+        scanner.ScanAll();
+
+        Assert.That(scanner.Files.Keys, Is.EquivalentTo(new[] { "real.txt", "in.txt" }));
+        Assert.That(scanner.Files["in.txt"].Hash, Is.EqualTo(scanner.Files["real.txt"].Hash));
+        Assert.That(scanner.Problems.Select(p => p.Path), Is.EquivalentTo(new[] { "out.txt", "up.txt", "outdir" }));
+        Assert.That(scanner.Problems.Single(p => p.Path == "up.txt").Message, Does.Contain("out of the project"));
+    }
+}
