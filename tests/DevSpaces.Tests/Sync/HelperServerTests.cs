@@ -20,7 +20,7 @@ public sealed class HelperServerTests
         scanner.ScanAll();
         var client = await helper.ConnectAsync();
 
-        var first = await client.ApplyAsync(PlanFor(scanner, await client.ListFilesAsync(InProcessHelper.Timeout)), local.Path, InProcessHelper.Timeout);
+        var first = await client.ApplyAsync(PlanFor(scanner, await client.ListFilesAsync(SyncTrees.Timeout)), local.Path, SyncTrees.Timeout);
         Assert.That(first.Result.Problems, Is.Empty);
         Assert.That(first.Result.Applied, Is.EqualTo(500));
         Assert.That(first.Result.TreeHash, Is.EqualTo(TreeHash.Compute(scanner.Files.Values)));
@@ -28,9 +28,9 @@ public sealed class HelperServerTests
         // A branch switch: every file changes at once.
         SyncTrees.Write(local.Path, 500, salt: "other branch ");
         scanner.ScanAll();
-        var plan = PlanFor(scanner, await client.ListFilesAsync(InProcessHelper.Timeout));
+        var plan = PlanFor(scanner, await client.ListFilesAsync(SyncTrees.Timeout));
         Assert.That(plan.Upserts, Has.Count.EqualTo(500));
-        var second = await client.ApplyAsync(plan, local.Path, InProcessHelper.Timeout);
+        var second = await client.ApplyAsync(plan, local.Path, SyncTrees.Timeout);
         Assert.That(second.Result.FileCount, Is.EqualTo(500));
         Assert.That(second.Result.TreeHash, Is.EqualTo(TreeHash.Compute(scanner.Files.Values)));
         Assert.That(SyncTrees.HashOf(helper.Container.Path), Is.EqualTo(second.Result.TreeHash), "the container's folder hashed from scratch");
@@ -43,7 +43,7 @@ public sealed class HelperServerTests
         await using var helper = new InProcessHelper();
         SyncTrees.Write(helper.Container.Path, HelperProtocol.ManifestEntriesPerFrame + 300);
         var client = await helper.ConnectAsync();
-        var files = await client.ListFilesAsync(InProcessHelper.Timeout);
+        var files = await client.ListFilesAsync(SyncTrees.Timeout);
         Assert.That(files, Has.Count.EqualTo(HelperProtocol.ManifestEntriesPerFrame + 300));
         Assert.That(TreeHash.Compute(files), Is.EqualTo(SyncTrees.HashOf(helper.Container.Path)));
     }
@@ -58,7 +58,7 @@ public sealed class HelperServerTests
         var client = await helper.ConnectAsync();
         using var local = new TempDirectory();
 
-        var applied = await client.ApplyAsync(new SyncPlan([], [new MoveFile("a/deep/old.txt", "b/new.txt")], ["gone.txt"]), local.Path, InProcessHelper.Timeout);
+        var applied = await client.ApplyAsync(new SyncPlan([], [new MoveFile("a/deep/old.txt", "b/new.txt")], ["gone.txt"]), local.Path, SyncTrees.Timeout);
 
         Assert.That(applied.Result.Problems, Is.Empty);
         Assert.That(File.ReadAllText(Path.Combine(helper.Container.Path, "b/new.txt")), Is.EqualTo("moved content"));
@@ -85,7 +85,7 @@ public sealed class HelperServerTests
             [],
             ["../" + Path.GetFileName(outside.Path) + "/victim.txt", "link/victim.txt"]);
 
-        var applied = await client.ApplyAsync(plan, Path.Combine(local.Path, "root"), InProcessHelper.Timeout);
+        var applied = await client.ApplyAsync(plan, Path.Combine(local.Path, "root"), SyncTrees.Timeout);
 
         Assert.That(applied.Result.Applied, Is.Zero);
         Assert.That(applied.Result.Problems, Has.Count.EqualTo(4));
@@ -113,12 +113,12 @@ public sealed class HelperServerTests
         var client = await helper.ConnectAsync();
         Assert.That(client.Welcome.AppPid, Is.EqualTo(started.Pid));
 
-        var restarted = await client.RestartAsync(TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(200), InProcessHelper.Timeout);
+        var restarted = await client.RestartAsync(TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(200), SyncTrees.Timeout);
 
         Assert.That(restarted.State, Is.EqualTo(AppState.Running));
         Assert.That(restarted.Pid, Is.Not.EqualTo(started.Pid).And.GreaterThan(0));
         Assert.That(Directory.Exists($"/proc/{started.Pid}"), Is.False, "the old process is gone and reaped");
-        Assert.That((await client.GetStatusAsync(InProcessHelper.Timeout)).Pid, Is.EqualTo(restarted.Pid));
+        Assert.That((await client.GetStatusAsync(SyncTrees.Timeout)).Pid, Is.EqualTo(restarted.Pid));
     }
 
     [Test]
@@ -130,7 +130,7 @@ public sealed class HelperServerTests
         var started = helper.App.Start();
         await WaitUntilAsync(() => File.Exists(ready), "the app to ignore SIGTERM");
         var client = await helper.ConnectAsync();
-        var restarted = await client.RestartAsync(TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(100), InProcessHelper.Timeout);
+        var restarted = await client.RestartAsync(TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(100), SyncTrees.Timeout);
         Assert.That(restarted.Pid, Is.Not.EqualTo(started.Pid));
         await helper.Log.WaitForAsync(l => l.Contains($"pid {started.Pid} did not stop"), TimeSpan.FromSeconds(10), "the SIGKILL after the grace period");
     }
@@ -150,7 +150,7 @@ public sealed class HelperServerTests
     {
         await using var helper = new InProcessHelper(["/nonexistent/app"]);
         var client = await helper.ConnectAsync();
-        var status = await client.RestartAsync(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), InProcessHelper.Timeout);
+        var status = await client.RestartAsync(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), SyncTrees.Timeout);
         Assert.That(status.State, Is.EqualTo(AppState.FailedToStart));
         Assert.That(status.Message, Does.Contain("could not start /nonexistent/app").And.Contain("No such file"));
     }
@@ -160,7 +160,7 @@ public sealed class HelperServerTests
     {
         await using var helper = new InProcessHelper(["sh", "-c", "exit 7"]);
         var client = await helper.ConnectAsync();
-        var status = await client.RestartAsync(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(20), InProcessHelper.Timeout);
+        var status = await client.RestartAsync(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(20), SyncTrees.Timeout);
         Assert.That(status.State, Is.EqualTo(AppState.Exited));
         Assert.That(status.ExitCode, Is.EqualTo(7));
     }

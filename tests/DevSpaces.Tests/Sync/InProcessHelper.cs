@@ -24,8 +24,6 @@ public sealed class InProcessHelper : IAsyncDisposable
         serving = new HelperServer(Tree, App, Key, Log.Add).RunAsync(listener, stop.Token);
     }
 
-    public static CancellationToken Timeout => new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;
-
     public string Key { get; } = DevSpaces.Tunnel.TunnelHandshake.NewKey();
 
     /// <summary>The container's synced folder.</summary>
@@ -43,7 +41,7 @@ public sealed class InProcessHelper : IAsyncDisposable
     {
         var socket = new TcpClient();
         await socket.ConnectAsync(IPAddress.Loopback, Port);
-        var client = await HelperClient.ConnectAsync(socket.GetStream(), key ?? Key, Timeout);
+        var client = await HelperClient.ConnectAsync(socket.GetStream(), key ?? Key, SyncTrees.Timeout);
         clients.Add(client);
         return client;
     }

@@ -32,7 +32,7 @@ public sealed class SyncSessionTests
             rounds.Add(round);
             return Task.CompletedTask;
         });
-        await session.StartAsync(InProcessHelper.Timeout);
+        await session.StartAsync(SyncTrees.Timeout);
         return new Running(session, rounds, scanner);
     }
 

@@ -6,6 +6,8 @@ namespace DevSpaces.Tests.Sync;
 /// <summary>Builds local trees for the sync tests and hashes folders the way both ends of the sync do.</summary>
 public static class SyncTrees
 {
+    public static CancellationToken Timeout => new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;
+
     /// <summary>Writes <paramref name="count"/> files of distinct content in nested folders; returns their paths.</summary>
     public static List<string> Write(string root, int count, string salt = "", int size = 64)
     {
