@@ -6,6 +6,7 @@ using DevSpaces.Core.Contexts;
 using DevSpaces.Core.Images;
 using DevSpaces.Core.Logging;
 using DevSpaces.Core.PortForwarding;
+using DevSpaces.Core.Project;
 using DevSpaces.Core.Rpc;
 using DevSpaces.Core.Services;
 using DevSpaces.Core.Spaces;
@@ -39,6 +40,7 @@ public sealed class Composition : IAsyncDisposable
         Contexts = new ContextService(session);
         Spaces = new SpaceService(session);
         Services = new ServiceCatalog(session);
+        Projects = new ProjectHandler(session);
     }
 
     public WorkspaceSession Session { get; }
@@ -49,6 +51,8 @@ public sealed class Composition : IAsyncDisposable
 
     public IServiceRpc Services { get; }
 
+    public IProjectRpc Projects { get; }
+
     /// <summary>The CLI's verbs that run longer than one call. Set for the CLI only.</summary>
     public ConnectCommand? ConnectCommand { get; private set; }
 
@@ -57,6 +61,9 @@ public sealed class Composition : IAsyncDisposable
 
     /// <summary>Set for the CLI only.</summary>
     public ImageCommand? ImageCommand { get; private set; }
+
+    /// <summary>Set for the CLI only.</summary>
+    public ProjectCommand? ProjectCommand { get; private set; }
 
     /// <summary>Set for the daemon only.</summary>
     public LifecycleHandler? Lifecycle { get; private set; }
@@ -69,6 +76,7 @@ public sealed class Composition : IAsyncDisposable
         composition.ConnectCommand = new ConnectCommand(output, session, composition.ConnectServiceFor);
         composition.PortForwardCommand = new PortForwardCommand(output, events => new PortForwardHandler(session, events));
         composition.ImageCommand = new ImageCommand(output, progress => new ImageHandler(session, progress, composition.Docker), currentDirectory);
+        composition.ProjectCommand = new ProjectCommand(output, composition.Projects, currentDirectory, workspaceFolder);
         return composition;
     }
 
@@ -98,6 +106,7 @@ public sealed class Composition : IAsyncDisposable
         rpc.AddLocalRpcTarget(composition.Contexts, null);
         rpc.AddLocalRpcTarget(composition.Spaces, null);
         rpc.AddLocalRpcTarget(composition.Services, null);
+        rpc.AddLocalRpcTarget(composition.Projects, null);
         rpc.AddLocalRpcTarget<IPortForwardRpc>(forwards, null);
         rpc.AddLocalRpcTarget<IImageRpc>(new ImageHandler(session, imageProgress, composition.Docker), null);
         rpc.AddLocalRpcTarget<IConnectRpc>(connect, null);

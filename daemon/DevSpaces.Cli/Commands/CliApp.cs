@@ -40,6 +40,11 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
           image build <context> --repository R [--dockerfile F] [--build-arg K=V]... [--registry REG]
                       [--force] [--no-deliver]
                                             build as R:ds-<content hash> and deliver it to the cluster
+          prep [<folder>] [--service S]     write a Dockerfile, .dockerignore, k8s/<service>.yaml and devspaces.yaml
+                                            for the .NET, Node.js or Java project in the folder (default: this
+                                            workspace); existing files are kept
+          project check [--file F]          check devspaces.yaml (default: here, else in the workspace folder):
+                                            file:line:col: severity: message; exit code 1 on errors
           daemon --stdio --client-pid <pid> --log-dir <dir>
           --version
 
@@ -234,6 +239,10 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
                 return await app.PortForwardCommand!.RunAsync(cli, ct);
             case ["image", "build", _]:
                 return await app.ImageCommand!.RunAsync(cli, ct);
+            case ["prep", ..]:
+                return await app.ProjectCommand!.PrepareAsync(cli, ct);
+            case ["project", "check"]:
+                return await app.ProjectCommand!.CheckAsync(cli, ct);
             default:
                 throw new UsageException($"unknown command '{string.Join(' ', cli.Positional)}'");
         }

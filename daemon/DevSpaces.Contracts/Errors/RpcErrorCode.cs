@@ -95,4 +95,10 @@ public static class RpcErrorCode
 
     /// <summary>The local side of a connect session could not be set up (hosts file not writable, a port below 1024 not allowed).</summary>
     public const int ConnectLocalSetupFailed = 1144;
+
+    /// <summary>The devspaces.yaml to check does not exist or cannot be read.</summary>
+    public const int ProjectFileNotFound = 1201;
+
+    /// <summary>prep found nothing to prepare: the folder is missing or holds no .NET, Node.js or Java project.</summary>
+    public const int ProjectNotDetected = 1202;
 }

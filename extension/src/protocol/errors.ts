@@ -30,6 +30,8 @@ export const ErrorCodes = {
   AlreadyConnected: 1142,
   AgentFailed: 1143,
   ConnectLocalSetupFailed: 1144,
+  ProjectFileNotFound: 1201,
+  ProjectNotDetected: 1202,
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

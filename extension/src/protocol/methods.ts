@@ -77,6 +77,14 @@ export namespace BuildImage {
   export const method = 'image/build';
   export const type = new RequestType<t.BuildImageParams, t.ImageBuildInfo, void>(method);
 }
+export namespace CheckProject {
+  export const method = 'project/check';
+  export const type = new RequestType<t.CheckProjectParams, t.ProjectCheckResult, void>(method);
+}
+export namespace PrepareProject {
+  export const method = 'project/prep';
+  export const type = new RequestType<t.PrepareProjectParams, t.ProjectPrepResult, void>(method);
+}
 
 export namespace ConnectionStatusChanged {
   export const method = 'connection/status';
@@ -210,6 +218,23 @@ export const definitions = {
     deliveredReference: true,
     pushed: true,
   }),
+  ProjectProblem: fields<t.ProjectProblem>({
+    severity: true,
+    message: true,
+    line: true,
+    column: true,
+    endLine: true,
+    endColumn: true,
+  }),
+  ProjectCheckResult: fields<t.ProjectCheckResult>({ path: true, problems: true }),
+  ProjectPrepResult: fields<t.ProjectPrepResult>({
+    folder: true,
+    runtime: true,
+    service: true,
+    written: true,
+    skipped: true,
+    notes: true,
+  }),
   ImageProgressInfo: fields<t.ImageProgressInfo>({
     operationId: true,
     kind: true,
@@ -287,6 +312,12 @@ export const requests: readonly RequestDeclaration[] = [
       operationId: true,
     }),
     result: 'ImageBuildInfo',
+  },
+  { method: CheckProject.method, params: fields<t.CheckProjectParams>({ path: true, text: true }), result: 'ProjectCheckResult' },
+  {
+    method: PrepareProject.method,
+    params: fields<t.PrepareProjectParams>({ folder: true, service: true }),
+    result: 'ProjectPrepResult',
   },
 ];
 

@@ -335,3 +335,47 @@ export interface ImageProgressInfo {
   current: number | null;
   total: number | null;
 }
+
+export interface CheckProjectParams {
+  /** Absolute path of the devspaces.yaml. */
+  path: string;
+  /** The editor's text; null reads the file. */
+  text?: string | null;
+}
+
+export interface ProjectProblem {
+  /** error: the file cannot be used; warning: it can. */
+  severity: 'error' | 'warning';
+  message: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+  endLine: number;
+  /** 1-based, just after the end. */
+  endColumn: number;
+}
+
+export interface ProjectCheckResult {
+  path: string;
+  problems: ProjectProblem[];
+}
+
+export interface PrepareProjectParams {
+  /** Absolute path of the service's folder; null: the workspace folder. */
+  folder?: string | null;
+  /** Service name; null: derived from the project. */
+  service?: string | null;
+}
+
+export interface ProjectPrepResult {
+  folder: string;
+  /** dotnet, node or java. */
+  runtime: string;
+  service: string;
+  /** Relative to the folder. */
+  written: string[];
+  /** Existing files that were kept, relative to the folder. */
+  skipped: string[];
+  notes: string[];
+}

@@ -1,0 +1,27 @@
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace DevSpaces.Core.Project;
+
+/// <summary>What a YAML scalar is under the YAML 1.2 core schema, as JSON-schema-based tooling reads it: a plain <c>8080</c> is a number, a quoted <c>"8080"</c> a string.</summary>
+public static partial class YamlScalars
+{
+    public static bool IsNull(YamlScalarNode scalar) =>
+        scalar.Style == ScalarStyle.Plain && scalar.Value is null or "" or "~" or "null" or "Null" or "NULL";
+
+    public static bool IsPlainNonString(YamlScalarNode scalar) =>
+        scalar.Style == ScalarStyle.Plain && (IsNull(scalar) || KindOf(scalar.Value!) != null);
+
+    /// <summary>"a number", "true or false", "null", or null for a string.</summary>
+    public static string? KindOf(YamlScalarNode scalar) =>
+        scalar.Style != ScalarStyle.Plain ? null : IsNull(scalar) ? "nothing (null)" : KindOf(scalar.Value!);
+
+    private static string? KindOf(string text) =>
+        text is "true" or "True" or "TRUE" or "false" or "False" or "FALSE" ? "true or false"
+        : Number().IsMatch(text) ? "a number"
+        : null;
+
+    [GeneratedRegex(@"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")]
+    private static partial Regex Number();
+}
