@@ -8,6 +8,7 @@ import { DaemonNotFoundError } from './daemon/DaemonErrors';
 import { resolveDaemonPath } from './daemon/DaemonPath';
 import { registerConnect } from './connect/registerConnect';
 import { registerPortForwarding } from './portForward/registerPortForwarding';
+import { registerProject } from './project/registerProject';
 import { DaemonLaunch, DaemonSupervisor } from './daemon/DaemonSupervisor';
 import * as rpc from './protocol/methods';
 import { SpacesModel } from './state/SpacesModel';
@@ -50,6 +51,7 @@ export class DevSpacesClient implements vscode.Disposable {
       ...registerCommands(commandContext),
       ...registerPortForwarding(commandContext, output),
       ...registerConnect(commandContext, output),
+      ...registerProject(commandContext, output),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration('devspaces.daemonPath') || event.affectsConfiguration('devspaces.kubeconfig')) {
           output.info('DevSpaces settings changed; restarting the daemon.');

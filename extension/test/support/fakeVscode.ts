@@ -239,6 +239,9 @@ export const window = {
     recorded.shownDocuments.push(uri.fsPath);
     return Promise.resolve({});
   },
+  showOpenDialog(): Promise<Uri[] | undefined> {
+    return Promise.resolve(undefined);
+  },
   registerTreeDataProvider(id: string, provider: unknown): Disposable {
     recorded.treeProviders.set(id, provider);
     return new Disposable(() => recorded.treeProviders.delete(id));
@@ -267,6 +270,43 @@ export const workspace = {
     return recorded.workspaceFolders;
   },
   onDidChangeConfiguration: configurationChanged.event,
+  textDocuments: [] as unknown[],
+  onDidOpenTextDocument: () => new Disposable(),
+  onDidChangeTextDocument: () => new Disposable(),
+  onDidSaveTextDocument: () => new Disposable(),
+  onDidCloseTextDocument: () => new Disposable(),
+};
+
+export enum DiagnosticSeverity {
+  Error = 0,
+  Warning = 1,
+}
+export class Range {
+  constructor(
+    readonly startLine: number,
+    readonly startCharacter: number,
+    readonly endLine: number,
+    readonly endCharacter: number,
+  ) {}
+}
+export class Diagnostic {
+  source?: string;
+  constructor(
+    readonly range: Range,
+    readonly message: string,
+    readonly severity: DiagnosticSeverity,
+  ) {}
+}
+export const languages = {
+  createDiagnosticCollection(name: string) {
+    const entries = new Map<string, Diagnostic[]>();
+    return {
+      name,
+      set: (uri: Uri, diagnostics: Diagnostic[]) => entries.set(uri.toString(), diagnostics),
+      delete: (uri: Uri) => entries.delete(uri.toString()),
+      dispose: () => entries.clear(),
+    };
+  },
 };
 
 export class Uri {
@@ -323,6 +363,10 @@ const fake = {
   ProgressLocation,
   QuickPickItemKind,
   TreeItem,
+  DiagnosticSeverity,
+  Range,
+  Diagnostic,
+  languages,
   window,
   commands,
   workspace,

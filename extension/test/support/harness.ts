@@ -3,6 +3,7 @@ import { CommandContext, CommandIds } from '../../src/commands/CommandContext';
 import { registerCommands } from '../../src/commands/registerCommands';
 import { registerConnect } from '../../src/connect/registerConnect';
 import { registerPortForwarding } from '../../src/portForward/registerPortForwarding';
+import { registerProject } from '../../src/project/registerProject';
 import * as rpc from '../../src/protocol/methods';
 import { SpacesModel } from '../../src/state/SpacesModel';
 import { ErrorPresenter } from '../../src/ui/ErrorPresenter';
@@ -40,7 +41,7 @@ export function createHarness(): Harness {
     showOutput: () => log.show(),
     restartDaemon: () => Promise.resolve(),
   };
-  const commands = [...registerCommands(context), ...registerPortForwarding(context, log), ...registerConnect(context, log)];
+  const commands = [...registerCommands(context), ...registerPortForwarding(context, log), ...registerConnect(context, log), ...registerProject(context, log)];
   return {
     daemon,
     model,
