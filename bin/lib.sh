@@ -25,6 +25,9 @@ build_all() {
       fi
       npm run --silent compile
     )
+    step "Packaging the VS Code extension with its daemon"
+    DEVSPACES_VSIX="$(bash "$REPO/extension/package" | tail -n1)"
+    export DEVSPACES_VSIX
   fi
 }
 

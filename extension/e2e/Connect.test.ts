@@ -84,6 +84,12 @@ function apiRestored(reason: string): Promise<true> {
   );
 }
 
+/** The local port box suggests where the container listens (8080), or a free port near it: never 80, which needs root. */
+async function suggestsUnprivilegedPort(): Promise<void> {
+  const suggested = await waitUntil(async () => Number((await driver.input().inputValue()) || undefined) || undefined, 'a suggested local port', driver.uiTimeout);
+  assert.ok(suggested >= 8080 && suggested < 8100, `the suggestion is the container's port 8080 or the next free one: ${suggested}`);
+}
+
 const statusItem = () => driver.page.locator(`.part.statusbar [aria-label="DevSpaces connect: api → localhost:${localPort}"]`).first();
 
 describe('Connect in a real VS Code', { timeout: 900_000 }, () => {
@@ -131,7 +137,7 @@ describe('Connect in a real VS Code', { timeout: 900_000 }, () => {
       localPort = await freePort();
       await driver.runFromPalette('DevSpaces: Connect a Service');
       await driver.pick(/^Service of '.*' to serve from this machine$/, 'api');
-      await driver.waitForInputValue('80', 'the port box to suggest the service port');
+      await suggestsUnprivilegedPort();
       await driver.replaceInput(String(localPort));
       await driver.page.keyboard.press('Enter');
       await driver.pick(/^Launch configuration that runs your local 'api'/, 'Create a launch configuration', /Node\.js · package\.json/);
@@ -149,9 +155,9 @@ describe('Connect in a real VS Code', { timeout: 900_000 }, () => {
           cwd: '${workspaceFolder}',
           skipFiles: ['<node_internals>/**'],
           program: '${workspaceFolder}/server.js',
+          outputCapture: 'std',
           envFile: '${workspaceFolder}/.devspaces/connect-api.env',
-          env: { PORT: String(localPort) },
-          devspaces: { service: 'api', localPort },
+          env: { PORT: String(localPort), DEVSPACES_SERVICE: 'api', DEVSPACES_LOCAL_PORT: String(localPort) },
         },
       ]);
       const envFile = fs.readFileSync(path.join(workspace, '.devspaces', 'connect-api.env'), 'utf8');
@@ -210,6 +216,7 @@ describe('Connect in a real VS Code', { timeout: 900_000 }, () => {
       await statusItem().waitFor({ state: 'hidden', timeout: 120_000 });
       assert.equal(await driver.page.locator('.part.statusbar [aria-label^="DevSpaces connect:"]').count(), 0, 'no connection is shown');
 
+      assert.equal(fs.existsSync(path.join(workspace, '.devspaces', 'connect-api.env')), false, 'the env file (it may hold secrets) is deleted');
       await apiRestored('the api Deployment to get its replica back and lose the devspaces.io/connect record');
       await waitUntil(
         async () => ((await cli.kubectl(['-n', space, 'get', 'deployments', '-l', 'devspaces.io/connect-agent', '-o', 'name'])).trim() === '' ? true : undefined),
@@ -228,7 +235,7 @@ describe('Connect in a real VS Code', { timeout: 900_000 }, () => {
       await driver.clearNotifications();
       await driver.runFromPalette('DevSpaces: Connect a Service');
       await driver.pick(/^Service of '.*' to serve from this machine$/, 'api');
-      await driver.waitForInputValue('80', 'the port box to suggest the service port');
+      await suggestsUnprivilegedPort();
       await driver.replaceInput(String(localPort));
       await driver.page.keyboard.press('Enter');
       // This time the configuration created before is offered and picked.

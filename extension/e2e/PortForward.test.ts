@@ -106,7 +106,12 @@ describe('Port forwarding in a real VS Code', { timeout: 600_000 }, () => {
     await driver.runFromPalette('DevSpaces: Forward a Port');
     await driver.pick(/^Forward a port of a service in space/, 'service/echo');
     await driver.pick(/^Port of service\/echo to forward$/, '80', 'pod port http');
-    await driver.waitForInputValue('80:80', 'the mapping box to suggest local = remote port');
+    // Locally the container's port (8080, resolved from the named target port 'http'), or a free one near it.
+    await waitUntil(
+      async () => (/^80[89]\d:80$/.test(await driver.input().inputValue()) ? true : undefined),
+      'the mapping box to suggest the container port locally',
+      driver.uiTimeout,
+    );
     await driver.replaceInput(`${local}:80`);
     await driver.page.keyboard.press('Enter');
   }

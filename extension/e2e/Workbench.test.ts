@@ -199,11 +199,11 @@ describe('DevSpaces in a real VS Code', { timeout: 600_000 }, () => {
 
   it('A_Killed_Daemon_Is_Restarted_And_The_Status_Bar_Recovers', () =>
     driver.step('daemon-restart', async () => {
-      const daemons = daemonProcesses(env.daemon, workbench!.server.userDataDir);
+      const daemons = daemonProcesses(workbench!.server.userDataDir);
       assert.equal(daemons.length, 1, `exactly one daemon serves the window: ${daemons.join(', ')}`);
       process.kill(daemons[0], 'SIGKILL');
       const replacement = await waitUntil(() => {
-        const now = daemonProcesses(env.daemon, workbench!.server.userDataDir);
+        const now = daemonProcesses(workbench!.server.userDataDir);
         return Promise.resolve(now.length === 1 && now[0] !== daemons[0] ? now[0] : undefined);
       }, 'a new daemon process after the kill');
       assert.notEqual(replacement, daemons[0]);
@@ -212,11 +212,11 @@ describe('DevSpaces in a real VS Code', { timeout: 600_000 }, () => {
 
   it('Restart_Daemon_From_The_Palette_Starts_A_New_Daemon_And_Show_Output_Tells_So', () =>
     driver.step('restart-daemon', async () => {
-      const before = daemonProcesses(env.daemon, workbench!.server.userDataDir);
+      const before = daemonProcesses(workbench!.server.userDataDir);
       assert.equal(before.length, 1, `exactly one daemon serves the window: ${before.join(', ')}`);
       await driver.runFromPalette('DevSpaces: Restart Daemon');
       await waitUntil(() => {
-        const now = daemonProcesses(env.daemon, workbench!.server.userDataDir);
+        const now = daemonProcesses(workbench!.server.userDataDir);
         return Promise.resolve(now.length === 1 && now[0] !== before[0] ? now[0] : undefined);
       }, 'the daemon to be replaced by Restart Daemon');
       await driver.waitForStatus(child, 'the status bar to show the space after the restart');
@@ -233,8 +233,8 @@ describe('DevSpaces in a real VS Code', { timeout: 600_000 }, () => {
     }));
 });
 
-/** Daemon processes started for this code-server (their --log-dir is inside its user data). */
-function daemonProcesses(daemon: string, userDataDir: string): number[] {
+/** Daemon processes started for this code-server (their --log-dir is inside its user data): the packaged daemon. */
+function daemonProcesses(userDataDir: string): number[] {
   const pids: number[] = [];
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) {
@@ -247,7 +247,7 @@ function daemonProcesses(daemon: string, userDataDir: string): number[] {
       continue;
     }
     const logDir = argv[argv.indexOf('--log-dir') + 1];
-    if (argv[0] === daemon && argv[1] === 'daemon' && logDir?.startsWith(userDataDir)) {
+    if (argv[0]?.endsWith('/dist/daemon/devspaces') && argv[1] === 'daemon' && logDir?.startsWith(userDataDir)) {
       pids.push(Number(entry));
     }
   }

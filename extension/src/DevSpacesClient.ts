@@ -11,15 +11,22 @@ import { registerPortForwarding } from './portForward/registerPortForwarding';
 import { registerProject } from './project/registerProject';
 import { DaemonLaunch, DaemonSupervisor } from './daemon/DaemonSupervisor';
 import * as rpc from './protocol/methods';
+import { readSavedSelection, stateFile } from './state/savedSelection';
 import { SpacesModel } from './state/SpacesModel';
+import { DaemonProblemNotifier } from './ui/DaemonProblemNotifier';
 import { ErrorPresenter } from './ui/ErrorPresenter';
 import { SpaceStatusBar } from './ui/SpaceStatusBar';
 import { SpacesTreeProvider, spacesViewId } from './ui/SpacesTreeProvider';
 
-/** Assembles the extension: the daemon, the model it feeds, and the UI that renders the model. */
+/**
+ * Assembles the extension: the daemon, the model it feeds, and the UI that renders the model. The daemon starts with
+ * the first request (a click on the status bar, a command, an expanded view), so a window that never touches
+ * Kubernetes costs no process.
+ */
 export class DevSpacesClient implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly daemon: DaemonSupervisor;
+  private readonly model: SpacesModel;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     const output = vscode.window.createOutputChannel('DevSpaces', { log: true });
@@ -34,6 +41,7 @@ export class DevSpacesClient implements vscode.Disposable {
       log: output,
     });
     const model = new SpacesModel(this.daemon, output);
+    this.model = model;
     const errors = new ErrorPresenter(output, { showOutput: CommandIds.showOutput, restartDaemon: CommandIds.restartDaemon });
     const commandContext: CommandContext = {
       daemon: this.daemon,
@@ -46,6 +54,7 @@ export class DevSpacesClient implements vscode.Disposable {
     this.disposables.push(
       model,
       new SpaceStatusBar(model),
+      new DaemonProblemNotifier(this.daemon, () => output.show(true)),
       tree,
       vscode.window.registerTreeDataProvider(spacesViewId, tree),
       ...registerCommands(commandContext),
@@ -53,7 +62,9 @@ export class DevSpacesClient implements vscode.Disposable {
       ...registerConnect(commandContext, output),
       ...registerProject(commandContext, output),
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration('devspaces.daemonPath') || event.affectsConfiguration('devspaces.kubeconfig')) {
+        // An idle daemon picks the settings up when it starts.
+        const affected = event.affectsConfiguration('devspaces.daemonPath') || event.affectsConfiguration('devspaces.kubeconfig');
+        if (affected && this.daemon.state.kind !== 'idle') {
           output.info('DevSpaces settings changed; restarting the daemon.');
           this.daemon.restart().catch((error: unknown) => void errors.show('Could not restart the daemon', error));
         }
@@ -61,8 +72,16 @@ export class DevSpacesClient implements vscode.Disposable {
     );
   }
 
+  /** Shows the space remembered in the folder (and follows the file) until the daemon is needed. */
   start(): void {
-    this.daemon.start();
+    const folder = workspaceFolder();
+    if (!folder) {
+      return;
+    }
+    const show = (): void => this.model.showSavedSelection(readSavedSelection(folder));
+    show();
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(path.dirname(stateFile(folder)), 'state.json'));
+    this.disposables.push(watcher, watcher.onDidCreate(show), watcher.onDidChange(show), watcher.onDidDelete(show));
   }
 
   /** Shuts the daemon down cleanly (VS Code awaits this on deactivation). */
@@ -79,11 +98,17 @@ export class DevSpacesClient implements vscode.Disposable {
 
   private launch(): DaemonLaunch {
     const settings = vscode.workspace.getConfiguration('devspaces');
-    const resolved = resolveDaemonPath(settings.get<string>('daemonPath'), this.context.extensionPath);
+    const configured = settings.get<string>('daemonPath')?.trim();
+    const resolved = resolveDaemonPath(configured, this.context.extensionPath);
     if (!resolved.path) {
+      const problem = resolved.notExecutable
+        ? `The DevSpaces daemon ${resolved.notExecutable.file} cannot be run: ${resolved.notExecutable.reason}.`
+        : `The DevSpaces daemon was not found (looked at ${resolved.searched.join(', ')}).`;
       throw new DaemonNotFoundError(
-        `The DevSpaces daemon was not found (looked at ${resolved.searched.join(', ')}).`,
-        "Build it with 'dotnet build daemon/DevSpaces.Cli -c Release', or set 'devspaces.daemonPath' to the absolute path of the devspaces executable.",
+        problem,
+        configured
+          ? "Set 'devspaces.daemonPath' to the absolute path of a devspaces executable, or clear it to use the daemon in the extension."
+          : `This DevSpaces package carries no daemon for ${process.platform}-${process.arch}: install the package built for this platform, or set 'devspaces.daemonPath' to the absolute path of a devspaces executable.`,
       );
     }
     const logDir = this.context.logUri.fsPath;

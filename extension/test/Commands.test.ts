@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { ResponseError } from 'vscode-jsonrpc';
 import { validateSpaceName } from '../src/commands/createChildSpace';
+import { connectDebugTypes } from '../src/connect/launchConfiguration';
 import { DaemonUnavailableError } from '../src/daemon/DaemonErrors';
 import { ErrorCodes } from '../src/protocol/errors';
 import * as rpc from '../src/protocol/methods';
@@ -33,6 +34,14 @@ describe('Status-bar space menu', () => {
       '$(add) Create child space…',
       '$(server-environment) Select cluster context…',
     ]);
+  });
+
+  it('A_Space_Being_Deleted_Is_Not_Offered', () => {
+    const tree = teamTree('team');
+    const terminating = { ...tree, roots: tree.roots.map((root) => (root.name === 'other' ? { ...root, phase: 'Terminating' } : root)) };
+    const labels = spaceMenuItems(terminating).map((item) => item.label.trim());
+    assert.ok(!labels.some((label) => label.endsWith(' other')), `no row for the Terminating space: ${labels.join(', ')}`);
+    assert.ok(labels.includes('$(check) team'));
   });
 
   it('Switching_Through_The_Menu_Selects_The_Space_In_The_Daemon', async () => {
@@ -190,8 +199,21 @@ describe('Palette commands', () => {
     const contributed = manifest.contributes.commands.map((c) => c.command).sort();
     assert.deepEqual(contributed, [...recorded.commands.keys()].sort());
     assert.ok(manifest.contributes.commands.every((c) => c.category === 'DevSpaces'));
-    assert.ok(!manifest.activationEvents.includes('*'), 'never activates on *');
-    assert.ok(manifest.activationEvents.includes('workspaceContains:devspaces.yaml'));
+  });
+
+  it('Activates_In_Any_Folder_After_Start_Up_And_On_Our_Debug_Types_Only', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const manifest = require('../../../package.json') as {
+      activationEvents: string[];
+      contributes: { configuration: { properties: Record<string, { scope?: string }> } };
+    };
+    assert.ok(manifest.activationEvents.includes('onStartupFinished'), 'the status-bar item shows in any folder');
+    assert.ok(!manifest.activationEvents.includes('*') && !manifest.activationEvents.includes('onDebug'), 'never on * or on any F5');
+    const debugTypes = manifest.activationEvents.filter((e) => e.startsWith('onDebugResolve:')).map((e) => e.slice('onDebugResolve:'.length));
+    assert.deepEqual(debugTypes, [...connectDebugTypes]);
+    assert.deepEqual([...recorded.debugProviders.keys()], [...connectDebugTypes], 'the F5 hook is registered for those types only');
+    const scope = manifest.contributes.configuration.properties['devspaces.daemonPath']?.scope;
+    assert.notEqual(scope, 'machine', 'a machine setting shows only under Remote in a remote window');
   });
 });
 
@@ -205,8 +227,8 @@ describe('Dev Spaces view', () => {
           type: 'ClusterIP',
           clusterIP: '10.0.0.9',
           ports: [
-            { name: 'http', port: 80, targetPort: '8080', protocol: 'TCP', nodePort: null },
-            { name: null, port: 9090, targetPort: null, protocol: 'TCP', nodePort: null },
+            { name: 'http', port: 80, targetPort: '8080', protocol: 'TCP', nodePort: null, containerPort: 8080 },
+            { name: null, port: 9090, targetPort: null, protocol: 'TCP', nodePort: null, containerPort: 9090 },
           ],
         },
       ],
@@ -219,6 +241,27 @@ describe('Dev Spaces view', () => {
     const items = children.map((node) => harness.tree.getTreeItem(node));
     assert.deepEqual(items.map((item) => item.label), ['team-alice', 'team-bob', 'web']);
     assert.equal(items[2]?.description, '80/TCP (http), 9090/TCP');
+  });
+
+  it('An_Empty_Child_Space_Shows_What_It_Inherits_Dimmed_With_Where_It_Comes_From', async () => {
+    const service = (name: string) => ({ name, type: 'ClusterIP', clusterIP: null, ports: [] });
+    const bySpace: Record<string, string[]> = { team: ['api', 'web'], 'team-alice': ['api'], 'team-alice-feature': [] };
+    harness.daemon.handle(rpc.ListServices.type, ({ space }) => ({ space: space ?? '', services: (bySpace[space ?? ''] ?? []).map(service) }));
+    const team = (await harness.tree.getChildren())[1];
+    const alice = (await harness.tree.getChildren(team))[0];
+    const feature = (await harness.tree.getChildren(alice))[0];
+    const items = (await harness.tree.getChildren(feature)).map((node) => harness.tree.getTreeItem(node));
+    assert.deepEqual(
+      items.map((item) => [item.label, item.description, item.contextValue]),
+      [
+        ['api', 'from team-alice', 'devspaces.inheritedService'],
+        ['web', 'from team', 'devspaces.inheritedService'],
+      ],
+      'the nearest ancestor wins, as routing falls back child → parent → root',
+    );
+    assert.equal((items[0]?.iconPath as { color?: { id: string } } | undefined)?.color?.id, 'disabledForeground', 'inherited services are dimmed');
+    const aliceItems = (await harness.tree.getChildren(alice)).map((node) => harness.tree.getTreeItem(node));
+    assert.deepEqual(aliceItems.map((item) => [item.label, item.description ?? '']), [['team-alice-feature', ''], ['api', ''], ['web', 'from team']]);
   });
 
   it('Refreshes_When_The_Daemon_Reports_A_Service_Change', async () => {

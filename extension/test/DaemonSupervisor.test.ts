@@ -19,6 +19,8 @@ const fakeDaemon = path.join(__dirname, 'support', 'fakeDaemon.js');
 
 class MemoryLog {
   readonly lines: string[] = [];
+  trace = (message: string): number => this.lines.push(`trace ${message}`);
+  debug = (message: string): number => this.lines.push(`debug ${message}`);
   info = (message: string): number => this.lines.push(`info ${message}`);
   warn = (message: string): number => this.lines.push(`warn ${message}`);
   error = (message: string): number => this.lines.push(`error ${message}`);
@@ -154,7 +156,54 @@ describe('DaemonSupervisor', () => {
       reason: 'The DevSpaces daemon was not found (looked at /nowhere).',
       hint: 'Build it.',
     });
-    await assert.rejects(supervisor.request(Echo, { text: 'x' }), /Cannot run 'test\/echo': The DevSpaces daemon was not found/);
+    await assert.rejects(supervisor.request(Echo, { text: 'x' }), /^DaemonUnavailableError: The DevSpaces daemon was not found/, 'no RPC method name in what the user reads');
+  });
+
+  it('Stays_Idle_Until_The_First_Request_Starts_It', async () => {
+    const { supervisor } = supervise();
+    assert.equal(supervisor.state.kind, 'idle');
+    const reply = await supervisor.request(Echo, { text: 'first' });
+    assert.equal(reply.text, 'first');
+    assert.equal(supervisor.state.kind, 'running');
+  });
+
+  it('A_Daemon_That_Exits_As_Soon_As_It_Starts_Is_Given_Up_With_What_It_Said', async () => {
+    const { supervisor } = supervise(['--exit-at-start']);
+    const unavailable = nextEvent(supervisor.onDidChangeState, (s) => s.kind === 'unavailable', 'the daemon to be given up');
+    supervisor.start();
+    const state = await unavailable;
+    assert.match(state.kind === 'unavailable' ? state.reason : '', /exited with code 3 as soon as it started, 3 times in a row: .*DllNotFoundException: libicu/);
+    assert.match(state.kind === 'unavailable' ? state.hint : '', /devspaces\.daemonPath/);
+    await assert.rejects(supervisor.request(Echo, { text: 'x' }), /as soon as it started/);
+  });
+
+  it('A_Daemon_File_That_Cannot_Be_Executed_Is_Given_Up_At_Once', async () => {
+    const log = new MemoryLog();
+    const supervisor = new DaemonSupervisor({
+      launch: () => ({ command: __filename, args: [] }),
+      initialize: () => Promise.resolve('never'),
+      shutdown: () => Promise.resolve(),
+      log,
+    });
+    supervisors.push(supervisor);
+    const unavailable = nextEvent(supervisor.onDidChangeState, (s) => s.kind === 'unavailable', 'the daemon to be given up');
+    supervisor.start();
+    const state = await unavailable;
+    assert.match(state.kind === 'unavailable' ? state.reason : '', /could not be started \(spawn .*EACCES\)/);
+  });
+
+  it('Keeps_The_Level_Of_Each_Daemon_Log_Line', async () => {
+    const { supervisor, log } = supervise(['--log-levels']);
+    supervisor.start();
+    await running(supervisor);
+    const levels = log.lines.filter((line) => / a \w+ line$|continuation$/.test(line));
+    assert.deepEqual(levels, [
+      'debug [daemon] a debug line',
+      'info [daemon] a info line',
+      'warn [daemon] a warning line',
+      'error [daemon] a error line',
+      'error [daemon]   and its continuation',
+    ]);
   });
 
   it('A_Daemon_That_Does_Not_Initialize_Is_Restarted', async () => {

@@ -34,17 +34,46 @@ afterEach(async () => {
 });
 
 describe('DevSpacesClient', () => {
-  it('A_Missing_Daemon_Shows_An_Error_In_The_Status_Bar_With_How_To_Build_It', () => {
+  it('Shows_The_Space_Remembered_In_The_Folder_Without_Starting_The_Daemon_And_Follows_The_File', () => {
+    fs.mkdirSync(path.join(folder, '.devspaces'));
+    fs.writeFileSync(path.join(folder, '.devspaces', 'state.json'), JSON.stringify({ context: 'kind', space: 'alice' }));
+    recorded.workspaceFolders = [{ uri: { scheme: 'file', fsPath: folder } }];
     client = new DevSpacesClient(extensionContext());
     client.start();
-    assert.equal(statusItem().text, '$(error) DevSpaces');
-    const tooltip = statusItem().tooltip ?? '';
-    assert.match(tooltip, /daemon\/DevSpaces\.Cli\/bin\/Release\/net10\.0\/devspaces/);
-    assert.match(tooltip, /dotnet build daemon\/DevSpaces\.Cli -c Release/);
-    assert.match(tooltip, /devspaces\.daemonPath/);
+    assert.equal(statusItem().text, '$(cloud) alice');
+    assert.equal(statusItem().visible, true);
+    assert.match(statusItem().tooltip ?? '', /Context: kind/);
+    assert.equal(recorded.channels[0]?.lines.some((line) => line.includes('Starting the DevSpaces daemon')), false, 'no daemon for a window that only looks');
+
+    fs.writeFileSync(path.join(folder, '.devspaces', 'state.json'), JSON.stringify({ context: 'kind', space: 'bob' }));
+    recorded.watchers[0]?.changed.fire(undefined);
+    assert.equal(statusItem().text, '$(cloud) bob');
   });
 
-  it('Starts_The_Configured_Daemon_With_Stdio_The_Client_Pid_And_The_Log_Folder', async () => {
+  it('Without_A_Remembered_Space_Shows_A_Neutral_Item', () => {
+    client = new DevSpacesClient(extensionContext());
+    client.start();
+    assert.equal(statusItem().text, '$(cloud) DevSpaces');
+    assert.equal(statusItem().accessibilityInformation?.label, 'DevSpaces: select a space');
+    assert.equal(statusItem().command, 'devspaces.showSpaceMenu');
+  });
+
+  it('A_Missing_Daemon_Is_A_Notification_With_The_Reason_And_The_Way_Out_When_It_Is_Needed', async () => {
+    client = new DevSpacesClient(extensionContext());
+    client.start();
+    recorded.user.messageAnswers.push('Open Settings');
+    recorded.user.quickPick.push(() => undefined);
+    await recorded.commands.get('devspaces.showSpaceMenu')?.();
+    assert.equal(statusItem().text, '$(error) DevSpaces');
+    const notification = recorded.messages.find((m) => m.severity === 'error');
+    assert.match(notification?.text ?? '', /The DevSpaces daemon was not found \(looked at .*dist\/daemon\/devspaces/);
+    assert.match(notification?.text ?? '', /install the package built for this platform, or set 'devspaces\.daemonPath'/);
+    assert.deepEqual(notification?.actions, ['Open Settings', 'Show Log']);
+    await waitFor(() => recorded.executed.includes('workbench.action.openSettings'), 'Open Settings to open the setting');
+    assert.match(recorded.quickPicks[0]?.items[0]?.label ?? '', /^\$\(error\) The DevSpaces daemon was not found/, 'the menu row says what is wrong in plain words');
+  });
+
+  it('Starts_The_Configured_Daemon_With_Stdio_The_Client_Pid_And_The_Log_Folder_On_First_Use', async () => {
     const wrapper = path.join(folder, 'devspaces');
     const fakeDaemon = path.join(__dirname, 'support', 'fakeDaemon.js');
     fs.writeFileSync(wrapper, `#!/bin/sh\nexec "${process.execPath}" "${fakeDaemon}" "$@"\n`, { mode: 0o755 });
@@ -54,6 +83,7 @@ describe('DevSpacesClient', () => {
     client.start();
     const log = recorded.channels[0];
     const logDir = path.join(folder, 'logs');
+    void recorded.commands.get('devspaces.refresh')?.();
     await waitFor(
       () => log.lines.some((line) => line.includes('DevSpaces daemon 0.0.0-fake is ready')),
       `the daemon to be ready; log so far:\n${log.lines.join('\n')}`,

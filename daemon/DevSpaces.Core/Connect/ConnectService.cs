@@ -23,10 +23,13 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
 
     public async Task<ConnectSession> ConnectAsync(ConnectRequest request, Action<ConnectEvent> report, CancellationToken cancellationToken)
     {
-        void Progress(string message)
+        // Every event is also logged: the log is where the editor's output shows them.
+        void Progress(string message) => Report(ConnectEventKind.Progress, message);
+
+        void Report(ConnectEventKind kind, string message)
         {
             log.Info(message);
-            report(new ConnectEvent(DateTimeOffset.UtcNow, ConnectEventKind.Progress, message));
+            report(new ConnectEvent(DateTimeOffset.UtcNow, kind, message));
         }
 
         // Where set-up time goes, in the debug log (bench/connect reads it for its per-phase figures).
@@ -36,7 +39,7 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
         var remains = local.CleanStale(log.Warn);
         if (remains.Count > 0)
         {
-            report(new ConnectEvent(DateTimeOffset.UtcNow, ConnectEventKind.Cleaned, $"Cleaned up remains of a crashed session on this machine: {string.Join("; ", remains)}."));
+            Report(ConnectEventKind.Cleaned, $"Cleaned up remains of a crashed session on this machine: {string.Join("; ", remains)}.");
         }
 
         if (request.WriteHosts)
@@ -51,7 +54,7 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
         var cleaned = await takeover.CheckFreeAsync(plan, cancellationToken).ConfigureAwait(false);
         if (cleaned.Count > 0)
         {
-            report(new ConnectEvent(DateTimeOffset.UtcNow, ConnectEventKind.Cleaned, $"Cleaned up remains of an earlier session: {string.Join("; ", cleaned)}."));
+            Report(ConnectEventKind.Cleaned, $"Cleaned up remains of an earlier session: {string.Join("; ", cleaned)}.");
             plan = await takeover.PlanAsync(request.Namespace, request.Service, request.Container, cancellationToken).ConfigureAwait(false);
         }
 

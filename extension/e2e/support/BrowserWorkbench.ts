@@ -15,6 +15,8 @@ export interface BrowserWorkbenchOptions {
   readonly kubeconfig?: string;
   /** Settings on top of the common ones. */
   readonly settings?: Record<string, unknown>;
+  /** A fresh profile as a new user has it: no settings at all (not even the kubeconfig; the environment's is used). */
+  readonly noSettings?: boolean;
   /** Environment for code-server, and so for the extension host and the daemon, on top of this process's. */
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -36,17 +38,19 @@ export class BrowserWorkbench {
       root: path.join(options.root, 'code-server'),
       vsix: env.vsix,
       env: { ...process.env, KUBECONFIG: env.kubeconfig, ...options.env },
-      settings: {
-        'devspaces.daemonPath': env.daemon,
-        'devspaces.kubeconfig': options.kubeconfig ?? env.kubeconfig,
-        'workbench.startupEditor': 'none',
-        'security.workspace.trust.enabled': false,
-        'workbench.tips.enabled': false,
-        'extensions.ignoreRecommendations': true,
-        'telemetry.telemetryLevel': 'off',
-        'update.mode': 'none',
-        ...options.settings,
-      },
+      // The extension finds its own daemon: no daemon path is set.
+      settings: options.noSettings
+        ? undefined
+        : {
+            'devspaces.kubeconfig': options.kubeconfig ?? env.kubeconfig,
+            'workbench.startupEditor': 'none',
+            'security.workspace.trust.enabled': false,
+            'workbench.tips.enabled': false,
+            'extensions.ignoreRecommendations': true,
+            'telemetry.telemetryLevel': 'off',
+            'update.mode': 'none',
+            ...options.settings,
+          },
     });
     let browser: BrowserContext | undefined;
     try {

@@ -10,7 +10,8 @@ export interface CodeServerOptions {
   readonly tools: string;
   readonly root: string;
   readonly vsix: string;
-  readonly settings: Record<string, unknown>;
+  /** Undefined: no settings files at all, as in a fresh profile. */
+  readonly settings: Record<string, unknown> | undefined;
   readonly env: NodeJS.ProcessEnv;
 }
 
@@ -51,7 +52,7 @@ export class CodeServer {
     fs.writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
     // code-server windows are remote windows: settings of scope "machine" (devspaces.daemonPath, .kubeconfig) count
     // only in the machine settings; the workbench drops them from the user settings on its next configuration reload.
-    for (const scope of ['User', 'Machine']) {
+    for (const scope of options.settings ? ['User', 'Machine'] : []) {
       const settingsDir = path.join(dirs['user-data'], scope);
       fs.mkdirSync(settingsDir, { recursive: true });
       fs.writeFileSync(path.join(settingsDir, 'settings.json'), JSON.stringify(options.settings, null, 2));

@@ -4,9 +4,9 @@ import { envFileSetting, markerProblem, readMarker } from './launchConfiguration
 import { localWorkspaceFolder, ServiceConnector, writeEnvFile } from './ServiceConnector';
 
 /**
- * Makes F5 on a configuration with a `devspaces` property one click: before the debugger starts, the service is
+ * Makes F5 on a configuration marked in its `env` one click: before the debugger starts, the service is
  * connected (or the running session reused) and its environment file written fresh, so the process starts with
- * the cluster's environment and receives the service's traffic. Registered for every debug type.
+ * the cluster's environment and receives the service's traffic. Registered for the debug types of `connectDebugTypes`.
  */
 export class ConnectDebugProvider implements vscode.DebugConfigurationProvider {
   constructor(

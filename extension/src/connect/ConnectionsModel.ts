@@ -1,7 +1,6 @@
 import { Disposable, Emitter, Event } from 'vscode-jsonrpc';
 import { DaemonClient } from '../daemon/DaemonClient';
 import { DaemonState } from '../daemon/DaemonState';
-import { Logger } from '../daemon/Logger';
 import * as rpc from '../protocol/methods';
 import { ConnectEventInfo, ConnectInfo, StartConnectParams } from '../protocol/types';
 
@@ -40,10 +39,8 @@ export class ConnectionsModel implements Disposable {
   /** Fires when a session ends on its own; a `stop` from this window does not count. */
   readonly onDidEnd: Event<EndedSession> = this.ended.event;
 
-  constructor(
-    private readonly daemon: DaemonClient,
-    private readonly log: Logger,
-  ) {
+  // The daemon logs every event itself (it reaches the output as a [daemon] line), so events are not logged here.
+  constructor(private readonly daemon: DaemonClient) {
     this.subscriptions.push(
       daemon.onNotification(rpc.ConnectEvent.type, (event) => this.onEvent(event)),
       daemon.onDidChangeState((state) => this.onDaemonState(state)),
@@ -85,7 +82,6 @@ export class ConnectionsModel implements Disposable {
   }
 
   private onEvent(event: ConnectEventInfo): void {
-    this.log.info(`connect ${event.service}: ${event.message}`);
     const session = event.session;
     const info = session ? this.sessions.get(session) : undefined;
     if (session && info) {

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import { CommandContext } from '../commands/CommandContext';
 import * as rpc from '../protocol/methods';
+import { containerPortOf, suggestLocalPort } from '../portForward/localPorts';
 import { ServiceInfo } from '../protocol/types';
-import { ConnectMarker, envFileRelativePath, LaunchConfiguration, newConfiguration, readMarker } from './launchConfiguration';
+import { ConnectMarker, connectDebugTypes, envFileRelativePath, LaunchConfiguration, newConfiguration, readMarker } from './launchConfiguration';
 import { markLaunchConfiguration, readLaunchConfigurations, saveLaunchConfiguration, saveTask } from './launchJson';
 import { DetectedProject, detectProjects } from './projectDetection';
 import { localWorkspaceFolder, ServiceConnector, writeEnvFile } from './ServiceConnector';
@@ -38,7 +39,7 @@ export async function connectService(context: CommandContext, connector: Service
     const service = picked.service.name;
     const port = await vscode.window.showInputBox({
       prompt: `Local port your process listens on for '${service}' (cluster requests to '${service}' arrive there)`,
-      value: suggestedPort(picked.service),
+      value: String(await suggestedPort(picked.service)),
       validateInput: (value) => (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 65535 ? undefined : 'A port number, 1-65535'),
     });
     if (!port) {
@@ -77,10 +78,10 @@ export async function connectService(context: CommandContext, connector: Service
   }
 }
 
-function suggestedPort(service: ServiceInfo): string {
+/** Where the container listens (so the local process can use its usual port), moved when privileged or taken. */
+function suggestedPort(service: ServiceInfo): Promise<number> {
   const first = service.ports[0];
-  const target = first?.targetPort ?? String(first?.port ?? 8080);
-  return /^\d+$/.test(target) ? target : String(first?.port ?? 8080);
+  return suggestLocalPort(first ? containerPortOf(first) : 8080);
 }
 
 /** Asks which launch configuration runs the local process; undefined when the user cancels. */
@@ -93,7 +94,8 @@ export async function pickLaunchChoice(folder: string, service: string): Promise
   }));
   if (existing.length > 0) {
     items.push({ label: 'Existing launch configurations', kind: vscode.QuickPickItemKind.Separator });
-    for (const configuration of existing) {
+    // F5 connects only configurations of the debug types the hook is registered for.
+    for (const configuration of existing.filter((c) => (connectDebugTypes as readonly string[]).includes(c.type))) {
       const marker = readMarker(configuration);
       items.push({
         label: configuration.name,

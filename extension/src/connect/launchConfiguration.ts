@@ -1,8 +1,10 @@
 import { DetectedProject } from './projectDetection';
 
 /**
- * The `devspaces` property of a launch configuration: F5 on it connects the service first (or reuses the
- * session) and writes the environment file the configuration reads.
+ * What marks a launch configuration as connected: F5 on it connects the service first (or reuses the session) and
+ * writes the environment file the configuration reads. It travels as variables in the configuration's `env`, which
+ * every debugger declares, so launch.json shows no "Property … is not allowed" warning; the local process sees them
+ * too, which is harmless and tells it where it runs.
  */
 export interface ConnectMarker {
   /** The Service of the selected space that the local process stands in for. */
@@ -13,7 +15,18 @@ export interface ConnectMarker {
   readonly container?: string;
 }
 
-export const markerProperty = 'devspaces';
+/** The `env` variables carrying the marker. */
+export const markerVariables = {
+  service: 'DEVSPACES_SERVICE',
+  localPort: 'DEVSPACES_LOCAL_PORT',
+  container: 'DEVSPACES_CONTAINER',
+} as const;
+
+/** Where earlier versions kept the marker; removed when a configuration is marked again. */
+export const legacyMarkerProperty = 'devspaces';
+
+/** The debug types F5 connects for: those of the configurations DevSpaces writes, and common others a user may mark. */
+export const connectDebugTypes = ['node', 'pwa-node', 'coreclr', 'java', 'debugpy', 'python', 'go'] as const;
 
 /** A launch configuration as `.vscode/launch.json` holds it. */
 export interface LaunchConfiguration {
@@ -33,29 +46,42 @@ export function envFileSetting(service: string): string {
   return `\${workspaceFolder}/${envFileRelativePath(service)}`;
 }
 
+function envOf(configuration: { [property: string]: unknown }): Record<string, unknown> {
+  const env = configuration.env;
+  return typeof env === 'object' && env !== null && !Array.isArray(env) ? (env as Record<string, unknown>) : {};
+}
+
 /** The marker of a configuration, or undefined when it has none or a malformed one. */
 export function readMarker(configuration: { [property: string]: unknown }): ConnectMarker | undefined {
-  const value = configuration[markerProperty];
-  if (typeof value !== 'object' || value === null) {
-    return undefined;
-  }
-  const { service, localPort, container } = value as Record<string, unknown>;
+  const env = envOf(configuration);
+  const service = env[markerVariables.service];
+  const localPort = Number(env[markerVariables.localPort]);
+  const container = env[markerVariables.container];
   if (typeof service !== 'string' || service === '' || !isPort(localPort)) {
     return undefined;
   }
   return typeof container === 'string' && container !== '' ? { service, localPort, container } : { service, localPort };
 }
 
-/** Why a `devspaces` property cannot be used, for the user; undefined when it is fine or absent. */
+/** Why the marker cannot be used, for the user; undefined when it is fine or absent. */
 export function markerProblem(configuration: { name?: unknown; [property: string]: unknown }): string | undefined {
-  if (configuration[markerProperty] === undefined || readMarker(configuration) !== undefined) {
+  if (envOf(configuration)[markerVariables.service] === undefined || readMarker(configuration) !== undefined) {
     return undefined;
   }
-  return `The "devspaces" property of launch configuration '${String(configuration.name)}' must be an object with "service" (a service name) and "localPort" (1-65535), e.g. { "service": "api", "localPort": 5000 }.`;
+  return `Launch configuration '${String(configuration.name)}' names a service in "env" (${markerVariables.service}) but no local port: set ${markerVariables.localPort} to the port your process listens on (1-65535), e.g. "${markerVariables.localPort}": "5000".`;
 }
 
-function isPort(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65535;
+function isPort(value: number): boolean {
+  return Number.isInteger(value) && value >= 1 && value <= 65535;
+}
+
+/** The marker as `env` variables. */
+export function markerEnvironment(marker: ConnectMarker): Record<string, string> {
+  return {
+    [markerVariables.service]: marker.service,
+    [markerVariables.localPort]: String(marker.localPort),
+    ...(marker.container ? { [markerVariables.container]: marker.container } : {}),
+  };
 }
 
 /**
@@ -85,13 +111,24 @@ export function newConfiguration(project: DetectedProject, marker: ConnectMarker
   return withMarker({ name: configurationName(marker.service, project), ...project.launch }, marker);
 }
 
-/** The configuration with the marker, the environment file and the local port's variables added. */
+/**
+ * The configuration with the environment file, the local port's variables and the marker added (a container
+ * variable of an earlier marking goes when none is chosen now). A Node.js launch also captures stdout and stderr:
+ * the Debug Console otherwise stays empty for an app that writes with `console.log` or `process.stdout`.
+ */
 export function withMarker(configuration: LaunchConfiguration, marker: ConnectMarker): LaunchConfiguration {
-  const env = typeof configuration.env === 'object' && configuration.env !== null ? (configuration.env as Record<string, unknown>) : {};
-  return {
+  const env = { ...envOf(configuration) };
+  delete env[markerVariables.container];
+  const marked: LaunchConfiguration = {
     ...configuration,
+    ...(isNodeType(configuration.type) && configuration.outputCapture === undefined ? { outputCapture: 'std' } : {}),
     envFile: envFileSetting(marker.service),
-    env: { ...env, ...portEnvironment(configuration.type, marker.localPort) },
-    [markerProperty]: { ...marker },
+    env: { ...env, ...portEnvironment(configuration.type, marker.localPort), ...markerEnvironment(marker) },
   };
+  delete marked[legacyMarkerProperty];
+  return marked;
+}
+
+export function isNodeType(type: string): boolean {
+  return type === 'node' || type === 'pwa-node';
 }

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { applyEdits, FormattingOptions, modify, parse, ParseError, printParseErrorCode } from 'jsonc-parser';
-import { ConnectMarker, LaunchConfiguration, markerProperty, withMarker } from './launchConfiguration';
+import { ConnectMarker, LaunchConfiguration, legacyMarkerProperty, markerVariables, withMarker } from './launchConfiguration';
 
 /**
  * Edits of `.vscode/launch.json` and `.vscode/tasks.json` as text, with jsonc-parser: only the entry concerned
@@ -81,6 +81,9 @@ export function markConfigurationText(text: string, name: string, marker: Connec
     result = applyEdits(result, modify(result, propertyPath, value, { formattingOptions: options }));
   };
   set(['configurations', index, 'envFile'], marked.envFile);
+  if (marked.outputCapture !== existing.outputCapture) {
+    set(['configurations', index, 'outputCapture'], marked.outputCapture);
+  }
   const env = marked.env as Record<string, string>;
   const existingEnv = existing.env;
   if (typeof existingEnv === 'object' && existingEnv !== null && !Array.isArray(existingEnv)) {
@@ -90,10 +93,15 @@ export function markConfigurationText(text: string, name: string, marker: Connec
         set(['configurations', index, 'env', key], value);
       }
     }
+    if (markerVariables.container in existingEnv && !(markerVariables.container in env)) {
+      set(['configurations', index, 'env', markerVariables.container], undefined);
+    }
   } else {
     set(['configurations', index, 'env'], env);
   }
-  set(['configurations', index, markerProperty], marked[markerProperty]);
+  if (legacyMarkerProperty in existing) {
+    set(['configurations', index, legacyMarkerProperty], undefined);
+  }
   return result;
 }
 

@@ -137,7 +137,8 @@ async function nodeProject(folder: string, manifest: string): Promise<DetectedPr
     'src/index.js',
     'src/server.js',
   ];
-  const common = { type: 'node', request: 'launch', cwd: workspacePath(projectDir), skipFiles: ['<node_internals>/**'] };
+  // outputCapture: what the app writes to stdout reaches the Debug Console (by default only the inspector's console).
+  const common = { type: 'node', request: 'launch', cwd: workspacePath(projectDir), skipFiles: ['<node_internals>/**'], outputCapture: 'std' };
   for (const candidate of candidates) {
     if (!candidate) {
       continue;

@@ -8,7 +8,9 @@ import { ConnectionsModel } from './ConnectionsModel';
 import { ConnectStatusBar } from './ConnectStatusBar';
 import { connectService } from './connectService';
 import { disconnect, disconnectService } from './disconnectService';
-import { ServiceConnector } from './ServiceConnector';
+import { EnvFileCleaner } from './EnvFileCleaner';
+import { connectDebugTypes } from './launchConfiguration';
+import { localWorkspaceFolder, ServiceConnector } from './ServiceConnector';
 
 export const ConnectCommandIds = {
   connect: 'devspaces.connectService',
@@ -16,15 +18,21 @@ export const ConnectCommandIds = {
   menu: 'devspaces.connectionMenu',
 } as const;
 
-/** The connect feature: its model, status-bar state, notifications, commands and the F5 hook. */
+/**
+ * The connect feature: its model, status-bar state, notifications, commands and the F5 hook. The hook is registered
+ * only for the debug types a connected configuration can have, and leaves every configuration without the marker
+ * alone: F5 in another project neither waits for nor starts the daemon.
+ */
 export function registerConnect(context: CommandContext, log: Logger): vscode.Disposable[] {
-  const connections = new ConnectionsModel(context.daemon, log);
+  const connections = new ConnectionsModel(context.daemon);
   const connector = new ServiceConnector(connections, () => context.model.snapshot.selection?.space);
+  const debugProvider = new ConnectDebugProvider(connector, context.errors);
   return [
     connections,
     new ConnectStatusBar(connections, ConnectCommandIds.menu),
     new ConnectionNotifier(connections, ConnectCommandIds.connect, context.showOutput),
-    vscode.debug.registerDebugConfigurationProvider('*', new ConnectDebugProvider(connector, context.errors)),
+    new EnvFileCleaner(connections, () => localWorkspaceFolder(), log),
+    ...connectDebugTypes.map((type) => vscode.debug.registerDebugConfigurationProvider(type, debugProvider)),
     vscode.commands.registerCommand(ConnectCommandIds.connect, () => connectService(context, connector)),
     vscode.commands.registerCommand(ConnectCommandIds.disconnect, () => disconnectService(context, connections)),
     vscode.commands.registerCommand(ConnectCommandIds.menu, () =>

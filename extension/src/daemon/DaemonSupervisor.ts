@@ -14,6 +14,7 @@ import { Backoff } from './Backoff';
 import { DaemonNotFoundError, DaemonUnavailableError } from './DaemonErrors';
 import { DaemonState } from './DaemonState';
 import { DaemonStdinWriter } from './DaemonStdinWriter';
+import { parseDaemonLogLine } from './daemonLogLine';
 import { Logger } from './Logger';
 
 /** How to start one daemon process. Resolved anew for each start, so setting changes apply. */
@@ -36,6 +37,8 @@ export interface DaemonSupervisorOptions {
   /** How long a request waits for a (re)starting daemon before failing. */
   readonly readyTimeoutMs?: number;
   readonly stopTimeoutMs?: number;
+  /** After this many starts in a row that ended before `initialize` was answered, the daemon is given up. */
+  readonly maxFailedStarts?: number;
 }
 
 interface Running {
@@ -45,6 +48,9 @@ interface Running {
   readonly startedAt: number;
   /** Rejects every request still waiting on this process when it dies. */
   readonly inFlight: Set<(error: Error) => void>;
+  /** The last lines it wrote to stderr: why a daemon that dies at start died. */
+  readonly lastLines: string[];
+  initialized: boolean;
   exited: boolean;
   stopping: boolean;
   /** Why the daemon said it exits (its last 'daemon exiting: …' log line), e.g. a protocol error. */
@@ -69,8 +75,9 @@ export class DaemonSupervisor implements Disposable {
   private current: Running | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
   private generation = 0;
+  private failedStarts = 0;
   private disposed = false;
-  private stateValue: DaemonState = { kind: 'stopped' };
+  private stateValue: DaemonState = { kind: 'idle' };
 
   readonly onDidChangeState: Event<DaemonState> = this.stateEmitter.event;
 
@@ -82,7 +89,7 @@ export class DaemonSupervisor implements Disposable {
     return this.stateValue;
   }
 
-  /** Starts the daemon; failures are reported through the state, never thrown. */
+  /** Starts the daemon (requests also start it when it is idle); failures are reported through the state, never thrown. */
   start(): void {
     if (this.disposed || this.current || this.restartTimer) {
       return;
@@ -95,6 +102,7 @@ export class DaemonSupervisor implements Disposable {
     this.clearRestartTimer();
     await this.stopCurrent();
     this.backoff.reset();
+    this.failedStarts = 0;
     if (!this.disposed) {
       this.launch();
     }
@@ -109,7 +117,7 @@ export class DaemonSupervisor implements Disposable {
 
   /** Sends a request once the daemon is ready; fails clearly if it is not there or dies meanwhile. */
   async request<P, R>(type: RequestType<P, R, unknown>, params: P, token?: CancellationToken): Promise<R> {
-    const running = await this.whenReady(type.method);
+    const running = await this.whenReady();
     return new Promise<R>((resolve, reject) => {
       const onExit = (error: Error): void => reject(error);
       running.inFlight.add(onExit);
@@ -172,9 +180,7 @@ export class DaemonSupervisor implements Disposable {
       launch = this.options.launch();
     } catch (error) {
       const hint = error instanceof DaemonNotFoundError ? error.hint : 'Check the DevSpaces output for details.';
-      const reason = error instanceof Error ? error.message : String(error);
-      this.options.log.error(`Cannot start the DevSpaces daemon: ${reason} ${hint}`);
-      this.setState({ kind: 'unavailable', reason, hint });
+      this.giveUp(error instanceof Error ? error.message : String(error), hint);
       return;
     }
 
@@ -197,6 +203,8 @@ export class DaemonSupervisor implements Disposable {
       connection,
       startedAt: Date.now(),
       inFlight: new Set(),
+      lastLines: [],
+      initialized: false,
       exited: false,
       stopping: false,
       exit: new Promise<void>((resolve) => (resolveExit = resolve)),
@@ -206,16 +214,22 @@ export class DaemonSupervisor implements Disposable {
     // stdin errors (EPIPE after a crash) are reported through the exit handler.
     child.stdin.on('error', () => undefined);
     const stderrEnded = new Promise<void>((resolve) => child.stderr.once('close', resolve));
+    let level: keyof Logger = 'info';
     forwardLines(child.stderr, (line) => {
-      this.options.log.info(`[daemon] ${line}`);
+      const parsed = parseDaemonLogLine(line, level);
+      level = parsed.level;
+      this.options.log[parsed.level](`[daemon] ${parsed.message}`);
       running.exitReason = exitReasonOf(line) ?? running.exitReason;
+      running.lastLines.push(parsed.message);
+      running.lastLines.splice(0, running.lastLines.length - 3);
     });
     let spawnError: Error | undefined;
     child.on('error', (error) => {
       spawnError = error;
-      // 'exit' does not follow a failed spawn, so the spawn failure ends this process here.
+      // 'exit' does not follow a failed spawn, so the spawn failure ends this process here. Starting it again
+      // would fail the same way (missing file, no permission): the user has to act.
       if (child.pid === undefined) {
-        this.onExit(running, `could not be started: ${error.message}`);
+        this.onExit(running, `could not be started (${error.message})`, true);
         resolveExit();
       }
     });
@@ -237,6 +251,8 @@ export class DaemonSupervisor implements Disposable {
     this.options.initialize(connection).then(
       (version) => {
         if (this.current === running && !running.exited) {
+          running.initialized = true;
+          this.failedStarts = 0;
           this.options.log.info(`DevSpaces daemon ${version} is ready (pid ${child.pid}).`);
           this.setState({ kind: 'running', version, pid: child.pid });
         }
@@ -251,7 +267,7 @@ export class DaemonSupervisor implements Disposable {
     );
   }
 
-  private onExit(running: Running, how: string): void {
+  private onExit(running: Running, how: string, cannotStart = false): void {
     if (running.exited) {
       return;
     }
@@ -271,6 +287,16 @@ export class DaemonSupervisor implements Disposable {
     this.current = undefined;
     if (running.stopping || this.disposed) {
       this.options.log.info(`The DevSpaces daemon ${how}.`);
+      return;
+    }
+    const command = running.child.spawnfile;
+    if (cannotStart) {
+      this.giveUp(`The DevSpaces daemon ${command} ${how}.`, daemonPathHint);
+      return;
+    }
+    if (!running.initialized && ++this.failedStarts >= (this.options.maxFailedStarts ?? 3)) {
+      const said = running.lastLines.length > 0 ? `: ${running.lastLines.join(' ')}` : '';
+      this.giveUp(`The DevSpaces daemon ${command} ${how} as soon as it started, ${this.failedStarts} times in a row${said}`, daemonPathHint);
       return;
     }
     const upTime = Date.now() - running.startedAt;
@@ -302,20 +328,27 @@ export class DaemonSupervisor implements Disposable {
     }
   }
 
-  private async whenReady(method: string): Promise<Running> {
+  /** The giving up on a daemon that cannot start: restarting would fail the same way, so the user is told. */
+  private giveUp(reason: string, hint: string): void {
+    this.options.log.error(`${reason} ${hint}`);
+    this.setState({ kind: 'unavailable', reason, hint });
+  }
+
+  // Failures name what the user knows (the daemon, its state), never the RPC method.
+  private async whenReady(): Promise<Running> {
     const running = this.current;
     if (this.stateValue.kind === 'running' && running && !running.exited) {
       return running;
     }
+    if (this.stateValue.kind === 'idle' && !this.disposed) {
+      this.start();
+    }
     const state = this.stateValue;
     if (state.kind === 'unavailable') {
-      throw new DaemonUnavailableError(`Cannot run '${method}': ${state.reason}`, state.hint);
+      throw new DaemonUnavailableError(state.reason, state.hint);
     }
     if (state.kind === 'stopped' || this.disposed) {
-      throw new DaemonUnavailableError(
-        `Cannot run '${method}': the DevSpaces daemon is stopped.`,
-        "Run 'DevSpaces: Restart Daemon' to start it.",
-      );
+      throw new DaemonUnavailableError('The DevSpaces daemon is stopped.', "Run 'DevSpaces: Restart Daemon' to start it.");
     }
     const timeoutMs = this.options.readyTimeoutMs ?? 30_000;
     return new Promise<Running>((resolve, reject) => {
@@ -323,7 +356,7 @@ export class DaemonSupervisor implements Disposable {
         subscription.dispose();
         reject(
           new DaemonUnavailableError(
-            `Cannot run '${method}': the DevSpaces daemon was not ready within ${formatDelay(timeoutMs)}.`,
+            `The DevSpaces daemon was not ready within ${formatDelay(timeoutMs)}.`,
             "See 'DevSpaces: Show Output' for why it does not start.",
           ),
         );
@@ -338,7 +371,7 @@ export class DaemonSupervisor implements Disposable {
           subscription.dispose();
           reject(
             new DaemonUnavailableError(
-              `Cannot run '${method}': ${next.kind === 'unavailable' ? next.reason : 'the DevSpaces daemon stopped.'}`,
+              next.kind === 'unavailable' ? next.reason : 'The DevSpaces daemon stopped.',
               next.kind === 'unavailable' ? next.hint : "Run 'DevSpaces: Restart Daemon' to start it.",
             ),
           );
@@ -361,6 +394,9 @@ export class DaemonSupervisor implements Disposable {
     }
   }
 }
+
+const daemonPathHint =
+  "Reinstall the DevSpaces extension for this platform, or set 'devspaces.daemonPath' to a devspaces executable that runs here; the DevSpaces output has the daemon's own words.";
 
 export function formatDelay(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`;

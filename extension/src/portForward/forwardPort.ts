@@ -2,10 +2,11 @@ import * as vscode from 'vscode';
 import { CommandContext } from '../commands/CommandContext';
 import { ErrorCodes } from '../protocol/errors';
 import * as rpc from '../protocol/methods';
-import { PortForwardInfo, ServiceInfo } from '../protocol/types';
+import { PortForwardInfo, ServiceInfo, ServicePortInfo } from '../protocol/types';
 import { describeError } from '../ui/ErrorPresenter';
 import { withDelayedProgress } from '../ui/withDelayedProgress';
 import { PortForwardsModel, localAddress } from './PortForwardsModel';
+import { containerPortOf, isLocalPortFree, suggestLocalPort } from './localPorts';
 import { splitPortMappings, validatePortMappings, validateTarget } from './portMappings';
 
 export const openInBrowserAction = 'Open in Browser';
@@ -153,19 +154,27 @@ async function pickMappings(choice: TargetChoice): Promise<string[] | undefined>
   const tcpPorts = (choice.service?.ports ?? []).filter((port) => port.protocol.toUpperCase() === 'TCP');
   let value = '';
   if (tcpPorts.length > 0) {
+    // Locally, the container's port (an unprivileged, free one): 80 needs root, and the app's port is the familiar one.
+    const mappings = new Map<ServicePortInfo, string>();
+    const taken = new Set<number>();
+    for (const port of tcpPorts) {
+      const local = await suggestLocalPort(containerPortOf(port), async (candidate) => !taken.has(candidate) && (await isLocalPortFree(candidate)));
+      taken.add(local);
+      mappings.set(port, `${local}:${port.port}`);
+    }
     const items: PortItem[] = tcpPorts.map((port) => ({
       label: `${port.port}`,
       description: [port.name, port.targetPort && port.targetPort !== String(port.port) ? `→ pod port ${port.targetPort}` : '']
         .filter(Boolean)
         .join(' '),
-      detail: `Forwards local port ${port.port} to service port ${port.port}`,
-      mapping: `${port.port}:${port.port}`,
+      detail: `Forwards local port ${mappings.get(port)?.split(':')[0] ?? port.port} to service port ${port.port}`,
+      mapping: mappings.get(port),
     }));
     if (tcpPorts.length > 1) {
       items.push({
         label: 'All ports',
         description: tcpPorts.map((port) => port.port).join(', '),
-        mapping: tcpPorts.map((port) => `${port.port}:${port.port}`).join(' '),
+        mapping: tcpPorts.map((port) => mappings.get(port)).join(' '),
       });
     }
     items.push({ label: '$(edit) Other mapping…', description: 'LOCAL:REMOTE', typeIt: true });

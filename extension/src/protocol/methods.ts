@@ -154,6 +154,7 @@ export const definitions = {
     targetPort: true,
     protocol: true,
     nodePort: true,
+    containerPort: true,
   }),
   ServiceInfo: fields<t.ServiceInfo>({ name: true, type: true, clusterIP: true, ports: true }),
   ServiceList: fields<t.ServiceList>({ space: true, services: true }),

@@ -119,6 +119,8 @@ export interface ServicePortInfo {
   targetPort: string | null;
   protocol: string;
   nodePort: number | null;
+  /** The port the pods' container listens on (a named target port resolved from the pods); null when unknown. */
+  containerPort: number | null;
 }
 
 export interface ServiceInfo {

@@ -83,6 +83,18 @@ export class SpacesModel implements Disposable {
     return services;
   }
 
+  /**
+   * The selection remembered in the workspace folder, shown while the daemon has not started (it starts only when
+   * needed); once it runs, what it reports wins.
+   */
+  showSavedSelection(selection: Selection | undefined): void {
+    if (this.daemon.state.kind !== 'idle') {
+      return;
+    }
+    this.selection = selection;
+    this.fire();
+  }
+
   /** Reloads the space tree; concurrent calls share one load and a late call triggers one more. */
   reloadTree(): Promise<void> {
     if (this.treeLoad) {

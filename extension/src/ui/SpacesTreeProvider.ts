@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
-import { SpacesModel } from '../state/SpacesModel';
+import { SpacesModel, walkSpaces } from '../state/SpacesModel';
 import { ServiceInfo, SpaceInfo } from '../protocol/types';
 import { describeError } from './ErrorPresenter';
 
 export type SpacesTreeNode =
   | { readonly kind: 'space'; readonly space: SpaceInfo }
-  | { readonly kind: 'service'; readonly space: string; readonly service: ServiceInfo }
+  /** A service of the space, or (with `from`) one it inherits from an ancestor: requests to the space reach that one. */
+  | { readonly kind: 'service'; readonly space: string; readonly service: ServiceInfo; readonly from?: string }
   | { readonly kind: 'message'; readonly text: string; readonly tooltip?: string };
 
 export const spacesViewId = 'devspaces.spaces';
@@ -41,9 +42,18 @@ export class SpacesTreeProvider implements vscode.TreeDataProvider<SpacesTreeNod
       case 'service': {
         const item = new vscode.TreeItem(node.service.name, vscode.TreeItemCollapsibleState.None);
         item.id = `service:${node.space}/${node.service.name}`;
+        const where = `${node.service.type}${node.service.clusterIP ? ` ${node.service.clusterIP}` : ''}\n${formatPorts(node.service)}`;
+        if (node.from) {
+          // Dimmed: not in this space, but what a request to this space's URL reaches.
+          item.iconPath = new vscode.ThemeIcon('plug', new vscode.ThemeColor('disabledForeground'));
+          item.description = `from ${node.from}`;
+          item.tooltip = `Not in '${node.space}': requests for '${node.service.name}' in '${node.space}' reach the one in '${node.from}'.\n${where}`;
+          item.contextValue = 'devspaces.inheritedService';
+          return item;
+        }
         item.iconPath = new vscode.ThemeIcon('plug');
         item.description = formatPorts(node.service);
-        item.tooltip = `${node.service.type}${node.service.clusterIP ? ` ${node.service.clusterIP}` : ''}\n${formatPorts(node.service)}`;
+        item.tooltip = where;
         item.contextValue = 'devspaces.service';
         return item;
       }
@@ -66,6 +76,7 @@ export class SpacesTreeProvider implements vscode.TreeDataProvider<SpacesTreeNod
     try {
       const services = await this.model.servicesOf(node.space.name);
       children.push(...services.map((service): SpacesTreeNode => ({ kind: 'service', space: node.space.name, service })));
+      children.push(...(await this.inherited(node.space, new Set(services.map((service) => service.name)))));
     } catch (error) {
       const described = describeError(error);
       children.push({ kind: 'message', text: `Services unavailable: ${described.message}`, tooltip: described.hint });
@@ -73,10 +84,36 @@ export class SpacesTreeProvider implements vscode.TreeDataProvider<SpacesTreeNod
     return children;
   }
 
+  /** The services a child space reaches in its ancestors (nearest first), minus those it has itself. */
+  private async inherited(space: SpaceInfo, own: Set<string>): Promise<SpacesTreeNode[]> {
+    const byName = new Map([...walkSpaces(this.model.snapshot.tree?.roots ?? [])].map(({ space: s }) => [s.name, s]));
+    const found: SpacesTreeNode[] = [];
+    const seen = new Set(own);
+    const visited = new Set([space.name]);
+    for (let ancestor = space.parent; ancestor && !visited.has(ancestor); ancestor = byName.get(ancestor)?.parent ?? null) {
+      visited.add(ancestor);
+      for (const service of await this.model.servicesOf(ancestor)) {
+        if (!seen.has(service.name)) {
+          seen.add(service.name);
+          found.push({ kind: 'service', space: space.name, service, from: ancestor });
+        }
+      }
+    }
+    return found;
+  }
+
   private async roots(): Promise<SpacesTreeNode[]> {
     const snapshot = this.model.snapshot;
-    if (snapshot.daemon.kind !== 'running') {
-      return [{ kind: 'message', text: 'Waiting for the DevSpaces daemon…' }];
+    const daemon = snapshot.daemon;
+    // Expanding the view is a reason to start the daemon: idle and starting go on to the request below, which waits.
+    if (daemon.kind === 'unavailable') {
+      return [{ kind: 'message', text: daemon.reason, tooltip: daemon.hint }];
+    }
+    if (daemon.kind === 'stopped') {
+      return [{ kind: 'message', text: 'The DevSpaces daemon is stopped.', tooltip: "Run 'DevSpaces: Restart Daemon' to start it." }];
+    }
+    if (daemon.kind === 'restarting') {
+      return [{ kind: 'message', text: 'Waiting for the DevSpaces daemon…', tooltip: daemon.reason }];
     }
     const connection = snapshot.connection;
     if (connection?.state === 'failed') {

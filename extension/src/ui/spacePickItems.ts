@@ -13,8 +13,9 @@ export interface SpacePickItem {
 // Quick picks trim leading spaces, so the tree is indented with non-breaking ones.
 const indentUnit = '\u00a0\u00a0\u00a0\u00a0';
 
+/** The spaces to choose from, as an indented tree; spaces being deleted (Terminating) are not offered. */
 export function spaceRows(tree: SpaceTree): SpacePickItem[] {
-  return [...walkSpaces(tree.roots)].map(({ space, depth }) => ({
+  return [...walkSpaces(tree.roots)].filter(({ space }) => space.phase !== 'Terminating').map(({ space, depth }) => ({
     label: `${indentUnit.repeat(depth)}${space.isSelected ? '$(check)' : '$(cloud)'} ${space.name}`,
     description: [space.isSelected ? 'selected' : undefined, space.phase !== 'Active' ? space.phase : undefined]
       .filter(Boolean)

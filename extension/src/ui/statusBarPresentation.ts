@@ -13,6 +13,17 @@ export interface StatusBarPresentation {
 export function presentStatus(snapshot: SpacesSnapshot): StatusBarPresentation {
   const { daemon, connection, selection } = snapshot;
   switch (daemon.kind) {
+    case 'idle': {
+      // Nothing has touched the cluster yet: the space remembered in the folder, or a neutral name.
+      const saved = selection?.space ?? undefined;
+      const context = selection?.context ? `\nContext: ${selection.context}` : '';
+      return {
+        text: `$(cloud) ${saved ?? 'DevSpaces'}`,
+        label: `DevSpaces: ${saved ?? 'select a space'}`,
+        tooltip: `${saved ? `Dev space: ${saved} (remembered in .devspaces/state.json)${context}` : 'No dev space selected in this folder.'}\nClick to switch space or context (this starts the DevSpaces daemon).`,
+        severity: 'normal',
+      };
+    }
     case 'stopped':
       return {
         text: '$(cloud) DevSpaces: stopped',

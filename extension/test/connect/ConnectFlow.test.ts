@@ -19,7 +19,8 @@ const api: ServiceInfo = {
   name: 'api',
   type: 'ClusterIP',
   clusterIP: '10.0.0.9',
-  ports: [{ name: 'http', port: 80, targetPort: '8080', protocol: 'TCP', nodePort: null }],
+  // A named target port: the daemon resolved it to the container's 3000 (80, the service port, would need root).
+  ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP', nodePort: null, containerPort: 3000 }],
 };
 
 const sessionFor = (params: StartConnectParams, session = 'sess-1'): ConnectInfo => ({
@@ -55,8 +56,8 @@ let folder: string;
 let started: StartConnectParams[];
 
 function provider(): ConnectDebugProvider {
-  const registered = recorded.debugProviders.get('*');
-  assert.ok(registered instanceof ConnectDebugProvider, 'a debug configuration provider is registered for every type');
+  const registered = recorded.debugProviders.get('node');
+  assert.ok(registered instanceof ConnectDebugProvider, 'a debug configuration provider is registered for node');
   return registered;
 }
 
@@ -111,14 +112,16 @@ describe('Connect a Service…', () => {
     await connectFromPalette(pickLabelContaining('Create a launch configuration'));
 
     assert.deepEqual(started, [{ service: 'api', localPort: 5000, space: null, container: null, mounts: true, hosts: false, keepOriginal: false, forwardProbes: false }]);
-    assert.equal(recorded.inputBoxes[0]?.options.value, '8080', 'the container port is suggested');
+    const suggested = Number(recorded.inputBoxes[0]?.options.value);
+    assert.ok(suggested >= 3000 && suggested < 3020, `the container port (or the next free one) is suggested: ${suggested}`);
     assert.equal(envFile(), 'PORT=8080\nQUOTES_URL=http://127.0.0.1:41001\n');
     assert.equal(fs.statSync(path.join(folder, '.devspaces', 'connect-api.env')).mode & 0o777, 0o600, 'the environment may hold secrets');
     assert.equal(fs.readFileSync(path.join(folder, '.devspaces', '.gitignore'), 'utf8'), '*\n', 'the environment stays out of git');
     const launch = parse(fs.readFileSync(path.join(folder, '.vscode', 'launch.json'), 'utf8')) as { configurations: Record<string, unknown>[] };
-    assert.deepEqual(launch.configurations.map((c) => [c.name, c.program, c.devspaces, c.env]), [
-      ['DevSpaces: api (Node.js)', '${workspaceFolder}/server.js', { service: 'api', localPort: 5000 }, { PORT: '5000' }],
+    assert.deepEqual(launch.configurations.map((c) => [c.name, c.program, c.outputCapture, c.env]), [
+      ['DevSpaces: api (Node.js)', '${workspaceFolder}/server.js', 'std', { PORT: '5000', DEVSPACES_SERVICE: 'api', DEVSPACES_LOCAL_PORT: '5000' }],
     ]);
+    assert.equal(launch.configurations[0]?.devspaces, undefined, 'no property a debugger does not declare');
     const announced = recorded.messages.find((m) => m.severity === 'info');
     assert.match(announced?.text ?? '', /'api' is connected: its cluster traffic now reaches localhost:5000\. Launch configuration 'DevSpaces: api \(Node\.js\)'/);
     assert.deepEqual(announced?.actions, ['Start Debugging']);
@@ -136,7 +139,8 @@ describe('Connect a Service…', () => {
     const text = fs.readFileSync(path.join(folder, '.vscode', 'launch.json'), 'utf8');
     assert.match(text, /\/\/ mine/);
     const [configuration] = (parse(text) as { configurations: Record<string, unknown>[] }).configurations;
-    assert.deepEqual(configuration?.devspaces, { service: 'api', localPort: 5000 });
+    assert.deepEqual(configuration?.env, { PORT: '5000', DEVSPACES_SERVICE: 'api', DEVSPACES_LOCAL_PORT: '5000' });
+    assert.equal(configuration?.outputCapture, 'std');
     assert.equal(configuration?.envFile, '${workspaceFolder}/.devspaces/connect-api.env');
     assert.equal(configuration?.program, '${workspaceFolder}/main.js');
   });
@@ -162,7 +166,7 @@ describe('Connect a Service…', () => {
     assert.deepEqual(recorded.quickPicks[2]?.items.map((i) => i.label), ['api', 'metrics']);
     assert.deepEqual(started.map((p) => p.container), [null, 'metrics']);
     const launch = parse(fs.readFileSync(path.join(folder, '.vscode', 'launch.json'), 'utf8')) as { configurations: Record<string, unknown>[] };
-    assert.deepEqual(launch.configurations[0]?.devspaces, { service: 'api', localPort: 5000, container: 'metrics' });
+    assert.equal((launch.configurations[0]?.env as Record<string, string>).DEVSPACES_CONTAINER, 'metrics');
     assert.equal(recorded.messages.filter((m) => m.severity === 'error').length, 0);
   });
 
@@ -183,7 +187,7 @@ describe('Connect a Service…', () => {
       name: 'api',
       type: 'node',
       request: 'launch',
-      devspaces: { service: 'api', localPort: 5000, container: 'old' },
+      env: { DEVSPACES_SERVICE: 'api', DEVSPACES_LOCAL_PORT: '5000', DEVSPACES_CONTAINER: 'old' },
     });
     assert.ok(resolved, 'the launch goes on with the chosen container');
     assert.deepEqual(recorded.quickPicks[0]?.items.map((i) => i.label), ['web', 'metrics']);
@@ -218,7 +222,7 @@ describe('Connect a Service…', () => {
 });
 
 describe('F5 on a connected launch configuration', () => {
-  const marked = { name: 'DevSpaces: api (Node.js)', type: 'node', request: 'launch', devspaces: { service: 'api', localPort: 5000 } };
+  const marked = { name: 'DevSpaces: api (Node.js)', type: 'node', request: 'launch', env: { DEVSPACES_SERVICE: 'api', DEVSPACES_LOCAL_PORT: '5000' } };
 
   it('A_Configuration_Without_The_Marker_Passes_Through_Untouched', async () => {
     const plain = { name: 'Plain', type: 'node', request: 'launch', program: 'x.js' };
@@ -245,7 +249,7 @@ describe('F5 on a connected launch configuration', () => {
 
   it('A_Session_On_Another_Port_Is_Only_Replaced_When_The_User_Agrees', async () => {
     await provider().resolveDebugConfiguration(workspaceFolder() as never, marked);
-    const other = { ...marked, devspaces: { service: 'api', localPort: 6000 } };
+    const other = { ...marked, env: { DEVSPACES_SERVICE: 'api', DEVSPACES_LOCAL_PORT: '6000' } };
     assert.equal(await provider().resolveDebugConfiguration(workspaceFolder() as never, other), undefined, 'declined: the launch is aborted');
     assert.deepEqual(harness.daemon.sentTo(rpc.StopConnect.method), []);
 
@@ -280,8 +284,8 @@ describe('F5 on a connected launch configuration', () => {
   });
 
   it('A_Malformed_Marker_Aborts_The_Launch_And_Says_What_Is_Expected', async () => {
-    assert.equal(await provider().resolveDebugConfiguration(workspaceFolder() as never, { ...marked, devspaces: { service: 'api' } }), undefined);
-    assert.match(recorded.messages[0]?.text ?? '', /"devspaces" property .* "localPort"/);
+    assert.equal(await provider().resolveDebugConfiguration(workspaceFolder() as never, { ...marked, env: { DEVSPACES_SERVICE: 'api' } }), undefined);
+    assert.match(recorded.messages[0]?.text ?? '', /names a service in "env" \(DEVSPACES_SERVICE\) but no local port: set DEVSPACES_LOCAL_PORT/);
     assert.equal(started.length, 0);
   });
 });
@@ -292,7 +296,7 @@ describe('Connection state', () => {
       name: 'api',
       type: 'node',
       request: 'launch',
-      devspaces: { service: 'api', localPort: 5000 },
+      env: { DEVSPACES_SERVICE: 'api', DEVSPACES_LOCAL_PORT: '5000' },
     });
     recorded.messages.length = 0;
   });
@@ -313,6 +317,7 @@ describe('Connection state', () => {
     const warning = recorded.messages.find((m) => m.severity === 'warning');
     assert.match(warning?.text ?? '', /^'api' is no longer connected; the cluster serves it itself again\. The agent restored deployment api: no heartbeat\.$/);
     assert.deepEqual(warning?.actions, ['Connect Again', 'Open Log']);
+    assert.equal(fs.existsSync(path.join(folder, '.devspaces', 'connect-api.env')), false, 'the environment (maybe secrets) goes with the session');
   });
 
   it('A_Daemon_That_Stops_Ends_The_Connection_Visibly', () => {
@@ -327,11 +332,18 @@ describe('Connection state', () => {
       harness.daemon.notify(rpc.ConnectEvent.type, event('restored', 'Restored deployment api.'));
       return null;
     });
+    assert.ok(fs.existsSync(path.join(folder, '.devspaces', 'connect-api.env')), 'the env file is there while connected');
     await harness.run(ConnectCommandIds.disconnect);
     assert.deepEqual(harness.daemon.sentTo(rpc.StopConnect.method), [{ session: 'sess-1' }]);
+    assert.equal(fs.existsSync(path.join(folder, '.devspaces', 'connect-api.env')), false, 'Disconnect deletes the env file (it may hold secrets)');
     assert.equal(connectItem().visible, false);
     assert.deepEqual(recorded.messages, [], 'a disconnect the user asked for is not announced as a loss');
     assert.match(recorded.statusBarMessages.at(-1) ?? '', /'api' restored in the cluster/);
+  });
+
+  it('Connect_Events_Are_Not_Logged_Again_As_The_Daemon_Logs_Them_Itself', () => {
+    harness.daemon.notify(rpc.ConnectEvent.type, event('progress', 'Agent pod api-agent-1 is ready.'));
+    assert.deepEqual(harness.log.lines.filter((line) => line.includes('Agent pod api-agent-1 is ready.')), []);
   });
 
   it('A_Warning_Of_The_Session_Is_Shown_With_The_Service_Name', () => {

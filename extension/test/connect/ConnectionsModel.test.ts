@@ -1,12 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConnectionsModel, envFileText } from '../../src/connect/ConnectionsModel';
-import { Logger } from '../../src/daemon/Logger';
 import * as rpc from '../../src/protocol/methods';
 import { ConnectEventInfo, ConnectInfo, StartConnectParams } from '../../src/protocol/types';
 import { FakeDaemonClient } from '../support/FakeDaemonClient';
-
-const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 const info = (params: StartConnectParams): ConnectInfo => ({
   session: 'abc123',
@@ -37,7 +34,7 @@ function setUp(): { daemon: FakeDaemonClient; model: ConnectionsModel } {
   const daemon = new FakeDaemonClient();
   daemon.handle(rpc.StartConnect.type, (params) => info(params));
   daemon.handle(rpc.StopConnect.type, () => null);
-  return { daemon, model: new ConnectionsModel(daemon, quiet) };
+  return { daemon, model: new ConnectionsModel(daemon) };
 }
 
 describe('Connections model', () => {

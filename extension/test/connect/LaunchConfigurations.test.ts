@@ -68,24 +68,32 @@ describe('Launch configurations', () => {
       type: 'node',
       request: 'launch',
       program: '${workspaceFolder}/server.js',
+      outputCapture: 'std',
       envFile: '${workspaceFolder}/.devspaces/connect-api.env',
-      env: { PORT: '5000' },
-      devspaces: { service: 'api', localPort: 5000 },
+      env: { PORT: '5000', DEVSPACES_SERVICE: 'api', DEVSPACES_LOCAL_PORT: '5000' },
     });
   });
 
   it('A_DotNet_Configuration_Also_Sets_The_AspNetCore_Urls_To_The_Local_Port', () => {
     const configuration = withMarker({ name: 'api', type: 'coreclr', request: 'launch', env: { Logging__LogLevel__Default: 'Debug' } }, { service: 'api', localPort: 5001, container: 'api' });
-    assert.deepEqual(configuration.env, { Logging__LogLevel__Default: 'Debug', PORT: '5001', ASPNETCORE_URLS: 'http://localhost:5001' });
-    assert.deepEqual(configuration.devspaces, { service: 'api', localPort: 5001, container: 'api' });
+    assert.deepEqual(configuration.env, {
+      Logging__LogLevel__Default: 'Debug',
+      PORT: '5001',
+      ASPNETCORE_URLS: 'http://localhost:5001',
+      DEVSPACES_SERVICE: 'api',
+      DEVSPACES_LOCAL_PORT: '5001',
+      DEVSPACES_CONTAINER: 'api',
+    });
+    assert.equal(configuration.outputCapture, undefined, 'only Node.js configurations capture stdout');
+    assert.deepEqual(readMarker(configuration), { service: 'api', localPort: 5001, container: 'api' });
   });
 
   it('A_Malformed_Marker_Is_Not_Used_And_Says_What_Is_Expected', () => {
-    assert.equal(readMarker({ devspaces: { service: 'api', localPort: 70000 } }), undefined);
-    assert.equal(readMarker({ devspaces: 'api' }), undefined);
-    assert.deepEqual(readMarker({ devspaces: { service: 'api', localPort: 80, container: '' } }), { service: 'api', localPort: 80 });
-    assert.match(markerProblem({ name: 'Run api', devspaces: { service: 'api' } }) ?? '', /'Run api' must be an object with "service".*"localPort" \(1-65535\)/);
-    assert.equal(markerProblem({ name: 'Plain' }), undefined, 'a configuration without the property is fine');
+    assert.equal(readMarker({ env: { DEVSPACES_SERVICE: 'api', DEVSPACES_LOCAL_PORT: '70000' } }), undefined);
+    assert.equal(readMarker({ env: { DEVSPACES_SERVICE: 'api', DEVSPACES_LOCAL_PORT: 'x' } }), undefined);
+    assert.deepEqual(readMarker({ env: { DEVSPACES_SERVICE: 'api', DEVSPACES_LOCAL_PORT: '80', DEVSPACES_CONTAINER: '' } }), { service: 'api', localPort: 80 });
+    assert.match(markerProblem({ name: 'Run api', env: { DEVSPACES_SERVICE: 'api' } }) ?? '', /'Run api' names a service in "env" \(DEVSPACES_SERVICE\) but no local port: set DEVSPACES_LOCAL_PORT .*\(1-65535\)/);
+    assert.equal(markerProblem({ name: 'Plain', env: { PORT: '80' } }), undefined, 'a configuration without the marker is fine');
   });
 
   it('Creating_Into_A_Folder_Without_Launch_Json_Writes_A_Fresh_File', async () => {
@@ -109,9 +117,9 @@ describe('Launch configurations', () => {
   it('Creating_Again_Replaces_The_Configuration_With_The_Same_Name_Instead_Of_Adding_One', () => {
     const first = upsertEntryText(userLaunchJson, newConfiguration(nodeProject, { service: 'api', localPort: 5000 }), 'launch');
     const second = upsertEntryText(first, newConfiguration(nodeProject, { service: 'api', localPort: 6000 }), 'launch');
-    const parsed = parse(second) as { configurations: { name: string; devspaces?: { localPort: number } }[] };
+    const parsed = parse(second) as { configurations: { name: string; env?: Record<string, string> }[] };
     assert.deepEqual(parsed.configurations.map((c) => c.name), ['Run api', 'Attach', 'DevSpaces: api (Node.js)']);
-    assert.equal(parsed.configurations[2]?.devspaces?.localPort, 6000);
+    assert.equal(parsed.configurations[2]?.env?.DEVSPACES_LOCAL_PORT, '6000');
   });
 
   it('Marking_An_Existing_Configuration_Adds_Marker_Env_File_And_Port_And_Keeps_Its_Variables_And_Comments', () => {
@@ -123,11 +131,22 @@ describe('Launch configurations', () => {
       type: 'node',
       request: 'launch',
       program: '${workspaceFolder}/server.js',
-      env: { DEBUG: 'api:*', PORT: '5000' },
+      env: { DEBUG: 'api:*', PORT: '5000', DEVSPACES_SERVICE: 'api', DEVSPACES_LOCAL_PORT: '5000' },
       envFile: '${workspaceFolder}/.devspaces/connect-api.env',
-      devspaces: { service: 'api', localPort: 5000 },
+      outputCapture: 'std',
     });
     assert.deepEqual(parsed.configurations[1], { name: 'Attach', type: 'node', request: 'attach', port: 9229 }, 'the other configuration is untouched');
+  });
+
+  it('Marking_Again_Drops_The_Marker_Property_Of_Earlier_Versions_And_A_Container_No_Longer_Chosen', () => {
+    const earlier =
+      '{\n  "configurations": [\n    { "name": "Run api", "type": "node", "request": "launch", "outputCapture": "console",\n' +
+      '      "env": { "DEVSPACES_CONTAINER": "old" }, "devspaces": { "service": "api", "localPort": 5000 } }\n  ]\n}\n';
+    const [configuration] = (parse(markConfigurationText(earlier, 'Run api', { service: 'api', localPort: 6000 })) as { configurations: Record<string, unknown>[] })
+      .configurations;
+    assert.equal(configuration?.devspaces, undefined);
+    assert.deepEqual(configuration?.env, { PORT: '6000', DEVSPACES_SERVICE: 'api', DEVSPACES_LOCAL_PORT: '6000' });
+    assert.equal(configuration?.outputCapture, 'console', "the user's own output capture is kept");
   });
 
   it('Marking_A_Configuration_That_Is_Not_There_Says_So', () => {
@@ -177,6 +196,7 @@ describe('Project detection', () => {
       request: 'launch',
       cwd: '${workspaceFolder}',
       skipFiles: ['<node_internals>/**'],
+      outputCapture: 'std',
       program: '${workspaceFolder}/lib/main.js',
     });
   });
@@ -212,7 +232,7 @@ describe('Project detection', () => {
     assert.deepEqual((project?.buildTask?.args as string[]).slice(0, 2), ['build', '${workspaceFolder}/src/Api/Api.csproj']);
     const configuration = newConfiguration(project, { service: 'api', localPort: 5000 });
     assert.equal(configuration.name, 'DevSpaces: api (.NET)');
-    assert.deepEqual(configuration.env, { PORT: '5000', ASPNETCORE_URLS: 'http://localhost:5000' });
+    assert.deepEqual(configuration.env, { PORT: '5000', ASPNETCORE_URLS: 'http://localhost:5000', DEVSPACES_SERVICE: 'api', DEVSPACES_LOCAL_PORT: '5000' });
   });
 
   it('A_Java_Project_Launches_The_Class_With_A_Main_Method', async () => {
@@ -221,7 +241,7 @@ describe('Project detection', () => {
     write('src/main/java/io/example/quotes/QuotesServer.java', 'package io.example.quotes;\npublic class QuotesServer {\n  public static void main(String[] args) {}\n}\n');
     const [project] = await detectProjects(folder);
     assert.deepEqual(project?.launch, { type: 'java', request: 'launch', mainClass: 'io.example.quotes.QuotesServer', cwd: '${workspaceFolder}' });
-    assert.deepEqual(newConfiguration(project, { service: 'quotes', localPort: 8081 }).env, { PORT: '8081', SERVER_PORT: '8081' });
+    assert.deepEqual(newConfiguration(project, { service: 'quotes', localPort: 8081 }).env, { PORT: '8081', SERVER_PORT: '8081', DEVSPACES_SERVICE: 'quotes', DEVSPACES_LOCAL_PORT: '8081' });
   });
 
   it('A_Folder_With_Several_Kinds_Offers_Each', async () => {

@@ -18,8 +18,8 @@ const web: ServiceInfo = {
   type: 'ClusterIP',
   clusterIP: '10.0.0.7',
   ports: [
-    { name: 'http', port: 80, targetPort: '8080', protocol: 'TCP', nodePort: null },
-    { name: 'debug', port: 9229, targetPort: '9229', protocol: 'TCP', nodePort: null },
+    { name: 'http', port: 80, targetPort: '8080', protocol: 'TCP', nodePort: null, containerPort: 8080 },
+    { name: 'debug', port: 9229, targetPort: '9229', protocol: 'TCP', nodePort: null, containerPort: 9229 },
   ],
 };
 
@@ -86,7 +86,7 @@ beforeEach(async () => {
 afterEach(() => harness.dispose());
 
 describe('Forward a Port', () => {
-  it('Offers_The_Services_Of_The_Current_Space_And_Forwards_Local_Equal_To_Remote_By_Default', async () => {
+  it('Offers_The_Services_Of_The_Current_Space_And_Suggests_The_Container_Port_Locally', async () => {
     recorded.user.quickPick.push(pickLabelEnding('service/web'), pickLabel('80'));
     recorded.user.inputBox.push('80:80');
     recorded.user.messageAnswers.push('Open in Browser');
@@ -99,7 +99,9 @@ describe('Forward a Port', () => {
       recorded.quickPicks[1]?.items.map((item) => item.label),
       ['80', '9229', 'All ports', '$(edit) Other mapping…'],
     );
-    assert.equal(recorded.inputBoxes[0]?.options.value, '80:80', 'the mapping defaults to local = remote');
+    // 8080, where the container listens (80 would need root), or the next free port when this machine uses it.
+    const [local, remote] = (recorded.inputBoxes[0]?.options.value ?? '').split(':').map(Number);
+    assert.ok(local !== undefined && local >= 8080 && local < 8100 && remote === 80, `suggested: ${recorded.inputBoxes[0]?.options.value}`);
     assert.deepEqual(started, [{ target: 'service/web', ports: ['80:80'], space: 'team', address: null }]);
     const shown = recorded.messages.find((m) => m.severity === 'info');
     assert.match(shown?.text ?? '', /^Forwarding http:\/\/127\.0\.0\.1:80 to service\/web port 80 in space 'team' \(pod web-5d8f-abcde\)\.$/);
@@ -141,7 +143,7 @@ describe('Forward a Port', () => {
     recorded.user.inputBox.push('80:80 9229:9229');
     await harness.run(PortForwardCommandIds.forwardPort, { kind: 'service', space: 'team-bob', service: web });
     assert.equal(recorded.quickPicks.length, 1, 'only the port is asked for');
-    assert.equal(recorded.inputBoxes[0]?.options.value, '80:80 9229:9229');
+    assert.match(recorded.inputBoxes[0]?.options.value ?? '', /^80[89]\d:80 92[23]\d:9229$/, 'every port gets an unprivileged local one');
     assert.deepEqual(started, [{ target: 'service/web', ports: ['80:80', '9229:9229'], space: 'team-bob', address: null }]);
   });
 

@@ -9,6 +9,17 @@ import {
 const connection = createMessageConnection(new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
 const argv = process.argv.slice(2);
 process.stderr.write(`fake daemon started with ${argv.join(' ')}\n`);
+if (argv.includes('--exit-at-start')) {
+  process.stderr.write('Unhandled exception. System.DllNotFoundException: libicu\n');
+  process.exit(3);
+}
+if (argv.includes('--log-levels')) {
+  // As the daemon's TextWriterLog writes them.
+  for (const level of ['DEBUG  ', 'INFO   ', 'WARNING', 'ERROR  ']) {
+    process.stderr.write(`2026-11-29T18:00:00.000Z ${level} a ${level.trim().toLowerCase()} line\n`);
+  }
+  process.stderr.write('  and its continuation\n');
+}
 
 connection.onRequest('initialize', () => {
   if (argv.includes('--refuse-initialize')) {

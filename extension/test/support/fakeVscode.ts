@@ -36,7 +36,28 @@ export class ThemeColor {
   constructor(readonly id: string) {}
 }
 export class ThemeIcon {
-  constructor(readonly id: string) {}
+  constructor(
+    readonly id: string,
+    readonly color?: ThemeColor,
+  ) {}
+}
+export class RelativePattern {
+  constructor(
+    readonly base: string,
+    readonly pattern: string,
+  ) {}
+}
+
+/** A file watcher the test fires by hand (`recorded.watchers`). */
+export class FakeFileSystemWatcher {
+  readonly created = new EventEmitter<unknown>();
+  readonly changed = new EventEmitter<unknown>();
+  readonly deleted = new EventEmitter<unknown>();
+  readonly onDidCreate = this.created.event;
+  readonly onDidChange = this.changed.event;
+  readonly onDidDelete = this.deleted.event;
+  constructor(readonly pattern: RelativePattern) {}
+  dispose(): void {}
 }
 export enum StatusBarAlignment {
   Left = 1,
@@ -166,6 +187,7 @@ export const recorded = {
   debugProviders: new Map<string, unknown>(),
   startedDebugging: [] as { folder: unknown; configuration: unknown }[],
   shownDocuments: [] as string[],
+  watchers: [] as FakeFileSystemWatcher[],
 };
 
 export function resetFake(): void {
@@ -187,6 +209,7 @@ export function resetFake(): void {
   recorded.debugProviders.clear();
   recorded.startedDebugging.length = 0;
   recorded.shownDocuments.length = 0;
+  recorded.watchers.length = 0;
 }
 
 function showMessage(severity: ShownMessage['severity'], text: string, ...rest: unknown[]): Promise<string | undefined> {
@@ -275,6 +298,11 @@ export const workspace = {
   onDidChangeTextDocument: () => new Disposable(),
   onDidSaveTextDocument: () => new Disposable(),
   onDidCloseTextDocument: () => new Disposable(),
+  createFileSystemWatcher(pattern: RelativePattern): FakeFileSystemWatcher {
+    const watcher = new FakeFileSystemWatcher(pattern);
+    recorded.watchers.push(watcher);
+    return watcher;
+  },
 };
 
 export enum DiagnosticSeverity {
@@ -358,6 +386,7 @@ const fake = {
   CancellationError,
   ThemeColor,
   ThemeIcon,
+  RelativePattern,
   StatusBarAlignment,
   TreeItemCollapsibleState,
   ProgressLocation,

@@ -218,7 +218,7 @@ public class SpaceRpcTests : SpaceTestBase
     }
 
     [Test]
-    public async Task Services_Of_A_Space_Are_Listed_With_Their_Ports()
+    public async Task Services_Of_A_Space_Are_Listed_With_Their_Ports_And_Named_Target_Ports_Resolved_From_The_Pods()
     {
         var name = Unique("svc");
         await Daemon.CallAsync<CreateSpaceResult>("space/create", new { name });
@@ -229,7 +229,32 @@ public class SpaceRpcTests : SpaceTestBase
                 Spec = new V1ServiceSpec
                 {
                     Selector = new Dictionary<string, string> { ["app"] = "web" },
-                    Ports = [new V1ServicePort { Name = "http", Port = 80, TargetPort = 8080 }, new V1ServicePort { Name = "grpc", Port = 9090, TargetPort = "grpc-port" }],
+                    Ports =
+                    [
+                        new V1ServicePort { Name = "http", Port = 80, TargetPort = 8080 },
+                        new V1ServicePort { Name = "grpc", Port = 9090, TargetPort = "grpc-port" },
+                        new V1ServicePort { Name = "admin", Port = 9100, TargetPort = "no-such-port" },
+                    ],
+                },
+            },
+            name);
+        // The pod's spec names the port; whether it ever runs does not matter (its image is never pulled).
+        await Admin.CoreV1.CreateNamespacedPodAsync(
+            new V1Pod
+            {
+                Metadata = new V1ObjectMeta { Name = "web-1", Labels = new Dictionary<string, string> { ["app"] = "web" } },
+                Spec = new V1PodSpec
+                {
+                    Containers =
+                    [
+                        new V1Container
+                        {
+                            Name = "web",
+                            Image = "devspaces.local/not-pulled:none",
+                            ImagePullPolicy = "Never",
+                            Ports = [new V1ContainerPort { Name = "grpc-port", ContainerPort = 50051 }],
+                        },
+                    ],
                 },
             },
             name);
@@ -246,8 +271,9 @@ public class SpaceRpcTests : SpaceTestBase
             Assert.That(web.ClusterIP, Is.Not.Null);
             Assert.That(web.Ports, Is.EqualTo(new[]
             {
-                new ServicePortInfo("http", 80, "8080", "TCP", null),
-                new ServicePortInfo("grpc", 9090, "grpc-port", "TCP", null),
+                new ServicePortInfo("http", 80, "8080", "TCP", null, 8080),
+                new ServicePortInfo("grpc", 9090, "grpc-port", "TCP", null, 50051),
+                new ServicePortInfo("admin", 9100, "no-such-port", "TCP", null, null),
             }));
             Assert.That(selected.Services.Select(s => s.Name), Is.EqualTo(new[] { "web" }), "without a space the selected one is used");
         });

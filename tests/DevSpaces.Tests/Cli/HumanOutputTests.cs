@@ -30,7 +30,7 @@ public class HumanOutputTests
     {
         var output = new StringWriter();
         HumanOutput.Services(output, new ServiceList("dev", [
-            new ServiceInfo("web", "ClusterIP", "10.0.0.7", [new ServicePortInfo("http", 80, "8080", "TCP", null), new ServicePortInfo(null, 53, "53", "UDP", null)]),
+            new ServiceInfo("web", "ClusterIP", "10.0.0.7", [new ServicePortInfo("http", 80, "8080", "TCP", null, 8080), new ServicePortInfo(null, 53, "53", "UDP", null, 53)]),
         ]));
         var lines = output.ToString().TrimEnd().Split('\n');
         Assert.Multiple(() =>
