@@ -13,7 +13,7 @@ import { ErrorPresenter } from '../../src/ui/ErrorPresenter';
 import { FakeDaemonClient } from '../support/FakeDaemonClient';
 import { waitFor } from '../support/waitFor';
 
-const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const quiet: Logger = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 const unknownKey: ProjectProblem = {
   severity: 'error',
