@@ -5,7 +5,8 @@ namespace DevSpaces.Helper.Protocol;
 /// <summary>
 /// Length-prefixed frames over a byte stream: a 4-byte big-endian length of what follows, the kind (1 byte), the
 /// request id (4 bytes, big-endian), then the payload. Writes are buffered until <see cref="FlushAsync"/>, so a batch
-/// of small frames leaves in few packets.
+/// of small frames leaves in few packets; reads are buffered too (separately: a buffer used both ways cannot switch
+/// direction on a socket).
 /// </summary>
 public sealed class FrameStream(Stream stream) : IAsyncDisposable
 {
@@ -16,6 +17,7 @@ public sealed class FrameStream(Stream stream) : IAsyncDisposable
 
     private const int HeaderLength = 9;
     private readonly BufferedStream output = new(stream, 64 * 1024);
+    private readonly BufferedStream input = new(stream, 64 * 1024);
     private readonly byte[] header = new byte[HeaderLength];
 
     public Stream Inner => stream;
@@ -49,7 +51,7 @@ public sealed class FrameStream(Stream stream) : IAsyncDisposable
         var read = 0;
         while (read < HeaderLength)
         {
-            var n = await stream.ReadAsync(header.AsMemory(read), cancellationToken).ConfigureAwait(false);
+            var n = await input.ReadAsync(header.AsMemory(read), cancellationToken).ConfigureAwait(false);
             if (n == 0)
             {
                 if (read == 0)
@@ -72,7 +74,7 @@ public sealed class FrameStream(Stream stream) : IAsyncDisposable
         var kind = (HelperFrameKind)header[4];
         var requestId = BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(5));
         var payload = new byte[length - (HeaderLength - 4)];
-        await stream.ReadExactlyAsync(payload, cancellationToken).ConfigureAwait(false);
+        await input.ReadExactlyAsync(payload, cancellationToken).ConfigureAwait(false);
         return new HelperFrame(kind, requestId, payload);
     }
 

@@ -124,7 +124,9 @@ internal sealed class HelperServer(TreeStore tree, AppProcess app, string key, A
                 using (var batch = Batch())
                 {
                     batches.Remove(frame.RequestId);
+                    var received = batch.Received.Elapsed;
                     var result = tree.Apply(batch);
+                    log($"batch {frame.RequestId}: {batch.Moves.Count} moved, {batch.Deletes.Count} deleted, {result.Applied} applied; received in {received.TotalMilliseconds:0} ms, applied in {(batch.Received.Elapsed - received).TotalMilliseconds:0} ms");
                     await ReplyAsync(frames, HelperFrameKind.BatchResult, frame.RequestId, result.Encode(), cancellationToken).ConfigureAwait(false);
                 }
 

@@ -15,6 +15,9 @@ internal sealed class IncomingBatch(TreeStore tree) : IDisposable
     private string? currentStaged;
     private long remaining;
 
+    /// <summary>Runs from the batch's first frame, for the helper's log.</summary>
+    public System.Diagnostics.Stopwatch Received { get; } = System.Diagnostics.Stopwatch.StartNew();
+
     public List<StagedFile> Puts { get; } = [];
 
     public List<string> Deletes { get; } = [];

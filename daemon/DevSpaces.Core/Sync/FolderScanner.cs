@@ -1,3 +1,4 @@
+using System.IO.Enumeration;
 using DevSpaces.Helper.Protocol;
 
 namespace DevSpaces.Core.Sync;
@@ -15,6 +16,9 @@ public sealed class FolderScanner
     private readonly Dictionary<string, CachedHash> hashes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SyncProblem> problems = new(StringComparer.Ordinal);
     private readonly Dictionary<string, bool> selected = new(StringComparer.Ordinal);
+
+    // Hidden files are synced like any other; links are not followed into folders.
+    private static readonly EnumerationOptions WalkOptions = new() { AttributesToSkip = 0, IgnoreInaccessible = true, RecurseSubdirectories = false };
 
     public FolderScanner(string root, SyncRules rules)
     {
@@ -47,23 +51,31 @@ public sealed class FolderScanner
         foreach (var folder in DirtyFolders.Coalesce(folders))
         {
             var prefix = folder.Length == 0 ? "" : folder + "/";
-            foreach (var path in files.Keys.Where(p => p.StartsWith(prefix, StringComparison.Ordinal)).ToList())
+            if (prefix.Length == 0)
             {
-                files.Remove(path);
+                files.Clear();
+                problems.Clear();
+            }
+            else
+            {
+                foreach (var path in files.Keys.Where(p => p.StartsWith(prefix, StringComparison.Ordinal)).ToList())
+                {
+                    files.Remove(path);
+                }
+
+                foreach (var path in problems.Keys.Where(p => p.StartsWith(prefix, StringComparison.Ordinal)).ToList())
+                {
+                    problems.Remove(path);
+                }
             }
 
-            foreach (var path in problems.Keys.Where(p => p.StartsWith(prefix, StringComparison.Ordinal)).ToList())
-            {
-                problems.Remove(path);
-            }
-
-            var directory = new DirectoryInfo(folder.Length == 0 ? Root : Path.Combine(Root, folder));
+            var directory = folder.Length == 0 ? Root : Path.Combine(Root, folder);
             if (folder.Length > 0 && !Rules.MayHoldSelected(folder))
             {
                 continue;
             }
 
-            if (directory.Exists && !directory.Attributes.HasFlag(FileAttributes.ReparsePoint))
+            if (Directory.Exists(directory) && new DirectoryInfo(directory).LinkTarget == null)
             {
                 Walk(directory, prefix);
             }
@@ -79,12 +91,18 @@ public sealed class FolderScanner
         }
     }
 
-    private void Walk(DirectoryInfo directory, string prefix)
+    private void Walk(string directory, string prefix)
     {
-        IEnumerable<FileSystemInfo> entries;
+        List<Entry> entries;
         try
         {
-            entries = directory.EnumerateFileSystemInfos();
+            // FileSystemEntry carries the status the enumeration read; no FileInfo per file.
+            entries = new FileSystemEnumerable<Entry>(directory, (ref FileSystemEntry e) => new Entry(
+                e.FileName.ToString(),
+                e.IsDirectory,
+                e.Attributes.HasFlag(FileAttributes.ReparsePoint),
+                e.IsDirectory ? 0 : e.Length,
+                e.IsDirectory ? 0 : e.LastWriteTimeUtc.UtcTicks), WalkOptions).ToList();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -92,15 +110,14 @@ public sealed class FolderScanner
             return;
         }
 
-        foreach (var info in entries)
+        foreach (var entry in entries)
         {
-            var path = prefix + info.Name;
-            var isLink = info.Attributes.HasFlag(FileAttributes.ReparsePoint);
-            if (info is DirectoryInfo sub && !isLink)
+            var path = prefix + entry.Name;
+            if (entry.IsDirectory && !entry.IsLink)
             {
                 if (Rules.MayHoldSelected(path))
                 {
-                    Walk(sub, path + "/");
+                    Walk(Path.Combine(directory, entry.Name), path + "/");
                 }
 
                 continue;
@@ -111,10 +128,13 @@ public sealed class FolderScanner
                 continue;
             }
 
-            var file = isLink ? LinkedFile(info, path) : (FileInfo)info;
-            if (file != null)
+            if (!entry.IsLink)
             {
-                Add(path, file);
+                Add(path, Path.Combine(directory, entry.Name), entry.Length, entry.ModifiedTicks);
+            }
+            else if (LinkedFile(new FileInfo(Path.Combine(directory, entry.Name)), path) is { } target)
+            {
+                Add(path, target.FullName, target.Length, target.LastWriteTimeUtc.Ticks);
             }
         }
     }
@@ -162,20 +182,8 @@ public sealed class FolderScanner
         return file;
     }
 
-    private void Add(string path, FileInfo file)
+    private void Add(string path, string fullPath, long length, long ticks)
     {
-        long length;
-        long ticks;
-        try
-        {
-            length = file.Length;
-            ticks = file.LastWriteTimeUtc.Ticks;
-        }
-        catch (FileNotFoundException)
-        {
-            return;
-        }
-
         if (length > Rules.MaxFileSize)
         {
             problems[path] = new SyncProblem(path, $"{Megabytes(length)} is over the sync limit of {Megabytes(Rules.MaxFileSize)}; skipped");
@@ -186,7 +194,7 @@ public sealed class FolderScanner
         {
             try
             {
-                cached = new CachedHash(length, ticks, TreeHash.OfFile(file.FullName), IsExecutable(file));
+                cached = new CachedHash(length, ticks, TreeHash.OfFile(fullPath), IsExecutable(fullPath));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -200,10 +208,12 @@ public sealed class FolderScanner
         files[path] = new FileEntry(path, cached.Hash, cached.Size, cached.Executable);
     }
 
-    private static bool IsExecutable(FileInfo file) =>
-        !OperatingSystem.IsWindows() && (file.UnixFileMode & UnixFileMode.UserExecute) != 0;
+    private static bool IsExecutable(string fullPath) =>
+        !OperatingSystem.IsWindows() && (File.GetUnixFileMode(fullPath) & UnixFileMode.UserExecute) != 0;
 
     private static string Megabytes(long bytes) => $"{bytes / (1024.0 * 1024.0):0.#} MB";
 
     private readonly record struct CachedHash(long Size, long ModifiedTicks, string Hash, bool Executable);
+
+    private readonly record struct Entry(string Name, bool IsDirectory, bool IsLink, long Length, long ModifiedTicks);
 }
