@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Cli } from './support/Cli';
 import { BrowserWorkbench } from './support/BrowserWorkbench';
+import { daemonProcesses } from './support/daemonProcesses';
 import { e2eEnvironment } from './support/e2eEnvironment';
 import { Locator, Page } from './support/playwright';
 import { WorkbenchDriver, waitUntil } from './support/WorkbenchDriver';
@@ -232,24 +233,3 @@ describe('DevSpaces in a real VS Code', { timeout: 600_000 }, () => {
       await driver.waitForStatus(root, `the status bar to follow 'devspaces space select ${root}' run in the workspace folder`);
     }));
 });
-
-/** Daemon processes started for this code-server (their --log-dir is inside its user data): the packaged daemon. */
-function daemonProcesses(userDataDir: string): number[] {
-  const pids: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) {
-      continue;
-    }
-    let argv: string[];
-    try {
-      argv = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-    } catch {
-      continue;
-    }
-    const logDir = argv[argv.indexOf('--log-dir') + 1];
-    if (argv[0]?.endsWith('/dist/daemon/devspaces') && argv[1] === 'daemon' && logDir?.startsWith(userDataDir)) {
-      pids.push(Number(entry));
-    }
-  }
-  return pids;
-}

@@ -62,8 +62,9 @@ public sealed class SupervisedCommand : IDisposable
     private static (string, IReadOnlyList<string>) This()
     {
         var path = Environment.ProcessPath ?? throw new InvalidOperationException("the path of this executable is unknown");
-        return Path.GetFileNameWithoutExtension(path) == "dotnet" && Assembly.GetEntryAssembly()?.Location is { Length: > 0 } entry
-            ? (path, [entry])
+        // Not Assembly.Location: it is empty in the single-file daemon of the extension package (which is never run by dotnet).
+        return Path.GetFileNameWithoutExtension(path) == "dotnet" && Assembly.GetEntryAssembly()?.GetName().Name is { Length: > 0 } name
+            ? (path, [Path.Combine(AppContext.BaseDirectory, name + ".dll")])
             : (path, []);
     }
 
