@@ -1,23 +1,14 @@
-using DevSpaces.Core.Images;
+using DevSpaces.Core.Project;
 
 namespace DevSpaces.Core.Sync;
 
-/// <summary>Update rules in order: the first rule whose globs match a path decides; a path no rule matches gets <paramref name="fallback"/>.</summary>
+/// <summary>
+/// The <c>updates</c> of <c>devspaces.yaml</c> in order: the first rule whose globs match a path decides; a path no
+/// rule matches gets <paramref name="fallback"/> (restart, as the file's schema says).
+/// </summary>
 public sealed class GlobUpdateRules(IEnumerable<UpdateRule> rules, UpdateAction fallback = UpdateAction.Restart) : IUpdateRules
 {
-    private readonly List<(DockerIgnore Globs, UpdateAction Action)> rules = rules.Select(r => (new DockerIgnore(r.Files), r.Action)).ToList();
+    private readonly List<UpdateRule> rules = rules.ToList();
 
-    public UpdateAction ActionFor(string path)
-    {
-        foreach (var (globs, action) in rules)
-        {
-            // In the .dockerignore language a "match" is an exclusion; here it selects the rule.
-            if (globs.IsExcluded(path))
-            {
-                return action;
-            }
-        }
-
-        return fallback;
-    }
+    public UpdateAction ActionFor(string path) => rules.FirstOrDefault(rule => rule.Files.Matches(path))?.Action ?? fallback;
 }

@@ -1,10 +1,11 @@
 using DevSpaces.Core.Images;
+using DevSpaces.Core.Project;
 
 namespace DevSpaces.Core.Sync;
 
 /// <summary>
-/// Which files of the local folder are synced: those the <c>files</c> globs select (in order, a leading <c>!</c>
-/// takes back, the last matching glob decides; all files when none are given), minus what the ignore files and the
+/// Which files of the local folder are synced: those the <c>files</c> globs of <c>devspaces.yaml</c>'s <c>sync</c>
+/// select (<see cref="GlobList"/>; all files when none are given), minus what the ignore files and the
 /// folders DevSpaces never syncs (<c>.git</c>, <c>.devspaces</c>, the helper's staging folder) exclude. Files larger than
 /// <see cref="MaxFileSize"/> are reported and skipped.
 /// </summary>
@@ -14,14 +15,12 @@ public sealed class SyncRules
 
     private static readonly string[] NeverSynced = [".git", ".devspaces", Helper.Protocol.HelperProtocol.StagingFolder];
 
-    // The glob language and its evaluation are .dockerignore's; here a "match" selects rather than excludes.
-    private readonly DockerIgnore files;
+    private readonly GlobList files;
     private readonly DockerIgnore ignored;
 
-    public SyncRules(IEnumerable<string>? files, IEnumerable<string> ignorePatterns, long maxFileSize = DefaultMaxFileSize)
+    public SyncRules(GlobList? files, IEnumerable<string> ignorePatterns, long maxFileSize = DefaultMaxFileSize)
     {
-        var globs = files?.ToList() ?? [];
-        this.files = new DockerIgnore(globs.Count == 0 ? ["**"] : globs);
+        this.files = files is { Globs.Count: > 0 } ? files : GlobList.Everything;
         ignored = new DockerIgnore(NeverSynced.Concat(ignorePatterns));
         MaxFileSize = maxFileSize;
     }
@@ -29,10 +28,10 @@ public sealed class SyncRules
     public long MaxFileSize { get; }
 
     /// <summary>Rules for <paramref name="root"/>: the given globs, plus the patterns of its ignore files (default <c>.gitignore</c> and <c>.dockerignore</c>; missing ones are skipped).</summary>
-    public static SyncRules ForFolder(string root, IEnumerable<string>? files = null, IEnumerable<string>? ignoreFiles = null, long maxFileSize = DefaultMaxFileSize)
+    public static SyncRules ForFolder(string root, GlobList? files = null, IEnumerable<string>? ignoreFiles = null, long maxFileSize = DefaultMaxFileSize)
     {
         var patterns = new List<string>();
-        foreach (var name in ignoreFiles ?? [".gitignore", ".dockerignore"])
+        foreach (var name in ignoreFiles ?? ProjectSync.DefaultIgnoreFiles)
         {
             var path = Path.Combine(root, name);
             if (File.Exists(path))
@@ -44,8 +43,12 @@ public sealed class SyncRules
         return new SyncRules(files, patterns, maxFileSize);
     }
 
+    /// <summary>The rules of a project's <c>sync</c> section, for its folder.</summary>
+    public static SyncRules ForProject(string projectFolder, ProjectSync sync, long maxFileSize = DefaultMaxFileSize) =>
+        ForFolder(projectFolder, sync.Files, sync.IgnoreFiles, maxFileSize);
+
     /// <summary>Whether the file at this folder-relative path (forward slashes) is synced.</summary>
-    public bool Selects(string path) => files.IsExcluded(path) && !ignored.IsExcluded(path);
+    public bool Selects(string path) => files.Matches(path) && !ignored.IsExcluded(path);
 
     /// <summary>False when nothing under this folder can be synced, so a scan need not enter it.</summary>
     public bool MayHoldSelected(string directory) => ignored.HasExceptions || !ignored.IsExcluded(directory);

@@ -1,3 +1,5 @@
+using DevSpaces.Core.Project;
+
 namespace DevSpaces.Core.Sync;
 
 /// <summary>What a batch makes happen: the strongest action of its paths, and the first path that asked for it.</summary>

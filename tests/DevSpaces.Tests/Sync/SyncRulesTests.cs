@@ -1,3 +1,4 @@
+using DevSpaces.Core.Project;
 using DevSpaces.Core.Sync;
 using DevSpaces.Tests.Support;
 
@@ -11,7 +12,7 @@ public sealed class SyncRulesTests
     [TestCase("README.md", false)]
     public void Globs_Select_In_Order_And_A_Leading_Bang_Takes_Back(string path, bool selected)
     {
-        var rules = new SyncRules(["src/**", "!src/generated", "src/generated/keep.js"], []);
+        var rules = new SyncRules(new GlobList(["src/**", "!src/generated", "src/generated/keep.js"]), []);
         Assert.That(rules.Selects(path), Is.EqualTo(selected));
     }
 
@@ -38,6 +39,19 @@ public sealed class SyncRulesTests
         folder.File(".gitignore", "# deps\nnode_modules/\n/build\n*.log\n!logs/keep.log\n");
         folder.File(".dockerignore", "bin\n");
         Assert.That(SyncRules.ForFolder(folder.Path).Selects(path), Is.EqualTo(selected));
+    }
+
+    [Test]
+    public void A_Projects_Sync_Section_Gives_Its_Globs_And_Ignore_Files()
+    {
+        using var folder = new TempDirectory();
+        folder.File(".gitignore", "*.log\n");
+        folder.File("extra.ignore", "secret.txt\n");
+        var rules = SyncRules.ForProject(folder.Path, new ProjectSync("/app", new GlobList(["**", "!docs"]), ["extra.ignore"]));
+        Assert.That(rules.Selects("debug.log"), Is.True, ".gitignore is not among the project's ignore files");
+        Assert.That(rules.Selects("secret.txt"), Is.False);
+        Assert.That(rules.Selects("docs/guide.md"), Is.False);
+        Assert.That(rules.Selects("src/app.js"), Is.True);
     }
 
     [Test]

@@ -1,3 +1,4 @@
+using DevSpaces.Core.Project;
 using DevSpaces.Core.Sync;
 using DevSpaces.Helper.Protocol;
 using DevSpaces.Tests.Support;
@@ -124,7 +125,7 @@ public sealed class SyncSessionTests
     {
         await using var helper = new InProcessHelper();
         using var local = new TempDirectory();
-        var rules = new GlobUpdateRules([new UpdateRule(["public/**"], UpdateAction.Copy), new UpdateRule(["Dockerfile"], UpdateAction.Rebuild)]);
+        var rules = new GlobUpdateRules([new UpdateRule(new GlobList(["public/**"]), UpdateAction.Copy), new UpdateRule(new GlobList(["Dockerfile"]), UpdateAction.Rebuild)]);
         await using var sync = await StartAsync(local.Path, await helper.ConnectAsync(), rules);
         Directory.CreateDirectory(Path.Combine(local.Path, "public"));
 

@@ -1,3 +1,4 @@
+using DevSpaces.Core.Project;
 using DevSpaces.Core.Sync;
 using DevSpaces.Helper.Protocol;
 
@@ -7,9 +8,9 @@ public sealed class UpdateDecisionTests
 {
     private static readonly GlobUpdateRules Rules = new(
     [
-        new UpdateRule(["Dockerfile", "package.json"], UpdateAction.Rebuild),
-        new UpdateRule(["public/**", "!public/config.js"], UpdateAction.Copy),
-        new UpdateRule(["**/*.ts"], UpdateAction.Build),
+        new UpdateRule(new GlobList(["Dockerfile", "package.json"]), UpdateAction.Rebuild),
+        new UpdateRule(new GlobList(["public/**", "!public/config.js"]), UpdateAction.Copy),
+        new UpdateRule(new GlobList(["**/*.ts"]), UpdateAction.Build),
     ]);
 
     private static SyncPlan Plan(string[] upserts, string[]? deletes = null) =>
