@@ -83,6 +83,49 @@ wait_until() {
   done
 }
 
+# The Debian mirror this machine's apt is configured with (one-line or deb822 sources, any host
+# name), read through apt itself: the repository serving SUITE's main component, or the suite this
+# machine runs. Works before the first `apt-get update`.
+debian_mirror() {
+  local suite="${1:-$(. /etc/os-release && echo "$VERSION_CODENAME")}" uri
+  uri="$(apt_main_entry "$suite" '$(REPO_URI)')"
+  [[ -n "$uri" ]] || return 1
+  echo "${uri%/}"
+}
+
+# apt_main_entry SUITE FORMAT : FORMAT (an `apt-get indextargets` format) of SUITE's main binaries.
+apt_main_entry() {
+  apt-get indextargets --no-release-info --format "$2" \
+    "Created-By: Packages" "Release: $1" "Component: main" 2>/dev/null | head -n 1
+}
+
+# write_deb_src_entry SUITE DIR : writes devspaces-src.sources or .list into DIR, a deb-src entry
+# made from the one apt takes SUITE's binary packages from (same mirror, same options: apt refuses
+# two entries of one mirror and suite whose Signed-By differ), and prints its path.
+write_deb_src_entry() {
+  local suite="$1" dir="$2" entry file index
+  entry="$(apt_main_entry "$suite" '$(SOURCESENTRY)')"
+  [[ -n "$entry" ]] || return 1
+  file="${entry%:*}" index="${entry##*:}"
+  if [[ "$file" == *.sources ]]; then
+    # deb822: apt numbers the stanzas; field names are case-insensitive.
+    awk -v want="$index" -v suite="$suite" '
+      /^[[:space:]]*$/ { if (body) n++; body = 0; next }
+      /^#/ { next }
+      { body = 1 }
+      n + 1 != want { next }
+      tolower($0) ~ /^types:/ { print "Types: deb-src"; next }
+      tolower($0) ~ /^suites:/ { print "Suites: " suite; next }
+      { print }
+    ' "$file" > "$dir/devspaces-src.sources"
+    echo "$dir/devspaces-src.sources"
+  else
+    # One-line format: apt numbers the lines.
+    sed -n "${index}s/^[[:space:]]*deb[[:space:]]/deb-src /p" "$file" > "$dir/devspaces-src.list"
+    echo "$dir/devspaces-src.list"
+  fi
+}
+
 docker0_address() {
   ip -4 -o addr show dev docker0 2>/dev/null | awk '{print $4}' | cut -d/ -f1
 }

@@ -27,16 +27,12 @@ if (( ${#missing[@]} )); then
 fi
 
 # `apt-get source` needs a deb-src entry for the release this machine runs.
-if ! apt-get indextargets --format '$(CREATED_BY)' 2>/dev/null | grep -q '^Sources$'; then
-  codename="$(. /etc/os-release && echo "$VERSION_CODENAME")"
-  say "adding a deb-src entry for $codename"
-  cat > /etc/apt/sources.list.d/devspaces-src.sources <<SRC
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: $codename
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
+codename="$(. /etc/os-release && echo "$VERSION_CODENAME")"
+if ! apt-get indextargets --no-release-info --format '$(CREATED_BY)' "Release: $codename" 2>/dev/null | grep -q '^Sources$'; then
+  rm -f /etc/apt/sources.list.d/devspaces-src.sources /etc/apt/sources.list.d/devspaces-src.list
+  written="$(write_deb_src_entry "$codename" /etc/apt/sources.list.d)" \
+    || die "apt has no source of Debian $codename main; add this machine's Debian mirror to /etc/apt/sources.list.d/ and run apt-get update"
+  say "added $written for $codename, like the entry of its binary packages"
   apt-get update -q >&2
 fi
 command -v dotnet >/dev/null 2>&1 || die "the .NET 10 SDK is missing: install it (https://dot.net) so that 'dotnet --version' prints 10.x"

@@ -17,12 +17,17 @@ build_debian_image() {
   image_exists "$image" && return 0
   local tarball="$CACHE/images/debian-bookworm-minbase.tar"
   if [[ ! -f "$tarball" ]]; then
-    say "creating a Debian minbase root file system (debootstrap, a few minutes)"
+    # From the mirror apt uses, through apt's proxy if it has one.
+    local mirror proxy=""
+    mirror="$(debian_mirror bookworm || debian_mirror)" \
+      || die "apt names no Debian mirror to build the base image from; add this machine's Debian mirror to /etc/apt/sources.list.d/"
+    eval "$(apt-config shell proxy Acquire::http::Proxy)"
+    say "creating a Debian minbase root file system from $mirror (debootstrap, a few minutes)"
     local root; root="$(mktemp -d)"
-    debootstrap --variant=minbase \
+    http_proxy="${http_proxy:-$proxy}" debootstrap --variant=minbase \
       --include=ca-certificates,libicu72,libssl3,zlib1g,libstdc++6,libgcc-s1,tzdata \
-      bookworm "$root" http://deb.debian.org/debian >"$LOGS/debootstrap.log" 2>&1 \
-      || { rm -rf "$root"; die "debootstrap failed; see $LOGS/debootstrap.log"; }
+      bookworm "$root" "$mirror" >"$LOGS/debootstrap.log" 2>&1 \
+      || { rm -rf "$root"; die "debootstrap from $mirror failed; see $LOGS/debootstrap.log"; }
     rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
     mkdir -p "$CACHE/images"
     tar -C "$root" -cf "$tarball.tmp" . && mv "$tarball.tmp" "$tarball"
