@@ -29,9 +29,10 @@ fi
 # `apt-get source` needs a deb-src entry for the release this machine runs.
 codename="$(. /etc/os-release && echo "$VERSION_CODENAME")"
 if ! apt-get indextargets --no-release-info --format '$(CREATED_BY)' "Release: $codename" 2>/dev/null | grep -q '^Sources$'; then
-  rm -f /etc/apt/sources.list.d/devspaces-src.sources /etc/apt/sources.list.d/devspaces-src.list
-  written="$(write_deb_src_entry "$codename" /etc/apt/sources.list.d)" \
-    || die "apt has no source of Debian $codename main; add this machine's Debian mirror to /etc/apt/sources.list.d/ and run apt-get update"
+  eval "$(apt-config shell parts Dir::Etc::sourceparts/d)"
+  rm -f "$parts/devspaces-src.sources" "$parts/devspaces-src.list"
+  written="$(write_deb_src_entry "$codename" "${parts%/}")" \
+    || die "apt has no source of Debian $codename main; add this machine's Debian mirror to $parts and run apt-get update"
   say "added $written for $codename, like the entry of its binary packages"
   apt-get update -q >&2
 fi
