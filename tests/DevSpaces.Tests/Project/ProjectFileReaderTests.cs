@@ -1,5 +1,6 @@
 using DevSpaces.Contracts;
 using DevSpaces.Core.Project;
+using DevSpaces.Core.Sync;
 using DevSpaces.Tests.Support;
 
 namespace DevSpaces.Tests.Project;
@@ -226,6 +227,23 @@ public class ProjectFileReaderTests
             Assert.That(globs.Matches("src/generated/keep.js"), Is.True);
             Assert.That(globs.Matches("README.md"), Is.True);
             Assert.That(globs.Matches("docs/README.md"), Is.False);
+        });
+    }
+
+    [Test]
+    public void A_Read_File_Drives_The_Sync_Rules_And_Update_Decisions()
+    {
+        var file = Read(Full).File!;
+        var updates = new GlobUpdateRules(file.Updates);
+        var sync = SyncRules.ForProject(folder.Path, file.Sync!);
+        Assert.Multiple(() =>
+        {
+            Assert.That(updates.ActionFor("wwwroot/css/site.css"), Is.EqualTo(UpdateAction.Copy));
+            Assert.That(updates.ActionFor("src/Program.cs"), Is.EqualTo(UpdateAction.Build));
+            Assert.That(updates.ActionFor("Dockerfile"), Is.EqualTo(UpdateAction.Rebuild));
+            Assert.That(updates.ActionFor("README.md"), Is.EqualTo(UpdateAction.Restart), "no rule: the process restarts");
+            Assert.That(sync.Selects("src/Program.cs"), Is.True);
+            Assert.That(sync.Selects("bin/Api.dll"), Is.False, "excluded by '!bin/**' and by .gitignore");
         });
     }
 }
