@@ -4,6 +4,7 @@ using DevSpaces.Core.Cluster;
 using DevSpaces.Core.Images;
 using DevSpaces.Core.Logging;
 using DevSpaces.Core.Spaces;
+using DevSpaces.Core.Watch;
 using DevSpaces.Tunnel;
 using DevSpaces.Tunnel.Takeover;
 using k8s;
@@ -143,51 +144,60 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
                 && subsets.All(s => (s.Addresses ?? []).Concat(s.NotReadyAddresses ?? []).All(IsAgent));
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
         var byName = $"metadata.name={plan.ServiceName}";
+        var switched = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var watch = ListWatch<V1Endpoints>.Start(
+            $"endpoints of service {plan.ServiceName}",
+            new KubernetesWatchSource<V1Endpoints>(
+                async ct =>
+                {
+                    var list = await cluster.CallAsync(new ClusterOperation("list", "endpoints", plan.ServiceName, plan.Namespace),
+                        (c, t) => c.CoreV1.ListNamespacedEndpointsAsync(plan.Namespace, fieldSelector: byName, cancellationToken: t), ct).ConfigureAwait(false);
+                    return (list.Items.ToList(), list.Metadata.ResourceVersion);
+                },
+                (rv, onError, ct) => cluster.Client.CoreV1.WatchListNamespacedEndpointsAsync(
+                    plan.Namespace, fieldSelector: byName, resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds: 30, onError: onError, cancellationToken: ct)),
+            new WatchHandlers<V1Endpoints>(
+                (items, _) => Check(AgentOnly(items.FirstOrDefault())),
+                (type, endpoints, _) => Check(type != WatchEventType.Deleted && AgentOnly(endpoints)),
+                (failure, retryIn, _) =>
+                {
+                    if (IsForbidden(failure))
+                    {
+                        return Task.FromException(failure);
+                    }
+
+                    log.Debug($"reading the endpoints of service {plan.ServiceName} failed, again in {retryIn.TotalSeconds:0.#} s: {failure.Message}");
+                    return Task.CompletedTask;
+                }),
+            log);
         try
         {
-            while (true)
-            {
-                var list = await cluster.CallAsync(new ClusterOperation("list", "endpoints", plan.ServiceName, plan.Namespace),
-                    (c, ct) => c.CoreV1.ListNamespacedEndpointsAsync(plan.Namespace, fieldSelector: byName, cancellationToken: ct), timeout.Token).ConfigureAwait(false);
-                if (AgentOnly(list.Items.FirstOrDefault()))
-                {
-                    return;
-                }
-
-                try
-                {
-                    await foreach (var (type, endpoints) in cluster.Client.CoreV1.WatchListNamespacedEndpointsAsync(
-                        plan.Namespace, fieldSelector: byName, resourceVersion: list.Metadata.ResourceVersion, timeoutSeconds: 30, cancellationToken: timeout.Token).ConfigureAwait(false))
-                    {
-                        if (type is WatchEventType.Added or WatchEventType.Modified && AgentOnly(endpoints))
-                        {
-                            return;
-                        }
-                    }
-                }
-                catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Gone)
-                {
-                    // The list's version is too old to watch from: list again.
-                }
-                catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Forbidden)
-                {
-                    log.Warn($"cannot watch the endpoints of service {plan.ServiceName} to see the agent take over: {e.Message}");
-                    return;
-                }
-            }
+            var ended = await Task.WhenAny(switched.Task, watch.Completion).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+            await ended.ConfigureAwait(false);
         }
-        catch (Errors.DevSpacesException e) when (e.ErrorCode == Contracts.RpcErrorCode.Forbidden)
-        {
-            log.Warn($"cannot read the endpoints of service {plan.ServiceName} to see the agent take over: {e.Message}");
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (TimeoutException)
         {
             progress($"The endpoints of service {plan.ServiceName} still list other pods than the agent after 30 s; some requests may still reach them (session {session}).");
         }
+        catch (Exception e) when (IsForbidden(e))
+        {
+            log.Warn($"cannot watch the endpoints of service {plan.ServiceName} to see the agent take over: {e.Message}");
+        }
+
+        Task Check(bool done)
+        {
+            if (done)
+            {
+                switched.TrySetResult();
+            }
+
+            return Task.CompletedTask;
+        }
     }
+
+    private static bool IsForbidden(Exception e) =>
+        e is Errors.DevSpacesException { ErrorCode: Contracts.RpcErrorCode.Forbidden } or k8s.Autorest.HttpOperationException { Response.StatusCode: System.Net.HttpStatusCode.Forbidden };
 
     /// <summary>Every TCP port of every Service in the space and its parents (nearest first), except the connected one.</summary>
     private async Task<IReadOnlyList<OutboundEndpoint>> FindEndpointsAsync(TakeoverPlan plan, CancellationToken cancellationToken)

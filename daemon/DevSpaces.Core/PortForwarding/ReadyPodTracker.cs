@@ -1,24 +1,21 @@
-using System.Net;
 using DevSpaces.Contracts;
-using DevSpaces.Core.Lifetime;
+using DevSpaces.Core.Logging;
+using DevSpaces.Core.Watch;
 using k8s;
-using k8s.Autorest;
 using k8s.Models;
 
 namespace DevSpaces.Core.PortForwarding;
 
 /// <summary>
-/// Keeps track of which ready pod a forward should use, from a watch on the selected pods (no polling). The
-/// current pod stays as long as it is ready; when it goes, another ready pod takes over and the switch is
+/// Keeps track of which ready pod a forward should use, from a list-then-watch of the selected pods (no polling).
+/// The current pod stays as long as it is ready; when it goes, another ready pod takes over and the switch is
 /// reported.
 /// </summary>
 public sealed class ReadyPodTracker : IAsyncDisposable
 {
-    private readonly IKubernetes _client;
     private readonly PodSelection _selection;
     private readonly Action<PortForwardEvent> _report;
     private readonly Func<V1Pod, bool> _usable;
-    private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<string, V1Pod> _pods = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private readonly TaskCompletionSource _listed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -26,11 +23,10 @@ public sealed class ReadyPodTracker : IAsyncDisposable
     private V1Pod? _current;
     private string? _lastPodName;
     private string? _lastNotReadyReason;
-    private Task _watchLoop = Task.CompletedTask;
+    private ListWatch<V1Pod>? _watch;
 
-    private ReadyPodTracker(IKubernetes client, PodSelection selection, Action<PortForwardEvent> report, Func<V1Pod, bool> usable)
+    private ReadyPodTracker(PodSelection selection, Action<PortForwardEvent> report, Func<V1Pod, bool> usable)
     {
-        _client = client;
         _selection = selection;
         _report = report;
         _usable = usable;
@@ -39,17 +35,25 @@ public sealed class ReadyPodTracker : IAsyncDisposable
     /// <summary>Lists the pods once and then follows them with a watch until disposed.</summary>
     public static Task<ReadyPodTracker> StartAsync(
         IKubernetes client, PodSelection selection, Action<PortForwardEvent> report, CancellationToken cancellationToken) =>
-        StartAsync(client, selection, report, PodReadiness.IsReady, cancellationToken);
+        StartAsync(PodsOf(client, selection), selection, report, PodReadiness.IsReady, new NullLog(), null, cancellationToken);
 
     /// <summary>
     /// As above, with what makes a pod usable decided by <paramref name="usable"/> instead of its Ready condition
     /// (for pods whose readiness depends on the connection this tracker is used to open).
     /// </summary>
+    public static Task<ReadyPodTracker> StartAsync(
+        IKubernetes client, PodSelection selection, Action<PortForwardEvent> report, Func<V1Pod, bool> usable, CancellationToken cancellationToken) =>
+        StartAsync(PodsOf(client, selection), selection, report, usable, new NullLog(), null, cancellationToken);
+
+    /// <summary>
+    /// Follows the pods <paramref name="pods"/> gives (the <paramref name="selection"/> names them in messages). The
+    /// first list's failure is thrown; later failures are retried while the current pod stays.
+    /// </summary>
     public static async Task<ReadyPodTracker> StartAsync(
-        IKubernetes client, PodSelection selection, Action<PortForwardEvent> report, Func<V1Pod, bool> usable, CancellationToken cancellationToken)
+        IWatchSource<V1Pod> pods, PodSelection selection, Action<PortForwardEvent> report, Func<V1Pod, bool> usable, ILog log, WatchBackoff? backoff, CancellationToken cancellationToken)
     {
-        var tracker = new ReadyPodTracker(client, selection, report, usable);
-        tracker._watchLoop = tracker.RunAsync(tracker._stop.Token);
+        var tracker = new ReadyPodTracker(selection, report, usable);
+        tracker._watch = ListWatch<V1Pod>.Start($"pods of {selection}", pods, new WatchHandlers<V1Pod>(tracker.OnListedAsync, tracker.OnChangedAsync, tracker.OnFailedAsync), log, backoff);
         try
         {
             await tracker._listed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -118,59 +122,38 @@ public sealed class ReadyPodTracker : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await OwnedLoop.CancelAndWaitAsync(_stop, _watchLoop).ConfigureAwait(false);
+        if (_watch is not null)
+        {
+            await _watch.DisposeAsync().ConfigureAwait(false);
+        }
 
         _ready.TrySetCanceled();
-        _stop.Dispose();
     }
 
-    private async Task RunAsync(CancellationToken cancellationToken)
-    {
-        var failures = 0;
-        while (!cancellationToken.IsCancellationRequested)
+    /// <summary>The pods of <paramref name="selection"/> on the API server.</summary>
+    public static IWatchSource<V1Pod> PodsOf(IKubernetes client, PodSelection selection) => new KubernetesWatchSource<V1Pod>(
+        async ct =>
         {
-            try
-            {
-                var resourceVersion = await ListAsync(cancellationToken).ConfigureAwait(false);
-                _listed.TrySetResult();
-                failures = 0;
-                resourceVersion = await WatchAsync(resourceVersion, cancellationToken).ConfigureAwait(false);
-                while (resourceVersion is not null)
-                {
-                    // The API server ends watches after a while; resume from where we were.
-                    resourceVersion = await WatchAsync(resourceVersion, cancellationToken).ConfigureAwait(false);
-                }
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                if (!_listed.Task.IsCompleted)
-                {
-                    _listed.TrySetException(e);
-                    return;
-                }
+            var list = await client.CoreV1.ListNamespacedPodAsync(
+                selection.Namespace, fieldSelector: selection.FieldSelector, labelSelector: selection.LabelSelector, cancellationToken: ct).ConfigureAwait(false);
+            return (list.Items.ToList(), list.Metadata.ResourceVersion);
+        },
+        (resourceVersion, onError, ct) => client.CoreV1.WatchListNamespacedPodAsync(
+            selection.Namespace,
+            fieldSelector: selection.FieldSelector,
+            labelSelector: selection.LabelSelector,
+            resourceVersion: resourceVersion,
+            allowWatchBookmarks: true,
+            timeoutSeconds: 300,
+            onError: onError,
+            cancellationToken: ct));
 
-                failures++;
-                var delay = TimeSpan.FromMilliseconds(Math.Min(5000, 200 * (1 << Math.Min(failures, 5))));
-                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
-
-    private async Task<string> ListAsync(CancellationToken cancellationToken)
+    private Task OnListedAsync(IReadOnlyList<V1Pod> pods, CancellationToken cancellationToken)
     {
-        var list = await _client.CoreV1.ListNamespacedPodAsync(
-            _selection.Namespace,
-            fieldSelector: _selection.FieldSelector,
-            labelSelector: _selection.LabelSelector,
-            cancellationToken: cancellationToken).ConfigureAwait(false);
         lock (_lock)
         {
             _pods.Clear();
-            foreach (var pod in list.Items)
+            foreach (var pod in pods)
             {
                 _pods[pod.Metadata.Name] = pod;
             }
@@ -178,57 +161,39 @@ public sealed class ReadyPodTracker : IAsyncDisposable
             ChooseLocked();
         }
 
-        return list.Metadata.ResourceVersion;
+        _listed.TrySetResult();
+        return Task.CompletedTask;
     }
 
-    /// <summary>Follows changes; returns the version to resume from, or null when the list must be read again.</summary>
-    private async Task<string?> WatchAsync(string resourceVersion, CancellationToken cancellationToken)
+    private Task OnChangedAsync(WatchEventType type, V1Pod pod, CancellationToken cancellationToken)
     {
-        try
+        lock (_lock)
         {
-            await foreach (var (type, pod) in _client.CoreV1.WatchListNamespacedPodAsync(
-                _selection.Namespace,
-                fieldSelector: _selection.FieldSelector,
-                labelSelector: _selection.LabelSelector,
-                resourceVersion: resourceVersion,
-                allowWatchBookmarks: true,
-                timeoutSeconds: 300,
-                cancellationToken: cancellationToken).ConfigureAwait(false))
+            if (type == WatchEventType.Deleted)
             {
-                switch (type)
-                {
-                    case WatchEventType.Error:
-                        // Typically 410 Gone: our version is too old; list again.
-                        return null;
-                    case WatchEventType.Bookmark:
-                        break;
-                    case WatchEventType.Deleted:
-                        lock (_lock)
-                        {
-                            _pods.Remove(pod.Metadata.Name);
-                            ChooseLocked();
-                        }
-
-                        break;
-                    default:
-                        lock (_lock)
-                        {
-                            _pods[pod.Metadata.Name] = pod;
-                            ChooseLocked();
-                        }
-
-                        break;
-                }
-
-                resourceVersion = pod.Metadata?.ResourceVersion ?? resourceVersion;
+                _pods.Remove(pod.Metadata.Name);
             }
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Gone)
-        {
-            return null;
+            else
+            {
+                _pods[pod.Metadata.Name] = pod;
+            }
+
+            ChooseLocked();
         }
 
-        return resourceVersion;
+        return Task.CompletedTask;
+    }
+
+    private Task OnFailedAsync(Exception error, TimeSpan retryIn, CancellationToken cancellationToken)
+    {
+        // Before the first list the caller hears of it (and the watch ends); afterwards the current pod stays while it retries.
+        if (!_listed.Task.IsCompleted)
+        {
+            _listed.TrySetException(error);
+            throw error;
+        }
+
+        return Task.CompletedTask;
     }
 
     private void ChooseLocked()

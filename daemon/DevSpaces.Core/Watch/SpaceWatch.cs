@@ -13,23 +13,20 @@ namespace DevSpaces.Core.Watch;
 
 /// <summary>
 /// Watches the namespaces and services of the workspace's cluster and tells the client about spaces and
-/// services that appear, change or go (whoever changed them). Each watch lists once, then streams from
-/// that resourceVersion; when the stream ends it resumes, when the version is too old (410) it lists again,
-/// and on errors it retries with back-off while reporting <c>connection/status</c> failed. The
-/// <c>connected</c> status is reported once both watches are established.
+/// services that appear, change or go (whoever changed them), each kind with a <see cref="ListWatch{T}"/>;
+/// while one fails it reports <c>connection/status</c> failed, and <c>connected</c> once both are listed.
 /// </summary>
 public sealed class SpaceWatch(WorkspaceSession session, TimeSpan? serverTimeout = null) : IAsyncDisposable
 {
     /// <summary>How long the API server keeps one watch stream open before the loop resumes it.</summary>
     public static readonly TimeSpan DefaultServerTimeout = TimeSpan.FromMinutes(10);
     private readonly int timeoutSeconds = (int)Math.Max(1, (serverTimeout ?? DefaultServerTimeout).TotalSeconds);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+
+    /// <summary>An editor's view can wait: from 1 s up to 30 s between attempts against a failing server.</summary>
+    private static readonly WatchBackoff Backoff = new() { Initial = TimeSpan.FromSeconds(1), Max = TimeSpan.FromSeconds(30) };
 
     /// <summary>Namespaces and services: both must be listed before the connection counts as established.</summary>
     private const int WatchedKinds = 2;
-
-    /// <summary>A stream that breaks sooner than this without delivering anything counts as a failed request.</summary>
-    private static readonly TimeSpan StreamCutTolerance = TimeSpan.FromMilliseconds(500);
     private readonly Lock gate = new();
     private readonly SemaphoreSlim reportGate = new(1, 1);
     private CancellationTokenSource? stop;
@@ -84,31 +81,31 @@ public sealed class SpaceWatch(WorkspaceSession session, TimeSpan? serverTimeout
         var spaces = new ConcurrentDictionary<string, SpaceRecord>();
         var services = new ConcurrentDictionary<string, bool>();
         var healthy = new ConcurrentDictionary<string, bool>();
-        var namespaceLoop = LoopAsync<V1Namespace>(
+        await using var namespaceWatch = Start<V1Namespace>(
             "namespaces",
-            async (c, ct) =>
-            {
-                var list = await c.CallAsync(new ClusterOperation("list", "namespaces"), (k, t) => k.CoreV1.ListNamespaceAsync(cancellationToken: t), ct).ConfigureAwait(false);
-                return (list.Items, list.Metadata.ResourceVersion);
-            },
-            (k, rv, onError, ct) => k.CoreV1.WatchListNamespaceAsync(resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds: timeoutSeconds, onError: onError, cancellationToken: ct),
+            new KubernetesWatchSource<V1Namespace>(
+                async ct =>
+                {
+                    var list = await session.Connect().CallAsync(new ClusterOperation("list", "namespaces"), (k, t) => k.CoreV1.ListNamespaceAsync(cancellationToken: t), ct).ConfigureAwait(false);
+                    return (list.Items.ToList(), list.Metadata.ResourceVersion);
+                },
+                (rv, onError, ct) => session.Connect().Client.CoreV1.WatchListNamespaceAsync(resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds: timeoutSeconds, onError: onError, cancellationToken: ct)),
             (items, initial) => ApplyNamespaceListAsync(items, initial, spaces),
             (type, ns) => ApplyNamespaceEventAsync(type, ns, spaces),
-            healthy,
-            cancellationToken);
-        var serviceLoop = LoopAsync<V1Service>(
+            healthy);
+        await using var serviceWatch = Start<V1Service>(
             "services",
-            async (c, ct) =>
-            {
-                var list = await c.CallAsync(new ClusterOperation("list", "services"), (k, t) => k.CoreV1.ListServiceForAllNamespacesAsync(cancellationToken: t), ct).ConfigureAwait(false);
-                return (list.Items, list.Metadata.ResourceVersion);
-            },
-            (k, rv, onError, ct) => k.CoreV1.WatchListServiceForAllNamespacesAsync(resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds: timeoutSeconds, onError: onError, cancellationToken: ct),
+            new KubernetesWatchSource<V1Service>(
+                async ct =>
+                {
+                    var list = await session.Connect().CallAsync(new ClusterOperation("list", "services"), (k, t) => k.CoreV1.ListServiceForAllNamespacesAsync(cancellationToken: t), ct).ConfigureAwait(false);
+                    return (list.Items.ToList(), list.Metadata.ResourceVersion);
+                },
+                (rv, onError, ct) => session.Connect().Client.CoreV1.WatchListServiceForAllNamespacesAsync(resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds: timeoutSeconds, onError: onError, cancellationToken: ct)),
             (items, initial) => ApplyServiceListAsync(items, initial, spaces, services),
             (type, service) => ApplyServiceEventAsync(type, service, spaces, services),
-            healthy,
-            cancellationToken);
-        await Task.WhenAll(namespaceLoop, serviceLoop).ConfigureAwait(false);
+            healthy);
+        await Task.WhenAll(namespaceWatch.Completion, serviceWatch.Completion).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private ClusterConnection? TryConnect()
@@ -123,107 +120,41 @@ public sealed class SpaceWatch(WorkspaceSession session, TimeSpan? serverTimeout
         }
     }
 
-    private async Task LoopAsync<T>(
+    /// <summary>One kind: reports the connection established once every kind is listed, and failed while one fails.</summary>
+    private ListWatch<T> Start<T>(
         string what,
-        Func<ClusterConnection, CancellationToken, Task<(IList<T> Items, string ResourceVersion)>> list,
-        Func<IKubernetes, string, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> watch,
-        Func<IList<T>, bool, Task> onList,
+        IWatchSource<T> source,
+        Func<IReadOnlyList<T>, bool, Task> onList,
         Func<WatchEventType, T, Task> onEvent,
-        ConcurrentDictionary<string, bool> healthy,
-        CancellationToken cancellationToken)
+        ConcurrentDictionary<string, bool> healthy)
         where T : IKubernetesObject<V1ObjectMeta>
     {
-        string? resourceVersion = null;
         var initial = true;
-        var backoff = TimeSpan.FromSeconds(1);
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                var connection = session.Connect();
-                if (resourceVersion == null)
+        return ListWatch<T>.Start(
+            what,
+            source,
+            new WatchHandlers<T>(
+                async (items, ct) =>
                 {
-                    var (items, version) = await list(connection, cancellationToken).ConfigureAwait(false);
                     await onList(items, initial).ConfigureAwait(false);
                     initial = false;
-                    resourceVersion = version;
                     healthy[what] = true;
-                    session.Log.Debug($"watch {what}: listed {items.Count} at resourceVersion {version}");
                     if (healthy.Count == WatchedKinds && healthy.Values.All(h => h))
                     {
-                        await ReportAsync(await ClusterProbe.ProbeAsync(session, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+                        await ReportAsync(await ClusterProbe.ProbeAsync(session, ct).ConfigureAwait(false)).ConfigureAwait(false);
                     }
-                }
-
-                Exception? streamError = null;
-                var opened = DateTimeOffset.UtcNow;
-                var received = 0;
-                try
+                },
+                (type, item, _) => onEvent(type, item),
+                async (failure, retryIn, _) =>
                 {
-                    await foreach (var (type, item) in watch(connection.Client, resourceVersion, e => streamError ??= e, cancellationToken).ConfigureAwait(false))
-                    {
-                        received++;
-                        resourceVersion = item.Metadata?.ResourceVersion ?? resourceVersion;
-                        if (type != WatchEventType.Bookmark)
-                        {
-                            await onEvent(type, item).ConfigureAwait(false);
-                        }
-                    }
-                }
-                catch (KubernetesException ex) when (ex.Status?.Code == 410)
-                {
-                    streamError = ex;
-                }
-                catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested
-                                               && (received > 0 || DateTimeOffset.UtcNow - opened >= StreamCutTolerance))
-                {
-                    // The API server ends watch responses by closing the stream; an established stream that breaks
-                    // is resumed from the last version like one that ended. A new request that fails is a failure.
-                    session.Log.Debug($"watch {what}: stream ended ({ex.Message}), resuming at resourceVersion {resourceVersion}");
-                    continue;
-                }
-
-                if (streamError is KubernetesException { Status.Code: 410 })
-                {
-                    // The version is too old to resume from: list again and report the difference.
-                    session.Log.Debug($"watch {what}: resourceVersion expired, listing again");
-                    resourceVersion = null;
-                }
-                else if (streamError != null)
-                {
-                    throw streamError;
-                }
-                else
-                {
-                    session.Log.Debug($"watch {what}: stream ended, resuming at resourceVersion {resourceVersion}");
-                }
-
-                backoff = TimeSpan.FromSeconds(1);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                healthy[what] = false;
-                resourceVersion = null;
-                var error = ex as DevSpacesException ?? TranslateWatchFailure(ex, what);
-                session.Log.Warn($"watch {what} failed, retrying in {backoff.TotalSeconds:0} s: {error.Message} {error.Detail}");
-                var connection = TryConnect();
-                await ReportAsync(new ConnectionStatus(ConnectionState.Failed, connection?.Context, connection?.Target.Server, null, error.ToErrorInfo())).ConfigureAwait(false);
-                try
-                {
-                    await Task.Delay(backoff, cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
-            }
-        }
+                    healthy[what] = false;
+                    var error = failure as DevSpacesException ?? TranslateWatchFailure(failure, what);
+                    session.Log.Warn($"watch {what} failed, retrying in {retryIn.TotalSeconds:0.#} s: {error.Message} {error.Detail}");
+                    var connection = TryConnect();
+                    await ReportAsync(new ConnectionStatus(ConnectionState.Failed, connection?.Context, connection?.Target.Server, null, error.ToErrorInfo())).ConfigureAwait(false);
+                }),
+            session.Log,
+            Backoff);
     }
 
     private DevSpacesException TranslateWatchFailure(Exception error, string what)
@@ -233,7 +164,7 @@ public sealed class SpaceWatch(WorkspaceSession session, TimeSpan? serverTimeout
         return KubernetesFailures.Translate(error, new ClusterOperation("watch", what), target);
     }
 
-    private async Task ApplyNamespaceListAsync(IList<V1Namespace> items, bool initial, ConcurrentDictionary<string, SpaceRecord> spaces)
+    private async Task ApplyNamespaceListAsync(IReadOnlyList<V1Namespace> items, bool initial, ConcurrentDictionary<string, SpaceRecord> spaces)
     {
         var now = items.Select(SpaceRecord.From).OfType<SpaceRecord>().ToDictionary(s => s.Name);
         foreach (var gone in spaces.Keys.Except(now.Keys).ToList())
@@ -294,7 +225,7 @@ public sealed class SpaceWatch(WorkspaceSession session, TimeSpan? serverTimeout
         return session.Notifier.NotifyAsync(RpcNotifications.SpaceChanged, new SpaceChange(kind, space.Name, space.Parent, space.Phase));
     }
 
-    private async Task ApplyServiceListAsync(IList<V1Service> items, bool initial, ConcurrentDictionary<string, SpaceRecord> spaces, ConcurrentDictionary<string, bool> services)
+    private async Task ApplyServiceListAsync(IReadOnlyList<V1Service> items, bool initial, ConcurrentDictionary<string, SpaceRecord> spaces, ConcurrentDictionary<string, bool> services)
     {
         var now = items.Select(Key).ToHashSet();
         foreach (var gone in services.Keys.Except(now).ToList())
