@@ -1,0 +1,151 @@
+using System.Net;
+using DevSpaces.ClusterTests.PortForwarding;
+using DevSpaces.Contracts;
+using DevSpaces.Core.Logging;
+using DevSpaces.Core.PortForwarding;
+using DevSpaces.Core.Watch;
+using DevSpaces.Tests.Support;
+using k8s;
+using k8s.Models;
+using TestCluster = DevSpaces.ClusterTests.PortForwarding.TestCluster;
+
+namespace DevSpaces.ClusterTests.Watch;
+
+/// <summary>
+/// The one list-then-watch against the real API server when a resourceVersion is too old (410 Gone after a compaction
+/// and a restart), and a running port forward across that restart.
+/// </summary>
+[NonParallelizable]
+public sealed class ApiServerRestartTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
+    private Kubernetes client = null!;
+    private string ns = "";
+
+    [OneTimeSetUp]
+    public async Task DeployTestServer()
+    {
+        client = TestCluster.Connect();
+        ns = (await TestCluster.CreateNamespaceAsync(client, "ds-watch")).Metadata.Name;
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        var image = await TestServerDeployment.BuildImageAsync(cts.Token);
+        await TestServerDeployment.DeployAsync(client, ns, image, cts.Token);
+    }
+
+    [OneTimeTearDown]
+    public async Task DeleteNamespace()
+    {
+        if (ns.Length > 0)
+        {
+            await TestCluster.DeleteNamespaceAsync(client, ns);
+        }
+
+        client?.Dispose();
+    }
+
+    [Test]
+    public async Task A_Version_From_Before_A_Compaction_And_Restart_Is_Listed_Again_And_A_Running_Forward_Follows_Its_Pods()
+    {
+        var forwardEvents = new EventLog();
+        var request = new PortForwardRequest(PortForwardTarget.Parse("deployment/echo", ns), [PortMapping.Parse(":8080")]);
+        await using var forward = await PortForwardSession.StartAsync(client, new WebSocketPodPortConnector(client), request, forwardEvents, CancellationToken.None);
+        var first = await GetAsync(forward.Ports[0].LocalEndPoint, "/pod");
+        var before = await client.CoreV1.ListNamespacedConfigMapAsync(ns);
+
+        await ApiServerRestart.CompactAndRestartAsync();
+
+        // A watch from the list read before the restart: the server answers 410, and the helper lists again.
+        var source = new RecordingSource(new KubernetesWatchSource<V1ConfigMap>(
+            async ct =>
+            {
+                var list = await client.CoreV1.ListNamespacedConfigMapAsync(ns, cancellationToken: ct);
+                return (list.Items.ToList(), list.Metadata.ResourceVersion);
+            },
+            (rv, onError, ct) => client.CoreV1.WatchListNamespacedConfigMapAsync(ns, resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds: 60, onError: onError, cancellationToken: ct)),
+            ([.. before.Items], before.Metadata.ResourceVersion));
+        var changes = new Signal<string>();
+        await using (ListWatch<V1ConfigMap>.Start(
+            "configmaps",
+            source,
+            new WatchHandlers<V1ConfigMap>(
+                (items, _) => Record(changes, $"listed {items.Count}"),
+                (type, item, _) => Record(changes, $"{type} {item.Metadata.Name}"),
+                (e, _, _) => Record(changes, $"failed {e.Message}")),
+            new NullLog()))
+        {
+            await source.Calls.WaitForAsync(c => c.StartsWith("expired", StringComparison.Ordinal), Timeout, "the watch from the old version to be refused as too old");
+            await changes.WaitForAsync(c => c.StartsWith("listed", StringComparison.Ordinal), Timeout, "the list read again", from: 1);
+            await source.Calls.WaitForAsync(c => c.StartsWith("watch", StringComparison.Ordinal), Timeout, "a watch from the new list", from: 2);
+            await client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "after-restart" } }, ns);
+            await changes.WaitForAsync(c => c == "Added after-restart", Timeout, "the new ConfigMap seen by the watch after listing again");
+            Assert.That(source.Calls.Snapshot().Take(3), Is.EqualTo(new[] { $"watch {before.Metadata.ResourceVersion}", $"expired {before.Metadata.ResourceVersion}", "list" }));
+        }
+
+        // The forward's own watch went through the same restart: a replaced pod is still followed.
+        await client.CoreV1.DeleteNamespacedPodAsync(first, ns);
+        var switched = await forwardEvents.WaitForAsync(e => e.Kind == ForwardEventKind.PodSwitched && e.PreviousPod == first, Timeout, "the forward to follow the replacement pod after the restart");
+        Assert.That(await GetAsync(forward.Ports[0].LocalEndPoint, "/pod"), Is.EqualTo(switched.Pod));
+    }
+
+    private static Task Record(Signal<string> signal, string what)
+    {
+        TestContext.Progress.WriteLine($"[watch] {what}");
+        signal.Add(what);
+        return Task.CompletedTask;
+    }
+
+    private static async Task<string> GetAsync(IPEndPoint endpoint, string path)
+    {
+        using var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero };
+        using var http = new HttpClient(handler) { Timeout = Timeout };
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{endpoint}{path}");
+        request.Headers.ConnectionClose = true;
+        using var response = await http.SendAsync(request);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    /// <summary>The real source, whose first list is one read earlier (before the restart); records the calls and the 410s.</summary>
+    private sealed class RecordingSource(IWatchSource<V1ConfigMap> real, (IReadOnlyList<V1ConfigMap> Items, string ResourceVersion) earlier) : IWatchSource<V1ConfigMap>
+    {
+        private int lists;
+
+        public Signal<string> Calls { get; } = new();
+
+        public Task<(IReadOnlyList<V1ConfigMap> Items, string ResourceVersion)> ListAsync(CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref lists) == 1)
+            {
+                return Task.FromResult(earlier);
+            }
+
+            Calls.Add("list");
+            return real.ListAsync(cancellationToken);
+        }
+
+        public async IAsyncEnumerable<(WatchEventType Type, V1ConfigMap Item)> WatchAsync(string resourceVersion, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            Calls.Add($"watch {resourceVersion}");
+            var events = real.WatchAsync(resourceVersion, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            await using (events)
+            {
+                while (true)
+                {
+                    try
+                    {
+                        if (!await events.MoveNextAsync())
+                        {
+                            break;
+                        }
+                    }
+                    catch (WatchExpiredException)
+                    {
+                        Calls.Add($"expired {resourceVersion}");
+                        throw;
+                    }
+
+                    yield return events.Current;
+                }
+            }
+        }
+    }
+}
