@@ -38,7 +38,7 @@ public sealed class Composition : IAsyncDisposable
         localFiles = LocalFiles.FromEnvironment(environment);
         docker = new Lazy<DockerClient>(() => DockerEngine.Connect(environment("DOCKER_HOST")));
         Contexts = new ContextService(session);
-        Spaces = new SpaceService(session);
+        Spaces = new SpaceService(session, () => new ClusterNamespaces(session.Connect()));
         Services = new ServiceCatalog(session);
         Projects = new ProjectHandler(session);
     }

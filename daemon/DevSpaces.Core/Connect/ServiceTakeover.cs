@@ -17,80 +17,9 @@ namespace DevSpaces.Core.Connect;
 /// </summary>
 public sealed class ServiceTakeover(ClusterConnection cluster)
 {
-    /// <summary>Finds the workload, container and ports behind <paramref name="service"/>.</summary>
-    public async Task<TakeoverPlan> PlanAsync(string ns, string service, string? containerName, CancellationToken cancellationToken)
-    {
-        var svc = await cluster.TryCallAsync(
-            new ClusterOperation("get", "services", service, ns),
-            (c, ct) => c.CoreV1.ReadNamespacedServiceAsync(service, ns, cancellationToken: ct), cancellationToken).ConfigureAwait(false)
-            ?? throw ConnectErrors.ServiceNotFound(service, ns);
-        // A Service whose selector a session changed (the original kept running) is planned by its recorded selector.
-        var selector = RecordOf(svc.Metadata)?.ServiceSelector is { } recorded ? new Dictionary<string, string>(recorded) : svc.Spec.Selector;
-        if (selector is null || selector.Count == 0)
-        {
-            throw ConnectErrors.NoSelector(service, ns);
-        }
-
-        var deployments = await cluster.CallAsync(
-            new ClusterOperation("list", "deployments", Namespace: ns),
-            (c, ct) => c.AppsV1.ListNamespacedDeploymentAsync(ns, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
-        var workloads = deployments.Items.Select(Workload.Of).ToList();
-        Errors.DevSpacesException? cannotList = null;
-        try
-        {
-            var statefulSets = await cluster.CallAsync(
-                new ClusterOperation("list", "statefulsets", Namespace: ns),
-                (c, ct) => c.AppsV1.ListNamespacedStatefulSetAsync(ns, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
-            workloads.AddRange(statefulSets.Items.Select(Workload.Of));
-        }
-        catch (Errors.DevSpacesException e) when (e.ErrorCode == Contracts.RpcErrorCode.Forbidden)
-        {
-            // Someone who may not list StatefulSets can still connect a Deployment; said only if no Deployment matches.
-            cannotList = e;
-        }
-
-        var matching = workloads
-            .Where(w => w.Metadata.Labels?.ContainsKey(TakeoverNames.AgentLabel) != true)
-            .Where(w => selector.All(s => w.Template.Metadata?.Labels?.TryGetValue(s.Key, out var v) == true && v == s.Value))
-            .ToList();
-        var workload = matching.Count switch
-        {
-            0 => throw cannotList ?? ConnectErrors.NoWorkload(service, ns, LabelSelectorText.From(selector)),
-            1 => matching[0],
-            _ => throw ConnectErrors.SeveralWorkloads(service, ns, matching.Select(w => $"{w.Kind.ToLowerInvariant()}/{w.Name}")),
-        };
-
-        var containers = workload.Template.Spec.Containers;
-        var tcp = svc.Spec.Ports?.Where(p => p.Protocol is null or "TCP").ToList() ?? [];
-        if (tcp.Count == 0)
-        {
-            throw ConnectErrors.NoTcpPorts(service, svc.Spec.Ports?.Select(p => $"{p.Port}/{p.Protocol}") ?? []);
-        }
-
-        // Connect carries TCP only: the other ports are said out loud, not silently dropped.
-        var warnings = svc.Spec.Ports!.Where(p => p.Protocol is not (null or "TCP"))
-            .Select(p => $"Port {p.Name ?? p.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)} ({p.Port}/{p.Protocol}) of service {service} is not carried: connect carries TCP only, so its {p.Protocol} clients get no answer while connected.")
-            .ToList();
-
-        V1Container container;
-        if (containerName != null)
-        {
-            container = containers.FirstOrDefault(c => c.Name == containerName)
-                ?? throw ConnectErrors.ContainerNotFound(workload, containerName, [.. containers.Select(c => c.Name)]);
-        }
-        else if (containers.Count == 1)
-        {
-            container = containers[0];
-        }
-        else
-        {
-            var serving = containers.Where(c => tcp.Any(p => Declares(c, p.TargetPort ?? p.Port))).ToList();
-            container = serving.Count == 1 ? serving[0] : throw ConnectErrors.ContainerAmbiguous(workload, [.. containers.Select(c => c.Name)]);
-        }
-
-        var ports = tcp.Select(p => Resolve(service, p, container)).ToList();
-        return new TakeoverPlan(ns, svc, workload, container, ports) { Warnings = warnings };
-    }
+    /// <summary>Finds the workload, container and ports behind <paramref name="service"/> (see <see cref="TakeoverPlanner"/>).</summary>
+    public Task<TakeoverPlan> PlanAsync(string ns, string service, string? containerName, CancellationToken cancellationToken) =>
+        new TakeoverPlanner(new ClusterWorkloads(cluster)).PlanAsync(ns, service, containerName, cancellationToken);
 
     /// <summary>The workload of <paramref name="kind"/> named <paramref name="name"/>, or null when it is gone.</summary>
     public async Task<Workload?> ReadWorkloadAsync(string kind, string ns, string name, CancellationToken cancellationToken) =>
@@ -107,21 +36,6 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
         return cluster.CallAsync(new ClusterOperation("patch", workload.Resource, workload.Name, ns), (c, ct) => workload.Kind == TakeoverNames.StatefulSetKind
             ? c.AppsV1.PatchNamespacedStatefulSetAsync(merge, workload.Name, ns, cancellationToken: ct)
             : (Task)c.AppsV1.PatchNamespacedDeploymentAsync(merge, workload.Name, ns, cancellationToken: ct), cancellationToken);
-    }
-
-    private static bool Declares(V1Container container, IntOrString target) =>
-        container.Ports?.Any(p => target.Value == p.Name || target.Value == p.ContainerPort.ToString(System.Globalization.CultureInfo.InvariantCulture)) == true;
-
-    private static TakeoverPort Resolve(string service, V1ServicePort port, V1Container container)
-    {
-        var target = port.TargetPort?.Value ?? port.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (int.TryParse(target, out var number))
-        {
-            return new TakeoverPort(port.Name, port.Port, number, null);
-        }
-
-        var named = container.Ports?.FirstOrDefault(p => p.Name == target) ?? throw ConnectErrors.NamedPortNotFound(service, target, container.Name);
-        return new TakeoverPort(port.Name, port.Port, named.ContainerPort, target);
     }
 
     /// <summary>
@@ -153,7 +67,7 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
         return await RestoreAsync(plan, session: null, cancellationToken).ConfigureAwait(false);
     }
 
-    private static TakeoverRecord? RecordOf(V1ObjectMeta metadata) =>
+    internal static TakeoverRecord? RecordOf(V1ObjectMeta metadata) =>
         TakeoverRecord.Parse(metadata.Annotations?.TryGetValue(TakeoverNames.RecordAnnotation, out var text) == true ? text : null);
 
     private static bool IsAlive(int pid)

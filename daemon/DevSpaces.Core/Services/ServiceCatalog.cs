@@ -20,7 +20,7 @@ public sealed class ServiceCatalog(WorkspaceSession session) : IServiceRpc
             "Select one with 'devspaces space select <name>' or pass --space <name>.");
         SpaceName.Validate(space);
         var connection = session.Connect();
-        var ns = await SpaceService.TryReadNamespaceAsync(connection, space, cancellationToken).ConfigureAwait(false);
+        var ns = await new ClusterNamespaces(connection).ReadAsync(space, cancellationToken).ConfigureAwait(false);
         if (ns == null)
         {
             throw new DevSpacesException(

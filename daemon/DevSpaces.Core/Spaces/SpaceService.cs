@@ -1,22 +1,21 @@
 using DevSpaces.Contracts;
-using DevSpaces.Core.Cluster;
 using DevSpaces.Core.Errors;
 using DevSpaces.Core.Logging;
 using DevSpaces.Core.Workspace;
-using k8s;
 using k8s.Models;
 
 namespace DevSpaces.Core.Spaces;
 
 /// <summary>Lists, creates, selects and deletes spaces of the workspace's cluster.</summary>
-public sealed class SpaceService(WorkspaceSession session) : ISpaceRpc
+/// <param name="namespacesOf">The namespaces of the workspace's current cluster.</param>
+public sealed class SpaceService(WorkspaceSession session, Func<ISpaceNamespaces> namespacesOf) : ISpaceRpc
 {
     public async Task<SpaceTree> ListSpacesAsync(CancellationToken cancellationToken = default)
     {
-        var connection = session.Connect();
-        var spaces = await ReadSpacesAsync(connection, cancellationToken).ConfigureAwait(false);
+        var namespaces = namespacesOf();
+        var spaces = await namespaces.ListSpacesAsync(cancellationToken).ConfigureAwait(false);
         var selected = session.State.Space;
-        return new SpaceTree(connection.Context, selected, SpaceTreeBuilder.Build(spaces, selected));
+        return new SpaceTree(namespaces.Context, selected, SpaceTreeBuilder.Build(spaces, selected));
     }
 
     public async Task<CreateSpaceResult> CreateSpaceAsync(string name, string? parent = null, CancellationToken cancellationToken = default)
@@ -27,12 +26,12 @@ public sealed class SpaceService(WorkspaceSession session) : ISpaceRpc
             SpaceName.Validate(parent, "Parent space name");
         }
 
-        var connection = session.Connect();
-        var existing = await TryReadNamespaceAsync(connection, name, cancellationToken).ConfigureAwait(false);
+        var namespaces = namespacesOf();
+        var existing = await namespaces.ReadAsync(name, cancellationToken).ConfigureAwait(false);
         if (parent != null)
         {
-            var parentNamespace = await TryReadNamespaceAsync(connection, parent, cancellationToken).ConfigureAwait(false)
-                ?? throw NotFound(parent, connection, "Parent space");
+            var parentNamespace = await namespaces.ReadAsync(parent, cancellationToken).ConfigureAwait(false)
+                ?? throw NotFound(parent, namespaces, "Parent space");
             if (!SpaceRecord.IsSpace(parentNamespace))
             {
                 throw NotASpace(parent, "It cannot be a parent");
@@ -43,14 +42,14 @@ public sealed class SpaceService(WorkspaceSession session) : ISpaceRpc
                 throw AlreadyExists(existing);
             }
 
-            await CreateNamespaceAsync(connection, name, parent, cancellationToken).ConfigureAwait(false);
+            await namespaces.CreateSpaceAsync(name, parent, cancellationToken).ConfigureAwait(false);
             session.Log.Info($"space '{name}' created as a child of '{parent}'");
             return new CreateSpaceResult(name, parent, NamespaceCreated: true);
         }
 
         if (existing == null)
         {
-            await CreateNamespaceAsync(connection, name, null, cancellationToken).ConfigureAwait(false);
+            await namespaces.CreateSpaceAsync(name, null, cancellationToken).ConfigureAwait(false);
             session.Log.Info($"root space '{name}' created");
             return new CreateSpaceResult(name, null, NamespaceCreated: true);
         }
@@ -66,13 +65,7 @@ public sealed class SpaceService(WorkspaceSession session) : ISpaceRpc
         }
 
         // An existing namespace becomes a root space by getting the label; nothing in it changes.
-        var patch = new V1Patch(
-            $"{{\"metadata\":{{\"labels\":{{\"{SpaceLabels.Space}\":\"true\",\"{SpaceLabels.Parent}\":null}}}}}}",
-            V1Patch.PatchType.MergePatch);
-        await connection.CallAsync(
-            new ClusterOperation("patch", "namespaces", name),
-            (client, ct) => client.CoreV1.PatchNamespaceAsync(patch, name, cancellationToken: ct),
-            cancellationToken).ConfigureAwait(false);
+        await namespaces.MakeRootSpaceAsync(name, cancellationToken).ConfigureAwait(false);
         session.Log.Info($"existing namespace '{name}' labelled as a root space");
         return new CreateSpaceResult(name, null, NamespaceCreated: false);
     }
@@ -85,9 +78,9 @@ public sealed class SpaceService(WorkspaceSession session) : ISpaceRpc
         }
 
         SpaceName.Validate(name);
-        var connection = session.Connect();
-        var ns = await TryReadNamespaceAsync(connection, name, cancellationToken).ConfigureAwait(false)
-            ?? throw NotFound(name, connection, "Space");
+        var namespaces = namespacesOf();
+        var ns = await namespaces.ReadAsync(name, cancellationToken).ConfigureAwait(false)
+            ?? throw NotFound(name, namespaces, "Space");
         if (!SpaceRecord.IsSpace(ns))
         {
             throw NotASpace(name, "Only spaces can be selected");
@@ -107,15 +100,15 @@ public sealed class SpaceService(WorkspaceSession session) : ISpaceRpc
     public async Task<DeleteSpaceResult> DeleteSpaceAsync(string name, bool recursive = false, CancellationToken cancellationToken = default)
     {
         SpaceName.Validate(name);
-        var connection = session.Connect();
-        var ns = await TryReadNamespaceAsync(connection, name, cancellationToken).ConfigureAwait(false)
-            ?? throw NotFound(name, connection, "Space");
+        var namespaces = namespacesOf();
+        var ns = await namespaces.ReadAsync(name, cancellationToken).ConfigureAwait(false)
+            ?? throw NotFound(name, namespaces, "Space");
         if (!SpaceRecord.IsSpace(ns))
         {
             throw NotASpace(name, "DevSpaces deletes only namespaces it manages as spaces");
         }
 
-        var spaces = await ReadSpacesAsync(connection, cancellationToken).ConfigureAwait(false);
+        var spaces = await namespaces.ListSpacesAsync(cancellationToken).ConfigureAwait(false);
         var descendants = SpaceTreeBuilder.DescendantsLeavesFirst(spaces, name);
         if (descendants.Count > 0 && !recursive)
         {
@@ -129,10 +122,7 @@ public sealed class SpaceService(WorkspaceSession session) : ISpaceRpc
         foreach (var space in descendants.Append(name))
         {
             // Already gone (deleted meanwhile) counts as deleted.
-            await connection.TryCallAsync(
-                new ClusterOperation("delete", "namespaces", space),
-                (client, ct) => client.CoreV1.DeleteNamespaceAsync(space, new V1DeleteOptions { PropagationPolicy = "Background" }, cancellationToken: ct),
-                cancellationToken).ConfigureAwait(false);
+            await namespaces.DeleteAsync(space, cancellationToken).ConfigureAwait(false);
             deleted.Add(space);
             session.Log.Info($"space '{space}' deleted");
         }
@@ -148,41 +138,6 @@ public sealed class SpaceService(WorkspaceSession session) : ISpaceRpc
         }
 
         return new DeleteSpaceResult(deleted, selectionCleared, message);
-    }
-
-    /// <summary>All spaces of the cluster.</summary>
-    public static async Task<IReadOnlyList<SpaceRecord>> ReadSpacesAsync(ClusterConnection connection, CancellationToken cancellationToken)
-    {
-        var list = await connection.CallAsync(
-            new ClusterOperation("list", "namespaces"),
-            (client, ct) => client.CoreV1.ListNamespaceAsync(labelSelector: SpaceLabels.SpaceSelector, cancellationToken: ct),
-            cancellationToken).ConfigureAwait(false);
-        return list.Items.Select(SpaceRecord.From).OfType<SpaceRecord>().ToList();
-    }
-
-    /// <summary>The namespace, or null when it does not exist.</summary>
-    public static Task<V1Namespace?> TryReadNamespaceAsync(ClusterConnection connection, string name, CancellationToken cancellationToken) =>
-        connection.TryCallAsync(
-            new ClusterOperation("get", "namespaces", name),
-            (client, ct) => client.CoreV1.ReadNamespaceAsync(name, cancellationToken: ct),
-            cancellationToken);
-
-    private static async Task CreateNamespaceAsync(ClusterConnection connection, string name, string? parent, CancellationToken cancellationToken)
-    {
-        var labels = new Dictionary<string, string> { [SpaceLabels.Space] = "true" };
-        if (parent != null)
-        {
-            labels[SpaceLabels.Parent] = parent;
-        }
-
-        var ns = new V1Namespace { Metadata = new V1ObjectMeta { Name = name, Labels = labels } };
-        await connection.CallAsync(
-            new ClusterOperation("create", "namespaces", name, AlreadyExists: _ => new DevSpacesException(
-                RpcErrorCode.SpaceAlreadyExists,
-                $"Namespace '{name}' already exists.",
-                "Choose another name.")),
-            (client, ct) => client.CoreV1.CreateNamespaceAsync(ns, cancellationToken: ct),
-            cancellationToken).ConfigureAwait(false);
     }
 
     private static DevSpacesException AlreadyExists(V1Namespace existing)
@@ -207,9 +162,9 @@ public sealed class SpaceService(WorkspaceSession session) : ISpaceRpc
             $"Namespace '{name}' is still being deleted.",
             $"Wait until it is gone (kubectl get namespace {name}), or use another space or name.");
 
-    private static DevSpacesException NotFound(string name, ClusterConnection connection, string what) =>
+    private static DevSpacesException NotFound(string name, ISpaceNamespaces namespaces, string what) =>
         new(RpcErrorCode.SpaceNotFound,
-            $"{what} '{name}' does not exist in context '{connection.Context}'.",
+            $"{what} '{name}' does not exist in context '{namespaces.Context}'.",
             "List the spaces with 'devspaces space list', or create it with 'devspaces space create'.");
 
     private static DevSpacesException NotASpace(string name, string consequence) =>
