@@ -22,9 +22,7 @@ public class PortForwardRpcTests
     public async Task DeployTestServer()
     {
         _client = TestCluster.Connect();
-        _ns = (await TestCluster.CreateNamespaceAsync(_client, "ds-pfrpc")).Metadata.Name;
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await TestServerDeployment.DeployAsync(_client, _ns, await TestServerDeployment.BuildImageAsync(cts.Token), cts.Token);
+        _ns = await TestServerDeployment.DeployInNewNamespaceAsync(_client, "ds-pfrpc");
     }
 
     [OneTimeTearDown]

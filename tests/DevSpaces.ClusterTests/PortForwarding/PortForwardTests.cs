@@ -20,10 +20,7 @@ public class PortForwardTests
     public async Task DeployTestServer()
     {
         _client = TestCluster.Connect();
-        _ns = (await TestCluster.CreateNamespaceAsync(_client, "ds-pf")).Metadata.Name;
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        var image = await TestServerDeployment.BuildImageAsync(cts.Token);
-        await TestServerDeployment.DeployAsync(_client, _ns, image, cts.Token);
+        _ns = await TestServerDeployment.DeployInNewNamespaceAsync(_client, "ds-pf");
     }
 
     [OneTimeTearDown]
@@ -318,16 +315,7 @@ public class PortForwardTests
         return text.ToString();
     }
 
-    private static async Task<string> GetAsync(IPEndPoint endpoint, string path)
-    {
-        // A fresh connection per request, so each one goes through the forward's pod choice.
-        using var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero };
-        using var http = new HttpClient(handler) { Timeout = Timeout };
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{endpoint}{path}");
-        request.Headers.ConnectionClose = true;
-        using var response = await http.SendAsync(request);
-        return await response.Content.ReadAsStringAsync();
-    }
+    private static Task<string> GetAsync(IPEndPoint endpoint, string path) => TestServerDeployment.GetAsync(endpoint, path, Timeout);
 
     /// <summary>Sends <paramref name="size"/> random bytes and reads the echo concurrently; returns both hashes.</summary>
     private static async Task<(string Sent, string Received)> EchoAsync(IPEndPoint endpoint, int size, int seed)

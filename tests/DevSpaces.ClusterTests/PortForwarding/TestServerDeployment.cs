@@ -1,3 +1,4 @@
+using System.Net;
 using DevSpaces.Core.Images;
 using k8s;
 using k8s.Models;
@@ -21,6 +22,26 @@ public static class TestServerDeployment
         };
         var result = await new ImageBuilder(docker).BuildAsync(request, null, cancellationToken);
         return result.Reference;
+    }
+
+    /// <summary>A new test namespace (<paramref name="prefix"/>-…) with the test server running in it; returns its name.</summary>
+    public static async Task<string> DeployInNewNamespaceAsync(IKubernetes client, string prefix)
+    {
+        var ns = (await TestCluster.CreateNamespaceAsync(client, prefix)).Metadata.Name;
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await DeployAsync(client, ns, await BuildImageAsync(cts.Token), cts.Token);
+        return ns;
+    }
+
+    /// <summary>One GET on a fresh connection (so each request goes through the forward's choice of pod); returns the body.</summary>
+    public static async Task<string> GetAsync(IPEndPoint endpoint, string path, TimeSpan timeout)
+    {
+        using var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero };
+        using var http = new HttpClient(handler) { Timeout = timeout };
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{endpoint}{path}");
+        request.Headers.ConnectionClose = true;
+        using var response = await http.SendAsync(request);
+        return await response.Content.ReadAsStringAsync();
     }
 
     public static async Task DeployAsync(IKubernetes client, string ns, string image, CancellationToken cancellationToken)

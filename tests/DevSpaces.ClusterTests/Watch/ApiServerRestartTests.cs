@@ -26,10 +26,7 @@ public sealed class ApiServerRestartTests
     public async Task DeployTestServer()
     {
         client = TestCluster.Connect();
-        ns = (await TestCluster.CreateNamespaceAsync(client, "ds-watch")).Metadata.Name;
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        var image = await TestServerDeployment.BuildImageAsync(cts.Token);
-        await TestServerDeployment.DeployAsync(client, ns, image, cts.Token);
+        ns = await TestServerDeployment.DeployInNewNamespaceAsync(client, "ds-watch");
     }
 
     [OneTimeTearDown]
@@ -94,15 +91,7 @@ public sealed class ApiServerRestartTests
         return Task.CompletedTask;
     }
 
-    private static async Task<string> GetAsync(IPEndPoint endpoint, string path)
-    {
-        using var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero };
-        using var http = new HttpClient(handler) { Timeout = Timeout };
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{endpoint}{path}");
-        request.Headers.ConnectionClose = true;
-        using var response = await http.SendAsync(request);
-        return await response.Content.ReadAsStringAsync();
-    }
+    private static Task<string> GetAsync(IPEndPoint endpoint, string path) => TestServerDeployment.GetAsync(endpoint, path, Timeout);
 
     /// <summary>The real source, whose first list is one read earlier (before the restart); records the calls and the 410s.</summary>
     private sealed class RecordingSource(IWatchSource<V1ConfigMap> real, (IReadOnlyList<V1ConfigMap> Items, string ResourceVersion) earlier) : IWatchSource<V1ConfigMap>
