@@ -10,10 +10,7 @@ public static partial class YamlScalars
     public static bool IsNull(YamlScalarNode scalar) =>
         scalar.Style == ScalarStyle.Plain && scalar.Value is null or "" or "~" or "null" or "Null" or "NULL";
 
-    public static bool IsPlainNonString(YamlScalarNode scalar) =>
-        scalar.Style == ScalarStyle.Plain && (IsNull(scalar) || KindOf(scalar.Value!) != null);
-
-    /// <summary>"a number", "true or false", "null", or null for a string.</summary>
+    /// <summary>What a plain scalar is when it is not text ("a number", "true or false", "nothing (null)"); null for text.</summary>
     public static string? KindOf(YamlScalarNode scalar) =>
         scalar.Style != ScalarStyle.Plain ? null : IsNull(scalar) ? "nothing (null)" : KindOf(scalar.Value!);
 
