@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using DevSpaces.Contracts;
+using DevSpaces.Core.Logging;
 using k8s;
 using k8s.Models;
 
@@ -58,8 +59,14 @@ public sealed class PortForwardSession : IAsyncDisposable
     /// <see cref="DevSpacesException"/> that says what to fix; nothing stays bound after a failure.
     /// </summary>
     /// <param name="events">Called synchronously from the forward's own tasks; keep it quick and thread-safe.</param>
-    public static async Task<PortForwardSession> StartAsync(
+    public static Task<PortForwardSession> StartAsync(
         IKubernetes client, IPodPortConnector connector, PortForwardRequest request,
+        IProgress<PortForwardEvent>? events, CancellationToken cancellationToken) =>
+        StartAsync(new ClusterForwardTargets(client), connector, request, events, cancellationToken);
+
+    /// <summary>As above, with the target and its pods read through <paramref name="targets"/>.</summary>
+    public static async Task<PortForwardSession> StartAsync(
+        IForwardTargets targets, IPodPortConnector connector, PortForwardRequest request,
         IProgress<PortForwardEvent>? events, CancellationToken cancellationToken)
     {
         if (request.Ports.Count == 0)
@@ -67,7 +74,7 @@ public sealed class PortForwardSession : IAsyncDisposable
             throw new DevSpacesException(RpcErrorCode.InvalidPortForward, "No ports to forward.", "Give at least one LOCAL:REMOTE mapping.");
         }
 
-        var target = await new TargetResolver(client).ResolveAsync(request.Target, cancellationToken).ConfigureAwait(false);
+        var target = await targets.ResolveAsync(request.Target, cancellationToken).ConfigureAwait(false);
         foreach (var mapping in request.Ports)
         {
             target.Validate(mapping.RemotePort);
@@ -77,7 +84,8 @@ public sealed class PortForwardSession : IAsyncDisposable
         ReadyPodTracker? tracker = null;
         try
         {
-            tracker = await ReadyPodTracker.StartAsync(client, target.Selection, e => events?.Report(e), cancellationToken).ConfigureAwait(false);
+            tracker = await ReadyPodTracker.StartAsync(
+                targets.PodsOf(target.Selection), target.Selection, e => events?.Report(e), PodReadiness.IsReady, new NullLog(), null, cancellationToken).ConfigureAwait(false);
             V1Pod pod;
             using (var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
