@@ -75,7 +75,7 @@ public sealed class FolderScanner
                 continue;
             }
 
-            if (Directory.Exists(directory) && new DirectoryInfo(directory).LinkTarget == null)
+            if (Directory.Exists(directory) && !ThroughLink(folder))
             {
                 Walk(directory, prefix);
             }
@@ -137,6 +137,22 @@ public sealed class FolderScanner
                 Add(path, target.FullName, target.Length, target.LastWriteTimeUtc.Ticks);
             }
         }
+    }
+
+    /// <summary>Whether a folder-relative folder is, or lies under, a symbolic link (which a scan never follows).</summary>
+    private bool ThroughLink(string folder)
+    {
+        var current = Root;
+        foreach (var segment in folder.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            current = Path.Combine(current, segment);
+            if (new DirectoryInfo(current).LinkTarget != null)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private bool IsSelected(string path)

@@ -91,4 +91,17 @@ public sealed class FolderScannerTests
         Assert.That(scanner.Problems.Select(p => p.Path), Is.EquivalentTo(new[] { "out.txt", "up.txt", "outdir" }));
         Assert.That(scanner.Problems.Single(p => p.Path == "up.txt").Message, Does.Contain("out of the project"));
     }
+
+    [Test]
+    public void A_Scan_Limited_To_A_Folder_Behind_A_Link_Reads_Nothing_Through_It()
+    {
+        using var outside = new TempDirectory();
+        Directory.CreateDirectory(Path.Combine(outside.Path, "sub"));
+        outside.File("sub/secret.txt", "not yours");
+        using var folder = new TempDirectory();
+        Directory.CreateSymbolicLink(Path.Combine(folder.Path, "lib"), outside.Path);
+        var scanner = new FolderScanner(folder.Path, new SyncRules(null, []));
+        scanner.Scan(["lib/sub"]);
+        Assert.That(scanner.Files, Is.Empty);
+    }
 }
