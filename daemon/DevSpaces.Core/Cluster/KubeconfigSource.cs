@@ -3,6 +3,8 @@ using DevSpaces.Core.Errors;
 using k8s;
 using k8s.Exceptions;
 using k8s.KubeConfigModels;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
 
 namespace DevSpaces.Core.Cluster;
 
@@ -12,6 +14,11 @@ namespace DevSpaces.Core.Cluster;
 /// </summary>
 public sealed class KubeconfigSource(string? explicitPath, string? kubeconfigVariable, string? homeDirectory) : IKubeconfigSource
 {
+    private static readonly IDeserializer KubeconfigYaml = new DeserializerBuilder()
+        .WithNamingConvention(CamelCaseNamingConvention.Instance)
+        .IgnoreUnmatchedProperties()
+        .Build();
+
     /// <summary>From the process: <c>KUBECONFIG</c> and the user's home.</summary>
     public static KubeconfigSource FromEnvironment(string? explicitPath) =>
         new(explicitPath, Environment.GetEnvironmentVariable("KUBECONFIG"), Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
@@ -51,7 +58,7 @@ public sealed class KubeconfigSource(string? explicitPath, string? kubeconfigVar
 
         try
         {
-            var configs = existing.Select(f => KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(f), useRelativePaths: true)).ToList();
+            var configs = existing.Select(Read).ToList();
             return new LoadedKubeconfig(Merge(configs), existing);
         }
         catch (Exception ex) when (ex is KubeConfigException or IOException or UnauthorizedAccessException or FormatException
@@ -64,6 +71,20 @@ public sealed class KubeconfigSource(string? explicitPath, string? kubeconfigVar
                 ex.Message,
                 ex);
         }
+    }
+
+    /// <summary>
+    /// One kubeconfig file, read with YamlDotNet alone: KubernetesClient's reader (<c>KubernetesYaml</c>) first maps
+    /// every model type of the library, about 25 MiB that a daemon would carry for its whole life.
+    /// </summary>
+    private static K8SConfiguration Read(string file)
+    {
+        var config = KubeconfigYaml.Deserialize<K8SConfiguration?>(File.ReadAllText(file))
+                     ?? throw new KubeConfigException($"{file} is empty.");
+
+        // Relative certificate, key and token paths are relative to the file, as for kubectl.
+        config.FileName = Path.GetFullPath(file);
+        return config;
     }
 
     /// <summary>kubectl's merge rule: the first file that sets a value or names an entry wins.</summary>
