@@ -213,7 +213,7 @@ describe('Palette commands', () => {
     assert.deepEqual(debugTypes, [...connectDebugTypes]);
     assert.deepEqual([...recorded.debugProviders.keys()], [...connectDebugTypes], 'the F5 hook is registered for those types only');
     const scope = manifest.contributes.configuration.properties['devspaces.daemonPath']?.scope;
-    assert.notEqual(scope, 'machine', 'a machine setting shows only under Remote in a remote window');
+    assert.equal(scope, 'window', 'machine and machine-overridable settings show only under Remote in a remote window');
   });
 });
 
