@@ -73,7 +73,7 @@ try
 {
     using var docker = DockerEngine.Connect();
     var agentImage = new AgentImage(new ImageBuilder(docker), new ImageDelivery(docker, client, new ImageDeliverySettings()), settings);
-    var image = (await agentImage.EnsureAsync(null, CancellationToken.None)).Reference;
+    var image = (await agentImage.EnsureAsync(ns, null, CancellationToken.None)).Reference;
     var apiIp = (await client.CoreV1.ReadNamespacedServiceAsync("api", ns)).Spec.ClusterIP;
     using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
 

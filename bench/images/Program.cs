@@ -37,7 +37,7 @@ async Task<TimeSpan> DevSpacesAsync()
 {
     var watch = Stopwatch.StartNew();
     var built = await builder.BuildAsync(new ImageBuildRequest(work.FullName, repository) { BuildArgs = buildArgs }, null, CancellationToken.None);
-    var delivered = await delivery.DeliverAsync(built.Reference, null, CancellationToken.None);
+    var delivered = await delivery.DeliverAsync(built.Reference, null, null, CancellationToken.None);
     watch.Stop();
     created.Add(built.Reference);
     created.Add(delivered.Reference);
@@ -60,7 +60,7 @@ async Task<TimeSpan> DevSpacesPushAsync(ImageDelivery push)
 {
     var watch = Stopwatch.StartNew();
     var built = await builder.BuildAsync(new ImageBuildRequest(work.FullName, repository) { BuildArgs = buildArgs }, null, CancellationToken.None);
-    var delivered = await push.DeliverAsync(built.Reference, null, CancellationToken.None);
+    var delivered = await push.DeliverAsync(built.Reference, null, null, CancellationToken.None);
     watch.Stop();
     created.Add(built.Reference);
     created.Add(delivered.Reference);
@@ -104,7 +104,7 @@ async Task<TimeSpan> DockerBuildAsync()
 try
 {
     Console.Error.WriteLine($"Sample: {sample}; warming the build cache (base images, restore layer)...");
-    var sharesEngine = await delivery.SharesEngineAsync(CancellationToken.None);
+    var sharesEngine = await delivery.SharesEngineAsync(null, CancellationToken.None);
     await DevSpacesAsync();
     await DockerBuildAsync();
 

@@ -20,6 +20,11 @@ public static class HumanOutput
 
     public static void Spaces(TextWriter output, SpaceTree tree)
     {
+        if (tree.Note != null)
+        {
+            output.WriteLine($"Note: {tree.Note}");
+        }
+
         if (tree.Roots.Count == 0)
         {
             output.WriteLine($"No spaces in context '{tree.Context}'. Create one with: devspaces space create <name>");

@@ -43,6 +43,14 @@ public static class KubernetesFailures
             error);
     }
 
+    /// <summary>RBAC refuses <paramref name="operation"/>: the verb and resource that are missing, and who can grant them.</summary>
+    public static DevSpacesException Forbidden(ClusterOperation operation, ClusterTarget target, string? serverMessage, Exception? inner = null) => new(
+        RpcErrorCode.Forbidden,
+        $"Not allowed to {operation.Describe()}: user '{target.User}' in context '{target.Context}' lacks the RBAC permission '{operation.Verb}' on '{operation.Resource}'.",
+        $"Ask a cluster administrator for a Role or ClusterRole granting '{operation.Verb}' on '{operation.Resource}'{(operation.Namespace == null ? "" : $" in namespace '{operation.Namespace}'")}, or use a context whose user has it.",
+        serverMessage,
+        inner);
+
     /// <summary>The timeout of a call expired before the API server answered.</summary>
     public static DevSpacesException TimedOut(ClusterOperation operation, ClusterTarget target, TimeSpan timeout) =>
         new(RpcErrorCode.ClusterUnreachable,
@@ -64,12 +72,7 @@ public static class KubernetesFailures
                     serverMessage,
                     http);
             case HttpStatusCode.Forbidden:
-                return new DevSpacesException(
-                    RpcErrorCode.Forbidden,
-                    $"Not allowed to {operation.Describe()}: user '{target.User}' in context '{target.Context}' lacks the RBAC permission '{operation.Verb}' on '{operation.Resource}'.",
-                    $"Ask a cluster administrator for a Role or ClusterRole granting '{operation.Verb}' on '{operation.Resource}', or use a context whose user has it.",
-                    serverMessage,
-                    http);
+                return Forbidden(operation, target, serverMessage, http);
             case HttpStatusCode.NotFound:
                 return operation.NotFound?.Invoke(operation) ?? new DevSpacesException(
                     RpcErrorCode.ClusterError,

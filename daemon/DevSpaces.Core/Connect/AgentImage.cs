@@ -9,7 +9,7 @@ namespace DevSpaces.Core.Connect;
 /// </summary>
 public sealed class AgentImage(ImageBuilder builder, ImageDelivery delivery, AgentSettings settings) : IAgentImage
 {
-    public async Task<ImageDeliveryResult> EnsureAsync(IProgress<ImageProgress>? progress, CancellationToken cancellationToken)
+    public async Task<ImageDeliveryResult> EnsureAsync(string ns, IProgress<ImageProgress>? progress, CancellationToken cancellationToken)
     {
         var dockerfile = Path.Combine(settings.AgentDirectory, "Dockerfile");
         if (!File.Exists(dockerfile) || !File.Exists(Path.Combine(settings.AgentDirectory, "devspaces-agent.dll")))
@@ -34,6 +34,6 @@ public sealed class AgentImage(ImageBuilder builder, ImageDelivery delivery, Age
             throw ConnectErrors.AgentImageMissing($"{settings.Repository} (base {settings.BaseImage})", e.Message);
         }
 
-        return await delivery.DeliverAsync(built.Reference, progress, cancellationToken).ConfigureAwait(false);
+        return await delivery.DeliverAsync(built.Reference, ns, progress, cancellationToken).ConfigureAwait(false);
     }
 }

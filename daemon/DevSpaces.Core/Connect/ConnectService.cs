@@ -52,6 +52,19 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
         var takeover = new ServiceTakeover(cluster);
         var plan = await takeover.PlanAsync(request.Namespace, request.Service, request.Container, cancellationToken).ConfigureAwait(false);
         Phase("plan");
+        // Every right the takeover needs, asked before anything changes: a user who lacks one is told which, and the
+        // cluster stays as it is.
+        var ns = plan.Namespace;
+        await AccessReview.RequireAsync(cluster, [
+            new ClusterOperation("patch", plan.Workload.Resource, plan.Workload.Name, ns),
+            new ClusterOperation("create", "deployments", Namespace: ns),
+            new ClusterOperation("create", "secrets", Namespace: ns),
+            new ClusterOperation("create", "serviceaccounts", Namespace: ns),
+            new ClusterOperation("create", "roles", Namespace: ns),
+            new ClusterOperation("create", "rolebindings", Namespace: ns),
+            new ClusterOperation("create", "pods/portforward", Namespace: ns),
+            .. request.KeepOriginal ? [new ClusterOperation("patch", "services", plan.ServiceName, ns)] : Array.Empty<ClusterOperation>(),
+        ], cancellationToken).ConfigureAwait(false);
         var cleaned = await takeover.CheckFreeAsync(plan, cancellationToken).ConfigureAwait(false);
         if (cleaned.Count > 0)
         {
@@ -75,7 +88,7 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
 
         Phase("outbound endpoints");
         Progress($"Preparing the agent image ({settings.BaseImage}).");
-        var delivered = await image.EnsureAsync(new CallbackProgress<ImageProgress>(p => log.Debug(p.Message)), cancellationToken).ConfigureAwait(false);
+        var delivered = await image.EnsureAsync(plan.Namespace, new CallbackProgress<ImageProgress>(p => log.Debug(p.Message)), cancellationToken).ConfigureAwait(false);
         Phase("image ensure");
 
         var session = Guid.NewGuid().ToString("N")[..12];

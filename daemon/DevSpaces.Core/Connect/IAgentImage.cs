@@ -5,5 +5,6 @@ namespace DevSpaces.Core.Connect;
 /// <summary>Provides an agent image the cluster can run (its reference, and whether the cluster pulls it from a registry).</summary>
 public interface IAgentImage
 {
-    Task<ImageDeliveryResult> EnsureAsync(IProgress<ImageProgress>? progress, CancellationToken cancellationToken);
+    /// <summary>The image, built if needed and delivered for pods of namespace <paramref name="ns"/>.</summary>
+    Task<ImageDeliveryResult> EnsureAsync(string ns, IProgress<ImageProgress>? progress, CancellationToken cancellationToken);
 }

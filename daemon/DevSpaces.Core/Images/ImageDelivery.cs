@@ -5,6 +5,8 @@ using System.Net.NetworkInformation;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using k8s;
+using k8s.Autorest;
+using k8s.Models;
 
 namespace DevSpaces.Core.Images;
 
@@ -16,9 +18,10 @@ public sealed class ImageDelivery(IDockerClient docker, IKubernetes? cluster, Im
 {
     private bool? _sharesEngine;
 
-    public async Task<ImageDeliveryResult> DeliverAsync(string reference, IProgress<ImageProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>Delivers <paramref name="reference"/> for pods of namespace <paramref name="ns"/> (null: none in particular).</summary>
+    public async Task<ImageDeliveryResult> DeliverAsync(string reference, string? ns, IProgress<ImageProgress>? progress, CancellationToken cancellationToken)
     {
-        if (await SharesEngineAsync(cancellationToken).ConfigureAwait(false))
+        if (await SharesEngineAsync(ns, cancellationToken).ConfigureAwait(false))
         {
             progress?.Report(new ImageProgress(ImageProgressKind.Step, $"The cluster runs on this Docker engine; {reference} is already there."));
             return new ImageDeliveryResult(reference, Pushed: false);
@@ -26,7 +29,8 @@ public sealed class ImageDelivery(IDockerClient docker, IKubernetes? cluster, Im
 
         if (string.IsNullOrWhiteSpace(settings.Registry))
         {
-            throw new DevSpacesException(RpcErrorCode.ImageDeliveryFailed, 
+            throw new DevSpacesException(
+                RpcErrorCode.ImageDeliveryFailed,
                 $"The cluster does not use this machine's Docker engine, so it cannot see {reference}, and no registry is configured.",
                 "Set images.registry in devspaces.yaml (or the devspaces.images.registry setting) to a registry the cluster pulls from.");
         }
@@ -41,9 +45,12 @@ public sealed class ImageDelivery(IDockerClient docker, IKubernetes? cluster, Im
 
     /// <summary>
     /// True when the setting says so, or when the cluster has exactly one node, its runtime is Docker and one of
-    /// its addresses belongs to this machine.
+    /// its addresses belongs to this machine. A user who may not list nodes (their rights end at their namespaces)
+    /// is answered from the pods of <paramref name="ns"/> instead: shared when every running container there is a
+    /// container of this engine. With a registry configured, not being able to tell means pushing.
     /// </summary>
-    public async Task<bool> SharesEngineAsync(CancellationToken cancellationToken)
+    /// <exception cref="DevSpacesException">ImageDeliveryFailed when it cannot be told and no registry is configured.</exception>
+    public async Task<bool> SharesEngineAsync(string? ns, CancellationToken cancellationToken)
     {
         if (settings.SharedEngine is { } forced)
         {
@@ -51,17 +58,26 @@ public sealed class ImageDelivery(IDockerClient docker, IKubernetes? cluster, Im
         }
 
         // Asked once per delivery object: the answer needs the node list and this machine's addresses.
-        return _sharesEngine ??= await DetectSharedEngineAsync(cancellationToken).ConfigureAwait(false);
+        return _sharesEngine ??= await DetectSharedEngineAsync(ns, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<bool> DetectSharedEngineAsync(CancellationToken cancellationToken)
+    private async Task<bool> DetectSharedEngineAsync(string? ns, CancellationToken cancellationToken)
     {
         if (cluster is null || !docker.Configuration.EndpointBaseUri.IsLoopbackOrUnix())
         {
             return false;
         }
 
-        var nodes = await cluster.CoreV1.ListNodeAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        V1NodeList nodes;
+        try
+        {
+            nodes = await cluster.CoreV1.ListNodeAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.Forbidden)
+        {
+            return !string.IsNullOrWhiteSpace(settings.Registry) ? false : await RunsPodsOfAsync(ns, e, cancellationToken).ConfigureAwait(false);
+        }
+
         if (nodes.Items.Count != 1)
         {
             return false;
@@ -82,6 +98,59 @@ public sealed class ImageDelivery(IDockerClient docker, IKubernetes? cluster, Im
             (a.Type == "InternalIP" && IPAddress.TryParse(a.Address, out var ip) && local.Contains(ip))
             || (a.Type == "Hostname" && string.Equals(a.Address, hostName, StringComparison.OrdinalIgnoreCase))) == true;
     }
+
+    /// <summary>Whether the running containers of namespace <paramref name="ns"/> are this engine's: then so is their node.</summary>
+    private async Task<bool> RunsPodsOfAsync(string? ns, HttpOperationException nodesForbidden, CancellationToken cancellationToken)
+    {
+        var ids = new List<string>();
+        string why;
+        if (ns is null)
+        {
+            why = "no namespace was given whose pods would show where the cluster runs its containers";
+        }
+        else
+        {
+            try
+            {
+                var pods = await cluster!.CoreV1.ListNamespacedPodAsync(ns, fieldSelector: "status.phase=Running", cancellationToken: cancellationToken).ConfigureAwait(false);
+                ids.AddRange(pods.Items
+                    .SelectMany(p => p.Status?.ContainerStatuses ?? [])
+                    .Select(c => c.ContainerID)
+                    .Where(id => id?.StartsWith(DockerIdPrefix, StringComparison.Ordinal) == true)
+                    .Select(id => id![DockerIdPrefix.Length..]));
+                why = $"no running pod in namespace '{ns}' shows where the cluster runs its containers";
+            }
+            catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.Forbidden)
+            {
+                why = $"listing the pods of namespace '{ns}' is not allowed either";
+            }
+        }
+
+        if (ids.Count == 0)
+        {
+            throw new DevSpacesException(
+                RpcErrorCode.ImageDeliveryFailed,
+                $"Cannot tell whether the cluster runs on this machine's Docker engine: listing nodes is not allowed, and {why}.",
+                "Set images.registry in devspaces.yaml (or the devspaces.images.registry setting) to a registry the cluster pulls from, or ask a cluster administrator for 'list' on 'nodes' (a ClusterRole).",
+                nodesForbidden.Response?.Content);
+        }
+
+        foreach (var id in ids)
+        {
+            try
+            {
+                await docker.Containers.InspectContainerAsync(id, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DockerContainerNotFoundException)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private const string DockerIdPrefix = "docker://";
 
     /// <summary>Pushes <c>repository:tag</c>, failing with the registry's own words when it refuses.</summary>
     public Task PushAsync(string repository, string tag, IProgress<ImageProgress>? progress, CancellationToken cancellationToken) =>

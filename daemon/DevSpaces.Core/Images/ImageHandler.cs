@@ -39,6 +39,8 @@ public sealed class ImageHandler(WorkspaceSession session, IProgress<ImageProgre
 
         // The cluster to deliver to is known before the build: a broken kubeconfig fails now, not after minutes of building.
         var connection = deliver ? session.Connect() : null;
+        // Where the image will run, when the node list cannot say whether the cluster shares this engine.
+        var ns = deliver ? session.State.Space : null;
         ImageBuildResult built;
         try
         {
@@ -66,7 +68,7 @@ public sealed class ImageHandler(WorkspaceSession session, IProgress<ImageProgre
             bool shares;
             try
             {
-                shares = await delivery.SharesEngineAsync(cancellationToken).ConfigureAwait(false);
+                shares = await delivery.SharesEngineAsync(ns, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException and not DevSpacesException)
             {
@@ -79,7 +81,7 @@ public sealed class ImageHandler(WorkspaceSession session, IProgress<ImageProgre
                 _sharedEngine = (connection, shares);
             }
 
-            var delivered = await delivery.DeliverAsync(built.Reference, reporter, cancellationToken).ConfigureAwait(false);
+            var delivered = await delivery.DeliverAsync(built.Reference, ns, reporter, cancellationToken).ConfigureAwait(false);
             return new ImageBuildInfo(built.Reference, built.ImageId, built.ContentHash, built.Skipped, delivered.Reference, delivered.Pushed);
         }
         catch (Exception e) when (IsEngineUnreachable(e))

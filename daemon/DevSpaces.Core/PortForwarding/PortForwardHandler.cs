@@ -29,6 +29,13 @@ public sealed class PortForwardHandler(WorkspaceSession session, IProgress<PortF
                 request = request with { BindAddress = IPAddress.TryParse(address, out var ip) ? ip : throw new DevSpacesException(RpcErrorCode.InvalidPortForward, $"'{address}' is not an IP address.", "Use e.g. 127.0.0.1 or 0.0.0.0.") };
             }
 
+            // A forward the user may not open would print "forwarding" and then refuse every connection: ask first.
+            var ns = request.Target.Namespace;
+            await AccessReview.RequireAsync(connection, [
+                new ClusterOperation("create", "pods/portforward", Namespace: ns),
+                new ClusterOperation("list", "pods", Namespace: ns),
+                new ClusterOperation("watch", "pods", Namespace: ns),
+            ], cancellationToken).ConfigureAwait(false);
             var reporter = new CallbackReporter(e => events.Report(ToInfo(id, e)));
             var forward = await PortForwardSession.StartAsync(connection.Client, new WebSocketPodPortConnector(connection.Client), request, reporter, cancellationToken).ConfigureAwait(false);
             _forwards[id] = (forward, target);
@@ -102,9 +109,7 @@ public sealed class PortForwardHandler(WorkspaceSession session, IProgress<PortF
             return chosen;
         }
 
-        var config = session.LoadKubeconfig();
-        var context = session.EffectiveContext(config);
-        return (context is null ? null : config.FindContext(context)?.ContextDetails?.Namespace) ?? "default";
+        return session.ContextNamespace() ?? "default";
     }
 
     private sealed class CallbackReporter(Action<PortForwardEvent> report) : IProgress<PortForwardEvent>

@@ -13,9 +13,54 @@ public sealed class SpaceService(WorkspaceSession session, Func<ISpaceNamespaces
     public async Task<SpaceTree> ListSpacesAsync(CancellationToken cancellationToken = default)
     {
         var namespaces = namespacesOf();
-        var spaces = await namespaces.ListSpacesAsync(cancellationToken).ConfigureAwait(false);
         var selected = session.State.Space;
-        return new SpaceTree(namespaces.Context, selected, SpaceTreeBuilder.Build(spaces, selected));
+        try
+        {
+            var spaces = await namespaces.ListSpacesAsync(cancellationToken).ConfigureAwait(false);
+            return new SpaceTree(namespaces.Context, selected, SpaceTreeBuilder.Build(spaces, selected));
+        }
+        catch (DevSpacesException e) when (e.ErrorCode == RpcErrorCode.Forbidden)
+        {
+            // Listing namespaces is cluster-scoped; a user whose rights end at their namespaces still sees those.
+            var visible = await ReadVisibleSpacesAsync(namespaces, [session.ContextNamespace(), selected], cancellationToken).ConfigureAwait(false);
+            session.Log.Debug($"space list: {e.Message}; showing the {visible.Count} space(s) this user can read");
+            var note = $"Only the spaces this user can read are shown ({(visible.Count == 0 ? "none" : string.Join(", ", visible.Select(v => v.Name)))}): listing namespaces is not allowed. A cluster administrator can grant 'list' on 'namespaces' to show them all.";
+            return new SpaceTree(namespaces.Context, selected, SpaceTreeBuilder.Build(visible, selected), note);
+        }
+    }
+
+    /// <summary>
+    /// The spaces among <paramref name="names"/> and their parents that this user may read one by one (get on a
+    /// namespace needs no cluster-scoped right when it is granted in that namespace).
+    /// </summary>
+    private static async Task<IReadOnlyList<SpaceRecord>> ReadVisibleSpacesAsync(ISpaceNamespaces namespaces, IEnumerable<string?> names, CancellationToken cancellationToken)
+    {
+        var found = new List<SpaceRecord>();
+        var pending = new Queue<string>(names.OfType<string>().Distinct(StringComparer.Ordinal));
+        var tried = new HashSet<string>(pending, StringComparer.Ordinal);
+        while (pending.TryDequeue(out var name) && tried.Count <= 64)
+        {
+            V1Namespace? ns;
+            try
+            {
+                ns = await namespaces.ReadAsync(name, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DevSpacesException e) when (e.ErrorCode == RpcErrorCode.Forbidden)
+            {
+                continue;
+            }
+
+            if (ns != null && SpaceRecord.From(ns) is { } space)
+            {
+                found.Add(space);
+                if (space.Parent != null && tried.Add(space.Parent))
+                {
+                    pending.Enqueue(space.Parent);
+                }
+            }
+        }
+
+        return found;
     }
 
     public async Task<CreateSpaceResult> CreateSpaceAsync(string name, string? parent = null, CancellationToken cancellationToken = default)
@@ -27,7 +72,17 @@ public sealed class SpaceService(WorkspaceSession session, Func<ISpaceNamespaces
         }
 
         var namespaces = namespacesOf();
-        var existing = await namespaces.ReadAsync(name, cancellationToken).ConfigureAwait(false);
+        V1Namespace? existing;
+        try
+        {
+            existing = await namespaces.ReadAsync(name, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DevSpacesException e) when (e.ErrorCode == RpcErrorCode.Forbidden && parent != null)
+        {
+            // Reading a namespace the user has no rights in is refused, not answered with 404: it may or may not exist.
+            throw CannotCreateNamespace(name, parent, e);
+        }
+
         if (parent != null)
         {
             var parentNamespace = await namespaces.ReadAsync(parent, cancellationToken).ConfigureAwait(false)
@@ -42,7 +97,15 @@ public sealed class SpaceService(WorkspaceSession session, Func<ISpaceNamespaces
                 throw AlreadyExists(existing);
             }
 
-            await namespaces.CreateSpaceAsync(name, parent, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await namespaces.CreateSpaceAsync(name, parent, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DevSpacesException e) when (e.ErrorCode == RpcErrorCode.Forbidden)
+            {
+                throw CannotCreateNamespace(name, parent, e);
+            }
+
             session.Log.Info($"space '{name}' created as a child of '{parent}'");
             return new CreateSpaceResult(name, parent, NamespaceCreated: true);
         }
@@ -139,6 +202,14 @@ public sealed class SpaceService(WorkspaceSession session, Func<ISpaceNamespaces
 
         return new DeleteSpaceResult(deleted, selectionCleared, message);
     }
+
+    /// <summary>What an administrator must do for a user who may not create namespaces to get a child space.</summary>
+    private static DevSpacesException CannotCreateNamespace(string name, string parent, DevSpacesException refused) => new(
+        RpcErrorCode.Forbidden,
+        $"Not allowed to create space '{name}': a child space is a new namespace, and this user may not create namespaces ({refused.Message.TrimEnd('.')}).",
+        $"Ask a cluster administrator to create it for you: 'kubectl create namespace {name} && kubectl label namespace {name} {SpaceLabels.Space}=true {SpaceLabels.Parent}={parent}', plus a RoleBinding of the 'admin' ClusterRole to you in it; or to grant you 'create' on 'namespaces'.",
+        refused.Detail,
+        refused);
 
     private static DevSpacesException AlreadyExists(V1Namespace existing)
     {

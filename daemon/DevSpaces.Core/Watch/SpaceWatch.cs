@@ -32,6 +32,7 @@ public sealed class SpaceWatch(WorkspaceSession session, TimeSpan? serverTimeout
     private CancellationTokenSource? stop;
     private Task? running;
     private (ConnectionState State, int? Code)? lastReported;
+    private readonly ConcurrentDictionary<string, bool> forbidden = new(StringComparer.Ordinal);
 
     /// <summary>(Re)starts watching the cluster of the workspace's current context.</summary>
     public async Task RestartAsync(CancellationToken cancellationToken = default)
@@ -145,10 +146,28 @@ public sealed class SpaceWatch(WorkspaceSession session, TimeSpan? serverTimeout
                     }
                 },
                 (type, item, _) => onEvent(type, item),
-                async (failure, retryIn, _) =>
+                async (failure, retryIn, ct) =>
                 {
-                    healthy[what] = false;
                     var error = failure as DevSpacesException ?? TranslateWatchFailure(failure, what);
+                    if (error.ErrorCode == RpcErrorCode.Forbidden)
+                    {
+                        // A user whose rights end at their namespaces may not watch cluster-wide: the connection is
+                        // fine, only these change notifications are missing (space/list and service/list still answer).
+                        if (forbidden.TryAdd(what, true))
+                        {
+                            session.Log.Info($"watch {what}: not allowed for this user, so {what} changes are not followed ({error.Message})");
+                        }
+
+                        healthy[what] = true;
+                        if (healthy.Count == WatchedKinds && healthy.Values.All(h => h))
+                        {
+                            await ReportAsync(await ClusterProbe.ProbeAsync(session, ct).ConfigureAwait(false)).ConfigureAwait(false);
+                        }
+
+                        return;
+                    }
+
+                    healthy[what] = false;
                     session.Log.Warn($"watch {what} failed, retrying in {retryIn.TotalSeconds:0.#} s: {error.Message} {error.Detail}");
                     var connection = TryConnect();
                     await ReportAsync(new ConnectionStatus(ConnectionState.Failed, connection?.Context, connection?.Target.Server, null, error.ToErrorInfo())).ConfigureAwait(false);

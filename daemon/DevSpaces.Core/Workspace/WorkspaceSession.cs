@@ -93,6 +93,14 @@ public sealed class WorkspaceSession(IKubeconfigSource kubeconfig, IClientNotifi
         return string.IsNullOrEmpty(config.Config.CurrentContext) ? null : config.Config.CurrentContext;
     }
 
+    /// <summary>The namespace the workspace's kubeconfig context names, if any.</summary>
+    public string? ContextNamespace()
+    {
+        var config = LoadKubeconfig();
+        var context = EffectiveContext(config);
+        return context is null ? null : config.FindContext(context)?.ContextDetails?.Namespace;
+    }
+
     /// <summary>The connection to the workspace's cluster; rebuilt when the context or the kubeconfig files change.</summary>
     public ClusterConnection Connect()
     {

@@ -144,7 +144,7 @@ export const definitions = {
     error: true,
   }),
   SpaceInfo: fields<t.SpaceInfo>({ name: true, parent: true, phase: true, isSelected: true, children: true }),
-  SpaceTree: fields<t.SpaceTree>({ context: true, selected: true, roots: true }),
+  SpaceTree: fields<t.SpaceTree>({ context: true, selected: true, roots: true, note: true }),
   CreateSpaceResult: fields<t.CreateSpaceResult>({ name: true, parent: true, namespaceCreated: true }),
   Selection: fields<t.Selection>({ context: true, space: true, workspaceFolder: true, reason: true }),
   DeleteSpaceResult: fields<t.DeleteSpaceResult>({ deleted: true, selectionCleared: true, message: true }),

@@ -74,6 +74,8 @@ export interface SpaceTree {
   context: string | null;
   selected: string | null;
   roots: SpaceInfo[];
+  /** One line when the list is partial (no right to list namespaces); null when complete. */
+  note: string | null;
 }
 
 export interface CreateSpaceParams {

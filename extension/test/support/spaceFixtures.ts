@@ -20,6 +20,7 @@ export const teamTree = (selected: string | null = 'team'): SpaceTree => {
       space('other', null),
       space('team', null, [space('team-alice', 'team', [space('team-alice-feature', 'team-alice')]), space('team-bob', 'team')]),
     ].map(mark),
+    note: null,
   };
 };
 

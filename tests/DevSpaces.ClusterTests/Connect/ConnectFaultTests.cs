@@ -17,7 +17,7 @@ public sealed class ConnectFaultTests() : SampleSpaceFixture("connect-fault", wa
 {
     private sealed class FixedImage(string reference) : IAgentImage
     {
-        public Task<ImageDeliveryResult> EnsureAsync(IProgress<ImageProgress>? progress, CancellationToken cancellationToken) =>
+        public Task<ImageDeliveryResult> EnsureAsync(string ns, IProgress<ImageProgress>? progress, CancellationToken cancellationToken) =>
             Task.FromResult(new ImageDeliveryResult(reference, Pushed: false));
     }
 

@@ -96,7 +96,7 @@ public class ImagePipelineTests
         using var cluster = TestCluster.Connect();
         var built = await BuildAsync(new ImageBuilder(_docker), null);
         var delivery = new ImageDelivery(_docker, cluster, new ImageDeliverySettings());
-        var result = await delivery.DeliverAsync(built.Reference, null, CancellationToken.None);
+        var result = await delivery.DeliverAsync(built.Reference, null, null, CancellationToken.None);
         Assert.Multiple(() =>
         {
             Assert.That(result.Pushed, Is.False);
@@ -113,7 +113,7 @@ public class ImagePipelineTests
         var transfers = new List<ImageProgress>();
         using var cts = new CancellationTokenSource(Timeout);
 
-        var delivered = await delivery.DeliverAsync(built.Reference, new CallbackProgress<ImageProgress>(transfers.Add), cts.Token);
+        var delivered = await delivery.DeliverAsync(built.Reference, null, new CallbackProgress<ImageProgress>(transfers.Add), cts.Token);
         _createdReferences.Add(delivered.Reference);
         Assert.That(delivered.Reference, Does.StartWith($"{registry.Address}/team/"));
         Assert.That(transfers.Any(t => t.Kind == ImageProgressKind.Transfer), Is.True, "push progress should be reported");
@@ -135,7 +135,7 @@ public class ImagePipelineTests
         var built = await BuildAsync(new ImageBuilder(_docker), null);
         var delivery = new ImageDelivery(_docker, null, new ImageDeliverySettings { Registry = "127.0.0.1:1/team", SharedEngine = false });
         _createdReferences.Add($"127.0.0.1:1/team/{built.Reference.Split('/').Last()}");
-        var error = Assert.ThrowsAsync<DevSpacesException>(() => delivery.DeliverAsync(built.Reference, null, CancellationToken.None));
+        var error = Assert.ThrowsAsync<DevSpacesException>(() => delivery.DeliverAsync(built.Reference, null, null, CancellationToken.None));
         Assert.That(error!.Message, Does.Contain("could not push 127.0.0.1:1/team/"));
     }
 
