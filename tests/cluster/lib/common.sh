@@ -47,8 +47,17 @@ is_running() {
 start_process() {
   local name="$1"; shift
   mkdir -p "$RUN" "$LOGS"
-  # fd 9 is the harness lock; the daemons must not inherit it.
-  setsid "$@" >>"$LOGS/$name.log" 2>&1 < /dev/null 9>&- &
+  # The daemons outlive this script: they must not inherit its open files, which may hold a caller's lock (an flock
+  # held by a test run would otherwise stay held by the API server for as long as it runs).
+  local fd fds=()
+  for fd in /proc/$BASHPID/fd/*; do
+    fd="${fd##*/}"
+    (( fd > 2 )) && fds+=("$fd")
+  done
+  (
+    for fd in "${fds[@]}"; do eval "exec $fd>&-" 2>/dev/null || true; done
+    exec setsid "$@" >>"$LOGS/$name.log" 2>&1 < /dev/null
+  ) &
   echo "$! $(start_time_of $!)" > "$RUN/$name.pid"
   say "started $name (pid $!)"
 }
