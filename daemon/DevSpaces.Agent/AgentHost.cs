@@ -26,8 +26,23 @@ public sealed class AgentHost(AgentOptions options, Action<string> log)
     private IReadOnlyList<string> originals = [];
     private TaskCompletionSource routeChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Runs until the heartbeat stops (then restores and returns true) or until cancelled (returns false).</summary>
+    /// <summary>Runs until the heartbeat stops (then restores, keeps serving until cancelled and returns true) or until cancelled (returns false).</summary>
     public async Task<bool> RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ServeAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (cluster.IsValueCreated)
+            {
+                cluster.Value.Dispose();
+            }
+        }
+    }
+
+    private async Task<bool> ServeAsync(CancellationToken cancellationToken)
     {
         await using var work = new OwnedTasks(log);
         work.Start("probe endpoint", ct => new HealthEndpoint(TakeoverNames.HealthPort, log).RunAsync(ct));

@@ -40,7 +40,7 @@ public sealed class WorkloadRestorer(IKubernetes client, string kind = TakeoverN
 
     /// <summary>
     /// As <see cref="RestoreAsync(string, string, string?, CancellationToken)"/>; <paramref name="service"/> names the
-    /// Service to check for a changed selector when the Deployment's record is gone or unreadable.
+    /// Service to check for a changed selector when the workload's record is gone or unreadable.
     /// </summary>
     public async Task<IReadOnlyList<string>> RestoreAsync(string ns, string workload, string? session, string? service, CancellationToken cancellationToken)
     {
