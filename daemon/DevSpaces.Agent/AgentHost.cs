@@ -20,6 +20,8 @@ public sealed class AgentHost(AgentOptions options, Action<string> log)
     private readonly HeartbeatWatchdog watchdog = new(options.HeartbeatTimeout, options.FirstContactTimeout, TimeProvider.System);
     private readonly Lazy<Kubernetes> cluster = new(() => new Kubernetes(KubernetesClientConfiguration.InClusterConfig()));
     private readonly SemaphoreSlim standby = new(1, 1);
+    private readonly CancellationTokenSource draining = new();
+    private int carried;
     private AgentSession? current;
     private bool attachedOnce;
     private bool restoring;
@@ -39,6 +41,8 @@ public sealed class AgentHost(AgentOptions options, Action<string> log)
             {
                 cluster.Value.Dispose();
             }
+
+            draining.Dispose();
         }
     }
 
@@ -59,6 +63,7 @@ public sealed class AgentHost(AgentOptions options, Action<string> log)
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            await DrainAsync().ConfigureAwait(false);
             await CloseSessionAsync().ConfigureAwait(false);
             return false;
         }
@@ -90,7 +95,22 @@ public sealed class AgentHost(AgentOptions options, Action<string> log)
         {
         }
 
+        await DrainAsync().ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>
+    /// This pod is going away: each carried connection is closed at its first idle moment (see <see cref="DrainingRelay"/>),
+    /// within the pod's termination grace period; what is still busy after that is cut.
+    /// </summary>
+    private async Task DrainAsync()
+    {
+        await draining.CancelAsync().ConfigureAwait(false);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (Volatile.Read(ref carried) > 0 && waited.Elapsed < TimeSpan.FromSeconds(2))
+        {
+            await Task.Delay(20).ConfigureAwait(false);
+        }
     }
 
     private void RouteToOriginals(IReadOnlyList<string> addresses)
@@ -273,18 +293,14 @@ public sealed class AgentHost(AgentOptions options, Action<string> log)
                 {
                     using (client)
                     {
-                        var (session, to) = await RouteAsync(ct).ConfigureAwait(false);
-                        if (session != null)
+                        Interlocked.Increment(ref carried);
+                        try
                         {
-                            await session.CarryInboundAsync(client, port, ct).ConfigureAwait(false);
+                            await CarryAsync(client, port, ct).ConfigureAwait(false);
                         }
-                        else if (to.Count > 0)
+                        finally
                         {
-                            await CarryToOriginalAsync(client, to[Random.Shared.Next(to.Count)], port, ct).ConfigureAwait(false);
-                        }
-                        else
-                        {
-                            await AgentResponses.WriteAsync(client.GetStream(), AgentResponses.NotConnected, ct).ConfigureAwait(false);
+                            Interlocked.Decrement(ref carried);
                         }
                     }
                 });
@@ -293,6 +309,24 @@ public sealed class AgentHost(AgentOptions options, Action<string> log)
         finally
         {
             listener.Stop();
+        }
+    }
+
+    /// <summary>A cluster client's connection to a service port: to the daemon, to an original pod during a restore, else a 503 text.</summary>
+    private async Task CarryAsync(TcpClient client, int port, CancellationToken cancellationToken)
+    {
+        var (session, originalPods) = await RouteAsync(cancellationToken).ConfigureAwait(false);
+        if (session != null)
+        {
+            await session.CarryInboundAsync(client, port, draining.Token, cancellationToken).ConfigureAwait(false);
+        }
+        else if (originalPods.Count > 0)
+        {
+            await CarryToOriginalAsync(client, originalPods[Random.Shared.Next(originalPods.Count)], port, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await AgentResponses.WriteAsync(client.GetStream(), AgentResponses.NotConnected, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -313,7 +347,7 @@ public sealed class AgentHost(AgentOptions options, Action<string> log)
             return;
         }
 
-        await StreamPump.RunAsync(client.GetStream(), original.GetStream(), cancellationToken).ConfigureAwait(false);
+        await DrainingRelay.RunAsync(client.GetStream(), original.GetStream(), draining.Token, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task CloseSessionAsync()
