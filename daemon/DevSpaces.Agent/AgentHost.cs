@@ -25,6 +25,7 @@ public sealed class AgentHost(AgentOptions options, Action<string> log)
     private AgentSession? current;
     private bool attachedOnce;
     private bool restoring;
+    private bool standingBy;
     private IReadOnlyList<string> originals = [];
     private TaskCompletionSource routeChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -177,17 +178,20 @@ public sealed class AgentHost(AgentOptions options, Action<string> log)
         {
             lock (gate)
             {
-                if (restoring || !attachedOnce)
+                running = current == null;
+
+                // Only what this agent brought up goes back down: at the first tunnel the original still serves, and
+                // the daemon scales it down once the Service's endpoints have moved.
+                if (restoring || !attachedOnce || (!running && !standingBy))
                 {
                     return;
                 }
-
-                running = current == null;
             }
 
             if (await new WorkloadRestorer(cluster.Value, options.Kind).StandByAsync(options.Namespace, options.Workload, options.Session, running, cancellationToken).ConfigureAwait(false) is { } step)
             {
                 log(step);
+                standingBy = running;
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
