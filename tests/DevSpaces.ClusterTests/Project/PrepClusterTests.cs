@@ -19,9 +19,9 @@ public class PrepClusterTests
     public async Task The_Generated_Files_Of_The_Node_Sample_Build_Deploy_And_Answer()
     {
         using var cts = new CancellationTokenSource(Timeout);
-        var folder = Directory.CreateTempSubdirectory("devspaces-prep-").FullName;
         using var cluster = await TestCluster.ConnectAsync();
         using var docker = DockerEngine.Connect();
+        var folder = Directory.CreateTempSubdirectory("devspaces-prep-").FullName;
         string? ns = null;
         string? reference = null;
         try
