@@ -13,41 +13,12 @@ namespace DevSpaces.Agent;
 /// </summary>
 public sealed class AgentHost(AgentOptions options, Action<string> log)
 {
-    /// <summary>How long a cluster client's connection waits while there is no tunnel, before it gets a 503 text.</summary>
-    private static readonly TimeSpan HoldTimeout = TimeSpan.FromSeconds(20);
-
     private readonly Lock gate = new();
     private readonly HeartbeatWatchdog watchdog = new(options.HeartbeatTimeout, options.FirstContactTimeout, TimeProvider.System);
-    private readonly Lazy<Kubernetes> cluster = new(() => new Kubernetes(KubernetesClientConfiguration.InClusterConfig()));
-    private readonly SemaphoreSlim standby = new(1, 1);
-    private readonly CancellationTokenSource draining = new();
-    private int carried;
     private AgentSession? current;
-    private bool attachedOnce;
-    private bool restoring;
-    private bool standingBy;
-    private IReadOnlyList<string> originals = [];
-    private TaskCompletionSource routeChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Runs until the heartbeat stops (then restores, keeps serving until cancelled and returns true) or until cancelled (returns false).</summary>
+    /// <summary>Runs until the heartbeat stops (then restores and returns true) or until cancelled (returns false).</summary>
     public async Task<bool> RunAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await ServeAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            if (cluster.IsValueCreated)
-            {
-                cluster.Value.Dispose();
-            }
-
-            draining.Dispose();
-        }
-    }
-
-    private async Task<bool> ServeAsync(CancellationToken cancellationToken)
     {
         await using var work = new OwnedTasks(log);
         work.Start("probe endpoint", ct => new HealthEndpoint(TakeoverNames.HealthPort, log).RunAsync(ct));
@@ -64,144 +35,20 @@ public sealed class AgentHost(AgentOptions options, Action<string> log)
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await DrainAsync().ConfigureAwait(false);
             await CloseSessionAsync().ConfigureAwait(false);
             return false;
         }
 
         log($"no heartbeat from the daemon for {options.HeartbeatTimeout.TotalSeconds:0} s: restoring the workload");
-        lock (gate)
-        {
-            restoring = true;
-        }
-
         await CloseSessionAsync().ConfigureAwait(false);
-
-        // Make before break: the original replicas start and become ready before this agent goes. Connections that
-        // arrive meanwhile wait, and go on to the original pods once the Service's endpoints are theirs.
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var restorer = new WorkloadRestorer(cluster.Value, options.Kind, trafficMoved: RouteToOriginals);
-        foreach (var step in await restorer.RestoreAsync(options.Namespace, options.Workload, options.Session, timeout.Token).ConfigureAwait(false))
+        using var client = new Kubernetes(KubernetesClientConfiguration.InClusterConfig());
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        foreach (var step in await new WorkloadRestorer(client, options.Kind).RestoreAsync(options.Namespace, options.Workload, options.Session, timeout.Token).ConfigureAwait(false))
         {
             log(step);
         }
 
-        // Keep carrying connections to the original pods until this pod is deleted (the restore deleted its Deployment).
-        log("workload restored; serving until this pod is deleted");
-        try
-        {
-            await Task.Delay(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        await DrainAsync().ConfigureAwait(false);
         return true;
-    }
-
-    /// <summary>
-    /// This pod is going away: each carried connection is closed at its first idle moment (see <see cref="DrainingRelay"/>),
-    /// within the pod's termination grace period; what is still busy after that is cut.
-    /// </summary>
-    private async Task DrainAsync()
-    {
-        await draining.CancelAsync().ConfigureAwait(false);
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (Volatile.Read(ref carried) > 0 && waited.Elapsed < TimeSpan.FromSeconds(2))
-        {
-            await Task.Delay(20).ConfigureAwait(false);
-        }
-    }
-
-    private void RouteToOriginals(IReadOnlyList<string> addresses)
-    {
-        log($"the service's endpoints are the original pods again ({string.Join(", ", addresses)}); waiting connections go there");
-        lock (gate)
-        {
-            originals = addresses;
-        }
-
-        SignalRouteChanged();
-    }
-
-    private void SignalRouteChanged()
-    {
-        TaskCompletionSource changed;
-        lock (gate)
-        {
-            changed = routeChanged;
-            routeChanged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        }
-
-        changed.TrySetResult();
-    }
-
-    /// <summary>Where a new cluster connection goes: the daemon's tunnel, else the original pods (during a restore); waits while neither is there.</summary>
-    private async Task<(AgentSession? Session, IReadOnlyList<string> Originals)> RouteAsync(CancellationToken cancellationToken)
-    {
-        using var hold = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        hold.CancelAfter(HoldTimeout);
-        while (true)
-        {
-            Task changed;
-            lock (gate)
-            {
-                if (current != null || originals.Count > 0)
-                {
-                    return (current, originals);
-                }
-
-                changed = routeChanged.Task;
-            }
-
-            try
-            {
-                await changed.WaitAsync(hold.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                return (null, []);
-            }
-        }
-    }
-
-    /// <summary>
-    /// While the tunnel is lost, a scaled-down original is brought back up so that a restore after the heartbeat timeout
-    /// finds it ready; when the tunnel returns first, it goes back to 0 (see <see cref="WorkloadRestorer.StandByAsync"/>).
-    /// </summary>
-    private async Task StandByAsync(CancellationToken cancellationToken)
-    {
-        await standby.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var running = false;
-        try
-        {
-            lock (gate)
-            {
-                running = current == null;
-
-                // Only what this agent brought up goes back down: at the first tunnel the original still serves, and
-                // the daemon scales it down once the Service's endpoints have moved.
-                if (restoring || !attachedOnce || (!running && !standingBy))
-                {
-                    return;
-                }
-            }
-
-            if (await new WorkloadRestorer(cluster.Value, options.Kind).StandByAsync(options.Namespace, options.Workload, options.Session, running, cancellationToken).ConfigureAwait(false) is { } step)
-            {
-                log(step);
-                standingBy = running;
-            }
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            log($"could not change the original's replicas while the tunnel {(running ? "is lost" : "is back")}: {e.Message}");
-        }
-        finally
-        {
-            standby.Release();
-        }
     }
 
     private async Task AcceptTunnelsAsync(OwnedTasks work, CancellationToken cancellationToken)
@@ -214,7 +61,7 @@ public sealed class AgentHost(AgentOptions options, Action<string> log)
             {
                 var client = await listener.AcceptTcpClientAsync(cancellationToken).ConfigureAwait(false);
                 client.NoDelay = true;
-                work.Start("tunnel", ct => ServeTunnelAsync(client, work, ct));
+                work.Start("tunnel", ct => ServeTunnelAsync(client, ct));
             }
         }
         finally
@@ -223,7 +70,7 @@ public sealed class AgentHost(AgentOptions options, Action<string> log)
         }
     }
 
-    private async Task ServeTunnelAsync(TcpClient client, OwnedTasks work, CancellationToken cancellationToken)
+    private async Task ServeTunnelAsync(TcpClient client, CancellationToken cancellationToken)
     {
         using (client)
         await using (var stream = new QuickAckStream(client.Client))
@@ -244,11 +91,7 @@ public sealed class AgentHost(AgentOptions options, Action<string> log)
             {
                 previous = current;
                 current = session;
-                attachedOnce = true;
             }
-
-            SignalRouteChanged();
-            work.Start("original on standby", StandByAsync);
 
             if (previous != null)
             {
@@ -263,22 +106,16 @@ public sealed class AgentHost(AgentOptions options, Action<string> log)
             }
             finally
             {
-                var lost = false;
                 lock (gate)
                 {
                     if (current == session)
                     {
                         current = null;
-                        lost = true;
                     }
                 }
 
                 await session.DisposeAsync().ConfigureAwait(false);
                 log("tunnel closed");
-                if (lost && !cancellationToken.IsCancellationRequested)
-                {
-                    work.Start("original on standby", StandByAsync);
-                }
             }
         }
     }
@@ -297,15 +134,19 @@ public sealed class AgentHost(AgentOptions options, Action<string> log)
                 {
                     using (client)
                     {
-                        Interlocked.Increment(ref carried);
-                        try
+                        AgentSession? session;
+                        lock (gate)
                         {
-                            await CarryAsync(client, port, ct).ConfigureAwait(false);
+                            session = current;
                         }
-                        finally
+
+                        if (session == null)
                         {
-                            Interlocked.Decrement(ref carried);
+                            await AgentResponses.WriteAsync(client.GetStream(), AgentResponses.NotConnected, ct).ConfigureAwait(false);
+                            return;
                         }
+
+                        await session.CarryInboundAsync(client, port, ct).ConfigureAwait(false);
                     }
                 });
             }
@@ -314,44 +155,6 @@ public sealed class AgentHost(AgentOptions options, Action<string> log)
         {
             listener.Stop();
         }
-    }
-
-    /// <summary>A cluster client's connection to a service port: to the daemon, to an original pod during a restore, else a 503 text.</summary>
-    private async Task CarryAsync(TcpClient client, int port, CancellationToken cancellationToken)
-    {
-        var (session, originalPods) = await RouteAsync(cancellationToken).ConfigureAwait(false);
-        if (session != null)
-        {
-            await session.CarryInboundAsync(client, port, draining.Token, cancellationToken).ConfigureAwait(false);
-        }
-        else if (originalPods.Count > 0)
-        {
-            await CarryToOriginalAsync(client, originalPods[Random.Shared.Next(originalPods.Count)], port, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await AgentResponses.WriteAsync(client.GetStream(), AgentResponses.NotConnected, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Carries a cluster client's connection to an original pod on the same port (the agent declares the original's ports).</summary>
-    private async Task CarryToOriginalAsync(TcpClient client, string address, int port, CancellationToken cancellationToken)
-    {
-        using var original = new TcpClient { NoDelay = true };
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(10));
-            await original.ConnectAsync(address, port, timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is SocketException or OperationCanceledException)
-        {
-            log($"could not reach the original pod {address}:{port}: {e.Message}");
-            await AgentResponses.WriteAsync(client.GetStream(), AgentResponses.NotConnected, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        await DrainingRelay.RunAsync(client.GetStream(), original.GetStream(), draining.Token, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task CloseSessionAsync()

@@ -66,7 +66,7 @@ public sealed class AgentSession : IAgentControl, IAsyncDisposable
     }
 
     /// <summary>Carries a connection a cluster client made to a service port to the daemon.</summary>
-    public async Task CarryInboundAsync(TcpClient client, int port, CancellationToken draining, CancellationToken cancellationToken)
+    public async Task CarryInboundAsync(TcpClient client, int port, CancellationToken cancellationToken)
     {
         var channel = tunnel!.Multiplexer.CreateChannel();
         await using var carried = channel.AsStream();
@@ -83,7 +83,7 @@ public sealed class AgentSession : IAgentControl, IAsyncDisposable
             return;
         }
 
-        await DrainingRelay.RunAsync(client.GetStream(), carried, draining, cancellationToken).ConfigureAwait(false);
+        await StreamPump.RunAsync(client.GetStream(), carried, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()

@@ -12,8 +12,8 @@ public partial interface IConnectRpc
     /// <paramref name="mounts"/> copies the container's configMap/secret/projected/downwardAPI mounts to a session
     /// folder (on by default); <paramref name="hosts"/> adds a hosts-file section so Service names resolve to their own
     /// loopback addresses (opt-in; needs the right to write the hosts file and, for ports below 1024, to bind them).
-    /// The Service's selector is pointed at the agent once it is ready; the original replicas are scaled to 0 after
-    /// that, or with <paramref name="keepOriginal"/> keep running; with <paramref name="forwardProbes"/> the agent gets the container's HTTP and TCP probes,
+    /// With <paramref name="keepOriginal"/> the original replicas keep running and only the Service's selector is
+    /// pointed at the agent; with <paramref name="forwardProbes"/> the agent gets the container's HTTP and TCP probes,
     /// answered by the local process, instead of answering its own.
     /// </summary>
     [JsonRpcMethod("connect/start")]

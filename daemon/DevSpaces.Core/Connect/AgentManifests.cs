@@ -41,8 +41,8 @@ public static class AgentManifests
     };
 
     /// <summary>
-    /// Just enough to restore: read and patch the workload and the Service, read the Service's endpoints (to see the
-    /// traffic move back), delete the agent Deployment and the session Secret.
+    /// Just enough to restore: read and patch the workload (and the Service, when its selector is what changed), delete
+    /// the agent Deployment and the session Secret.
     /// </summary>
     public static V1Role Role(TakeoverPlan plan, string session, V1OwnerReference owner)
     {
@@ -51,9 +51,11 @@ public static class AgentManifests
             new V1PolicyRule { ApiGroups = ["apps"], Resources = [plan.Workload.Kind == TakeoverNames.StatefulSetKind ? "statefulsets" : "deployments"], ResourceNames = [plan.Workload.Name], Verbs = ["get", "patch"] },
             new V1PolicyRule { ApiGroups = ["apps"], Resources = ["deployments"], ResourceNames = [TakeoverNames.Agent(plan.Workload.Name)], Verbs = ["delete"] },
             new V1PolicyRule { ApiGroups = [""], Resources = ["secrets"], ResourceNames = [TakeoverNames.SessionSecret(plan.Workload.Name)], Verbs = ["delete"] },
-            new V1PolicyRule { ApiGroups = [""], Resources = ["services"], ResourceNames = [plan.ServiceName], Verbs = ["get", "patch"] },
-            new V1PolicyRule { ApiGroups = [""], Resources = ["endpoints"], ResourceNames = [plan.ServiceName], Verbs = ["get"] },
         ];
+        if (plan.KeepOriginal)
+        {
+            rules.Add(new V1PolicyRule { ApiGroups = [""], Resources = ["services"], ResourceNames = [plan.ServiceName], Verbs = ["get", "patch"] });
+        }
 
         return new V1Role { Metadata = Meta(TakeoverNames.AgentAccess(plan.Workload.Name, session), session, plan, owner), Rules = rules };
     }
@@ -69,10 +71,14 @@ public static class AgentManifests
     {
         var selectorLabels = new Dictionary<string, string> { [TakeoverNames.SessionLabel] = session, [TakeoverNames.AgentLabel] = plan.Workload.Name };
 
-        // Only the session's labels, which the Service's selector is pointed at once the agent is ready (its named target
-        // ports resolve against the ports declared below): until then the original pods serve, and other selectors of the
-        // original pods never see the agent.
-        var podLabels = Labels(session, plan.Workload.Name);
+        // Replacing: the Service's selector labels make the Service (and its named target ports, declared below) reach
+        // the agent. Next to the original: only the session's labels, which the Service's selector is pointed at, so
+        // other Services selecting the original pods keep reaching them.
+        var podLabels = plan.KeepOriginal ? [] : new Dictionary<string, string>(plan.Service.Spec.Selector);
+        foreach (var (key, value) in Labels(session, plan.Workload.Name))
+        {
+            podLabels[key] = value;
+        }
 
         var ports = new List<V1ContainerPort>();
         foreach (var port in plan.Container.Ports?.Where(p => p.Protocol is null or "TCP") ?? [])

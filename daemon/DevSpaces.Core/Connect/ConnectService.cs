@@ -95,7 +95,7 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
         var key = TunnelHandshake.NewKey();
         Progress(plan.KeepOriginal
             ? $"Connecting next to {plan.Workload} (container {plan.Container.Name}; its {plan.Workload.Replicas} replicas keep running, service {plan.ServiceName}'s selector is recorded and pointed at agent {delivered.Reference})."
-            : $"Taking over {plan.Workload} (container {plan.Container.Name}, {plan.Workload.Replicas} replicas recorded; they serve until service {plan.ServiceName} points at agent {delivered.Reference}, then scale to 0).");
+            : $"Taking over {plan.Workload} (container {plan.Container.Name}, {plan.Workload.Replicas} replicas recorded) with agent {delivered.Reference}.");
         var record = await takeover.ApplyAsync(plan, session, key, delivered, settings, cancellationToken).ConfigureAwait(false);
         Phase("takeover");
         var connected = new ConnectSession(cluster, plan, record, delivered.Reference, key, request.LocalPort, settings, log, report, local);
@@ -103,23 +103,20 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
         {
             await connected.StartAsync(outbound, request.WriteHosts, cancellationToken).ConfigureAwait(false);
             Phase("tunnel");
-
-            // Make before break: only now, with the tunnel up and the agent ready, does the Service point at it; until
-            // here the original pods serve. With forwarded probes the agent is ready only once the local process answers
-            // them, which may be after connect returns.
-            if (!plan.ForwardProbes)
+            if (plan.KeepOriginal)
             {
-                await connected.WaitForReadyAgentAsync(cancellationToken).ConfigureAwait(false);
+                // Only now, with the tunnel up and the agent ready: until here the original pods serve the Service.
+                // With forwarded probes the agent is ready only once the local process answers them, which may be later.
+                if (!plan.ForwardProbes)
+                {
+                    await connected.WaitForReadyAgentAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await takeover.PointServiceAtAgentAsync(plan, record, cancellationToken).ConfigureAwait(false);
             }
 
-            await takeover.PointServiceAtAgentAsync(plan, record, cancellationToken).ConfigureAwait(false);
             await WaitForAgentEndpointsAsync(plan, record.Session, Progress, cancellationToken).ConfigureAwait(false);
             Phase("endpoints switched");
-            if (!plan.KeepOriginal)
-            {
-                connected.ScaleDownOriginalLater(settings.EndpointsSettle);
-            }
-
             var (variables, warnings) = await new ConnectEnvironment(cluster).BuildAsync(plan, connected.Endpoints, request.LocalPort, cancellationToken).ConfigureAwait(false);
             foreach (var warning in warnings)
             {

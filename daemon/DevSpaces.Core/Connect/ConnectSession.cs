@@ -32,10 +32,7 @@ public sealed class ConnectSession : IAsyncDisposable
     private readonly TaskCompletionSource ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource<(TunnelConnection Tunnel, IAgentControl Agent)> current = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly LocalFiles local;
-    private readonly CancellationTokenSource scaleDown = new();
     private ReadyPodTracker? agentPods;
-    private Task scaledDown = Task.CompletedTask;
-    private volatile bool disposing;
     private int restored;
     private bool hostsSection;
 
@@ -260,29 +257,6 @@ public sealed class ConnectSession : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Scales the original to 0 after <paramref name="settle"/> (the Service's endpoints are the agent's already), as work
-    /// of the session: ending the session first cancels it, and the restore puts the replicas back either way.
-    /// </summary>
-    internal void ScaleDownOriginalLater(TimeSpan settle) => scaledDown = ScaleDownOriginalAsync(settle, scaleDown.Token);
-
-    private async Task ScaleDownOriginalAsync(TimeSpan settle, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Task.Delay(settle, cancellationToken).ConfigureAwait(false);
-            await new ServiceTakeover(cluster).ScaleDownOriginalAsync(Plan, cancellationToken).ConfigureAwait(false);
-            Report(ConnectEventKind.Progress, $"Scaled {Plan.Workload} to 0 now that service {Plan.ServiceName} reaches only the agent (its {Record.Replicas} replicas come back when the session ends).");
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-        catch (Errors.DevSpacesException e)
-        {
-            Report(ConnectEventKind.Warning, $"Could not scale {Plan.Workload} to 0 (it keeps running next to the agent): {e.Message}");
-        }
-    }
-
     /// <summary>The agent's container runs (it may not have passed its readiness probe yet).</summary>
     private static bool AgentStarted(V1Pod pod) =>
         pod.Metadata.DeletionTimestamp is null
@@ -373,7 +347,7 @@ public sealed class ConnectSession : IAsyncDisposable
                 }
             }
 
-            if (cancellationToken.IsCancellationRequested || disposing)
+            if (cancellationToken.IsCancellationRequested)
             {
                 return;
             }
@@ -413,11 +387,6 @@ public sealed class ConnectSession : IAsyncDisposable
     /// <summary>True (and the session ends) when the workload no longer carries this session's record.</summary>
     private async Task<bool> IsRestoredAsync(CancellationToken cancellationToken)
     {
-        if (disposing)
-        {
-            return true; // this session is restoring it: the tunnel ends with the agent
-        }
-
         Workload? workload;
         try
         {
@@ -533,34 +502,26 @@ public sealed class ConnectSession : IAsyncDisposable
         report(new ConnectEvent(DateTimeOffset.UtcNow, kind, message));
     }
 
-    /// <summary>
-    /// Restores the workload (unless it was restored already) while the tunnel still carries the Service's connections to
-    /// this machine, so nothing is dropped until the traffic has moved back; then stops the tunnel and removes the
-    /// hosts-file section and the mount copies.
-    /// </summary>
+    /// <summary>Stops the tunnel, removes the hosts-file section and the mount copies, and restores the workload (unless it was restored already).</summary>
     public async ValueTask DisposeAsync()
     {
-        disposing = true;
-        await scaleDown.CancelAsync().ConfigureAwait(false);
-        await scaledDown.ConfigureAwait(false);
+        await work.DisposeAsync().ConfigureAwait(false);
+        if (agentPods != null)
+        {
+            await agentPods.DisposeAsync().ConfigureAwait(false);
+        }
+
         try
         {
             if (Interlocked.Exchange(ref restored, 1) == 0)
             {
-                using var timeout = new CancellationTokenSource(ServiceTakeover.RestoreTimeout);
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
                 var steps = await new ServiceTakeover(cluster).RestoreAsync(Plan, Record.Session, timeout.Token).ConfigureAwait(false);
                 Report(ConnectEventKind.Restored, $"Restored service {Plan.ServiceName}: {string.Join("; ", steps)}.");
             }
         }
         finally
         {
-            await work.DisposeAsync().ConfigureAwait(false);
-            if (agentPods != null)
-            {
-                await agentPods.DisposeAsync().ConfigureAwait(false);
-            }
-
-            scaleDown.Dispose();
             RemoveLocalFiles();
             ended.TrySetResult();
         }

