@@ -238,13 +238,15 @@ public class SpaceRpcTests : SpaceTestBase
                 },
             },
             name);
-        // The pod's spec names the port; whether it ever runs does not matter (its image is never pulled).
+        // The pod's spec names the port; whether it ever runs does not matter (its image is never pulled). Without a
+        // mounted token it can be created before the new namespace's service account has one.
         await Admin.CoreV1.CreateNamespacedPodAsync(
             new V1Pod
             {
                 Metadata = new V1ObjectMeta { Name = "web-1", Labels = new Dictionary<string, string> { ["app"] = "web" } },
                 Spec = new V1PodSpec
                 {
+                    AutomountServiceAccountToken = false,
                     Containers =
                     [
                         new V1Container
