@@ -51,6 +51,26 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
         options: --kubeconfig <file>  --output text|json (-o)  --workspace <dir>
         """;
 
+    /// <summary>
+    /// The usage lines of a known command given without what it needs (<c>devspaces connect</c>, <c>space create</c>),
+    /// joined with "; ", or null when the words name no command.
+    /// </summary>
+    public static string? UsageOf(IReadOnlyList<string> words)
+    {
+        if (words.Count == 0)
+        {
+            return null;
+        }
+
+        var prefix = string.Join(' ', words) + " ";
+        var lines = Usage.Split('\n')
+            .Select(line => line.Trim())
+            .Where(line => line.StartsWith(prefix, StringComparison.Ordinal) || line == prefix.TrimEnd())
+            .Select(line => "devspaces " + System.Text.RegularExpressions.Regex.Split(line, @"\s{2,}")[0])
+            .ToList();
+        return lines.Count == 0 ? null : string.Join("; ", lines);
+    }
+
     /// <summary>Where the details of an unexpected failure are written (default: <see cref="DefaultLogDirectory"/> of the home folder).</summary>
     public string? LogDirectory { get; init; }
 
@@ -244,7 +264,9 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
             case ["project", "check"]:
                 return await app.ProjectCommand!.CheckAsync(cli, ct);
             default:
-                throw new UsageException($"unknown command '{string.Join(' ', cli.Positional)}'");
+                throw new UsageException(UsageOf(cli.Positional) is { } usage
+                    ? $"'{string.Join(' ', cli.Positional)}' is not complete: {usage}"
+                    : $"unknown command '{string.Join(' ', cli.Positional)}'");
         }
     }
 

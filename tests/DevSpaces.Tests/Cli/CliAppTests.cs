@@ -25,6 +25,23 @@ public class CliAppTests
     }
 
     [Test]
+    public async Task A_Known_Command_Without_Its_Arguments_Shows_Its_Usage_With_Exit_Code_2()
+    {
+        var (code, _, error) = await RunAsync(null, "connect");
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(error, Does.Contain("'connect' is not complete: devspaces connect <service> --local-port N"));
+        Assert.That(error, Does.Not.Contain("unknown command"));
+    }
+
+    [Test]
+    public async Task A_Command_Nobody_Knows_Is_Called_Unknown()
+    {
+        var (code, _, error) = await RunAsync(null, "conect", "api");
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(error, Does.Contain("unknown command 'conect api'"));
+    }
+
+    [Test]
     public async Task Version_Prints_The_Product_Version()
     {
         var (code, output, _) = await RunAsync(null, "--version");
