@@ -37,7 +37,8 @@ export function isLocalPortFree(port: number): Promise<boolean> {
   });
 }
 
-function anyFreeLocalPort(): Promise<number> {
+/** A loopback port nothing listens on right now (the OS picks it; it is closed again before this returns). */
+export function anyFreeLocalPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.once('error', reject);
