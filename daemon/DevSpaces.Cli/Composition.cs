@@ -10,6 +10,7 @@ using DevSpaces.Core.Project;
 using DevSpaces.Core.Rpc;
 using DevSpaces.Core.Services;
 using DevSpaces.Core.Spaces;
+using DevSpaces.Core.Up;
 using DevSpaces.Core.Watch;
 using DevSpaces.Core.Workspace;
 using Docker.DotNet;
@@ -27,6 +28,7 @@ public sealed class Composition : IAsyncDisposable
     private readonly ILog log;
     private readonly AgentSettings agent;
     private readonly LocalFiles localFiles;
+    private readonly UpSettings up;
     private readonly Lazy<DockerClient> docker;
     private readonly List<IAsyncDisposable> owned = [];
 
@@ -36,6 +38,7 @@ public sealed class Composition : IAsyncDisposable
         Session = session;
         agent = AgentSettings.FromEnvironment(environment);
         localFiles = LocalFiles.FromEnvironment(environment);
+        up = UpSettings.FromEnvironment(environment);
         docker = new Lazy<DockerClient>(() => DockerEngine.Connect(environment("DOCKER_HOST")));
         Contexts = new ContextService(session);
         Spaces = new SpaceService(session, () => new ClusterNamespaces(session.Connect()));
@@ -65,6 +68,9 @@ public sealed class Composition : IAsyncDisposable
     /// <summary>Set for the CLI only.</summary>
     public ProjectCommand? ProjectCommand { get; private set; }
 
+    /// <summary>Set for the CLI only.</summary>
+    public UpCommand? UpCommand { get; private set; }
+
     /// <summary>Set for the daemon only.</summary>
     public LifecycleHandler? Lifecycle { get; private set; }
 
@@ -77,6 +83,7 @@ public sealed class Composition : IAsyncDisposable
         composition.PortForwardCommand = new PortForwardCommand(output, events => new PortForwardHandler(session, events));
         composition.ImageCommand = new ImageCommand(output, progress => new ImageHandler(session, progress, composition.Docker), currentDirectory);
         composition.ProjectCommand = new ProjectCommand(output, composition.Projects, currentDirectory, workspaceFolder);
+        composition.UpCommand = new UpCommand(output, session, composition.UpServiceFor, currentDirectory);
         return composition;
     }
 
@@ -101,6 +108,8 @@ public sealed class Composition : IAsyncDisposable
         }
 
         var connect = composition.Own(new ConnectHandler(session, composition.ConnectServiceFor));
+        var upEvents = composition.Own(new OrderedNotifications<UpEventInfo>(session.Notifier, RpcNotifications.UpEvent));
+        var ups = composition.Own(new UpHandler(session, composition.UpServiceFor, upEvents));
 
         rpc.AddLocalRpcTarget<ILifecycleRpc>(composition.Lifecycle, null);
         rpc.AddLocalRpcTarget(composition.Contexts, null);
@@ -110,6 +119,7 @@ public sealed class Composition : IAsyncDisposable
         rpc.AddLocalRpcTarget<IPortForwardRpc>(forwards, null);
         rpc.AddLocalRpcTarget<IImageRpc>(new ImageHandler(session, imageProgress, composition.Docker), null);
         rpc.AddLocalRpcTarget<IConnectRpc>(connect, null);
+        rpc.AddLocalRpcTarget<IUpRpc>(ups, null);
         return composition;
     }
 
@@ -119,6 +129,14 @@ public sealed class Composition : IAsyncDisposable
     /// <summary>The connect pipeline for one cluster: the agent image built on this engine and delivered to that cluster.</summary>
     private ConnectService ConnectServiceFor(ClusterConnection cluster) =>
         new(cluster, new AgentImage(new ImageBuilder(Docker()), new ImageDelivery(Docker(), cluster.Client, new ImageDeliverySettings()), agent), agent, log, localFiles);
+
+    /// <summary>The up pipeline for one cluster: images built on this engine and delivered to that cluster, the helper with them.</summary>
+    private UpService UpServiceFor(ClusterConnection cluster)
+    {
+        var builder = new ImageBuilder(Docker());
+        var delivery = new ImageDelivery(Docker(), cluster.Client, new ImageDeliverySettings());
+        return new UpService(cluster, Docker(), builder, delivery, new HelperImage(builder, delivery, up), new WebSocketPodPortConnector(cluster.Client), up, log);
+    }
 
     private T Own<T>(T disposable)
         where T : IAsyncDisposable

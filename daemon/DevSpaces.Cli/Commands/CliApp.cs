@@ -43,6 +43,12 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
           prep [<folder>] [--service S]     write a Dockerfile, .dockerignore, k8s/<service>.yaml and devspaces.yaml
                                             for the .NET, Node.js or Java project in the folder (default: this
                                             workspace); existing files are kept
+          up [<folder>] [--space S] [--local-port N] [--build-arg K=V]... [--detach]
+                                            build and deploy the service of the folder's devspaces.yaml into the
+                                            space, forward its port, then sync every saved change (copy, restart,
+                                            build step or rebuild as its update rules say) and print its output
+                                            until Ctrl-C; the service keeps running (--detach: return once it is up)
+          down [<folder>] [--space S]       remove what up deployed and put back what it replaced
           project check [--file F]          check devspaces.yaml (default: here, else in the workspace folder):
                                             file:line:col: severity: message; exit code 1 on errors
           daemon --stdio --client-pid <pid> --log-dir <dir>
@@ -261,6 +267,10 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
                 return await app.ImageCommand!.RunAsync(cli, ct);
             case ["prep", ..]:
                 return await app.ProjectCommand!.PrepareAsync(cli, ct);
+            case ["up", ..]:
+                return await app.UpCommand!.UpAsync(cli, ct);
+            case ["down", ..]:
+                return await app.UpCommand!.DownAsync(cli, ct);
             case ["project", "check"]:
                 return await app.ProjectCommand!.CheckAsync(cli, ct);
             default:

@@ -101,4 +101,16 @@ public static class RpcErrorCode
 
     /// <summary>prep found nothing to prepare: the folder is missing or holds no .NET, Node.js or Java project.</summary>
     public const int ProjectNotDetected = 1202;
+
+    /// <summary>devspaces.yaml or the manifests it names have an error; nothing was deployed.</summary>
+    public const int ProjectInvalid = 1203;
+
+    /// <summary>The service did not become ready after up deployed it (the message says which pod and why).</summary>
+    public const int UpNotReady = 1204;
+
+    /// <summary>The in-container helper could not be reached or refused a request.</summary>
+    public const int HelperFailed = 1205;
+
+    /// <summary>No service of that name is up in the space (nothing for down or up/stop to act on).</summary>
+    public const int UpNotFound = 1206;
 }

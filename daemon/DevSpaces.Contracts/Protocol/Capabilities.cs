@@ -24,6 +24,9 @@ public static class Capabilities
     /// <summary>connect/start, connect/stop, connect/list and connect/event.</summary>
     public const string Connect = "connect";
 
+    /// <summary>up/start, up/stop, up/list, down and up/event.</summary>
+    public const string Up = "up";
+
     /// <summary>Every feature name, in the order they are announced.</summary>
-    public static IReadOnlyList<string> All { get; } = [Contexts, Spaces, Services, Watch, PortForward, Images, Connect];
+    public static IReadOnlyList<string> All { get; } = [Contexts, Spaces, Services, Watch, PortForward, Images, Connect, Up];
 }

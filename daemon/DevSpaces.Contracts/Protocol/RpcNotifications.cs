@@ -29,4 +29,8 @@ public static class RpcNotifications
     /// <summary>A line of image build output or a push/pull status.</summary>
     [RpcNotification(typeof(ImageProgressInfo))]
     public const string ImageProgress = "image/progress";
+
+    /// <summary>Steps, build output, container log lines, syncs and restarts of a service that is up.</summary>
+    [RpcNotification(typeof(UpEventInfo))]
+    public const string UpEvent = "up/event";
 }

@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using DevSpaces.Contracts;
+using DevSpaces.Core.Cluster;
+using DevSpaces.Core.Errors;
+using DevSpaces.Core.Images;
+using DevSpaces.Core.Logging;
+using DevSpaces.Core.PortForwarding;
+using DevSpaces.Core.Project;
+using Docker.DotNet;
+
+namespace DevSpaces.Core.Up;
+
+/// <summary>
+/// <c>up</c> and <c>down</c> for one cluster: builds the service's image, deploys it with the helper in its container,
+/// waits for the rollout, forwards its port, and hands over to an <see cref="UpSession"/> that keeps the container in
+/// step with the folder.
+/// </summary>
+public sealed class UpService(ClusterConnection cluster, IDockerClient docker, ImageBuilder builder, ImageDelivery delivery, HelperImage helperImage, IPodPortConnector connector, UpSettings settings, ILog log)
+{
+    /// <summary>Reads and checks the folder's devspaces.yaml; its problems are the error (file:line:col), and nothing is deployed.</summary>
+    public static ProjectFile ReadProject(string folder)
+    {
+        var path = Path.Combine(folder, ProjectFile.FileName);
+        if (!File.Exists(path))
+        {
+            throw new DevSpacesException(RpcErrorCode.ProjectFileNotFound, $"{folder} has no {ProjectFile.FileName}.", $"Run `devspaces prep {folder}` to write one, or pass the service's folder.");
+        }
+
+        var reading = ProjectFileReader.Read(path);
+        if (reading.File == null)
+        {
+            var lines = reading.Lines(path).Where(l => l.Contains(": error: ", StringComparison.Ordinal)).ToList();
+            throw new DevSpacesException(RpcErrorCode.ProjectInvalid, $"{path} has {lines.Count} error(s); nothing was deployed.", string.Join("\n", lines));
+        }
+
+        return reading.File;
+    }
+
+    public async Task<UpSession> StartAsync(UpRequest request, Action<UpEvent> events, CancellationToken cancellationToken)
+    {
+        var project = ReadProject(request.Folder);
+        var ns = request.Namespace;
+        var deployer = new UpDeployer(cluster);
+        var deployment = await DeployAsync(project, ns, request.BuildArgs, deployer, events, cancellationToken).ConfigureAwait(false);
+
+        PortForwardSession? forward = null;
+        string? url = null;
+        if (project.Forward is { } port)
+        {
+            var time = Stopwatch.StartNew();
+            var target = new PortForwardTarget(deployment.Manifests.Workload.Kind == "Deployment" ? PortForwardTargetKind.Deployment : PortForwardTargetKind.Pod, ns, deployment.Manifests.Workload.Kind == "Deployment" ? deployment.Manifests.Workload.Metadata.Name : deployment.Pod.Metadata.Name);
+            var mapping = new PortMapping(port.LocalPort ?? request.LocalPort ?? 0, port.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            forward = await PortForwardSession.StartAsync(cluster.Client, connector, new PortForwardRequest(target, [mapping]), null, cancellationToken).ConfigureAwait(false);
+            url = $"http://127.0.0.1:{forward.Ports[0].LocalEndPoint.Port}/";
+            events(new UpEvent(UpEventKind.Step, $"Forwarding {url} -> {project.Service}:{port.Port}", time.Elapsed));
+        }
+
+        var session = new UpSession(this, project, request, deployment, forward, url, cluster, connector, settings, log, events);
+        try
+        {
+            await session.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return session;
+    }
+
+    /// <summary>Builds and delivers the image, applies the manifests with the helper in place, and waits for the rollout.</summary>
+    internal async Task<UpDeployment> DeployAsync(ProjectFile project, string ns, IReadOnlyDictionary<string, string> buildArgs, UpDeployer deployer, Action<UpEvent> events, CancellationToken cancellationToken)
+    {
+        var manifests = UpManifests.Load(project, ns);
+        var time = Stopwatch.StartNew();
+        var args = new Dictionary<string, string>(project.Build.Args, StringComparer.Ordinal);
+        foreach (var (name, value) in buildArgs)
+        {
+            args[name] = value;
+        }
+
+        var buildProgress = new CallbackProgress<ImageProgress>(p =>
+        {
+            if (p.Kind == ImageProgressKind.BuildOutput && p.Message.Trim().Length > 0)
+            {
+                events(new UpEvent(UpEventKind.Build, p.Message.TrimEnd()));
+            }
+        });
+        var built = await builder.BuildAsync(
+            new ImageBuildRequest(project.Build.Context, project.Build.Image) { Dockerfile = project.Build.Dockerfile, BuildArgs = args },
+            buildProgress,
+            cancellationToken).ConfigureAwait(false);
+        var image = await delivery.DeliverAsync(built.Reference, ns, buildProgress, cancellationToken).ConfigureAwait(false);
+        events(new UpEvent(UpEventKind.Step, built.Skipped ? $"Image {image.Reference} is up to date" : $"Built {image.Reference}", time.Elapsed));
+
+        time.Restart();
+        var helper = await helperImage.EnsureAsync(ns, null, cancellationToken).ConfigureAwait(false);
+        var config = (await docker.Images.InspectImageAsync(built.Reference, cancellationToken).ConfigureAwait(false)).Config;
+        var key = await deployer.EnsureKeyAsync(ns, project.Service, cancellationToken).ConfigureAwait(false);
+        var root = project.Sync?.To ?? project.Run.WorkingDir ?? (config?.WorkingDir is { Length: > 0 } imageDir ? imageDir : "/");
+        manifests.Prepare(project, image.Reference, new HelperPlacement(helper.Reference, config?.Entrypoint?.ToList(), config?.Cmd?.ToList(), root, UpLabels.KeySecret(project.Service)));
+        await deployer.ApplyAsync(ns, project.Service, manifests, cancellationToken).ConfigureAwait(false);
+        var pod = await deployer.WaitReadyAsync(ns, manifests, settings.ReadyTimeout, state => events(new UpEvent(UpEventKind.Step, $"Waiting for {manifests.Workload.Kind}/{manifests.Workload.Metadata.Name}: {state}")), cancellationToken).ConfigureAwait(false);
+        events(new UpEvent(UpEventKind.Step, $"{manifests.Workload.Kind}/{manifests.Workload.Metadata.Name} is ready in '{ns}' (pod {pod.Metadata.Name})", time.Elapsed));
+        return new UpDeployment(manifests, image.Reference, pod, key);
+    }
+
+    public async Task<IReadOnlyList<string>> DownAsync(string folder, string ns, CancellationToken cancellationToken)
+    {
+        var project = ReadProject(folder);
+        return await new UpDeployer(cluster).DownAsync(ns, project.Service, cancellationToken).ConfigureAwait(false);
+    }
+}
+
+/// <summary>What one deploy gave: the manifests as applied, the image, the ready pod and the helper's key.</summary>
+public sealed record UpDeployment(UpManifests Manifests, string Image, k8s.Models.V1Pod Pod, string Key);
