@@ -12,10 +12,10 @@ public partial interface IUpRpc
     /// container in step with the folder until <c>up/stop</c>. Returns once the service answers; what happens next
     /// (each sync, restart, rebuild, the container's log lines) arrives as <c>up/event</c>. <paramref name="localPort"/>
     /// is the forward's local port when devspaces.yaml gives none (default: a free one); <paramref name="buildArgs"/>
-    /// override those of devspaces.yaml (for example a base image the cluster has).
+    /// (NAME=value each) override those of devspaces.yaml (for example a base image the cluster has).
     /// </summary>
     [JsonRpcMethod("up/start")]
-    Task<UpInfo> StartUpAsync(string folder, string? space = null, int? localPort = null, bool watch = true, IReadOnlyDictionary<string, string>? buildArgs = null, CancellationToken cancellationToken = default);
+    Task<UpInfo> StartUpAsync(string folder, string? space = null, int? localPort = null, bool watch = true, IReadOnlyList<string>? buildArgs = null, CancellationToken cancellationToken = default);
 
     /// <summary>Stops watching and streaming; the service keeps running in the space (<c>down</c> removes it).</summary>
     [JsonRpcMethod("up/stop")]

@@ -16,7 +16,7 @@ public sealed class UpHandler(WorkspaceSession workspace, Func<ClusterConnection
 {
     private readonly ConcurrentDictionary<string, UpSession> sessions = new(StringComparer.Ordinal);
 
-    public async Task<UpInfo> StartUpAsync(string folder, string? space = null, int? localPort = null, bool watch = true, IReadOnlyDictionary<string, string>? buildArgs = null, CancellationToken cancellationToken = default)
+    public async Task<UpInfo> StartUpAsync(string folder, string? space = null, int? localPort = null, bool watch = true, IReadOnlyList<string>? buildArgs = null, CancellationToken cancellationToken = default)
     {
         var ns = SpaceOf(space);
         var full = Path.GetFullPath(folder);
@@ -28,7 +28,7 @@ public sealed class UpHandler(WorkspaceSession workspace, Func<ClusterConnection
         }
 
         var session = await upFor(workspace.Connect()).StartAsync(
-            new UpRequest(full, ns, localPort, watch, buildArgs ?? new Dictionary<string, string>()),
+            new UpRequest(full, ns, localPort, watch, Images.ImageHandler.ParseBuildArgs(buildArgs ?? [])),
             e => events.Report(new UpEventInfo(id, service, e.Kind, e.Message, e.Duration is { } d ? (long)d.TotalMilliseconds : null, e.Time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture))),
             cancellationToken).ConfigureAwait(false);
         if (!watch)

@@ -39,7 +39,7 @@ public abstract class DaemonScenarios
         {
             Assert.That(result.Version, Is.EqualTo(Program.ProductVersion));
             Assert.That(result.ProtocolVersion, Is.EqualTo(RpcSchema.Load().Root["protocolVersion"]!.GetValue<int>()));
-            Assert.That(result.Capabilities, Is.EquivalentTo(new[] { Capabilities.Contexts, Capabilities.Spaces, Capabilities.Services, Capabilities.Watch, Capabilities.PortForward, Capabilities.Images, Capabilities.Connect }), "every capability, connect too");
+            Assert.That(result.Capabilities, Is.EquivalentTo(new[] { Capabilities.Contexts, Capabilities.Spaces, Capabilities.Services, Capabilities.Watch, Capabilities.PortForward, Capabilities.Images, Capabilities.Connect, Capabilities.Up }), "every capability, connect and up too");
             Assert.That(result.WorkspaceFolder, Is.EqualTo(dir.Path));
         });
     }
