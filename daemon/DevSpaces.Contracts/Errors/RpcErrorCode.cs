@@ -113,4 +113,16 @@ public static class RpcErrorCode
 
     /// <summary>No service of that name is up in the space (nothing for down or up/stop to act on).</summary>
     public const int UpNotFound = 1206;
+
+    /// <summary>Routing could not be set up or removed: the router image, its start, or a Service it fronts.</summary>
+    public const int RoutingFailed = 1301;
+
+    /// <summary>Routing is asked of a space that is not a root space (it belongs to its root's routing).</summary>
+    public const int NotARootSpace = 1302;
+
+    /// <summary>The root space has no Service routing can front (an HTTP port, a selector, a cluster IP).</summary>
+    public const int NothingToRoute = 1303;
+
+    /// <summary>Routing is not enabled on that root space.</summary>
+    public const int RoutingNotEnabled = 1304;
 }

@@ -32,6 +32,10 @@ export const ErrorCodes = {
   ConnectLocalSetupFailed: 1144,
   ProjectFileNotFound: 1201,
   ProjectNotDetected: 1202,
+  RoutingFailed: 1301,
+  NotARootSpace: 1302,
+  NothingToRoute: 1303,
+  RoutingNotEnabled: 1304,
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
