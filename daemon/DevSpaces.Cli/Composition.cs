@@ -8,6 +8,7 @@ using DevSpaces.Core.Logging;
 using DevSpaces.Core.PortForwarding;
 using DevSpaces.Core.Project;
 using DevSpaces.Core.Rpc;
+using DevSpaces.Core.Routing;
 using DevSpaces.Core.Services;
 using DevSpaces.Core.Spaces;
 using DevSpaces.Core.Up;
@@ -27,6 +28,7 @@ public sealed class Composition : IAsyncDisposable
 {
     private readonly ILog log;
     private readonly AgentSettings agent;
+    private readonly RouterSettings router;
     private readonly LocalFiles localFiles;
     private readonly UpSettings up;
     private readonly Lazy<DockerClient> docker;
@@ -37,6 +39,7 @@ public sealed class Composition : IAsyncDisposable
         this.log = log;
         Session = session;
         agent = AgentSettings.FromEnvironment(environment);
+        router = RouterSettings.FromEnvironment(environment);
         localFiles = LocalFiles.FromEnvironment(environment);
         up = UpSettings.FromEnvironment(environment);
         docker = new Lazy<DockerClient>(() => DockerEngine.Connect(environment("DOCKER_HOST")));
@@ -44,6 +47,7 @@ public sealed class Composition : IAsyncDisposable
         Spaces = new SpaceService(session, () => new ClusterNamespaces(session.Connect()));
         Services = new ServiceCatalog(session);
         Projects = new ProjectHandler(session);
+        Routing = new RoutingService(session, RouterImageFor, router);
     }
 
     public WorkspaceSession Session { get; }
@@ -55,6 +59,8 @@ public sealed class Composition : IAsyncDisposable
     public IServiceRpc Services { get; }
 
     public IProjectRpc Projects { get; }
+
+    public RoutingService Routing { get; }
 
     /// <summary>The CLI's verbs that run longer than one call. Set for the CLI only.</summary>
     public ConnectCommand? ConnectCommand { get; private set; }
@@ -71,6 +77,9 @@ public sealed class Composition : IAsyncDisposable
     /// <summary>Set for the CLI only.</summary>
     public UpCommand? UpCommand { get; private set; }
 
+    /// <summary>Set for the CLI only.</summary>
+    public RoutingCommand? RoutingCommand { get; private set; }
+
     /// <summary>Set for the daemon only.</summary>
     public LifecycleHandler? Lifecycle { get; private set; }
 
@@ -84,6 +93,8 @@ public sealed class Composition : IAsyncDisposable
         composition.ImageCommand = new ImageCommand(output, progress => new ImageHandler(session, progress, composition.Docker), currentDirectory);
         composition.ProjectCommand = new ProjectCommand(output, composition.Projects, currentDirectory, workspaceFolder);
         composition.UpCommand = new UpCommand(output, session, composition.UpServiceFor, currentDirectory);
+
+        composition.RoutingCommand = new RoutingCommand(output, composition.Routing, session);
         return composition;
     }
 
@@ -116,6 +127,7 @@ public sealed class Composition : IAsyncDisposable
         rpc.AddLocalRpcTarget(composition.Spaces, null);
         rpc.AddLocalRpcTarget(composition.Services, null);
         rpc.AddLocalRpcTarget(composition.Projects, null);
+        rpc.AddLocalRpcTarget<IRoutingRpc>(composition.Routing, null);
         rpc.AddLocalRpcTarget<IPortForwardRpc>(forwards, null);
         rpc.AddLocalRpcTarget<IImageRpc>(new ImageHandler(session, imageProgress, composition.Docker), null);
         rpc.AddLocalRpcTarget<IConnectRpc>(connect, null);
@@ -137,6 +149,10 @@ public sealed class Composition : IAsyncDisposable
         var delivery = new ImageDelivery(Docker(), cluster.Client, new ImageDeliverySettings());
         return new UpService(cluster, Docker(), builder, delivery, new HelperImage(builder, delivery, up), new WebSocketPodPortConnector(cluster.Client), up, log);
     }
+
+    /// <summary>The router image for one cluster: built on this engine and delivered to that cluster.</summary>
+    private RouterImage RouterImageFor(ClusterConnection cluster) =>
+        new(new ImageBuilder(Docker()), new ImageDelivery(Docker(), cluster.Client, new ImageDeliverySettings()), router);
 
     private T Own<T>(T disposable)
         where T : IAsyncDisposable

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DevSpaces.Contracts;
 using DevSpaces.Core.Routing;
 
 namespace DevSpaces.Router;
@@ -23,7 +24,7 @@ public sealed class AdminEndpoint(ClusterRoutes routes, TraceBuffer traces)
                 var query = context.Request.Query;
                 var after = long.TryParse(query["after"], out var a) ? a : 0;
                 var wait = TimeSpan.FromSeconds(Math.Clamp(double.TryParse(query["wait"], out var w) ? w : 0, 0, 30));
-                IReadOnlyList<RouteTrace> found;
+                IReadOnlyList<HttpTrace> found;
                 try
                 {
                     found = wait > TimeSpan.Zero

@@ -23,15 +23,29 @@ public sealed class ClusterRoutes(IKubernetes client, RouterConfig config, ILog 
     private readonly Dictionary<string, IReadOnlyDictionary<string, RouteTarget>> services = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource spacesListed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource rootListed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly HashSet<string> unlisted = new(StringComparer.Ordinal);
     private IReadOnlyList<RoutedSpace> spaces = [];
+    private bool ready;
     private ListWatch<V1ConfigMap>? configWatch;
     private bool disposed;
 
     /// <summary>The routes now.</summary>
     public RouteTable Current { get; private set; } = new(config.Root, [], new Dictionary<string, IReadOnlyDictionary<string, RouteTarget>>());
 
-    /// <summary>True once the space tree and the root's Services were read: only then does the router take requests.</summary>
-    public bool Ready => spacesListed.Task.IsCompleted && rootListed.Task.IsCompleted;
+    /// <summary>
+    /// True once the space tree and the Services of every space in it were read (or found unreadable): only then does
+    /// the router take requests, so a request for a child never meets a table that does not know the child yet.
+    /// </summary>
+    public bool Ready
+    {
+        get
+        {
+            lock (gate)
+            {
+                return ready |= spacesListed.Task.IsCompleted && rootListed.Task.IsCompleted && unlisted.Count == 0;
+            }
+        }
+    }
 
     public void Start()
     {
@@ -89,10 +103,12 @@ public sealed class ClusterRoutes(IKubernetes client, RouterConfig config, ILog 
                 {
                     serviceWatches.Remove(name);
                     services.Remove(name);
+                    unlisted.Remove(name);
                 }
 
-                foreach (var name in wanted.Where(n => !serviceWatches.ContainsKey(n)))
+                foreach (var name in wanted.Where(n => !serviceWatches.ContainsKey(n)).ToList())
                 {
+                    unlisted.Add(name);
                     serviceWatches[name] = WatchServices(name);
                 }
 
@@ -163,6 +179,13 @@ public sealed class ClusterRoutes(IKubernetes client, RouterConfig config, ILog 
                 {
                     SetServices(ns, new Dictionary<string, RouteTarget>());
                 }
+                else
+                {
+                    lock (gate)
+                    {
+                        unlisted.Remove(ns);
+                    }
+                }
 
                 log.Warn($"reading the services of {ns} failed, again in {retryIn.TotalSeconds:0.#} s: {failure.Message}");
                 return Task.CompletedTask;
@@ -176,6 +199,7 @@ public sealed class ClusterRoutes(IKubernetes client, RouterConfig config, ILog 
             if (serviceWatches.ContainsKey(ns))
             {
                 services[ns] = held;
+                unlisted.Remove(ns);
                 Rebuild();
             }
         }

@@ -61,6 +61,8 @@ catch (OperationCanceledException)
 {
 }
 
+// Endpoints and the node's proxy rules follow a terminating pod a moment later: keep serving meanwhile.
+await Task.Delay(TimeSpan.FromSeconds(2));
 await app.StopAsync(CancellationToken.None);
 await Task.WhenAll(passThrough);
 log.Info("stopped");

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using DevSpaces.Contracts;
 using DevSpaces.Core.Routing;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -44,6 +45,7 @@ public sealed class RequestRouter
     public async Task RouteAsync(HttpContext context)
     {
         var started = Stopwatch.GetTimestamp();
+        var arrived = DateTimeOffset.UtcNow;
         var local = context.Connection.LocalPort;
         var port = local == RoutingNames.EntryPort ? entry : byListen.GetValueOrDefault(local);
         if (port is null)
@@ -71,9 +73,9 @@ public sealed class RequestRouter
         }
 
         var path = context.Request.Path.Value + context.Request.QueryString.Value;
-        traces.Add(new RouteTrace(
+        traces.Add(new HttpTrace(
             0,
-            DateTimeOffset.UtcNow,
+            arrived.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
             key.Asked,
             key.Source.ToString().ToLowerInvariant(),
             decision.Space,

@@ -1,3 +1,4 @@
+using DevSpaces.Contracts;
 using DevSpaces.Core.Routing;
 
 namespace DevSpaces.Router;
@@ -9,14 +10,14 @@ namespace DevSpaces.Router;
 public sealed class TraceBuffer(int capacity = 4096)
 {
     private readonly Lock gate = new();
-    private readonly RouteTrace[] ring = new RouteTrace[capacity];
+    private readonly HttpTrace[] ring = new HttpTrace[capacity];
     private long next = 1;
     private TaskCompletionSource added = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public int Capacity => ring.Length;
 
     /// <summary>Records a request; its sequence number is assigned here.</summary>
-    public void Add(RouteTrace trace)
+    public void Add(HttpTrace trace)
     {
         TaskCompletionSource wake;
         lock (gate)
@@ -31,12 +32,12 @@ public sealed class TraceBuffer(int capacity = 4096)
     }
 
     /// <summary>The traces after <paramref name="after"/> still held, oldest first, at most <paramref name="limit"/>.</summary>
-    public IReadOnlyList<RouteTrace> After(long after, int limit = 1000)
+    public IReadOnlyList<HttpTrace> After(long after, int limit = 1000)
     {
         lock (gate)
         {
             var first = Math.Max(after + 1, Math.Max(1, next - ring.Length));
-            var result = new List<RouteTrace>();
+            var result = new List<HttpTrace>();
             for (var sequence = first; sequence < next && result.Count < limit; sequence++)
             {
                 result.Add(ring[sequence % ring.Length]);
@@ -47,7 +48,7 @@ public sealed class TraceBuffer(int capacity = 4096)
     }
 
     /// <summary>Waits until a trace after <paramref name="after"/> exists, or the time is up.</summary>
-    public async Task<IReadOnlyList<RouteTrace>> WaitAfterAsync(long after, TimeSpan wait, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<HttpTrace>> WaitAfterAsync(long after, TimeSpan wait, CancellationToken cancellationToken)
     {
         Task signal;
         bool ready;

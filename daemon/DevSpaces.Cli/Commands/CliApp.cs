@@ -51,6 +51,14 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
           down [<folder>] [--space S]       remove what up deployed and put back what it replaced
           project check [--file F]          check devspaces.yaml (default: here, else in the workspace folder):
                                             file:line:col: severity: message; exit code 1 on errors
+          routing enable [--space S] [--host H] [--entry SERVICE]
+                                            put the router in front of root space S's HTTP Services: a request
+                                            with 'devspaces-route-as: <space>' (or baggage devspaces.space=<space>,
+                                            or the URL <space>.s.<host>) reaches the nearest space on the path
+                                            space -> parent -> ... -> S that has the service; prints each space's URL
+          routing disable [--space S]       remove the router; every Service gets its original spec back
+          traces [--space S] [--only SPACE] [--follow]
+                                            the HTTP requests the router of S's root routed (-f: keep following)
           daemon --stdio --client-pid <pid> --log-dir <dir>
           --version
 
@@ -273,6 +281,12 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
                 return await app.UpCommand!.DownAsync(cli, ct);
             case ["project", "check"]:
                 return await app.ProjectCommand!.CheckAsync(cli, ct);
+            case ["routing", "enable"]:
+                return await app.RoutingCommand!.EnableAsync(cli, ct);
+            case ["routing", "disable"]:
+                return await app.RoutingCommand!.DisableAsync(cli, ct);
+            case ["traces"]:
+                return await app.RoutingCommand!.TracesAsync(cli, ct);
             default:
                 throw new UsageException(UsageOf(cli.Positional) is { } usage
                     ? $"'{string.Join(' ', cli.Positional)}' is not complete: {usage}"

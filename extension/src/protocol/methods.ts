@@ -85,6 +85,18 @@ export namespace PrepareProject {
   export const method = 'project/prep';
   export const type = new RequestType<t.PrepareProjectParams, t.ProjectPrepResult, void>(method);
 }
+export namespace EnableRouting {
+  export const method = 'routing/enable';
+  export const type = new RequestType<t.EnableRoutingParams, t.RoutingInfo, void>(method);
+}
+export namespace DisableRouting {
+  export const method = 'routing/disable';
+  export const type = new RequestType<t.DisableRoutingParams, t.RoutingDisabled, void>(method);
+}
+export namespace GetTraces {
+  export const method = 'routing/traces';
+  export const type = new RequestType<t.GetTracesParams, t.TraceBatch, void>(method);
+}
 
 export namespace ConnectionStatusChanged {
   export const method = 'connection/status';
@@ -236,6 +248,23 @@ export const definitions = {
     skipped: true,
     notes: true,
   }),
+  RoutingInfo: fields<t.RoutingInfo>({ root: true, services: true, entry: true, spaces: true }),
+  SpaceUrl: fields<t.SpaceUrl>({ space: true, url: true }),
+  RoutingDisabled: fields<t.RoutingDisabled>({ root: true, restored: true }),
+  TraceBatch: fields<t.TraceBatch>({ traces: true, next: true }),
+  HttpTrace: fields<t.HttpTrace>({
+    sequence: true,
+    time: true,
+    asked: true,
+    source: true,
+    space: true,
+    service: true,
+    method: true,
+    path: true,
+    status: true,
+    durationMs: true,
+    servedBy: true,
+  }),
   ImageProgressInfo: fields<t.ImageProgressInfo>({
     operationId: true,
     kind: true,
@@ -319,6 +348,13 @@ export const requests: readonly RequestDeclaration[] = [
     method: PrepareProject.method,
     params: fields<t.PrepareProjectParams>({ folder: true, service: true }),
     result: 'ProjectPrepResult',
+  },
+  { method: EnableRouting.method, params: fields<t.EnableRoutingParams>({ space: true, host: true, entry: true }), result: 'RoutingInfo' },
+  { method: DisableRouting.method, params: fields<t.DisableRoutingParams>({ space: true }), result: 'RoutingDisabled' },
+  {
+    method: GetTraces.method,
+    params: fields<t.GetTracesParams>({ space: true, after: true, waitSeconds: true, forSpace: true }),
+    result: 'TraceBatch',
   },
 ];
 

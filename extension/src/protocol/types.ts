@@ -383,3 +383,57 @@ export interface ProjectPrepResult {
   skipped: string[];
   notes: string[];
 }
+
+export interface EnableRoutingParams {
+  space: string;
+  host?: string | null;
+  entry?: string | null;
+}
+
+export interface DisableRoutingParams {
+  space: string;
+}
+
+export interface GetTracesParams {
+  space: string;
+  after?: number;
+  waitSeconds?: number;
+  forSpace?: string | null;
+}
+
+export interface SpaceUrl {
+  space: string;
+  /** Opening it sets the routing key of the request chain to this space (the host carries it). */
+  url: string;
+}
+
+export interface RoutingInfo {
+  root: string;
+  services: string[];
+  entry: string | null;
+  spaces: SpaceUrl[];
+}
+
+export interface RoutingDisabled {
+  root: string;
+  restored: string[];
+}
+
+export interface HttpTrace {
+  sequence: number;
+  time: string;
+  asked: string | null;
+  source: string;
+  space: string | null;
+  service: string;
+  method: string;
+  path: string;
+  status: number;
+  durationMs: number;
+  servedBy: string;
+}
+
+export interface TraceBatch {
+  traces: HttpTrace[];
+  next: number;
+}

@@ -45,6 +45,10 @@ public static class ClrShape
         {
             shape = "integer";
         }
+        else if (type == typeof(double))
+        {
+            shape = "number";
+        }
         else if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>))
         {
             shape = $"array<{Of(info.GenericTypeArguments[0])}>";
@@ -55,7 +59,7 @@ public static class ClrShape
         }
         else
         {
-            throw new InvalidOperationException($"{type} has no JSON schema shape; use string, bool, int, IReadOnlyList<T> or a contract type");
+            throw new InvalidOperationException($"{type} has no JSON schema shape; use string, bool, int, double, IReadOnlyList<T> or a contract type");
         }
 
         return nullable ? shape + "|null" : shape;
