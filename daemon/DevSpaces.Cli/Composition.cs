@@ -6,6 +6,7 @@ using DevSpaces.Core.Contexts;
 using DevSpaces.Core.Images;
 using DevSpaces.Core.Logging;
 using DevSpaces.Core.PortForwarding;
+using DevSpaces.Core.Previews;
 using DevSpaces.Core.Project;
 using DevSpaces.Core.Rpc;
 using DevSpaces.Core.Routing;
@@ -80,6 +81,9 @@ public sealed class Composition : IAsyncDisposable
     /// <summary>Set for the CLI only.</summary>
     public RoutingCommand? RoutingCommand { get; private set; }
 
+    /// <summary>Set for the CLI only.</summary>
+    public PreviewCommand? PreviewCommand { get; private set; }
+
     /// <summary>Set for the daemon only.</summary>
     public LifecycleHandler? Lifecycle { get; private set; }
 
@@ -95,6 +99,7 @@ public sealed class Composition : IAsyncDisposable
         composition.UpCommand = new UpCommand(output, session, composition.UpServiceFor, currentDirectory);
 
         composition.RoutingCommand = new RoutingCommand(output, composition.Routing, session);
+        composition.PreviewCommand = new PreviewCommand(output, session, composition.PreviewServiceFor, currentDirectory);
         return composition;
     }
 
@@ -153,6 +158,10 @@ public sealed class Composition : IAsyncDisposable
     /// <summary>The router image for one cluster: built on this engine and delivered to that cluster.</summary>
     private RouterImage RouterImageFor(ClusterConnection cluster) =>
         new(new ImageBuilder(Docker()), new ImageDelivery(Docker(), cluster.Client, new ImageDeliverySettings()), router);
+
+    /// <summary>Previews of one cluster: spaces as its namespaces, services deployed with the up pipeline.</summary>
+    private PreviewService PreviewServiceFor(ClusterConnection cluster) =>
+        new(new ClusterPreviewNamespaces(cluster), new UpPreviewDeployer(UpServiceFor(cluster)), new NoSpaceUrls(), TimeProvider.System);
 
     private T Own<T>(T disposable)
         where T : IAsyncDisposable

@@ -49,6 +49,16 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
                                             build step or rebuild as its update rules say) and print its output
                                             until Ctrl-C; the service keeps running (--detach: return once it is up)
           down [<folder>] [--space S]       remove what up deployed and put back what it replaced
+          preview up --name <pr-N|branch> --parent <space> [--service <folder>]... [--image <service>=<ref>]...
+                     [--build-arg K=V]... [--commit SHA] [--pr N]
+                                            create or update the preview space (a child of the parent labelled as a
+                                            preview), deploy each folder's service into it (built, or the given
+                                            image), wait until ready and print its URL
+          preview down --name <name>        delete the preview space (never a space that is not a preview)
+          preview list [--parent P] [--older-than 7d [--delete]]
+                                            previews with age, commit and URL (--delete: remove those older)
+          preview prune --older-than 7d [--parent P]
+                                            delete the previews not deployed for that long
           project check [--file F]          check devspaces.yaml (default: here, else in the workspace folder):
                                             file:line:col: severity: message; exit code 1 on errors
           routing enable [--space S] [--host H] [--entry SERVICE]
@@ -287,6 +297,14 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
                 return await app.RoutingCommand!.DisableAsync(cli, ct);
             case ["traces"]:
                 return await app.RoutingCommand!.TracesAsync(cli, ct);
+            case ["preview", "up"]:
+                return await app.PreviewCommand!.UpAsync(cli, ct);
+            case ["preview", "down"]:
+                return await app.PreviewCommand!.DownAsync(cli, ct);
+            case ["preview", "list"]:
+                return await app.PreviewCommand!.ListAsync(cli, prune: false, ct);
+            case ["preview", "prune"]:
+                return await app.PreviewCommand!.ListAsync(cli, prune: true, ct);
             default:
                 throw new UsageException(UsageOf(cli.Positional) is { } usage
                     ? $"'{string.Join(' ', cli.Positional)}' is not complete: {usage}"

@@ -84,6 +84,30 @@ public static class HumanOutput
     private static string Label(SpaceInfo space) =>
         space.Name + (space.IsSelected ? " *" : "") + (space.Phase == "Active" ? "" : $" ({space.Phase})");
 
+    public static void Previews(TextWriter output, Core.Previews.PreviewList list)
+    {
+        foreach (var name in list.Deleted)
+        {
+            output.WriteLine($"Deleted the preview '{name}'.");
+        }
+
+        if (list.Previews.Count == 0)
+        {
+            output.WriteLine("No previews.");
+            return;
+        }
+
+        if (list.Deleted.Count > 0)
+        {
+            return;
+        }
+
+        Table(output, ["NAME", "PARENT", "PR", "COMMIT", "AGE", "URL"], list.Previews.Select(p => new[]
+        {
+            p.Name, p.Parent ?? "", p.PullRequest?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "", p.Commit is { } c ? c[..Math.Min(7, c.Length)] : "", p.Age, p.Url ?? "(port-forward)",
+        }));
+    }
+
     private static void Table(TextWriter output, string[] header, IEnumerable<string[]> rows)
     {
         var all = rows.Prepend(header).ToList();

@@ -26,7 +26,7 @@ public sealed class UpCommand(CliOutput output, WorkspaceSession workspace, Func
 
         var service = UpService.ReadProject(folder).Service;
         await using var session = await upFor(workspace.Connect()).StartAsync(
-            new UpRequest(folder, space, localPort, !detach, buildArgs), e => Print(service, e), cancellationToken).ConfigureAwait(false);
+            new UpRequest(folder, space, localPort, !detach, buildArgs), e => PrintEvent(output, service, e), cancellationToken).ConfigureAwait(false);
         var info = new UpInfo(session.Id, service, space, folder, session.Url, session.Image, session.Pod, !detach);
         if (output.Json)
         {
@@ -73,7 +73,8 @@ public sealed class UpCommand(CliOutput output, WorkspaceSession workspace, Func
         });
     }
 
-    private void Print(string service, UpEvent e)
+    /// <summary>One event of <paramref name="service"/> on stderr: a line for people, or one JSON object per line.</summary>
+    internal static void PrintEvent(CliOutput output, string service, UpEvent e)
     {
         if (output.Json)
         {

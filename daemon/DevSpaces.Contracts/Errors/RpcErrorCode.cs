@@ -125,4 +125,7 @@ public static class RpcErrorCode
 
     /// <summary>Routing is not enabled on that root space.</summary>
     public const int RoutingNotEnabled = 1304;
+
+    /// <summary>The space named as a preview exists and is not a preview (of that parent): previews never change it.</summary>
+    public const int NotAPreview = 1401;
 }

@@ -69,41 +69,67 @@ public sealed class UpService(ClusterConnection cluster, IDockerClient docker, I
         return session;
     }
 
-    /// <summary>Builds and delivers the image, applies the manifests with the helper in place, and waits for the rollout.</summary>
-    internal async Task<UpDeployment> DeployAsync(ProjectFile project, string ns, IReadOnlyDictionary<string, string> buildArgs, UpDeployer deployer, Action<UpEvent> events, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deploys the folder's service once and waits for the rollout, without the helper, a forward or a session (a
+    /// preview): <paramref name="image"/> as it is (the cluster must be able to pull it), or the folder's image built
+    /// and delivered.
+    /// </summary>
+    public Task<UpDeployment> DeployOnceAsync(string folder, string ns, IReadOnlyDictionary<string, string> buildArgs, string? image, Action<UpEvent> events, CancellationToken cancellationToken) =>
+        DeployAsync(ReadProject(folder), ns, buildArgs, new UpDeployer(cluster), events, cancellationToken, image, helper: false);
+
+    /// <summary>Builds and delivers the image (or takes <paramref name="givenImage"/>), applies the manifests with the helper in place (unless <paramref name="helper"/> is false), and waits for the rollout.</summary>
+    internal async Task<UpDeployment> DeployAsync(ProjectFile project, string ns, IReadOnlyDictionary<string, string> buildArgs, UpDeployer deployer, Action<UpEvent> events, CancellationToken cancellationToken, string? givenImage = null, bool helper = true)
     {
         var manifests = UpManifests.Load(project, ns);
         var time = Stopwatch.StartNew();
-        var args = new Dictionary<string, string>(project.Build.Args, StringComparer.Ordinal);
-        foreach (var (name, value) in buildArgs)
+        string reference;
+        string delivered;
+        if (givenImage != null)
         {
-            args[name] = value;
+            reference = delivered = givenImage;
+            events(new UpEvent(UpEventKind.Step, $"Deploying the given image {givenImage}"));
+        }
+        else
+        {
+            var args = new Dictionary<string, string>(project.Build.Args, StringComparer.Ordinal);
+            foreach (var (name, value) in buildArgs)
+            {
+                args[name] = value;
+            }
+
+            var buildProgress = new CallbackProgress<ImageProgress>(p =>
+            {
+                if (p.Kind == ImageProgressKind.BuildOutput && p.Message.Trim().Length > 0)
+                {
+                    events(new UpEvent(UpEventKind.Build, p.Message.TrimEnd()));
+                }
+            });
+            var built = await builder.BuildAsync(
+                new ImageBuildRequest(project.Build.Context, project.Build.Image) { Dockerfile = project.Build.Dockerfile, BuildArgs = args },
+                buildProgress,
+                cancellationToken).ConfigureAwait(false);
+            var image = await delivery.DeliverAsync(built.Reference, ns, buildProgress, cancellationToken).ConfigureAwait(false);
+            (reference, delivered) = (built.Reference, image.Reference);
+            events(new UpEvent(UpEventKind.Step, built.Skipped ? $"Image {image.Reference} is up to date" : $"Built {image.Reference}", time.Elapsed));
         }
 
-        var buildProgress = new CallbackProgress<ImageProgress>(p =>
-        {
-            if (p.Kind == ImageProgressKind.BuildOutput && p.Message.Trim().Length > 0)
-            {
-                events(new UpEvent(UpEventKind.Build, p.Message.TrimEnd()));
-            }
-        });
-        var built = await builder.BuildAsync(
-            new ImageBuildRequest(project.Build.Context, project.Build.Image) { Dockerfile = project.Build.Dockerfile, BuildArgs = args },
-            buildProgress,
-            cancellationToken).ConfigureAwait(false);
-        var image = await delivery.DeliverAsync(built.Reference, ns, buildProgress, cancellationToken).ConfigureAwait(false);
-        events(new UpEvent(UpEventKind.Step, built.Skipped ? $"Image {image.Reference} is up to date" : $"Built {image.Reference}", time.Elapsed));
-
         time.Restart();
-        var helper = await helperImage.EnsureAsync(ns, null, cancellationToken).ConfigureAwait(false);
-        var config = (await docker.Images.InspectImageAsync(built.Reference, cancellationToken).ConfigureAwait(false)).Config;
-        var key = await deployer.EnsureKeyAsync(ns, project.Service, cancellationToken).ConfigureAwait(false);
-        var root = project.Sync?.To ?? project.Run.WorkingDir ?? (config?.WorkingDir is { Length: > 0 } imageDir ? imageDir : "/");
-        manifests.Prepare(project, image.Reference, new HelperPlacement(helper.Reference, config?.Entrypoint?.ToList(), config?.Cmd?.ToList(), root, UpLabels.KeySecret(project.Service)));
+        var key = "";
+        HelperPlacement? placement = null;
+        if (helper)
+        {
+            var helperDelivered = await helperImage.EnsureAsync(ns, null, cancellationToken).ConfigureAwait(false);
+            var config = (await docker.Images.InspectImageAsync(reference, cancellationToken).ConfigureAwait(false)).Config;
+            key = await deployer.EnsureKeyAsync(ns, project.Service, cancellationToken).ConfigureAwait(false);
+            var root = project.Sync?.To ?? project.Run.WorkingDir ?? (config?.WorkingDir is { Length: > 0 } imageDir ? imageDir : "/");
+            placement = new HelperPlacement(helperDelivered.Reference, config?.Entrypoint?.ToList(), config?.Cmd?.ToList(), root, UpLabels.KeySecret(project.Service));
+        }
+
+        manifests.Prepare(project, delivered, placement);
         await deployer.ApplyAsync(ns, project.Service, manifests, cancellationToken).ConfigureAwait(false);
         var pod = await deployer.WaitReadyAsync(ns, manifests, settings.ReadyTimeout, state => events(new UpEvent(UpEventKind.Step, $"Waiting for {manifests.Workload.Kind}/{manifests.Workload.Metadata.Name}: {state}")), cancellationToken).ConfigureAwait(false);
         events(new UpEvent(UpEventKind.Step, $"{manifests.Workload.Kind}/{manifests.Workload.Metadata.Name} is ready in '{ns}' (pod {pod.Metadata.Name})", time.Elapsed));
-        return new UpDeployment(manifests, image.Reference, pod, key);
+        return new UpDeployment(manifests, delivered, pod, key);
     }
 
     public async Task<IReadOnlyList<string>> DownAsync(string folder, string ns, CancellationToken cancellationToken)
