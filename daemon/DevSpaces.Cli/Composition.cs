@@ -97,7 +97,6 @@ public sealed class Composition : IAsyncDisposable
         composition.ImageCommand = new ImageCommand(output, progress => new ImageHandler(session, progress, composition.Docker), currentDirectory);
         composition.ProjectCommand = new ProjectCommand(output, composition.Projects, currentDirectory, workspaceFolder);
         composition.UpCommand = new UpCommand(output, session, composition.UpServiceFor, currentDirectory);
-
         composition.RoutingCommand = new RoutingCommand(output, composition.Routing, session);
         composition.PreviewCommand = new PreviewCommand(output, session, composition.PreviewServiceFor, currentDirectory);
         return composition;

@@ -36,6 +36,7 @@ export const ErrorCodes = {
   NotARootSpace: 1302,
   NothingToRoute: 1303,
   RoutingNotEnabled: 1304,
+  NotAPreview: 1401,
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
