@@ -158,9 +158,9 @@ public sealed class Composition : IAsyncDisposable
     private RouterImage RouterImageFor(ClusterConnection cluster) =>
         new(new ImageBuilder(Docker()), new ImageDelivery(Docker(), cluster.Client, new ImageDeliverySettings()), router);
 
-    /// <summary>Previews of one cluster: spaces as its namespaces, services deployed with the up pipeline.</summary>
+    /// <summary>Previews of one cluster: spaces as its namespaces, services deployed with the up pipeline, URLs from its routing.</summary>
     private PreviewService PreviewServiceFor(ClusterConnection cluster) =>
-        new(new ClusterPreviewNamespaces(cluster), new UpPreviewDeployer(UpServiceFor(cluster)), new NoSpaceUrls(), TimeProvider.System);
+        new(new ClusterPreviewNamespaces(cluster), new UpPreviewDeployer(UpServiceFor(cluster)), new RoutedSpaces(Routing, cluster), TimeProvider.System);
 
     private T Own<T>(T disposable)
         where T : IAsyncDisposable

@@ -12,7 +12,7 @@ namespace DevSpaces.Core.Previews;
 /// touches (the rest is the parent's); created or updated in place, listed with their age, and removed, never
 /// touching a space that is not a preview.
 /// </summary>
-public sealed class PreviewService(IPreviewNamespaces namespaces, IPreviewDeployer deployer, ISpaceUrls urls, TimeProvider time)
+public sealed class PreviewService(IPreviewNamespaces namespaces, IPreviewDeployer deployer, ISpaceRouting routing, TimeProvider time)
 {
     public async Task<PreviewInfo> UpAsync(PreviewRequest request, Action<UpEvent> events, CancellationToken cancellationToken)
     {
@@ -57,6 +57,7 @@ public sealed class PreviewService(IPreviewNamespaces namespaces, IPreviewDeploy
             }
 
             events(new UpEvent(UpEventKind.Step, $"Created the preview space '{name}' as a child of '{request.Parent}'"));
+            await routing.AddedAsync(request.Parent, name, cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -68,6 +69,9 @@ public sealed class PreviewService(IPreviewNamespaces namespaces, IPreviewDeploy
 
             await namespaces.AnnotateAsync(name, labels, annotations, cancellationToken).ConfigureAwait(false);
             events(new UpEvent(UpEventKind.Step, $"Updating the preview space '{name}'"));
+
+            // Also a space an administrator created for the preview, or one routing was enabled after: idempotent.
+            await routing.AddedAsync(request.Parent, name, cancellationToken).ConfigureAwait(false);
         }
 
         var deployed = new List<PreviewServiceInfo>();
@@ -92,6 +96,7 @@ public sealed class PreviewService(IPreviewNamespaces namespaces, IPreviewDeploy
 
         CheckIsPreviewOf(ns, null);
         await namespaces.DeleteAsync(space, cancellationToken).ConfigureAwait(false);
+        await ForgetAsync(PreviewRecord.From(ns)!, cancellationToken).ConfigureAwait(false);
         return new PreviewDownResult(space, true, $"Deleted the preview '{space}' and everything in it.");
     }
 
@@ -112,6 +117,7 @@ public sealed class PreviewService(IPreviewNamespaces namespaces, IPreviewDeploy
             foreach (var preview in previews.Where(p => p.Phase != "Terminating"))
             {
                 await namespaces.DeleteAsync(preview.Name, cancellationToken).ConfigureAwait(false);
+                await ForgetAsync(preview, cancellationToken).ConfigureAwait(false);
                 deleted.Add(preview.Name);
             }
         }
@@ -138,11 +144,19 @@ public sealed class PreviewService(IPreviewNamespaces namespaces, IPreviewDeploy
         }
     }
 
+    private async Task ForgetAsync(PreviewRecord preview, CancellationToken cancellationToken)
+    {
+        if (preview.Parent != null)
+        {
+            await routing.RemovedAsync(preview.Parent, preview.Name, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private async Task<PreviewInfo> DescribeAsync(PreviewRecord preview, IReadOnlyList<PreviewServiceInfo> services, CancellationToken cancellationToken)
     {
-        var url = preview.Parent == null ? null : await urls.UrlAsync(preview.Parent, preview.Name, cancellationToken).ConfigureAwait(false);
+        var url = preview.Parent == null ? null : await routing.UrlAsync(preview.Parent, preview.Name, cancellationToken).ConfigureAwait(false);
         var reach = url != null ? null
-            : $"Nothing routes to '{preview.Name}' yet; reach a service of it with 'devspaces port-forward service/<service> <local port>:<port> --space {preview.Name}'.";
+            : $"Routing is not enabled on the root space of '{preview.Name}' ('devspaces routing enable --space <root>' gives it a URL); meanwhile reach a service of it with 'devspaces port-forward service/<service> <local port>:<port> --space {preview.Name}'.";
         return new PreviewInfo(preview.Name, preview.Parent, preview.PullRequest, preview.Commit, preview.Created, preview.Updated, PreviewAge.Format(time.GetUtcNow() - preview.Updated), url, reach, services);
     }
 

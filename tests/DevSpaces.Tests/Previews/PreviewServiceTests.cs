@@ -15,6 +15,7 @@ public class PreviewServiceTests
     private readonly FakeClock clock = new(Start);
     private FakePreviewNamespaces cluster = null!;
     private RecordingDeployer deployer = null!;
+    private FakeRouting routing = null!;
     private PreviewService previews = null!;
     private TempDirectory dir = null!;
 
@@ -25,7 +26,8 @@ public class PreviewServiceTests
         cluster = new FakePreviewNamespaces();
         cluster.Add("shop", new Dictionary<string, string> { [SpaceLabels.Space] = "true" });
         deployer = new RecordingDeployer();
-        previews = new PreviewService(cluster, deployer, new NoSpaceUrls(), clock);
+        routing = new FakeRouting();
+        previews = new PreviewService(cluster, deployer, routing, clock);
         dir = new TempDirectory();
     }
 
@@ -62,7 +64,6 @@ public class PreviewServiceTests
             Assert.That(deployer.Deployed, Is.EqualTo(new[] { ("api", "pr-12", (string?)null) }));
             Assert.That(info.Services.Select(s => s.Service), Is.EqualTo(new[] { "api" }));
             Assert.That(info.Url, Is.Null);
-            Assert.That(info.Reach, Does.Contain("--space pr-12"), "without routing it says how the preview is reached");
         });
     }
 
@@ -180,6 +181,52 @@ public class PreviewServiceTests
             Assert.That(pruned.Deleted, Is.EqualTo(new[] { "pr-1" }));
             Assert.That(cluster.Namespaces.Keys, Is.EquivalentTo(new[] { "shop", "pr-2", "alice" }));
         });
+    }
+
+    [Test]
+    public async Task Under_A_Routed_Root_A_Preview_Is_Routed_Gets_Its_Url_And_Is_Forgotten_When_Removed()
+    {
+        routing.Routed = true;
+        var info = await previews.UpAsync(Request("pr-12"), _ => { }, CancellationToken.None);
+        await previews.UpAsync(Request("pr-12"), _ => { }, CancellationToken.None);
+        await previews.DownAsync("pr-12", CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(info.Url, Is.EqualTo("http://pr-12.s.shop.localhost:30000/"));
+            Assert.That(info.Reach, Is.Null);
+            Assert.That(routing.Calls, Is.EqualTo(new[] { "added shop/pr-12", "added shop/pr-12", "removed shop/pr-12" }));
+        });
+    }
+
+    [Test]
+    public async Task Without_Routing_A_Preview_Says_How_It_Is_Reached()
+    {
+        var info = await previews.UpAsync(Request("pr-12"), _ => { }, CancellationToken.None);
+        Assert.That(info.Url, Is.Null);
+        Assert.That(info.Reach, Does.Contain("devspaces routing enable").And.Contain("--space pr-12"));
+    }
+
+    private sealed class FakeRouting : ISpaceRouting
+    {
+        public bool Routed { get; set; }
+
+        public List<string> Calls { get; } = [];
+
+        public Task AddedAsync(string parent, string space, CancellationToken cancellationToken)
+        {
+            Calls.Add($"added {parent}/{space}");
+            return Task.CompletedTask;
+        }
+
+        public Task<string?> UrlAsync(string parent, string space, CancellationToken cancellationToken) =>
+            Task.FromResult(Routed ? $"http://{space}.s.{parent}.localhost:30000/" : null);
+
+        public Task RemovedAsync(string parent, string space, CancellationToken cancellationToken)
+        {
+            Calls.Add($"removed {parent}/{space}");
+            return Task.CompletedTask;
+        }
     }
 
     private sealed class FakeClock(DateTimeOffset now) : TimeProvider
