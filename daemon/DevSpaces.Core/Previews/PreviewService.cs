@@ -74,11 +74,12 @@ public sealed class PreviewService(IPreviewNamespaces namespaces, IPreviewDeploy
             await routing.AddedAsync(request.Parent, name, cancellationToken).ConfigureAwait(false);
         }
 
+        var ancestors = await AncestorsAsync(parent, cancellationToken).ConfigureAwait(false);
         var deployed = new List<PreviewServiceInfo>();
         foreach (var folder in request.Folders)
         {
             var service = UpService.ReadProject(folder).Service;
-            deployed.Add(await deployer.DeployAsync(folder, name, request.BuildArgs, request.Images.GetValueOrDefault(service), events, cancellationToken).ConfigureAwait(false));
+            deployed.Add(await deployer.DeployAsync(folder, name, ancestors, request.BuildArgs, request.Images.GetValueOrDefault(service), events, cancellationToken).ConfigureAwait(false));
         }
 
         var record = PreviewRecord.From(await namespaces.ReadAsync(name, cancellationToken).ConfigureAwait(false) ?? throw Gone(name))!;
@@ -142,6 +143,21 @@ public sealed class PreviewService(IPreviewNamespaces namespaces, IPreviewDeploy
             // A namespace the user has no rights in is refused, not answered with 404: it may or may not exist.
             throw CannotCreate(name, parent, e);
         }
+    }
+
+    /// <summary><paramref name="parent"/> and its ancestors, parent first, root last.</summary>
+    private async Task<IReadOnlyList<string>> AncestorsAsync(V1Namespace parent, CancellationToken cancellationToken)
+    {
+        var chain = new List<string> { parent.Metadata.Name };
+        var next = SpaceRecord.From(parent)?.Parent;
+        while (next != null && !chain.Contains(next) && chain.Count < 32)
+        {
+            chain.Add(next);
+            var ns = await namespaces.ReadAsync(next, cancellationToken).ConfigureAwait(false);
+            next = ns == null ? null : SpaceRecord.From(ns)?.Parent;
+        }
+
+        return chain;
     }
 
     private async Task ForgetAsync(PreviewRecord preview, CancellationToken cancellationToken)

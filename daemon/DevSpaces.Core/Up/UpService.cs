@@ -6,6 +6,7 @@ using DevSpaces.Core.Images;
 using DevSpaces.Core.Logging;
 using DevSpaces.Core.PortForwarding;
 using DevSpaces.Core.Project;
+using DevSpaces.Core.Routing;
 using Docker.DotNet;
 
 namespace DevSpaces.Core.Up;
@@ -72,13 +73,14 @@ public sealed class UpService(ClusterConnection cluster, IDockerClient docker, I
     /// <summary>
     /// Deploys the folder's service once and waits for the rollout, without the helper, a forward or a session (a
     /// preview): <paramref name="image"/> as it is (the cluster must be able to pull it), or the folder's image built
-    /// and delivered.
+    /// and delivered. Its pods resolve short names in <paramref name="ancestors"/> too (parent first), so a Service
+    /// the space does not have is its parent's.
     /// </summary>
-    public Task<UpDeployment> DeployOnceAsync(string folder, string ns, IReadOnlyDictionary<string, string> buildArgs, string? image, Action<UpEvent> events, CancellationToken cancellationToken) =>
-        DeployAsync(ReadProject(folder), ns, buildArgs, new UpDeployer(cluster), events, cancellationToken, image, helper: false);
+    public Task<UpDeployment> DeployOnceAsync(string folder, string ns, IReadOnlyList<string> ancestors, IReadOnlyDictionary<string, string> buildArgs, string? image, Action<UpEvent> events, CancellationToken cancellationToken) =>
+        DeployAsync(ReadProject(folder), ns, buildArgs, new UpDeployer(cluster), events, cancellationToken, image, helper: false, ancestors);
 
     /// <summary>Builds and delivers the image (or takes <paramref name="givenImage"/>), applies the manifests with the helper in place (unless <paramref name="helper"/> is false), and waits for the rollout.</summary>
-    internal async Task<UpDeployment> DeployAsync(ProjectFile project, string ns, IReadOnlyDictionary<string, string> buildArgs, UpDeployer deployer, Action<UpEvent> events, CancellationToken cancellationToken, string? givenImage = null, bool helper = true)
+    internal async Task<UpDeployment> DeployAsync(ProjectFile project, string ns, IReadOnlyDictionary<string, string> buildArgs, UpDeployer deployer, Action<UpEvent> events, CancellationToken cancellationToken, string? givenImage = null, bool helper = true, IReadOnlyList<string>? ancestors = null)
     {
         var manifests = UpManifests.Load(project, ns);
         var time = Stopwatch.StartNew();
@@ -126,6 +128,11 @@ public sealed class UpService(ClusterConnection cluster, IDockerClient docker, I
         }
 
         manifests.Prepare(project, delivered, placement);
+        if (ancestors is { Count: > 0 })
+        {
+            SpaceDns.Apply(manifests.Template.Spec, ancestors);
+        }
+
         await deployer.ApplyAsync(ns, project.Service, manifests, cancellationToken).ConfigureAwait(false);
         var pod = await deployer.WaitReadyAsync(ns, manifests, settings.ReadyTimeout, state => events(new UpEvent(UpEventKind.Step, $"Waiting for {manifests.Workload.Kind}/{manifests.Workload.Metadata.Name}: {state}")), cancellationToken).ConfigureAwait(false);
         events(new UpEvent(UpEventKind.Step, $"{manifests.Workload.Kind}/{manifests.Workload.Metadata.Name} is ready in '{ns}' (pod {pod.Metadata.Name})", time.Elapsed));

@@ -200,6 +200,14 @@ public class PreviewServiceTests
     }
 
     [Test]
+    public async Task A_Preview_Under_A_Child_Space_Resolves_Names_In_Every_Ancestor_Parent_First()
+    {
+        cluster.Add("team", new Dictionary<string, string> { [SpaceLabels.Space] = "true", [SpaceLabels.Parent] = "shop" });
+        await previews.UpAsync(Request("pr-3", ServiceFolder("api")) with { Parent = "team" }, _ => { }, CancellationToken.None);
+        Assert.That(deployer.Ancestors, Is.EqualTo(new[] { "team", "shop" }));
+    }
+
+    [Test]
     public async Task Without_Routing_A_Preview_Says_How_It_Is_Reached()
     {
         var info = await previews.UpAsync(Request("pr-12"), _ => { }, CancellationToken.None);
@@ -240,10 +248,13 @@ public class PreviewServiceTests
     {
         public List<(string Service, string Namespace, string? Image)> Deployed { get; } = [];
 
-        public Task<PreviewServiceInfo> DeployAsync(string folder, string ns, IReadOnlyDictionary<string, string> buildArgs, string? image, Action<UpEvent> events, CancellationToken cancellationToken)
+        public IReadOnlyList<string> Ancestors { get; private set; } = [];
+
+        public Task<PreviewServiceInfo> DeployAsync(string folder, string ns, IReadOnlyList<string> ancestors, IReadOnlyDictionary<string, string> buildArgs, string? image, Action<UpEvent> events, CancellationToken cancellationToken)
         {
             var service = Path.GetFileName(folder);
             Deployed.Add((service, ns, image));
+            Ancestors = ancestors;
             return Task.FromResult(new PreviewServiceInfo(service, image ?? $"{service}:built", $"{service}-pod"));
         }
     }
