@@ -200,6 +200,165 @@ public class PreviewClusterTests
         await AnswerAsync(root, "web base > api base");
     }
 
+    [Test, Order(5)]
+    public async Task A_Namespace_Scoped_Account_Runs_The_Same_Commands_In_A_Space_An_Administrator_Created()
+    {
+        var space = $"{root}-lp";
+        var createdClusterRoles = new List<string>();
+        try
+        {
+            // As the README says: the account once per root, then each preview space with its binding.
+            createdClusterRoles.AddRange(await ApplyDocAsync("account.yaml", new() { ["ROOT"] = root }));
+            await ApplyDocAsync("preview-space.yaml", new() { ["ROOT"] = root, ["PREVIEW"] = space });
+            var kubeconfig = await AccountKubeconfigAsync("devspaces-preview");
+
+            // The image a CI job built and pushed before (this account may not list nodes to tell how to deliver one).
+            var app = Checkout("lp", "web", "lp");
+            using var docker = DockerEngine.Connect();
+            var image = (await new ImageBuilder(docker).BuildAsync(
+                new ImageBuildRequest(Path.Combine(app, "web"), "web") { BuildArgs = new Dictionary<string, string> { ["NODE_IMAGE"] = "devspaces.local/node:20" } }, null, CancellationToken.None)).Reference;
+
+            var up = await RunAsync(["preview", "up", "--name", space, "--parent", root, "--service", Path.Combine(app, "web"), "--image", $"web={image}", "--commit", "4444444dddd", "--pr", "4", "--output", "json"], kubeconfig);
+            Assert.That(up.Code, Is.Zero, up.Err);
+            Assert.That(JsonDocument.Parse(up.Out).RootElement.GetProperty("url").GetString(), Is.EqualTo($"http://{space}.s.{root}.localhost:{nodePort}/"));
+            await AnswerAsync(space, "web lp > api base");
+
+            var other = await RunAsync(["preview", "up", "--name", $"{root}-nope", "--parent", root], kubeconfig);
+            Assert.That(other.Code, Is.EqualTo(1));
+            Assert.That(other.Err, Does.Contain($"Not allowed to create the preview space '{root}-nope'").And.Contain("have an administrator create it first"));
+            var rootRefused = await RunAsync(["preview", "down", "--name", root], kubeconfig);
+            Assert.That(rootRefused.Code, Is.EqualTo(1), "the root is not a preview");
+
+            var down = await RunAsync(["preview", "down", "--name", space], kubeconfig);
+            Assert.That(down.Code, Is.Zero, down.Err);
+            await ClusterWaits.ConditionAsync(() => GoneAsync(space), Timeout, () => $"{space} is gone");
+            Assert.That((await cluster.Client.CoreV1.ReadNamespaceAsync(root)).Status.Phase, Is.EqualTo("Active"));
+        }
+        finally
+        {
+            foreach (var name in createdClusterRoles)
+            {
+                await cluster.Client.RbacAuthorizationV1.DeleteClusterRoleAsync(name);
+            }
+        }
+    }
+
+    [Test, Order(6)]
+    public async Task The_Workflow_Steps_Deploy_And_Remove_The_Pull_Requests_Preview_With_The_Environment_The_Workflow_Gives()
+    {
+        var workflow = WorkflowJob.Read(Path.Combine(TestCluster.RepositoryRoot, ".github", "workflows", "devspaces-preview.yml"), "preview");
+        var workspace = Path.Combine(files.Path, "ws");
+        Checkout(Path.Combine("ws", "app"), "web", "ws");
+        Directory.CreateSymbolicLink(Path.Combine(workspace, ".devspaces"), TestCluster.RepositoryRoot);
+        var sha = "5555555eeeeffff0000111122223333444455556";
+        var expressions = new Dictionary<string, string>
+        {
+            ["github.workspace"] = workspace,
+            ["github.event.pull_request.number"] = WorkflowPullRequest.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["github.event.pull_request.head.sha"] = sha,
+            ["secrets.kubeconfig"] = await File.ReadAllTextAsync(cluster.KubeconfigPath),
+            ["inputs.parent"] = root,
+            ["inputs.services"] = "web\n",
+            ["inputs.images"] = "",
+            ["inputs.build-args"] = NodeImage + "\n",
+        };
+
+        var up = workflow.Step("up");
+        Assert.That(up.Condition, Is.EqualTo("github.event.action != 'closed'"), "up runs on opened, synchronize and reopened");
+        var (code, outputs, log) = await RunStepAsync(workflow, up, workspace, expressions);
+        Assert.That(code, Is.Zero, log);
+        var name = $"pr-{WorkflowPullRequest}";
+        Assert.That(outputs, Does.Contain($"name={name}\n").And.Contain($"url=http://{name}.s.{root}.localhost:{nodePort}/\n"));
+        Assert.That((await cluster.Client.CoreV1.ReadNamespaceAsync(name)).Metadata.Annotations["devspaces.io/preview-commit"], Is.EqualTo(sha));
+        await AnswerAsync(name, "web ws > api base");
+        Assert.That(Directory.GetFiles(Path.Combine(files.Path, "runner")), Is.Empty, "the kubeconfig file is removed");
+
+        var down = workflow.Step("down");
+        Assert.That(down.Condition, Is.EqualTo("github.event.action == 'closed'"));
+        var cancelled = workflow.Steps.Single(s => s.Condition?.Contains("cancelled()", StringComparison.Ordinal) == true);
+        Assert.That(cancelled.Run, Is.EqualTo(down.Run), "a cancelled run removes the preview as a closed pull request does");
+        (code, outputs, log) = await RunStepAsync(workflow, down, workspace, expressions);
+        Assert.That(code, Is.Zero, log);
+        await ClusterWaits.ConditionAsync(() => GoneAsync(name), Timeout, () => $"{name} is gone");
+    }
+
+    /// <summary>Runs a step's <c>run:</c> with bash as the runner would: the job's and the step's env, GITHUB_OUTPUT, RUNNER_TEMP.</summary>
+    private async Task<(int Code, string Outputs, string Log)> RunStepAsync(WorkflowJob job, WorkflowStep step, string workspace, IReadOnlyDictionary<string, string> expressions)
+    {
+        var runner = Directory.CreateDirectory(Path.Combine(files.Path, "runner")).FullName;
+        var output = Path.Combine(files.Path, $"output-{step.Id}");
+        File.WriteAllText(output, "");
+        var environment = new Dictionary<string, string>
+        {
+            ["PATH"] = Environment.GetEnvironmentVariable("PATH")!,
+            ["HOME"] = files.Path,
+            ["GITHUB_OUTPUT"] = output,
+            ["GITHUB_WORKSPACE"] = workspace,
+            ["RUNNER_TEMP"] = runner,
+        };
+        foreach (var (key, value) in job.Env.Concat(step.Env))
+        {
+            environment[key] = WorkflowJob.Evaluate(value, expressions);
+        }
+
+        var directory = step.WorkingDirectory is { } relative ? Path.Combine(workspace, relative) : workspace;
+        var (code, stdout, stderr) = await RunProcessAsync("bash", ["-e", "-c", step.Run ?? throw new AssertionException($"step {step.Id} has no run")], directory, environment);
+        return (code, File.ReadAllText(output), $"{stdout}\n{stderr}");
+    }
+
+    /// <summary>Applies one of docs/previews/*.yaml with its ${VARIABLES} filled in; returns the ClusterRoles it created.</summary>
+    private async Task<List<string>> ApplyDocAsync(string file, Dictionary<string, string> variables)
+    {
+        var text = File.ReadAllText(Path.Combine(TestCluster.RepositoryRoot, "docs", "previews", file));
+        foreach (var (name, value) in variables)
+        {
+            text = text.Replace("${" + name + "}", value, StringComparison.Ordinal);
+        }
+
+        Assert.That(text, Does.Not.Contain("${"), $"{file} needs only {string.Join(", ", variables.Keys)}");
+        var created = new List<string>();
+        var client = cluster.Client;
+        foreach (var item in KubernetesYaml.LoadAllFromString(text))
+        {
+            switch (item)
+            {
+                case V1ServiceAccount account:
+                    await client.CoreV1.CreateNamespacedServiceAccountAsync(account, account.Namespace());
+                    break;
+                case V1Namespace ns:
+                    await client.CoreV1.CreateNamespaceAsync(ns);
+                    break;
+                case V1ClusterRole role:
+                    if ((await client.RbacAuthorizationV1.ListClusterRoleAsync(fieldSelector: $"metadata.name={role.Name()}")).Items.Count == 0)
+                    {
+                        await client.RbacAuthorizationV1.CreateClusterRoleAsync(role);
+                        created.Add(role.Name());
+                    }
+
+                    break;
+                case V1Role role:
+                    await client.RbacAuthorizationV1.CreateNamespacedRoleAsync(role, role.Namespace());
+                    break;
+                case V1RoleBinding binding:
+                    await client.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(binding, binding.Namespace());
+                    break;
+                default:
+                    Assert.Fail($"{file} holds a {item.GetType().Name}, which this test does not apply");
+                    break;
+            }
+        }
+
+        return created;
+    }
+
+    /// <summary>A kubeconfig of the ServiceAccount <paramref name="account"/> of the root, with a fresh token.</summary>
+    private async Task<string> AccountKubeconfigAsync(string account)
+    {
+        var token = await cluster.Client.CoreV1.CreateNamespacedServiceAccountTokenAsync(
+            new Authenticationv1TokenRequest { Spec = new V1TokenRequestSpec { ExpirationSeconds = 3600, Audiences = [] } }, account, root);
+        return TestKubeconfig.Find().Write(files.Path, account, [(account, account)], new Dictionary<string, string> { [account] = $"token: {token.Status.Token}" });
+    }
+
     private async Task<bool> GoneAsync(string ns)
     {
         try
