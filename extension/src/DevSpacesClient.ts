@@ -9,6 +9,7 @@ import { resolveDaemonPath } from './daemon/DaemonPath';
 import { registerConnect } from './connect/registerConnect';
 import { registerPortForwarding } from './portForward/registerPortForwarding';
 import { registerProject } from './project/registerProject';
+import { registerUp } from './up/registerUp';
 import { DaemonLaunch, DaemonSupervisor } from './daemon/DaemonSupervisor';
 import * as rpc from './protocol/methods';
 import { readSavedSelection, stateFile } from './state/savedSelection';
@@ -61,6 +62,7 @@ export class DevSpacesClient implements vscode.Disposable {
       ...registerPortForwarding(commandContext, output),
       ...registerConnect(commandContext, output),
       ...registerProject(commandContext, output),
+      ...registerUp(commandContext),
       vscode.workspace.onDidChangeConfiguration((event) => {
         // An idle daemon picks the settings up when it starts.
         const affected = event.affectsConfiguration('devspaces.daemonPath') || event.affectsConfiguration('devspaces.kubeconfig');

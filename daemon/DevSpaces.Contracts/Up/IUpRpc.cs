@@ -23,7 +23,7 @@ public partial interface IUpRpc
 
     /// <summary>The services this daemon keeps up.</summary>
     [JsonRpcMethod("up/list")]
-    Task<IReadOnlyList<UpInfo>> ListUpAsync(CancellationToken cancellationToken = default);
+    Task<UpList> ListUpAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Removes exactly what <c>up</c> of the service in <paramref name="folder"/> put into the space, and puts back what it replaced.</summary>
     [JsonRpcMethod("down")]

@@ -11,6 +11,9 @@ namespace DevSpaces.Contracts;
 /// <param name="Watching">True while saved changes are synced.</param>
 public sealed record UpInfo(string Id, string Service, string Space, string Folder, string? Url, string Image, string Pod, bool Watching);
 
+/// <summary>The services a daemon keeps up.</summary>
+public sealed record UpList(IReadOnlyList<UpInfo> Services);
+
 /// <summary>What <c>down</c> did.</summary>
 /// <param name="Service">The service's name.</param>
 /// <param name="Space">The space.</param>

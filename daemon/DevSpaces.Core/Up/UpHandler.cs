@@ -50,8 +50,8 @@ public sealed class UpHandler(WorkspaceSession workspace, Func<ClusterConnection
         }
     }
 
-    public Task<IReadOnlyList<UpInfo>> ListUpAsync(CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<UpInfo>>([.. sessions.Values.Select(Describe)]);
+    public Task<UpList> ListUpAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(new UpList([.. sessions.Values.Select(Describe)]));
 
     public async Task<DownInfo> DownAsync(string folder, string? space = null, CancellationToken cancellationToken = default)
     {

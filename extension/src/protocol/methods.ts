@@ -98,6 +98,26 @@ export namespace GetTraces {
   export const type = new RequestType<t.GetTracesParams, t.TraceBatch, void>(method);
 }
 
+export namespace StartUp {
+  export const method = 'up/start';
+  export const type = new RequestType<t.StartUpParams, t.UpInfo, void>(method);
+}
+
+export namespace StopUp {
+  export const method = 'up/stop';
+  export const type = new RequestType<t.StopUpParams, null, void>(method);
+}
+
+export namespace ListUp {
+  export const method = 'up/list';
+  export const type = new RequestType<t.EmptyParams, t.UpList, void>(method);
+}
+
+export namespace Down {
+  export const method = 'down';
+  export const type = new RequestType<t.DownParams, t.DownInfo, void>(method);
+}
+
 export namespace ConnectionStatusChanged {
   export const method = 'connection/status';
   export const type = new NotificationType<t.ConnectionStatus>(method);
@@ -126,6 +146,11 @@ export namespace PortForwardEvent {
 export namespace ImageProgress {
   export const method = 'image/progress';
   export const type = new NotificationType<t.ImageProgressInfo>(method);
+}
+
+export namespace UpEvent {
+  export const method = 'up/event';
+  export const type = new NotificationType<t.UpEventInfo>(method);
 }
 
 /** The shape of the data, by the schema's $defs name, as property lists checked by the compiler. */
@@ -273,6 +298,11 @@ export const definitions = {
     current: true,
     total: true,
   }),
+  UpInfo: fields<t.UpInfo>({ id: true, service: true, space: true, folder: true, url: true, image: true, pod: true, watching: true }),
+  UpList: fields<t.UpList>({ services: true }),
+  DownInfo: fields<t.DownInfo>({ service: true, space: true, actions: true }),
+  UpEventKind: t.upEventKinds,
+  UpEventInfo: fields<t.UpEventInfo>({ id: true, service: true, kind: true, message: true, durationMs: true, time: true }),
 } as const satisfies Record<string, readonly string[]>;
 
 export type DefinitionName = keyof typeof definitions;
@@ -356,6 +386,14 @@ export const requests: readonly RequestDeclaration[] = [
     params: fields<t.GetTracesParams>({ space: true, after: true, waitSeconds: true, forSpace: true }),
     result: 'TraceBatch',
   },
+  {
+    method: StartUp.method,
+    params: fields<t.StartUpParams>({ folder: true, space: true, localPort: true, watch: true, buildArgs: true }),
+    result: 'UpInfo',
+  },
+  { method: StopUp.method, params: fields<t.StopUpParams>({ id: true }), result: null },
+  { method: ListUp.method, params: none, result: 'UpList' },
+  { method: Down.method, params: fields<t.DownParams>({ folder: true, space: true }), result: 'DownInfo' },
 ];
 
 export const notifications: readonly NotificationDeclaration[] = [
@@ -366,6 +404,7 @@ export const notifications: readonly NotificationDeclaration[] = [
   { method: ConnectEvent.method, params: 'ConnectEventInfo' },
   { method: PortForwardEvent.method, params: 'PortForwardEventInfo' },
   { method: ImageProgress.method, params: 'ImageProgressInfo' },
+  { method: UpEvent.method, params: 'UpEventInfo' },
 ];
 
 /** The contract version this extension speaks; the daemon reports its own in `initialize`. */

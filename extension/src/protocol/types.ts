@@ -436,4 +436,60 @@ export interface HttpTrace {
 export interface TraceBatch {
   traces: HttpTrace[];
   next: number;
+export interface StartUpParams {
+  /** The service's folder (holding devspaces.yaml). */
+  folder: string;
+  space?: string | null;
+  /** Local port of the forward when devspaces.yaml gives none; null: a free one. */
+  localPort?: number | null;
+  /** Keep syncing after the service is up; default true. */
+  watch?: boolean;
+  /** NAME=value each, over those of devspaces.yaml. */
+  buildArgs?: string[] | null;
+}
+
+export interface StopUpParams {
+  id: string;
+}
+
+export interface DownParams {
+  folder: string;
+  space?: string | null;
+}
+
+/** A service that is up. */
+export interface UpInfo {
+  /** space/service: names it in up/stop and up/event. */
+  id: string;
+  service: string;
+  space: string;
+  folder: string;
+  /** The forwarded port on this machine; null when devspaces.yaml forwards none. */
+  url: string | null;
+  image: string;
+  pod: string;
+  watching: boolean;
+}
+
+export interface UpList {
+  services: UpInfo[];
+}
+
+export interface DownInfo {
+  service: string;
+  space: string;
+  /** One line per object: "deleted Deployment/api", "restored Service/api". */
+  actions: string[];
+}
+
+export const upEventKinds = ['step', 'build', 'log', 'synced', 'restarted', 'redeployed', 'buildFailed', 'warning', 'stopped'] as const;
+export type UpEventKind = (typeof upEventKinds)[number];
+
+export interface UpEventInfo {
+  id: string | null;
+  service: string;
+  kind: UpEventKind;
+  message: string;
+  durationMs: number | null;
+  time: string;
 }

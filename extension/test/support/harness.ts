@@ -4,6 +4,7 @@ import { registerCommands } from '../../src/commands/registerCommands';
 import { registerConnect } from '../../src/connect/registerConnect';
 import { registerPortForwarding } from '../../src/portForward/registerPortForwarding';
 import { registerProject } from '../../src/project/registerProject';
+import { registerUp } from '../../src/up/registerUp';
 import * as rpc from '../../src/protocol/methods';
 import { SpacesModel } from '../../src/state/SpacesModel';
 import { ErrorPresenter } from '../../src/ui/ErrorPresenter';
@@ -41,7 +42,7 @@ export function createHarness(): Harness {
     showOutput: () => log.show(),
     restartDaemon: () => Promise.resolve(),
   };
-  const commands = [...registerCommands(context), ...registerPortForwarding(context, log), ...registerConnect(context, log), ...registerProject(context, log)];
+  const commands = [...registerCommands(context), ...registerPortForwarding(context, log), ...registerConnect(context, log), ...registerProject(context, log), ...registerUp(context)];
   return {
     daemon,
     model,
