@@ -175,6 +175,18 @@ public partial class UpClusterTests
     }
 
     [Test, Order(8)]
+    public async Task A_Deleted_Pod_Is_Followed_To_Its_Replacement_And_Syncing_Goes_On()
+    {
+        var pod = session.Pod;
+        await cluster.Client.CoreV1.DeleteNamespacedPodAsync(pod, ns, new V1DeleteOptions { GracePeriodSeconds = 0 });
+        await ClusterWaits.ConditionAsync(() => Task.FromResult(session.Pod != pod && events.Any(e => e.Kind == UpEventKind.Step && e.Message.StartsWith("Attached to pod", StringComparison.Ordinal))), Timeout, () => $"up attaches to the new pod; events: {Describe()}");
+        Assert.That(events.Any(e => e.Kind == UpEventKind.Warning && e.Message.Contains(pod, StringComparison.Ordinal)), Is.True, "the lost pod is reported");
+        WriteServer("v3");
+        var (version, _) = await AnswerUntilAsync(v => v == "v3");
+        Assert.That(version, Is.EqualTo("v3"));
+    }
+
+    [Test, Order(9)]
     public async Task An_Invalid_DevSpaces_Yaml_Is_Reported_With_Its_Line_And_Nothing_Is_Deployed()
     {
         var bad = Directory.CreateTempSubdirectory("devspaces-up-bad-").FullName;
@@ -193,7 +205,7 @@ public partial class UpClusterTests
         }
     }
 
-    [Test, Order(9)]
+    [Test, Order(10)]
     public async Task Down_Removes_What_Up_Created_And_Restores_What_It_Replaced()
     {
         // A Service of the same name that was there before up (as when the root space already runs the app).

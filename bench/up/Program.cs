@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using DevSpaces.Core.Cluster;
+using DevSpaces.Core.Connect;
+using DevSpaces.Core.Images;
+using DevSpaces.Core.Logging;
+using DevSpaces.Core.PortForwarding;
+using DevSpaces.Core.Project;
+using DevSpaces.Core.Sync;
+using DevSpaces.Core.Up;
+using k8s;
+using k8s.Models;
+
+// Save -> running and the initial sync of devspaces up, each against a baseline of the same run on the same image.
+var repo = args.Length > 0 ? args[0] : Directory.GetCurrentDirectory();
+var kubeconfig = Environment.GetEnvironmentVariable("DEVSPACES_TEST_KUBECONFIG") ?? Environment.GetEnvironmentVariable("KUBECONFIG")
+    ?? throw new InvalidOperationException("Set DEVSPACES_TEST_KUBECONFIG (bench/up/run does).");
+var rounds = int.TryParse(Environment.GetEnvironmentVariable("BENCH_ROUNDS"), out var r) ? r : 5;
+var loaded = new KubeconfigSource(kubeconfig, null, null).Load();
+using var connection = ClusterConnection.Open(loaded, loaded.Config.CurrentContext);
+var client = connection.Client;
+using var docker = DockerEngine.Connect();
+var ns = $"bench-up-{Guid.NewGuid():N}"[..17];
+await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } });
+var folder = Directory.CreateTempSubdirectory("devspaces-bench-up-").FullName;
+try
+{
+    File.WriteAllText(Path.Combine(folder, "package.json"), """{ "name": "bench", "version": "1.0.0", "main": "server.js" }""");
+    WriteServer(0);
+    ProjectPreparer.Prepare(folder, "bench");
+    var settings = new UpSettings { HelperBaseImage = Environment.GetEnvironmentVariable("DEVSPACES_HELPER_BASE_IMAGE") ?? "devspaces.local/debian:bookworm" };
+    var builder = new ImageBuilder(docker);
+    var delivery = new ImageDelivery(docker, client, new ImageDeliverySettings());
+    var up = new UpService(connection, docker, builder, delivery, new HelperImage(builder, delivery, settings), new WebSocketPodPortConnector(client), settings, new NullLog());
+    var buildArgs = new Dictionary<string, string> { ["NODE_IMAGE"] = Environment.GetEnvironmentVariable("BENCH_NODE_IMAGE") ?? "devspaces.local/node:20" };
+    var started = Stopwatch.StartNew();
+    var session = await up.StartAsync(new UpRequest(folder, ns, null, true, buildArgs), _ => { }, CancellationToken.None);
+    Console.WriteLine($"up (build, deploy, ready, forward): {started.Elapsed.TotalSeconds:0.0} s");
+
+    // The baseline: the same image as a plain Deployment whose shell loop restarts node when it is killed.
+    await Kubectl("-n", ns, "create", "deployment", "baseline", $"--image={session.Image}");
+    await Kubectl("-n", ns, "patch", "deployment", "baseline", "--type=json", "-p",
+        """[{"op":"add","path":"/spec/template/spec/containers/0/command","value":["sh","-c","cd /app; while true; do node server.js & echo $! > /tmp/app.pid; wait; done"]}]""");
+    await Kubectl("-n", ns, "rollout", "status", "deployment/baseline", "--timeout=180s");
+    var pod = (await Kubectl("-n", ns, "get", "pods", "-l", "app=baseline", "--field-selector=status.phase=Running", "-o", "jsonpath={.items[0].metadata.name}")).Trim();
+    var forward = await PortForwardSession.StartAsync(client, new WebSocketPodPortConnector(client), new PortForwardRequest(new PortForwardTarget(PortForwardTargetKind.Pod, ns, pod), [new PortMapping(0, "8080")]), null, CancellationToken.None);
+    var baselineUrl = $"http://127.0.0.1:{forward.Ports[0].LocalEndPoint.Port}/";
+    await AnswerAsync(baselineUrl, "v0");
+
+    var ours = new List<double>();
+    var theirs = new List<double>();
+    var version = 0;
+    for (var i = 0; i < rounds; i++)
+    {
+        version++;
+        var time = Stopwatch.StartNew();
+        WriteServer(version);
+        await AnswerAsync(session.Url!, $"v{version}");
+        ours.Add(time.Elapsed.TotalMilliseconds);
+
+        time.Restart();
+        await Kubectl("-n", ns, "cp", Path.Combine(folder, "server.js"), $"{pod}:/app/server.js");
+        await Kubectl("-n", ns, "exec", pod, "--", "sh", "-c", "kill $(cat /tmp/app.pid)");
+        await AnswerAsync(baselineUrl, $"v{version}");
+        theirs.Add(time.Elapsed.TotalMilliseconds);
+    }
+
+    Console.WriteLine($"save -> running, Node.js, median of {rounds}: devspaces up {Median(ours):0} ms; kubectl cp + exec restart {Median(theirs):0} ms; ratio (baseline / up) {Median(theirs) / Median(ours):0.00}");
+
+    // Initial sync: 2,000 files / 50 MB of random content, sent to the helper of the up pod by a sync session of its
+    // own (as up does when it starts), vs tar through kubectl exec into the baseline pod. The assets folder stands
+    // alone: what the container holds that it lacks is deleted, as a sync of that folder would.
+    var assets = Directory.CreateTempSubdirectory("devspaces-bench-assets-").FullName;
+    for (var i = 0; i < 2000; i++)
+    {
+        var sub = Path.Combine(assets, "assets", $"d{i % 50}");
+        Directory.CreateDirectory(sub);
+        File.WriteAllBytes(Path.Combine(sub, $"f{i}.bin"), RandomNumberGenerator.GetBytes(25 * 1024));
+    }
+
+    var upPod = session.Pod;
+    await session.DisposeAsync();
+    var secret = await client.CoreV1.ReadNamespacedSecretAsync(UpLabels.KeySecret("bench"), ns);
+    var key = System.Text.Encoding.UTF8.GetString(secret.Data[UpLabels.KeySecretKey]);
+    var syncTime = Stopwatch.StartNew();
+    var channel = await new WebSocketPodPortConnector(client).ConnectAsync(ns, upPod, DevSpaces.Helper.Protocol.HelperProtocol.DefaultPort, CancellationToken.None);
+    await using (var helper = await HelperClient.ConnectAsync(new PodPortStream(channel), key, CancellationToken.None))
+    {
+        var scanner = new FolderScanner(assets, SyncRules.ForFolder(assets));
+        await using var sync = new SyncSession(scanner, helper, new GlobUpdateRules([]), SyncTimings.Default, (_, _) => Task.CompletedTask);
+        var first = await sync.StartAsync(CancellationToken.None);
+        if (first.Result?.FileCount != 2000)
+        {
+            throw new InvalidOperationException($"the container holds {first.Result?.FileCount} files after the sync, not 2000");
+        }
+    }
+
+    var oursSync = syncTime.Elapsed.TotalMilliseconds;
+    syncTime.Restart();
+    await Shell($"tar -C {assets} -cf - assets | kubectl --kubeconfig {kubeconfig} -n {ns} exec -i {pod} -- tar -C /tmp -xf -");
+    var theirsSync = syncTime.Elapsed.TotalMilliseconds;
+    Directory.Delete(assets, true);
+    Console.WriteLine($"initial sync of 2,000 files / 50 MB: devspaces up {oursSync:0} ms; tar | kubectl exec tar {theirsSync:0} ms; ratio (baseline / up) {theirsSync / oursSync:0.00}");
+    await forward.DisposeAsync();
+}
+finally
+{
+    await client.CoreV1.DeleteNamespaceAsync(ns);
+    Directory.Delete(folder, true);
+}
+
+void WriteServer(int v) => File.WriteAllText(Path.Combine(folder, "server.js"),
+    $"require('http').createServer((q, s) => s.end('v{v}')).listen(process.env.PORT || 8080);\n");
+
+static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+
+async Task AnswerAsync(string url, string expected)
+{
+    using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+    await WaitAsync(async () =>
+    {
+        try
+        {
+            return await http.GetStringAsync(url) == expected;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
+    });
+}
+
+static async Task WaitAsync(Func<Task<bool>> condition)
+{
+    var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+    while (!await condition())
+    {
+        if (DateTime.UtcNow > deadline)
+        {
+            throw new TimeoutException("the benchmark's condition was not met within 3 minutes");
+        }
+
+        await Task.Delay(20);
+    }
+}
+
+async Task<string> Kubectl(params string[] arguments) => await Run("kubectl", ["--kubeconfig", kubeconfig, .. arguments]);
+
+static Task<string> Shell(string command) => Run("bash", ["-c", $"set -o pipefail; {command}"]);
+
+static async Task<string> Run(string file, string[] arguments)
+{
+    var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+    foreach (var argument in arguments)
+    {
+        start.ArgumentList.Add(argument);
+    }
+
+    using var process = Process.Start(start)!;
+    var output = process.StandardOutput.ReadToEndAsync();
+    var error = process.StandardError.ReadToEndAsync();
+    await process.WaitForExitAsync();
+    if (process.ExitCode != 0)
+    {
+        throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await error}");
+    }
+
+    return await output;
+}
