@@ -91,9 +91,8 @@ describe('Run in Cluster in a real VS Code', { timeout: 900_000 }, () => {
       const file = path.join(workspace, 'devspaces.yaml');
       fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('\nbuild:\n', '\nbuild:\n  dockerfil: Dockerfile\n'));
       const line = fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes('dockerfil:')) + 1;
-      await driver.runFromPalette('Go to File');
-      await driver.page.keyboard.type('devspaces.yaml');
-      await driver.page.keyboard.press('Enter');
+      await driver.page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^devspaces\.yaml$/ }).first().click();
+      await driver.page.locator('.tab', { hasText: 'devspaces.yaml' }).first().waitFor({ state: 'visible', timeout: driver.uiTimeout });
       await driver.runFromPalette('View: Focus Problems');
       const problem = driver.page.locator('.markers-panel .monaco-list-row', { hasText: /dockerfil/ }).first();
       await problem.waitFor({ state: 'visible', timeout: driver.uiTimeout });
