@@ -436,6 +436,8 @@ export interface HttpTrace {
 export interface TraceBatch {
   traces: HttpTrace[];
   next: number;
+}
+
 export interface StartUpParams {
   /** The service's folder (holding devspaces.yaml). */
   folder: string;
