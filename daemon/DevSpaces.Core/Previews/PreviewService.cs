@@ -95,6 +95,12 @@ public sealed class PreviewService(IPreviewNamespaces namespaces, IPreviewDeploy
             return new PreviewDownResult(space, false, $"There is no preview '{space}': nothing to remove.");
         }
 
+        if (PreviewRecord.From(ns) is { Phase: "Terminating" })
+        {
+            // Removed twice (a cancelled run, then the closed pull request): the first removal goes on.
+            return new PreviewDownResult(space, false, $"The preview '{space}' is already being deleted: nothing more to remove.");
+        }
+
         CheckIsPreviewOf(ns, null);
         await namespaces.DeleteAsync(space, cancellationToken).ConfigureAwait(false);
         await ForgetAsync(PreviewRecord.From(ns)!, cancellationToken).ConfigureAwait(false);

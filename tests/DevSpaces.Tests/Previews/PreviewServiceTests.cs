@@ -164,6 +164,17 @@ public class PreviewServiceTests
     }
 
     [Test]
+    public async Task Down_Of_A_Preview_Already_Being_Deleted_Succeeds_Without_Deleting_Again()
+    {
+        await previews.UpAsync(Request("pr-12"), _ => { }, CancellationToken.None);
+        cluster.Namespaces["pr-12"].Status.Phase = "Terminating";
+        var down = await previews.DownAsync("pr-12", CancellationToken.None);
+        Assert.That(down.Deleted, Is.False);
+        Assert.That(down.Message, Does.Contain("already being deleted"));
+        Assert.That(routing.Calls, Has.None.StartsWith("removed"));
+    }
+
+    [Test]
     public async Task List_Shows_Previews_Oldest_First_And_Deletes_Only_The_Stale_Ones()
     {
         await previews.UpAsync(Request("pr-1"), _ => { }, CancellationToken.None);
