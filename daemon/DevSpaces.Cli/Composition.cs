@@ -45,10 +45,10 @@ public sealed class Composition : IAsyncDisposable
         up = UpSettings.FromEnvironment(environment);
         docker = new Lazy<DockerClient>(() => DockerEngine.Connect(environment("DOCKER_HOST")));
         Contexts = new ContextService(session);
-        Spaces = new SpaceService(session, () => new ClusterNamespaces(session.Connect()));
+        Routing = new RoutingService(session, RouterImageFor, router);
+        Spaces = new SpaceService(session, () => new ClusterNamespaces(session.Connect()), Routing);
         Services = new ServiceCatalog(session);
         Projects = new ProjectHandler(session);
-        Routing = new RoutingService(session, RouterImageFor, router);
     }
 
     public WorkspaceSession Session { get; }

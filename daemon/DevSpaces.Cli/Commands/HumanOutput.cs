@@ -82,7 +82,7 @@ public static class HumanOutput
     }
 
     private static string Label(SpaceInfo space) =>
-        space.Name + (space.IsSelected ? " *" : "") + (space.Phase == "Active" ? "" : $" ({space.Phase})");
+        space.Name + (space.IsSelected ? " *" : "") + (space.Phase == "Active" ? "" : $" ({space.Phase})") + (space.Url is null ? "" : $"  {space.Url}");
 
     public static void Previews(TextWriter output, Core.Previews.PreviewList list)
     {

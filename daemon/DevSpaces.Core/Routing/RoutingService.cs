@@ -19,7 +19,7 @@ namespace DevSpaces.Core.Routing;
 /// again restoring every Service's spec exactly, and reads the router's traces through a port forward.
 /// </summary>
 /// <param name="imageFor">The router image pipeline for one cluster.</param>
-public sealed class RoutingService(WorkspaceSession session, Func<ClusterConnection, RouterImage> imageFor, RouterSettings settings) : IRoutingRpc
+public sealed class RoutingService(WorkspaceSession session, Func<ClusterConnection, RouterImage> imageFor, RouterSettings settings) : IRoutingRpc, ISpaceTreeRouting
 {
     private const string FieldManager = "devspaces";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -151,26 +151,26 @@ public sealed class RoutingService(WorkspaceSession session, Func<ClusterConnect
 
     /// <summary>
     /// A child space was created under <paramref name="parent"/>: when its root is routed, the router may read its
-    /// Services and learns it in its space tree. Returns false when there is nothing to do (no routing there).
+    /// Services and learns it in its space tree. Nothing to do when the root is not routed.
     /// </summary>
-    public async Task<bool> SpaceCreatedAsync(string name, string parent, CancellationToken cancellationToken)
+    public async Task ChildCreatedAsync(string name, string parent, CancellationToken cancellationToken)
     {
         var cluster = session.Connect();
         var root = await RootOfAsync(cluster, parent, cancellationToken).ConfigureAwait(false);
         var map = await ReadConfigMapAsync(cluster, root, cancellationToken).ConfigureAwait(false);
         if (map is null)
         {
-            return false;
+            return;
         }
 
         await GrantAsync(cluster, root, name, cancellationToken).ConfigureAwait(false);
         var spaces = SpacesOf(map).Where(s => s.Name != name).Append(new RoutedSpace(name, parent));
         await WriteSpacesAsync(cluster, root, map, spaces, cancellationToken).ConfigureAwait(false);
-        return true;
+        Log.Info($"routing {root}: the router routes to the new space '{name}'");
     }
 
     /// <summary>Spaces of the tree under <paramref name="root"/> were deleted: the router forgets them.</summary>
-    public async Task SpacesDeletedAsync(string root, IReadOnlyCollection<string> deleted, CancellationToken cancellationToken)
+    public async Task ChildrenDeletedAsync(string root, IReadOnlyCollection<string> deleted, CancellationToken cancellationToken)
     {
         var cluster = session.Connect();
         var map = await ReadConfigMapAsync(cluster, root, cancellationToken).ConfigureAwait(false);
@@ -201,8 +201,9 @@ public sealed class RoutingService(WorkspaceSession session, Func<ClusterConnect
     }
 
     /// <summary>The URL of each space of the routed tree under <paramref name="root"/>, or null when it is not routed (or not readable).</summary>
-    public async Task<IReadOnlyDictionary<string, string>?> UrlsAsync(ClusterConnection cluster, string root, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, string>?> UrlsAsync(string root, CancellationToken cancellationToken)
     {
+        var cluster = session.Connect();
         V1ConfigMap? map;
         try
         {
@@ -275,6 +276,8 @@ public sealed class RoutingService(WorkspaceSession session, Func<ClusterConnect
             return SpacesOf(await ReadConfigMapAsync(cluster, root, cancellationToken).ConfigureAwait(false)).ToList();
         }
 
+        // A space being deleted is no longer routed to (and no Role can be made in it).
+        all = all.Where(s => s.Phase != "Terminating").ToList();
         var byName = all.ToDictionary(s => s.Name);
         return SpaceTreeBuilder.DescendantsLeavesFirst(all, root)
             .Select(name => new RoutedSpace(name, byName[name].Parent!))

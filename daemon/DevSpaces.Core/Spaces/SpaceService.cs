@@ -8,7 +8,8 @@ namespace DevSpaces.Core.Spaces;
 
 /// <summary>Lists, creates, selects and deletes spaces of the workspace's cluster.</summary>
 /// <param name="namespacesOf">The namespaces of the workspace's current cluster.</param>
-public sealed class SpaceService(WorkspaceSession session, Func<ISpaceNamespaces> namespacesOf) : ISpaceRpc
+/// <param name="routing">Told of child spaces created and deleted, and asked for the space URLs (none: no routing).</param>
+public sealed class SpaceService(WorkspaceSession session, Func<ISpaceNamespaces> namespacesOf, ISpaceTreeRouting? routing = null) : ISpaceRpc
 {
     public async Task<SpaceTree> ListSpacesAsync(CancellationToken cancellationToken = default)
     {
@@ -17,7 +18,7 @@ public sealed class SpaceService(WorkspaceSession session, Func<ISpaceNamespaces
         try
         {
             var spaces = await namespaces.ListSpacesAsync(cancellationToken).ConfigureAwait(false);
-            return new SpaceTree(namespaces.Context, selected, SpaceTreeBuilder.Build(spaces, selected));
+            return new SpaceTree(namespaces.Context, selected, await WithUrlsAsync(SpaceTreeBuilder.Build(spaces, selected), cancellationToken).ConfigureAwait(false));
         }
         catch (DevSpacesException e) when (e.ErrorCode == RpcErrorCode.Forbidden)
         {
@@ -25,8 +26,38 @@ public sealed class SpaceService(WorkspaceSession session, Func<ISpaceNamespaces
             var visible = await ReadVisibleSpacesAsync(namespaces, [session.ContextNamespace(), selected], cancellationToken).ConfigureAwait(false);
             session.Log.Debug($"space list: {e.Message}; showing the {visible.Count} space(s) this user can read");
             var note = $"Only the spaces this user can read are shown ({(visible.Count == 0 ? "none" : string.Join(", ", visible.Select(v => v.Name)))}): listing namespaces is not allowed. A cluster administrator can grant 'list' on 'namespaces' to show them all.";
-            return new SpaceTree(namespaces.Context, selected, SpaceTreeBuilder.Build(visible, selected), note);
+            return new SpaceTree(namespaces.Context, selected, await WithUrlsAsync(SpaceTreeBuilder.Build(visible, selected), cancellationToken).ConfigureAwait(false), note);
         }
+    }
+
+    /// <summary>The roots with the URL of each space of a routed tree filled in.</summary>
+    private async Task<IReadOnlyList<SpaceInfo>> WithUrlsAsync(IReadOnlyList<SpaceInfo> roots, CancellationToken cancellationToken)
+    {
+        if (routing is null)
+        {
+            return roots;
+        }
+
+        var result = new List<SpaceInfo>();
+        foreach (var root in roots)
+        {
+            IReadOnlyDictionary<string, string>? urls = null;
+            try
+            {
+                urls = root.Parent is null ? await routing.UrlsAsync(root.Name, cancellationToken).ConfigureAwait(false) : null;
+            }
+            catch (DevSpacesException e)
+            {
+                session.Log.Debug($"space list: the space URLs of '{root.Name}' are not readable: {e.Message}");
+            }
+
+            result.Add(urls is null ? root : WithUrls(root, urls));
+        }
+
+        return result;
+
+        static SpaceInfo WithUrls(SpaceInfo space, IReadOnlyDictionary<string, string> urls) =>
+            space with { Url = urls.GetValueOrDefault(space.Name), Children = space.Children.Select(c => WithUrls(c, urls)).ToList() };
     }
 
     /// <summary>
@@ -107,6 +138,7 @@ public sealed class SpaceService(WorkspaceSession session, Func<ISpaceNamespaces
             }
 
             session.Log.Info($"space '{name}' created as a child of '{parent}'");
+            await TellRoutingAsync(r => r.ChildCreatedAsync(name, parent, cancellationToken), name).ConfigureAwait(false);
             return new CreateSpaceResult(name, parent, NamespaceCreated: true);
         }
 
@@ -190,6 +222,11 @@ public sealed class SpaceService(WorkspaceSession session, Func<ISpaceNamespaces
             session.Log.Info($"space '{space}' deleted");
         }
 
+        if (RootOf(spaces, name) is { } root && root != name)
+        {
+            await TellRoutingAsync(r => r.ChildrenDeletedAsync(root, deleted, cancellationToken), name).ConfigureAwait(false);
+        }
+
         var selected = session.State.Space;
         var selectionCleared = selected != null && deleted.Contains(selected);
         var message = deleted.Count == 1 ? $"Deleted space '{name}'." : $"Deleted space '{name}' and its {deleted.Count - 1} descendant(s).";
@@ -201,6 +238,47 @@ public sealed class SpaceService(WorkspaceSession session, Func<ISpaceNamespaces
         }
 
         return new DeleteSpaceResult(deleted, selectionCleared, message);
+    }
+
+    /// <summary>The root of <paramref name="name"/> among <paramref name="spaces"/>, or null when its parents do not lead to one.</summary>
+    private static string? RootOf(IReadOnlyList<SpaceRecord> spaces, string name)
+    {
+        var byName = spaces.GroupBy(s => s.Name).ToDictionary(g => g.Key, g => g.First());
+        var current = name;
+        for (var depth = 0; depth <= byName.Count; depth++)
+        {
+            if (!byName.TryGetValue(current, out var space))
+            {
+                return null;
+            }
+
+            if (space.Parent is null)
+            {
+                return current;
+            }
+
+            current = space.Parent;
+        }
+
+        return null;
+    }
+
+    /// <summary>Routing follows the space operation; when it cannot, the operation still stands and the log says so.</summary>
+    private async Task TellRoutingAsync(Func<ISpaceTreeRouting, Task> change, string space)
+    {
+        if (routing is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await change(routing).ConfigureAwait(false);
+        }
+        catch (DevSpacesException e)
+        {
+            session.Log.Warn($"space '{space}': its root's router could not be told ({e.Message}); 'devspaces routing enable' on the root brings it up to date");
+        }
     }
 
     /// <summary>What an administrator must do for a user who may not create namespaces to get a child space.</summary>

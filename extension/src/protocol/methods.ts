@@ -180,7 +180,7 @@ export const definitions = {
     serverVersion: true,
     error: true,
   }),
-  SpaceInfo: fields<t.SpaceInfo>({ name: true, parent: true, phase: true, isSelected: true, children: true }),
+  SpaceInfo: fields<t.SpaceInfo>({ name: true, parent: true, phase: true, isSelected: true, children: true, url: true }),
   SpaceTree: fields<t.SpaceTree>({ context: true, selected: true, roots: true, note: true }),
   CreateSpaceResult: fields<t.CreateSpaceResult>({ name: true, parent: true, namespaceCreated: true }),
   Selection: fields<t.Selection>({ context: true, space: true, workspaceFolder: true, reason: true }),

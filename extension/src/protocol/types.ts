@@ -68,6 +68,8 @@ export interface SpaceInfo {
   phase: string;
   isSelected: boolean;
   children: SpaceInfo[];
+  /** The space's URL when its root is routed (opening it sets the routing key); null otherwise. */
+  url?: string | null;
 }
 
 export interface SpaceTree {

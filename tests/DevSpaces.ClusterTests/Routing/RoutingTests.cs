@@ -79,10 +79,16 @@ public class RoutingTests
     {
         info = await app.Routing.EnableRoutingAsync(root, null, "web", cancellationToken);
         // b's web answering shows web's cluster IP reaches the router, a's api behind the root's web shows api's does.
+        var seen = "";
         await ClusterWaits.ConditionAsync(
-            async () => await CallAsync(b, "header") == (b, b) && await CallAsync(a, "header") == (root, a),
+            async () =>
+            {
+                var (forB, forA) = (await CallAsync(b, "header"), await CallAsync(a, "header"));
+                seen = $"b got {forB}, a got {forA}";
+                return forB == (b, b) && forA == (root, a);
+            },
             TimeSpan.FromSeconds(30),
-            () => "requests to the cluster IPs of web and api reach the router");
+            () => $"requests to the cluster IPs of web and api reach the router (last: {seen})");
     }
 
     [OneTimeTearDown]
@@ -232,6 +238,49 @@ public class RoutingTests
             await EnableAsync(CancellationToken.None);
         }
     }
+
+    [Test]
+    public async Task A_Child_Space_Created_After_Enabling_Is_Routed_And_Forgotten_When_Deleted()
+    {
+        var late = root + "-c";
+        await app.Spaces.CreateSpaceAsync(late, b, CancellationToken.None);
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            await DeployAsync(late, "web", await BuildImageAsync(cts.Token), "api", [b, root], cts.Token);
+            await ClusterWaits.EndpointsReadyAsync(cluster.Client, late, "web", TimeSpan.FromSeconds(90));
+            // A new Service's cluster IP answers once the node's proxy rules have it: until then the router answers 502.
+            await ClusterWaits.ConditionAsync(
+                async () =>
+                {
+                    using var request = Request();
+                    request.Headers.Add(RoutingNames.RouteAsHeader, late);
+                    using var response = await http.SendAsync(request);
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        return false;
+                    }
+
+                    var body = JsonNode.Parse(await response.Content.ReadAsStringAsync());
+                    return body?["space"]?.GetValue<string>() == late && body["next"]?["space"]?.GetValue<string>() == b;
+                },
+                TimeSpan.FromSeconds(15),
+                () => $"the new space {late} serves its web, b its api");
+            var listed = await app.Spaces.ListSpacesAsync(CancellationToken.None);
+            var urls = Flatten(listed.Roots.Single(r => r.Name == root)).ToDictionary(s => s.Name, s => s.Url);
+            Assert.That(urls[late], Does.StartWith($"http://{late}.s.{root}.localhost:"));
+            Assert.That(listed.Roots.Single(r => r.Name == otherRoot).Url, Is.Null, "a root without routing has no URL");
+        }
+        finally
+        {
+            await app.Spaces.DeleteSpaceAsync(late, false, CancellationToken.None);
+        }
+
+        var map = await cluster.Client.CoreV1.ReadNamespacedConfigMapAsync(RoutingNames.ConfigMap, root);
+        Assert.That(RouterConfig.SpacesFromJson(map.Data[RoutingNames.SpacesKey]).Select(s => s.Name), Is.EquivalentTo(new[] { a, b, ax }));
+    }
+
+    private static IEnumerable<SpaceInfo> Flatten(SpaceInfo space) => space.Children.SelectMany(Flatten).Prepend(space);
 
     [Test]
     public void Enabling_On_A_Child_Space_Names_Its_Root()

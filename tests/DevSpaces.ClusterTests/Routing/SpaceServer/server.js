@@ -27,7 +27,8 @@ http.createServer((req, res) => {
   for (const name of PROPAGATED) {
     if (req.headers[name] !== undefined) headers[name] = req.headers[name];
   }
-  const call = http.get(`http://${DOWNSTREAM}/`, { headers, timeout: 5000 }, (answer) => {
+  // A connection per call: a kept-alive one would stay with the pod it first reached when the Service moves.
+  const call = http.get(`http://${DOWNSTREAM}/`, { headers, timeout: 5000, agent: false }, (answer) => {
     let data = '';
     answer.setEncoding('utf8');
     answer.on('data', (chunk) => { data += chunk; });
