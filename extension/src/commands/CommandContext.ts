@@ -15,6 +15,7 @@ export const CommandIds = {
   selectSpace: 'devspaces.selectSpace',
   createChildSpace: 'devspaces.createChildSpace',
   deleteSpace: 'devspaces.deleteSpace',
+  copySpaceUrl: 'devspaces.copySpaceUrl',
   selectContext: 'devspaces.selectContext',
   showOutput: 'devspaces.showOutput',
   restartDaemon: 'devspaces.restartDaemon',

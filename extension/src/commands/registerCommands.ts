@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { CommandContext, CommandIds } from './CommandContext';
+import { copySpaceUrl } from './copySpaceUrl';
 import { createChildSpace } from './createChildSpace';
 import { deleteSpace } from './deleteSpace';
 import { selectContext } from './selectContext';
@@ -15,6 +16,7 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
       createChildSpace(context, argument),
     ),
     vscode.commands.registerCommand(CommandIds.deleteSpace, (argument?: unknown) => deleteSpace(context, argument)),
+    vscode.commands.registerCommand(CommandIds.copySpaceUrl, (argument?: unknown) => copySpaceUrl(context, argument)),
     vscode.commands.registerCommand(CommandIds.selectContext, () => selectContext(context)),
     vscode.commands.registerCommand(CommandIds.showSpaceMenu, () => showSpaceMenu(context)),
     vscode.commands.registerCommand(CommandIds.showOutput, () => context.showOutput()),

@@ -32,11 +32,13 @@ export class SpacesTreeProvider implements vscode.TreeDataProvider<SpacesTreeNod
         const item = new vscode.TreeItem(node.space.name, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `space:${node.space.name}`;
         item.iconPath = new vscode.ThemeIcon(node.space.isSelected ? 'pass-filled' : 'cloud');
-        item.description = [node.space.isSelected ? 'selected' : '', node.space.phase !== 'Active' ? node.space.phase : '']
+        item.description = [node.space.isSelected ? 'selected' : '', node.space.phase !== 'Active' ? node.space.phase : '', node.space.url ?? '']
           .filter(Boolean)
           .join(' · ');
         item.contextValue = node.space.isSelected ? 'devspaces.space.selected' : 'devspaces.space';
-        item.tooltip = node.space.parent ? `${node.space.name} (child of ${node.space.parent})` : `${node.space.name} (root space)`;
+        item.tooltip =
+          (node.space.parent ? `${node.space.name} (child of ${node.space.parent})` : `${node.space.name} (root space)`) +
+          (node.space.url ? `\n${node.space.url}: opens the app as this space sees it` : '');
         return item;
       }
       case 'service': {
