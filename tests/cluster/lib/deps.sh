@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the local cluster and the sample app need, only those missing.
+# Installs the Debian packages the local cluster, the sample app and the build need, only those missing.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 require_root
@@ -18,6 +18,8 @@ for cmd in "${!wanted[@]}"; do
 done
 # The static pause binary needs the C library's static archive.
 [[ -f /usr/lib/x86_64-linux-gnu/libc.a ]] || missing+=(libc6-dev)
+# The in-container helper is compiled with NativeAOT, which links against zlib (gcc is the linker).
+[[ -f /usr/lib/x86_64-linux-gnu/libz.so ]] || missing+=(zlib1g-dev)
 
 if (( ${#missing[@]} )); then
   say "installing Debian packages: ${missing[*]}"
