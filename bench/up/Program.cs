@@ -38,9 +38,7 @@ try
     Console.WriteLine($"up (build, deploy, ready, forward): {started.Elapsed.TotalSeconds:0.0} s");
 
     // The baseline: the same image as a plain Deployment whose shell loop restarts node when it is killed.
-    await Kubectl("-n", ns, "create", "deployment", "baseline", $"--image={session.Image}");
-    await Kubectl("-n", ns, "patch", "deployment", "baseline", "--type=json", "-p",
-        """[{"op":"add","path":"/spec/template/spec/containers/0/command","value":["sh","-c","cd /app; while true; do node server.js & echo $! > /tmp/app.pid; wait; done"]}]""");
+    await Kubectl("-n", ns, "create", "deployment", "baseline", $"--image={session.Image}", "--", "sh", "-c", "cd /app; while true; do node server.js & echo $! > /tmp/app.pid; wait; done");
     await Kubectl("-n", ns, "rollout", "status", "deployment/baseline", "--timeout=180s");
     var pod = (await Kubectl("-n", ns, "get", "pods", "-l", "app=baseline", "--field-selector=status.phase=Running", "-o", "jsonpath={.items[0].metadata.name}")).Trim();
     var forward = await PortForwardSession.StartAsync(client, new WebSocketPodPortConnector(client), new PortForwardRequest(new PortForwardTarget(PortForwardTargetKind.Pod, ns, pod), [new PortMapping(0, "8080")]), null, CancellationToken.None);
