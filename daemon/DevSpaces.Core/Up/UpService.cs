@@ -8,6 +8,8 @@ using DevSpaces.Core.PortForwarding;
 using DevSpaces.Core.Project;
 using DevSpaces.Core.Routing;
 using Docker.DotNet;
+using k8s;
+using k8s.Models;
 
 namespace DevSpaces.Core.Up;
 
@@ -42,7 +44,8 @@ public sealed class UpService(ClusterConnection cluster, IDockerClient docker, I
         var project = ReadProject(request.Folder);
         var ns = request.Namespace;
         var deployer = new UpDeployer(cluster);
-        var deployment = await DeployAsync(project, ns, request.BuildArgs, deployer, events, cancellationToken).ConfigureAwait(false);
+        var ancestors = await AncestorsAsync(ns, cancellationToken).ConfigureAwait(false);
+        var deployment = await DeployAsync(project, ns, request.BuildArgs, deployer, events, cancellationToken, ancestors: ancestors).ConfigureAwait(false);
 
         PortForwardSession? forward = null;
         string? url = null;
@@ -56,7 +59,7 @@ public sealed class UpService(ClusterConnection cluster, IDockerClient docker, I
             events(new UpEvent(UpEventKind.Step, $"Forwarding {url} -> {project.Service}:{port.Port}", time.Elapsed));
         }
 
-        var session = new UpSession(this, project, request, deployment, forward, url, cluster, connector, settings, log, events);
+        var session = new UpSession(this, project, request, deployment, ancestors, forward, url, cluster, connector, settings, log, events);
         try
         {
             await session.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -137,6 +140,42 @@ public sealed class UpService(ClusterConnection cluster, IDockerClient docker, I
         var pod = await deployer.WaitReadyAsync(ns, manifests, settings.ReadyTimeout, state => events(new UpEvent(UpEventKind.Step, $"Waiting for {manifests.Workload.Kind}/{manifests.Workload.Metadata.Name}: {state}")), cancellationToken).ConfigureAwait(false);
         events(new UpEvent(UpEventKind.Step, $"{manifests.Workload.Kind}/{manifests.Workload.Metadata.Name} is ready in '{ns}' (pod {pod.Metadata.Name})", time.Elapsed));
         return new UpDeployment(manifests, delivered, pod, key);
+    }
+
+    /// <summary>
+    /// The spaces above <paramref name="ns"/>, parent first, root last (none for a root or a namespace that is not a
+    /// space), so a child space's pods also resolve the short names of the Services it inherits. A space the user may
+    /// not read ends the chain there.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> AncestorsAsync(string ns, CancellationToken cancellationToken)
+    {
+        var chain = new List<string>();
+        var current = ns;
+        while (chain.Count < 32)
+        {
+            V1Namespace? space;
+            try
+            {
+                var name = current;
+                space = await cluster.TryCallAsync(new ClusterOperation("get", "namespaces", name), (k, ct) => k.CoreV1.ReadNamespaceAsync(name, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+            }
+            catch (DevSpacesException e)
+            {
+                log.Info($"up: the spaces above '{current}' are not known ({e.Message}); short names resolve in '{ns}' only");
+                break;
+            }
+
+            var parent = space?.Metadata.Labels?.TryGetValue(Spaces.SpaceLabels.Parent, out var p) == true ? p : null;
+            if (parent == null || parent == ns || chain.Contains(parent))
+            {
+                break;
+            }
+
+            chain.Add(parent);
+            current = parent;
+        }
+
+        return chain;
     }
 
     public async Task<IReadOnlyList<string>> DownAsync(string folder, string ns, CancellationToken cancellationToken)

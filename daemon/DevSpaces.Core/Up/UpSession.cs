@@ -32,17 +32,19 @@ public sealed class UpSession : IAsyncDisposable
     private readonly Channel<string> rebuilds = Channel.CreateUnbounded<string>();
     private readonly CancellationTokenSource stop = new();
     private readonly TaskCompletionSource ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly IReadOnlyList<string> ancestors;
     private UpDeployment deployment;
     private Attachment? attached;
     private SyncSession? triggers;
     private Task loop = Task.CompletedTask;
 
-    internal UpSession(UpService service, ProjectFile project, UpRequest request, UpDeployment deployment, PortForwardSession? forward, string? url, ClusterConnection cluster, IPodPortConnector connector, UpSettings settings, ILog log, Action<UpEvent> events)
+    internal UpSession(UpService service, ProjectFile project, UpRequest request, UpDeployment deployment, IReadOnlyList<string> ancestors, PortForwardSession? forward, string? url, ClusterConnection cluster, IPodPortConnector connector, UpSettings settings, ILog log, Action<UpEvent> events)
     {
         this.service = service;
         Project = project;
         this.request = request;
         this.deployment = deployment;
+        this.ancestors = ancestors;
         this.forward = forward;
         Url = url;
         this.cluster = cluster;
@@ -158,7 +160,7 @@ public sealed class UpSession : IAsyncDisposable
         try
         {
             var project = UpService.ReadProject(request.Folder);
-            next = await service.DeployAsync(project, Namespace, request.BuildArgs, new UpDeployer(cluster), events, cancellationToken).ConfigureAwait(false);
+            next = await service.DeployAsync(project, Namespace, request.BuildArgs, new UpDeployer(cluster), events, cancellationToken, ancestors: ancestors).ConfigureAwait(false);
         }
         catch (DevSpacesException e)
         {

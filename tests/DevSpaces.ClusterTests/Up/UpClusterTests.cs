@@ -206,6 +206,42 @@ public partial class UpClusterTests
     }
 
     [Test, Order(10)]
+    public async Task Up_Into_A_Child_Space_Lets_Its_Pods_Resolve_The_Short_Names_Of_Its_Ancestors()
+    {
+        var root = await cluster.CreateNamespaceAsync("up-root", CancellationToken.None);
+        var child = $"{root}-c";
+        var other = Directory.CreateTempSubdirectory("devspaces-up-child-").FullName;
+        try
+        {
+            var rootSpace = await cluster.Client.CoreV1.ReadNamespaceAsync(root);
+            rootSpace.Metadata.Labels["devspaces.io/space"] = "true";
+            await cluster.Client.CoreV1.ReplaceNamespaceAsync(rootSpace, root);
+            await cluster.Client.CoreV1.CreateNamespaceAsync(new V1Namespace
+            {
+                Metadata = new V1ObjectMeta { Name = child, Labels = new Dictionary<string, string> { ["devspaces.io/space"] = "true", ["devspaces.io/parent"] = root, ["devspaces.io/test"] = "true" } },
+            });
+            foreach (var file in new[] { "package.json", "server.js" })
+            {
+                File.Copy(Path.Combine(folder, file), Path.Combine(other, file));
+            }
+
+            ProjectPreparer.Prepare(other, "hello");
+            await using (await service.StartAsync(new UpRequest(other, child, null, false, LocalBases), _ => { }, CancellationToken.None))
+            {
+            }
+
+            var deployment = await cluster.Client.AppsV1.ReadNamespacedDeploymentAsync("hello", child);
+            Assert.That(deployment.Spec.Template.Spec.DnsConfig?.Searches, Does.Contain($"{root}.svc.cluster.local"));
+        }
+        finally
+        {
+            await cluster.DeleteNamespaceAsync(child);
+            await cluster.DeleteNamespaceAsync(root);
+            Directory.Delete(other, true);
+        }
+    }
+
+    [Test, Order(11)]
     public async Task Down_Removes_What_Up_Created_And_Restores_What_It_Replaced()
     {
         // A Service of the same name that was there before up (as when the root space already runs the app).
