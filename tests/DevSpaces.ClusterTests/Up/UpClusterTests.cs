@@ -290,6 +290,89 @@ public partial class UpClusterTests
         }
     }
 
+    [Test, Order(12)]
+    public async Task Up_And_Down_Work_For_The_Admin_Of_The_Namespace_Alone()
+    {
+        // A ServiceAccount bound to the built-in admin ClusterRole by a RoleBinding: no cluster-scoped right at all.
+        var name = "up-admin";
+        await cluster.Client.CoreV1.CreateNamespacedServiceAccountAsync(new V1ServiceAccount { Metadata = new V1ObjectMeta { Name = name } }, ns);
+        await cluster.Client.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(new V1RoleBinding
+        {
+            Metadata = new V1ObjectMeta { Name = name },
+            RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = "admin" },
+            Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = name, NamespaceProperty = ns }],
+        }, ns);
+        var token = await cluster.Client.CoreV1.CreateNamespacedServiceAccountTokenAsync(
+            new Authenticationv1TokenRequest { Spec = new V1TokenRequestSpec { ExpirationSeconds = 3600, Audiences = [] } }, name, ns);
+        var files = Directory.CreateTempSubdirectory("devspaces-up-admin-").FullName;
+        var other = Path.Combine(files, "hello2");
+        Directory.CreateDirectory(other);
+        try
+        {
+            var kubeconfig = Spaces.TestKubeconfig.Find().Write(files, name, [(name, name)], new Dictionary<string, string> { [name] = $"token: {token.Status.Token}" });
+            var loaded = new KubeconfigSource(kubeconfig, null, null).Load();
+            using var restricted = ClusterConnection.Open(loaded, name);
+            foreach (var file in new[] { "package.json", "server.js" })
+            {
+                File.Copy(Path.Combine(folder, file), Path.Combine(other, file));
+            }
+
+            ProjectPreparer.Prepare(other, "hello2");
+            var builder = new ImageBuilder(docker);
+            var delivery = new ImageDelivery(docker, restricted.Client, new ImageDeliverySettings());
+            var settings = new UpSettings { HelperBaseImage = HelperBase };
+            var up = new UpService(restricted, docker, builder, delivery, new HelperImage(builder, delivery, settings), new WebSocketPodPortConnector(restricted.Client), settings, new NullLog());
+            await using (var admin = await up.StartAsync(new UpRequest(other, ns, null, true, LocalBases), _ => { }, CancellationToken.None))
+            {
+                using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+                string? body = null;
+                await ClusterWaits.ConditionAsync(
+                    async () =>
+                    {
+                        try
+                        {
+                            body = await http.GetStringAsync(admin.Url);
+                            return body.StartsWith("version", StringComparison.Ordinal);
+                        }
+                        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                        {
+                            return false;
+                        }
+                    },
+                    TimeSpan.FromSeconds(60),
+                    () => $"hello2 answers through the admin's forward (last: {body ?? "none"})");
+            }
+
+            Assert.That(await up.DownAsync(other, ns, CancellationToken.None), Does.Contain("deleted Deployment/hello2"));
+        }
+        finally
+        {
+            Directory.Delete(files, true);
+        }
+    }
+
+    [Test, Order(13)]
+    public async Task A_Failing_Image_Build_Is_Reported_And_The_Running_Version_Keeps_Serving()
+    {
+        var pod = session.Pod;
+        var (version, _) = await AnswerAsync();
+        var dockerfile = Path.Combine(folder, "Dockerfile");
+        var original = File.ReadAllText(dockerfile);
+        File.WriteAllText(dockerfile, original + "\nRUN exit 3\n");
+        try
+        {
+            await ClusterWaits.ConditionAsync(() => Task.FromResult(events.Any(e => e.Kind == UpEventKind.BuildFailed)), Timeout, () => $"the failed build is reported; events: {Describe()}");
+            Assert.That(events.First(e => e.Kind == UpEventKind.BuildFailed).Message, Does.Contain("keeps serving"));
+            var (after, _) = await AnswerAsync();
+            Assert.That(after, Is.EqualTo(version), "the running version still answers");
+            Assert.That(session.Pod, Is.EqualTo(pod), "nothing was redeployed");
+        }
+        finally
+        {
+            File.WriteAllText(dockerfile, original);
+        }
+    }
+
     private UpService CreateService()
     {
         var builder = new ImageBuilder(docker);
