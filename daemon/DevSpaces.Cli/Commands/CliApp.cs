@@ -44,10 +44,13 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
                                             for the .NET, Node.js or Java project in the folder (default: this
                                             workspace); existing files are kept
           up [<folder>] [--space S] [--local-port N] [--build-arg K=V]... [--detach]
+             [--debug [--stop-on-entry] [--debug-port N]]
                                             build and deploy the service of the folder's devspaces.yaml into the
                                             space, forward its port, then sync every saved change (copy, restart,
                                             build step or rebuild as its update rules say) and print its output
-                                            until Ctrl-C; the service keeps running (--detach: return once it is up)
+                                            until Ctrl-C; the service keeps running (--detach: return once it is up);
+                                            --debug: Node.js/Java start with their debugger on the pod's loopback,
+                                            forwarded to 9229/5005 (or N, or a free port), and no probes
           down [<folder>] [--space S]       remove what up deployed and put back what it replaced
           preview up --name <pr-N|branch> --parent <space> [--service <folder>]... [--image <service>=<ref>]...
                      [--build-arg K=V]... [--commit SHA] [--pr N]

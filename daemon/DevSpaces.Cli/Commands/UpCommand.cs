@@ -1,5 +1,6 @@
 using DevSpaces.Contracts;
 using DevSpaces.Core.Cluster;
+using DevSpaces.Core.Debug;
 using DevSpaces.Core.Errors;
 using DevSpaces.Core.Images;
 using DevSpaces.Core.Up;
@@ -22,12 +23,18 @@ public sealed class UpCommand(CliOutput output, WorkspaceSession workspace, Func
         var localPort = cli.GetInt("--local-port");
         var buildArgs = ImageHandler.ParseBuildArgs(cli.GetAll("--build-arg"));
         var detach = cli.Has("--detach");
+        var debug = cli.Has("--debug") ? new UpDebug(cli.Has("--stop-on-entry"), cli.GetInt("--debug-port")) : null;
+        if (debug == null && (cli.Has("--stop-on-entry") || cli.Has("--debug-port")))
+        {
+            throw new UsageException("--stop-on-entry and --debug-port go with --debug, e.g. devspaces up --debug --stop-on-entry");
+        }
+
         cli.RejectUnknownOptions();
 
         var service = UpService.ReadProject(folder).Service;
         await using var session = await upFor(workspace.Connect()).StartAsync(
-            new UpRequest(folder, space, localPort, !detach, buildArgs), e => PrintEvent(output, service, e), cancellationToken).ConfigureAwait(false);
-        var info = new UpInfo(session.Id, service, space, folder, session.Url, session.Image, session.Pod, !detach);
+            new UpRequest(folder, space, localPort, !detach, buildArgs, debug), e => PrintEvent(output, service, e), cancellationToken).ConfigureAwait(false);
+        var info = new UpInfo(session.Id, service, space, folder, session.Url, session.Image, session.Pod, !detach, session.Debug);
         if (output.Json)
         {
             output.Out.WriteLine(CliOutput.JsonLine(info));
@@ -35,6 +42,10 @@ public sealed class UpCommand(CliOutput output, WorkspaceSession workspace, Func
         else
         {
             output.Out.WriteLine(session.Url != null ? $"{service} is up in '{space}': {session.Url}" : $"{service} is up in '{space}' (pod {session.Pod})");
+            if (session.Debug is { LocalPort: { } debugPort } attach)
+            {
+                output.Out.WriteLine($"Attach a {(attach.Runtime == DebugRuntime.Node ? "Node.js" : "Java")} debugger to 127.0.0.1:{debugPort} (devspaces debug --print-launch-config --port {debugPort} prints the VS Code configuration)");
+            }
         }
 
         await output.Out.FlushAsync(cancellationToken).ConfigureAwait(false);

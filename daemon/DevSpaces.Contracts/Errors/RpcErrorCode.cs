@@ -128,4 +128,10 @@ public static class RpcErrorCode
 
     /// <summary>The space named as a preview exists and is not a preview (of that parent): previews never change it.</summary>
     public const int NotAPreview = 1401;
+
+    /// <summary>Debug mode cannot tell the service's runtime (Node.js, Java, .NET) from its command or its folder.</summary>
+    public const int DebugRuntimeUnknown = 1501;
+
+    /// <summary>What attaching a debugger needs is missing (for .NET: a debugger for the container); the message says what and how to provide it.</summary>
+    public const int DebuggerMissing = 1502;
 }

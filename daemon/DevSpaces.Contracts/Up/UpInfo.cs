@@ -9,7 +9,8 @@ namespace DevSpaces.Contracts;
 /// <param name="Image">The image the pod runs.</param>
 /// <param name="Pod">The pod that runs the code now.</param>
 /// <param name="Watching">True while saved changes are synced.</param>
-public sealed record UpInfo(string Id, string Service, string Space, string Folder, string? Url, string Image, string Pod, bool Watching);
+/// <param name="Debug">How to attach a debugger when it runs in debug mode; null otherwise.</param>
+public sealed record UpInfo(string Id, string Service, string Space, string Folder, string? Url, string Image, string Pod, bool Watching, UpDebugInfo? Debug = null);
 
 /// <summary>The services a daemon keeps up.</summary>
 public sealed record UpList(IReadOnlyList<UpInfo> Services);

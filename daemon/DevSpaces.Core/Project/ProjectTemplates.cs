@@ -124,7 +124,7 @@ public static class ProjectTemplates
                 WORKDIR /src
                 COPY . .
                 RUN mkdir -p /out/classes \
-                 && javac -d /out/classes $(find . -name '*.java' -not -path './target/*' -not -path './build/*' -not -path './out/*') \
+                 && javac -g -d /out/classes $(find . -name '*.java' -not -path './target/*' -not -path './build/*' -not -path './out/*') \
                  && jar --create --file /out/app.jar --main-class {{project.MainClass}} -C /out/classes .
                 """,
         };

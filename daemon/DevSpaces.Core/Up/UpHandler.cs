@@ -16,7 +16,7 @@ public sealed class UpHandler(WorkspaceSession workspace, Func<ClusterConnection
 {
     private readonly ConcurrentDictionary<string, UpSession> sessions = new(StringComparer.Ordinal);
 
-    public async Task<UpInfo> StartUpAsync(string folder, string? space = null, int? localPort = null, bool watch = true, IReadOnlyList<string>? buildArgs = null, CancellationToken cancellationToken = default)
+    public async Task<UpInfo> StartUpAsync(string folder, string? space = null, int? localPort = null, bool watch = true, IReadOnlyList<string>? buildArgs = null, bool debug = false, bool stopOnEntry = false, int? debugPort = null, CancellationToken cancellationToken = default)
     {
         var ns = SpaceOf(space);
         var full = Path.GetFullPath(folder);
@@ -28,7 +28,7 @@ public sealed class UpHandler(WorkspaceSession workspace, Func<ClusterConnection
         }
 
         var session = await upFor(workspace.Connect()).StartAsync(
-            new UpRequest(full, ns, localPort, watch, Images.ImageHandler.ParseBuildArgs(buildArgs ?? [])),
+            new UpRequest(full, ns, localPort, watch, Images.ImageHandler.ParseBuildArgs(buildArgs ?? []), debug ? new Debug.UpDebug(stopOnEntry, debugPort) : null),
             e => events.Report(new UpEventInfo(id, service, e.Kind, e.Message, e.Duration is { } d ? (long)d.TotalMilliseconds : null, e.Time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture))),
             cancellationToken).ConfigureAwait(false);
         if (!watch)
@@ -70,7 +70,7 @@ public sealed class UpHandler(WorkspaceSession workspace, Func<ClusterConnection
     private string SpaceOf(string? space) => space ?? workspace.State.Space ?? throw new DevSpacesException(
         RpcErrorCode.NoSpaceSelected, "No space is selected, and the request names none.", "Select a space first, or pass space.");
 
-    private static UpInfo Describe(UpSession s) => new(s.Id, s.Project.Service, s.Namespace, s.Project.Folder, s.Url, s.Image, s.Pod, s.Watching);
+    private static UpInfo Describe(UpSession s) => new(s.Id, s.Project.Service, s.Namespace, s.Project.Folder, s.Url, s.Image, s.Pod, s.Watching, s.Debug);
 
     /// <summary>Stops watching every service; they keep running.</summary>
     public async ValueTask DisposeAsync()

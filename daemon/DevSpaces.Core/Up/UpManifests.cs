@@ -1,4 +1,5 @@
 using DevSpaces.Contracts;
+using DevSpaces.Core.Debug;
 using DevSpaces.Core.Errors;
 using DevSpaces.Core.Project;
 using DevSpaces.Core.Sync;
@@ -32,6 +33,9 @@ public sealed class UpManifests
 
     /// <summary>The container that runs the code.</summary>
     public V1Container Container { get; }
+
+    /// <summary>What debug mode put into the code's container; null when not debugging.</summary>
+    public DebugSetup? Debug { get; private set; }
 
     /// <summary>The labels that select the workload's pods.</summary>
     public IDictionary<string, string> Selector => Workload switch
@@ -94,9 +98,10 @@ public sealed class UpManifests
     /// <summary>
     /// Puts the built image in place of the service's image (in every container that names it, and in the code's
     /// container in any case), labels every object as this service's, and makes the helper PID 1 of the code's
-    /// container.
+    /// container. In debug mode the app starts with its runtime's debugger on the pod's loopback and the container has
+    /// no probes (<see cref="DebugInjection"/>).
     /// </summary>
-    public void Prepare(ProjectFile project, string image, HelperPlacement? helper)
+    public void Prepare(ProjectFile project, string image, HelperPlacement? helper, UpDebug? debug = null)
     {
         foreach (var item in Objects)
         {
@@ -132,6 +137,7 @@ public sealed class UpManifests
         if (helper != null)
         {
             var appCommand = HelperInjection.EffectiveCommand(Container, helper.ImageEntrypoint, helper.ImageCmd);
+            Debug = debug == null ? null : DebugInjection.Apply(Container, appCommand, project.Folder, debug.StopOnEntry);
             HelperInjection.Apply(Template.Spec, Container.Name, helper.Image, appCommand, helper.SyncRoot, helper.KeySecret, UpLabels.KeySecretKey);
         }
     }

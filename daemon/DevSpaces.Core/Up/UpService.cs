@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using DevSpaces.Contracts;
 using DevSpaces.Core.Cluster;
+using DevSpaces.Core.Debug;
 using DevSpaces.Core.Errors;
 using DevSpaces.Core.Images;
 using DevSpaces.Core.Logging;
@@ -45,21 +46,38 @@ public sealed class UpService(ClusterConnection cluster, IDockerClient docker, I
         var ns = request.Namespace;
         var deployer = new UpDeployer(cluster);
         var ancestors = await AncestorsAsync(ns, cancellationToken).ConfigureAwait(false);
-        var deployment = await DeployAsync(project, ns, request.BuildArgs, deployer, events, cancellationToken, ancestors: ancestors).ConfigureAwait(false);
+        var deployment = await DeployAsync(project, ns, request.BuildArgs, deployer, events, cancellationToken, ancestors: ancestors, debug: request.Debug).ConfigureAwait(false);
 
         PortForwardSession? forward = null;
+        PortForwardSession? debugForward = null;
         string? url = null;
-        if (project.Forward is { } port)
+        UpDebugInfo? debug = null;
+        try
         {
-            var time = Stopwatch.StartNew();
-            var target = new PortForwardTarget(deployment.Manifests.Workload.Kind == "Deployment" ? PortForwardTargetKind.Deployment : PortForwardTargetKind.Pod, ns, deployment.Manifests.Workload.Kind == "Deployment" ? deployment.Manifests.Workload.Metadata.Name : deployment.Pod.Metadata.Name);
-            var mapping = new PortMapping(port.LocalPort ?? request.LocalPort ?? 0, port.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            forward = await PortForwardSession.StartAsync(cluster.Client, connector, new PortForwardRequest(target, [mapping]), null, cancellationToken).ConfigureAwait(false);
-            url = $"http://127.0.0.1:{forward.Ports[0].LocalEndPoint.Port}/";
-            events(new UpEvent(UpEventKind.Step, $"Forwarding {url} -> {project.Service}:{port.Port}", time.Elapsed));
+            if (project.Forward is { } port)
+            {
+                var time = Stopwatch.StartNew();
+                forward = await ForwardAsync(deployment, ns, port.LocalPort ?? request.LocalPort ?? 0, port.Port, cancellationToken).ConfigureAwait(false);
+                url = $"http://127.0.0.1:{forward.Ports[0].LocalEndPoint.Port}/";
+                events(new UpEvent(UpEventKind.Step, $"Forwarding {url} -> {project.Service}:{port.Port}", time.Elapsed));
+            }
+
+            if (deployment.Manifests.Debug is { } setup)
+            {
+                (debug, debugForward) = await StartDebugAsync(project, deployment, setup, ns, request.Debug!, events, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            if (forward != null)
+            {
+                await forward.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw;
         }
 
-        var session = new UpSession(this, project, request, deployment, ancestors, forward, url, cluster, connector, settings, log, events);
+        var session = new UpSession(this, project, request, deployment, ancestors, forward, url, debugForward, debug, cluster, connector, settings, log, events);
         try
         {
             await session.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -73,6 +91,55 @@ public sealed class UpService(ClusterConnection cluster, IDockerClient docker, I
         return session;
     }
 
+    /// <summary>Forwards the debug port (Node.js, Java) and says how to attach; .NET has no port, only what it needs.</summary>
+    private async Task<(UpDebugInfo Info, PortForwardSession? Forward)> StartDebugAsync(ProjectFile project, UpDeployment deployment, DebugSetup setup, string ns, UpDebug debug, Action<UpEvent> events, CancellationToken cancellationToken)
+    {
+        foreach (var warning in setup.Warnings)
+        {
+            events(new UpEvent(UpEventKind.Warning, warning));
+        }
+
+        var root = project.Sync?.To ?? project.Run.WorkingDir ?? deployment.Manifests.Container.WorkingDir;
+        if (setup.RemotePort is not { } remote)
+        {
+            return (new UpDebugInfo(setup.Runtime, null, null, false, root), null);
+        }
+
+        var time = Stopwatch.StartNew();
+        var forward = await ForwardAsync(deployment, ns, debug.LocalPort ?? (IsFree(remote) ? remote : 0), remote, cancellationToken).ConfigureAwait(false);
+        var local = forward.Ports[0].LocalEndPoint.Port;
+        var what = setup.Runtime == DebugRuntime.Node ? "Node.js inspector" : "Java debugger (JDWP)";
+        events(new UpEvent(UpEventKind.Step, $"Debugging: the {what} is on 127.0.0.1:{local} -> {project.Service}:{remote}{(setup.StopOnEntry ? "; the app waits for a debugger before its first line" : "")}", time.Elapsed));
+        return (new UpDebugInfo(setup.Runtime, remote, local, setup.StopOnEntry, root), forward);
+    }
+
+    /// <summary>Whether nothing listens on the local loopback port, so the debug port can keep its usual number.</summary>
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+            probe.Start();
+            probe.Stop();
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Forwards a port of the service's pods (following the workload's pods when it is a Deployment).</summary>
+    private async Task<PortForwardSession> ForwardAsync(UpDeployment deployment, string ns, int localPort, int remotePort, CancellationToken cancellationToken)
+    {
+        var workload = deployment.Manifests.Workload;
+        var target = workload.Kind == "Deployment"
+            ? new PortForwardTarget(PortForwardTargetKind.Deployment, ns, workload.Metadata.Name)
+            : new PortForwardTarget(PortForwardTargetKind.Pod, ns, deployment.Pod.Metadata.Name);
+        var mapping = new PortMapping(localPort, remotePort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return await PortForwardSession.StartAsync(cluster.Client, connector, new PortForwardRequest(target, [mapping]), null, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>
     /// Deploys the folder's service once and waits for the rollout, without the helper, a forward or a session (a
     /// preview): <paramref name="image"/> as it is (the cluster must be able to pull it), or the folder's image built
@@ -83,7 +150,7 @@ public sealed class UpService(ClusterConnection cluster, IDockerClient docker, I
         DeployAsync(ReadProject(folder), ns, buildArgs, new UpDeployer(cluster), events, cancellationToken, image, helper: false, ancestors);
 
     /// <summary>Builds and delivers the image (or takes <paramref name="givenImage"/>), applies the manifests with the helper in place (unless <paramref name="helper"/> is false), and waits for the rollout.</summary>
-    internal async Task<UpDeployment> DeployAsync(ProjectFile project, string ns, IReadOnlyDictionary<string, string> buildArgs, UpDeployer deployer, Action<UpEvent> events, CancellationToken cancellationToken, string? givenImage = null, bool helper = true, IReadOnlyList<string>? ancestors = null)
+    internal async Task<UpDeployment> DeployAsync(ProjectFile project, string ns, IReadOnlyDictionary<string, string> buildArgs, UpDeployer deployer, Action<UpEvent> events, CancellationToken cancellationToken, string? givenImage = null, bool helper = true, IReadOnlyList<string>? ancestors = null, UpDebug? debug = null)
     {
         var manifests = UpManifests.Load(project, ns);
         var time = Stopwatch.StartNew();
@@ -130,7 +197,7 @@ public sealed class UpService(ClusterConnection cluster, IDockerClient docker, I
             placement = new HelperPlacement(helperDelivered.Reference, config?.Entrypoint?.ToList(), config?.Cmd?.ToList(), root, UpLabels.KeySecret(project.Service));
         }
 
-        manifests.Prepare(project, delivered, placement);
+        manifests.Prepare(project, delivered, placement, debug);
         if (ancestors is { Count: > 0 })
         {
             SpaceDns.Apply(manifests.Template.Spec, ancestors);

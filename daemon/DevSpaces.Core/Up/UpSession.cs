@@ -29,6 +29,7 @@ public sealed class UpSession : IAsyncDisposable
     private readonly ILog log;
     private readonly Action<UpEvent> events;
     private readonly PortForwardSession? forward;
+    private readonly PortForwardSession? debugForward;
     private readonly Channel<string> rebuilds = Channel.CreateUnbounded<string>();
     private readonly CancellationTokenSource stop = new();
     private readonly TaskCompletionSource ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -38,7 +39,7 @@ public sealed class UpSession : IAsyncDisposable
     private SyncSession? triggers;
     private Task loop = Task.CompletedTask;
 
-    internal UpSession(UpService service, ProjectFile project, UpRequest request, UpDeployment deployment, IReadOnlyList<string> ancestors, PortForwardSession? forward, string? url, ClusterConnection cluster, IPodPortConnector connector, UpSettings settings, ILog log, Action<UpEvent> events)
+    internal UpSession(UpService service, ProjectFile project, UpRequest request, UpDeployment deployment, IReadOnlyList<string> ancestors, PortForwardSession? forward, string? url, PortForwardSession? debugForward, UpDebugInfo? debug, ClusterConnection cluster, IPodPortConnector connector, UpSettings settings, ILog log, Action<UpEvent> events)
     {
         this.service = service;
         Project = project;
@@ -47,6 +48,8 @@ public sealed class UpSession : IAsyncDisposable
         this.ancestors = ancestors;
         this.forward = forward;
         Url = url;
+        this.debugForward = debugForward;
+        Debug = debug;
         this.cluster = cluster;
         this.connector = connector;
         this.settings = settings;
@@ -61,6 +64,9 @@ public sealed class UpSession : IAsyncDisposable
     public string Namespace => request.Namespace;
 
     public string? Url { get; }
+
+    /// <summary>How to attach a debugger (debug mode); null when the app runs as usual.</summary>
+    public UpDebugInfo? Debug { get; }
 
     public string Image => deployment.Image;
 
@@ -160,7 +166,7 @@ public sealed class UpSession : IAsyncDisposable
         try
         {
             var project = UpService.ReadProject(request.Folder);
-            next = await service.DeployAsync(project, Namespace, request.BuildArgs, new UpDeployer(cluster), events, cancellationToken, ancestors: ancestors).ConfigureAwait(false);
+            next = await service.DeployAsync(project, Namespace, request.BuildArgs, new UpDeployer(cluster), events, cancellationToken, ancestors: ancestors, debug: request.Debug).ConfigureAwait(false);
         }
         catch (DevSpacesException e)
         {
@@ -376,6 +382,11 @@ public sealed class UpSession : IAsyncDisposable
         if (forward != null)
         {
             await forward.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (debugForward != null)
+        {
+            await debugForward.DisposeAsync().ConfigureAwait(false);
         }
 
         stop.Dispose();

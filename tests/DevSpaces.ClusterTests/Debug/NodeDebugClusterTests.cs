@@ -1,0 +1,176 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using DevSpaces.ClusterTests.Support;
+using DevSpaces.Contracts;
+using DevSpaces.Core.Cluster;
+using DevSpaces.Core.Debug;
+using DevSpaces.Core.Images;
+using DevSpaces.Core.Logging;
+using DevSpaces.Core.PortForwarding;
+using DevSpaces.Core.Project;
+using DevSpaces.Core.Up;
+using Docker.DotNet;
+using k8s;
+
+namespace DevSpaces.ClusterTests.Debug;
+
+/// <summary>
+/// <c>up --debug</c> of a Node.js service written by <c>prep</c> (with a liveness probe added) in its own space: the
+/// V8 inspector is reached through the forward, a breakpoint hits and shows a request's value, the paused pod
+/// outlives its probes, and a sync restart brings the inspector back on the same local port.
+/// </summary>
+[NonParallelizable]
+public partial class NodeDebugClusterTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
+    private static readonly Dictionary<string, string> LocalBases = new() { ["NODE_IMAGE"] = "devspaces.local/node:20" };
+
+    private readonly ConcurrentQueue<UpEvent> events = new();
+    private TestCluster cluster = null!;
+    private DockerClient docker = null!;
+    private ClusterConnection connection = null!;
+    private string ns = null!;
+    private string folder = null!;
+    private UpSession session = null!;
+
+    private int DebugPort => session.Debug!.LocalPort!.Value;
+
+    [OneTimeSetUp]
+    public async Task UpTheServiceInDebugMode()
+    {
+        cluster = await TestCluster.ConnectAsync();
+        docker = DockerEngine.Connect();
+        var loaded = new KubeconfigSource(cluster.KubeconfigPath, null, null).Load();
+        connection = ClusterConnection.Open(loaded, loaded.Config.CurrentContext);
+        using var cts = new CancellationTokenSource(Timeout);
+        ns = await cluster.CreateNamespaceAsync("debug-node", cts.Token);
+        folder = Directory.CreateTempSubdirectory("devspaces-debug-node-").FullName;
+        File.WriteAllText(Path.Combine(folder, "package.json"), """{ "name": "hello", "version": "1.0.0", "main": "server.js" }""");
+        WriteServer("v1");
+        ProjectPreparer.Prepare(folder, "hello");
+        AddLivenessProbe(Path.Combine(folder, "k8s", "hello.yaml"));
+        session = await CreateService().StartAsync(new UpRequest(folder, ns, null, true, LocalBases, new UpDebug(false, 0)), events.Enqueue, cts.Token);
+    }
+
+    [OneTimeTearDown]
+    public async Task RemoveTheSpace()
+    {
+        if (session != null)
+        {
+            await session.DisposeAsync();
+        }
+
+        await cluster.DeleteNamespaceAsync(ns);
+        connection?.Dispose();
+        docker?.Dispose();
+        cluster?.Dispose();
+        Directory.Delete(folder, true);
+    }
+
+    [Test, Order(1)]
+    public async Task Up_Debug_Forwards_A_V8_Inspector_And_The_Container_Has_No_Probes()
+    {
+        Assert.That(session.Debug, Is.Not.Null);
+        Assert.That(session.Debug!.Runtime, Is.EqualTo(DebugRuntime.Node));
+        Assert.That(session.Debug.RemotePort, Is.EqualTo(9229));
+        Assert.That(session.Debug.RemoteRoot, Is.EqualTo("/app"));
+        string? url = null;
+        await ClusterWaits.ConditionAsync(async () => (url = await TargetAsync()) != null, TimeSpan.FromSeconds(30), () => "GET /json/list on the forwarded debug port answers with a webSocketDebuggerUrl");
+        Assert.That(url, Does.StartWith($"ws://127.0.0.1:{DebugPort}/"));
+
+        var deployment = await cluster.Client.AppsV1.ReadNamespacedDeploymentAsync("hello", ns);
+        var container = deployment.Spec.Template.Spec.Containers.Single();
+        Assert.That(container.Env.Single(e => e.Name == "NODE_OPTIONS").Value, Is.EqualTo("--inspect=127.0.0.1:9229"));
+        Assert.That(container.LivenessProbe, Is.Null, "the manifest's liveness probe is left out in debug mode");
+        Assert.That(container.ReadinessProbe, Is.Null);
+    }
+
+    [Test, Order(2)]
+    public async Task A_Breakpoint_Hits_Shows_The_Request_And_The_Paused_Pod_Outlives_Its_Probes()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        var pod = session.Pod;
+        string? target = null;
+        await ClusterWaits.ConditionAsync(async () => (target = await TargetAsync()) != null, TimeSpan.FromSeconds(30), () => "the inspector answers");
+        await using var inspector = await InspectorClient.ConnectAsync(target!, cts.Token);
+        await inspector.CallAsync("Debugger.enable", null, cts.Token);
+        var line = File.ReadAllLines(Path.Combine(folder, "server.js")).ToList().FindIndex(l => l.Contains("res.end(`version", StringComparison.Ordinal));
+        var breakpoint = await inspector.CallAsync("Debugger.setBreakpointByUrl", new { lineNumber = line, urlRegex = @"server\.js$" }, cts.Token);
+        Assert.That(breakpoint["breakpointId"]!.GetValue<string>(), Is.Not.Empty);
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
+        var request = http.GetStringAsync(new Uri(new Uri(session.Url!), "/paused-here"), cts.Token);
+        var paused = await inspector.WaitForEventAsync("Debugger.paused", cts.Token);
+        var frame = paused["callFrames"]![0]!["callFrameId"]!.GetValue<string>();
+        var value = await inspector.CallAsync("Debugger.evaluateOnCallFrame", new { callFrameId = frame, expression = "req.url" }, cts.Token);
+        Assert.That(value["result"]!["value"]!.GetValue<string>(), Is.EqualTo("/paused-here"), "a local variable's value from the pod");
+
+        // The manifest's liveness probe (every 2 s, 2 failures) would have restarted the paused container within seconds.
+        // Staying paused is what is tested here, so this wait is the test's subject, not a synchronisation.
+        await Task.Delay(TimeSpan.FromSeconds(20), cts.Token);
+        Assert.That(request.IsCompleted, Is.False, "the request waits at the breakpoint");
+        var live = await cluster.Client.CoreV1.ReadNamespacedPodAsync(pod, ns, cancellationToken: cts.Token);
+        Assert.That(live.Status.ContainerStatuses.Single(c => c.Name == "hello").RestartCount, Is.Zero, "no probe restarted the paused container");
+        Assert.That(live.Metadata.DeletionTimestamp, Is.Null);
+
+        await inspector.CallAsync("Debugger.removeBreakpoint", new { breakpointId = breakpoint["breakpointId"]!.GetValue<string>() }, cts.Token);
+        await inspector.CallAsync("Debugger.resume", null, cts.Token);
+        Assert.That(await request, Does.StartWith("version v1 pid "), "the request is answered once resumed");
+        Assert.That(session.Pod, Is.EqualTo(pod));
+    }
+
+    [Test, Order(3)]
+    public async Task A_Sync_Restart_Brings_The_Inspector_Back_On_The_Same_Local_Port()
+    {
+        string? before = null;
+        await ClusterWaits.ConditionAsync(async () => (before = await TargetAsync()) != null, TimeSpan.FromSeconds(30), () => "the inspector answers");
+        var port = DebugPort;
+        WriteServer("v2");
+        await ClusterWaits.ConditionAsync(() => Task.FromResult(events.Any(e => e.Kind == UpEventKind.Restarted)), TimeSpan.FromSeconds(60), () => $"a restart is reported; events: {Describe()}");
+        string? after = null;
+        await ClusterWaits.ConditionAsync(async () => (after = await TargetAsync()) != null && after != before, TimeSpan.FromSeconds(30), () => $"the restarted process's inspector answers on 127.0.0.1:{port} with a new target (before: {before}, last: {after})");
+        Assert.That(DebugPort, Is.EqualTo(port));
+        Assert.That(events.Any(e => e.Kind == UpEventKind.Log && e.Message.Contains("Debugger listening on ws://127.0.0.1:9229", StringComparison.Ordinal)), Is.True, "node says where its inspector listens");
+    }
+
+    private async Task<string?> TargetAsync()
+    {
+        try
+        {
+            return await InspectorClient.FirstTargetAsync(DebugPort, CancellationToken.None);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or NullReferenceException or ArgumentOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    private UpService CreateService()
+    {
+        var builder = new ImageBuilder(docker);
+        var delivery = new ImageDelivery(docker, cluster.Client, new ImageDeliverySettings());
+        var settings = new UpSettings { HelperBaseImage = "devspaces.local/debian:bookworm" };
+        return new UpService(connection, docker, builder, delivery, new HelperImage(builder, delivery, settings), new WebSocketPodPortConnector(cluster.Client), settings, new NullLog());
+    }
+
+    private static void AddLivenessProbe(string manifest)
+    {
+        var text = File.ReadAllText(manifest);
+        var indent = ReadinessProbe().Match(text).Groups[1].Value;
+        var liveness = $"{indent}livenessProbe:\n{indent}  httpGet:\n{indent}    path: /\n{indent}    port: http\n{indent}  periodSeconds: 2\n{indent}  timeoutSeconds: 1\n{indent}  failureThreshold: 2\n";
+        File.WriteAllText(manifest, ReadinessProbe().Replace(text, m => liveness + m.Value, 1));
+    }
+
+    private void WriteServer(string version) => File.WriteAllText(Path.Combine(folder, "server.js"), $$"""
+        const http = require('http');
+        http.createServer((req, res) => {
+          const answer = `version {{version}} pid ${process.pid}`;
+          res.end(`version {{version}} pid ${process.pid}`);
+        }).listen(process.env.PORT || 8080);
+        """);
+
+    private string Describe() => string.Join(" | ", events.Where(e => e.Kind is not UpEventKind.Build).TakeLast(30).Select(e => $"{e.Kind}: {e.Message}"));
+
+    [GeneratedRegex(@"^( *)readinessProbe:\n", RegexOptions.Multiline)]
+    private static partial Regex ReadinessProbe();
+}
