@@ -41,6 +41,8 @@ export const ErrorCodes = {
   NothingToRoute: 1303,
   RoutingNotEnabled: 1304,
   NotAPreview: 1401,
+  DebugRuntimeUnknown: 1501,
+  DebuggerMissing: 1502,
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
