@@ -90,6 +90,9 @@ public class JavaDebugClusterTests
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
         var request = http.GetStringAsync(new Uri(new Uri(session.Url!), "/jdb-here"));
         at = await jdb.WaitForAsync("Breakpoint hit", at, TimeSpan.FromSeconds(30));
+
+        // The prompt of the stopped thread ("HTTP-Dispatcher[1] ") says jdb has made it the current one.
+        at = await jdb.WaitForAsync("[1] ", at, TimeSpan.FromSeconds(30));
         jdb.Send("print path");
         at = await jdb.WaitForAsync("path = \"/jdb-here\"", at, TimeSpan.FromSeconds(30));
         Assert.That(request.IsCompleted, Is.False, "the request waits at the breakpoint");
