@@ -450,6 +450,12 @@ export interface StartUpParams {
   watch?: boolean;
   /** NAME=value each, over those of devspaces.yaml. */
   buildArgs?: string[] | null;
+  /** Debug mode: the runtime's debugger on the pod's loopback, no probes, the debug port forwarded. */
+  debug?: boolean;
+  /** With debug: the process waits for a debugger before its first line, at every restart. */
+  stopOnEntry?: boolean;
+  /** With debug: the local port of the debug forward; null: a free one. */
+  debugPort?: number | null;
 }
 
 export interface StopUpParams {
@@ -473,6 +479,23 @@ export interface UpInfo {
   image: string;
   pod: string;
   watching: boolean;
+  /** How to attach a debugger when it runs in debug mode; null otherwise. */
+  debug: UpDebugInfo | null;
+}
+
+export const debugRuntimes = ['node', 'java', 'dotNet'] as const;
+export type DebugRuntime = (typeof debugRuntimes)[number];
+
+/** How to attach a debugger to a service that is up in debug mode. */
+export interface UpDebugInfo {
+  runtime: DebugRuntime;
+  /** The debug port on the pod's loopback (9229 Node.js, 5005 Java); null for .NET. */
+  remotePort: number | null;
+  /** The port on this machine forwarded to it; null when nothing is forwarded. */
+  localPort: number | null;
+  stopOnEntry: boolean;
+  /** The container folder the service's folder maps to. */
+  remoteRoot: string | null;
 }
 
 export interface UpList {

@@ -17,6 +17,7 @@ const info: UpInfo = {
   image: 'web:ds-1',
   pod: 'web-1',
   watching: true,
+  debug: null,
 };
 
 const event = (kind: UpEventInfo['kind'], message = `${kind} happened`, durationMs: number | null = null): UpEventInfo => ({
