@@ -84,6 +84,9 @@ public sealed class Composition : IAsyncDisposable
     /// <summary>Set for the CLI only.</summary>
     public PreviewCommand? PreviewCommand { get; private set; }
 
+    /// <summary>Set for the CLI only.</summary>
+    public DebugCommand? DebugCommand { get; private set; }
+
     /// <summary>Set for the daemon only.</summary>
     public LifecycleHandler? Lifecycle { get; private set; }
 
@@ -96,6 +99,7 @@ public sealed class Composition : IAsyncDisposable
         composition.PortForwardCommand = new PortForwardCommand(output, events => new PortForwardHandler(session, events));
         composition.ImageCommand = new ImageCommand(output, progress => new ImageHandler(session, progress, composition.Docker), currentDirectory);
         composition.ProjectCommand = new ProjectCommand(output, composition.Projects, currentDirectory, workspaceFolder);
+        composition.DebugCommand = new DebugCommand(output, currentDirectory);
         composition.UpCommand = new UpCommand(output, session, composition.UpServiceFor, currentDirectory);
         composition.RoutingCommand = new RoutingCommand(output, composition.Routing, session);
         composition.PreviewCommand = new PreviewCommand(output, session, composition.PreviewServiceFor, currentDirectory);

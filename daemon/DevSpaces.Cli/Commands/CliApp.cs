@@ -51,6 +51,9 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
                                             until Ctrl-C; the service keeps running (--detach: return once it is up);
                                             --debug: Node.js/Java start with their debugger on the pod's loopback,
                                             forwarded to 9229/5005 (or N, or a free port), and no probes
+          debug --print-launch-config [<folder>] [--port N]
+                                            print the VS Code launch configuration that attaches Node.js (node),
+                                            Java (java) or .NET (coreclr) to the service run with up --debug
           down [<folder>] [--space S]       remove what up deployed and put back what it replaced
           preview up --name <pr-N|branch> --parent <space> [--service <folder>]... [--image <service>=<ref>]...
                      [--build-arg K=V]... [--commit SHA] [--pr N]
@@ -290,6 +293,8 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
                 return await app.ProjectCommand!.PrepareAsync(cli, ct);
             case ["up", ..]:
                 return await app.UpCommand!.UpAsync(cli, ct);
+            case ["debug", ..]:
+                return await app.DebugCommand!.RunAsync(cli);
             case ["down", ..]:
                 return await app.UpCommand!.DownAsync(cli, ct);
             case ["project", "check"]:
