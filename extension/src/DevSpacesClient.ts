@@ -10,6 +10,8 @@ import { registerConnect } from './connect/registerConnect';
 import { registerPortForwarding } from './portForward/registerPortForwarding';
 import { registerProject } from './project/registerProject';
 import { registerUp } from './up/registerUp';
+import { UpsModel } from './up/UpsModel';
+import { registerDebug } from './debug/registerDebug';
 import { DaemonLaunch, DaemonSupervisor } from './daemon/DaemonSupervisor';
 import * as rpc from './protocol/methods';
 import { readSavedSelection, stateFile } from './state/savedSelection';
@@ -52,6 +54,7 @@ export class DevSpacesClient implements vscode.Disposable {
       restartDaemon: () => this.daemon.restart(),
     };
     const tree = new SpacesTreeProvider(model);
+    const ups = new UpsModel(this.daemon);
     this.disposables.push(
       model,
       new SpaceStatusBar(model),
@@ -62,7 +65,8 @@ export class DevSpacesClient implements vscode.Disposable {
       ...registerPortForwarding(commandContext, output),
       ...registerConnect(commandContext, output),
       ...registerProject(commandContext, output),
-      ...registerUp(commandContext),
+      ...registerUp(commandContext, ups),
+      ...registerDebug(commandContext, ups),
       vscode.workspace.onDidChangeConfiguration((event) => {
         // An idle daemon picks the settings up when it starts.
         const affected = event.affectsConfiguration('devspaces.daemonPath') || event.affectsConfiguration('devspaces.kubeconfig');

@@ -1,4 +1,5 @@
 import { recorded } from './support/fakeVscode';
+import { devSpacesDebugType } from '../src/debug/attachConfiguration';
 import * as assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { ResponseError } from 'vscode-jsonrpc';
@@ -210,8 +211,8 @@ describe('Palette commands', () => {
     assert.ok(manifest.activationEvents.includes('onStartupFinished'), 'the status-bar item shows in any folder');
     assert.ok(!manifest.activationEvents.includes('*') && !manifest.activationEvents.includes('onDebug'), 'never on * or on any F5');
     const debugTypes = manifest.activationEvents.filter((e) => e.startsWith('onDebugResolve:')).map((e) => e.slice('onDebugResolve:'.length));
-    assert.deepEqual(debugTypes, [...connectDebugTypes]);
-    assert.deepEqual([...recorded.debugProviders.keys()], [...connectDebugTypes], 'the F5 hook is registered for those types only');
+    assert.deepEqual(debugTypes, [...connectDebugTypes, devSpacesDebugType]);
+    assert.deepEqual([...recorded.debugProviders.keys()].sort(), [...connectDebugTypes, devSpacesDebugType].sort(), 'the F5 hooks are registered for those types only');
     const scope = manifest.contributes.configuration.properties['devspaces.daemonPath']?.scope;
     assert.equal(scope, 'window', 'machine and machine-overridable settings show only under Remote in a remote window');
   });

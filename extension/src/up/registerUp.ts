@@ -17,8 +17,7 @@ export const UpCommandIds = {
  * "Run in Cluster": `up` of a service folder, an output channel per service (build output, the container's lines,
  * each sync, restart and redeploy with its duration), a status-bar item per service, and "Remove from Cluster".
  */
-export function registerUp(context: CommandContext): vscode.Disposable[] {
-  const ups = new UpsModel(context.daemon);
+export function registerUp(context: CommandContext, ups: UpsModel = new UpsModel(context.daemon)): vscode.Disposable[] {
   const channels = new Map<string, vscode.OutputChannel>();
   const channelOf = (service: string): vscode.OutputChannel => {
     let channel = channels.get(service);

@@ -376,6 +376,9 @@ export const debug = {
     recorded.startedDebugging.push({ folder, configuration });
     return Promise.resolve(true);
   },
+  onDidTerminateDebugSession(): Disposable {
+    return new Disposable(() => undefined);
+  },
 };
 
 export const version = '1.90.0-fake';

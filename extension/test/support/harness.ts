@@ -5,6 +5,8 @@ import { registerConnect } from '../../src/connect/registerConnect';
 import { registerPortForwarding } from '../../src/portForward/registerPortForwarding';
 import { registerProject } from '../../src/project/registerProject';
 import { registerUp } from '../../src/up/registerUp';
+import { UpsModel } from '../../src/up/UpsModel';
+import { registerDebug } from '../../src/debug/registerDebug';
 import * as rpc from '../../src/protocol/methods';
 import { SpacesModel } from '../../src/state/SpacesModel';
 import { ErrorPresenter } from '../../src/ui/ErrorPresenter';
@@ -42,7 +44,8 @@ export function createHarness(): Harness {
     showOutput: () => log.show(),
     restartDaemon: () => Promise.resolve(),
   };
-  const commands = [...registerCommands(context), ...registerPortForwarding(context, log), ...registerConnect(context, log), ...registerProject(context, log), ...registerUp(context)];
+  const ups = new UpsModel(context.daemon);
+  const commands = [...registerCommands(context), ...registerPortForwarding(context, log), ...registerConnect(context, log), ...registerProject(context, log), ...registerUp(context, ups), ...registerDebug(context, ups)];
   return {
     daemon,
     model,
