@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Text;
 using DevSpaces.ClusterTests.Support;
+using DevSpaces.ClusterTests.Up;
 using DevSpaces.Contracts;
 using DevSpaces.Core.Cluster;
 using DevSpaces.Core.Debug;
@@ -27,11 +28,15 @@ public class JavaDebugClusterTests
     private static readonly Dictionary<string, string> LocalBases = new() { ["JDK_IMAGE"] = "devspaces.local/java:17", ["JRE_IMAGE"] = "devspaces.local/java:17" };
 
     private readonly ConcurrentQueue<UpEvent> events = new();
-    private TestCluster cluster = null!;
-    private DockerClient docker = null!;
-    private ClusterConnection connection = null!;
-    private string ns = null!;
-    private string folder = null!;
+    private UpSpace space = null!;
+
+    private TestCluster cluster => space.Cluster;
+
+    private DockerClient docker => space.Docker;
+
+    private string ns => space.Namespace;
+
+    private string folder => space.Folder;
     private UpSession session = null!;
 
     private int DebugPort => session.Debug!.LocalPort!.Value;
@@ -39,13 +44,8 @@ public class JavaDebugClusterTests
     [OneTimeSetUp]
     public async Task UpTheServiceInDebugMode()
     {
-        cluster = await TestCluster.ConnectAsync();
-        docker = DockerEngine.Connect();
-        var loaded = new KubeconfigSource(cluster.KubeconfigPath, null, null).Load();
-        connection = ClusterConnection.Open(loaded, loaded.Config.CurrentContext);
         using var cts = new CancellationTokenSource(Timeout);
-        ns = await cluster.CreateNamespaceAsync("debug-java", cts.Token);
-        folder = Directory.CreateTempSubdirectory("devspaces-debug-java-").FullName;
+        space = await UpSpace.CreateAsync("debug-java", cts.Token);
         WriteServer("v1");
         ProjectPreparer.Prepare(folder, "hello");
         session = await CreateService().StartAsync(new UpRequest(folder, ns, null, true, LocalBases, new UpDebug(false, 0)), events.Enqueue, cts.Token);
@@ -59,11 +59,10 @@ public class JavaDebugClusterTests
             await session.DisposeAsync();
         }
 
-        await cluster.DeleteNamespaceAsync(ns);
-        connection?.Dispose();
-        docker?.Dispose();
-        cluster?.Dispose();
-        Directory.Delete(folder, true);
+        if (space != null)
+        {
+            await space.DisposeAsync();
+        }
     }
 
     [Test, Order(1)]
@@ -139,13 +138,7 @@ public class JavaDebugClusterTests
         }
     }
 
-    private UpService CreateService()
-    {
-        var builder = new ImageBuilder(docker);
-        var delivery = new ImageDelivery(docker, cluster.Client, new ImageDeliverySettings());
-        var settings = new UpSettings { HelperBaseImage = "devspaces.local/debian:bookworm" };
-        return new UpService(connection, docker, builder, delivery, new HelperImage(builder, delivery, settings), new WebSocketPodPortConnector(cluster.Client), settings, new NullLog());
-    }
+    private UpService CreateService() => space.CreateService();
 
     private void WriteServer(string version) => File.WriteAllText(Path.Combine(folder, "Hello.java"), $$"""
         import com.sun.net.httpserver.HttpServer;

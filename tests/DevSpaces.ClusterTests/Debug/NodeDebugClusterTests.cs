@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using DevSpaces.ClusterTests.Support;
+using DevSpaces.ClusterTests.Up;
 using DevSpaces.Contracts;
 using DevSpaces.Core.Cluster;
 using DevSpaces.Core.Debug;
@@ -26,11 +27,15 @@ public partial class NodeDebugClusterTests
     private static readonly Dictionary<string, string> LocalBases = new() { ["NODE_IMAGE"] = "devspaces.local/node:20" };
 
     private readonly ConcurrentQueue<UpEvent> events = new();
-    private TestCluster cluster = null!;
-    private DockerClient docker = null!;
-    private ClusterConnection connection = null!;
-    private string ns = null!;
-    private string folder = null!;
+    private UpSpace space = null!;
+
+    private TestCluster cluster => space.Cluster;
+
+    private DockerClient docker => space.Docker;
+
+    private string ns => space.Namespace;
+
+    private string folder => space.Folder;
     private UpSession session = null!;
 
     private int DebugPort => session.Debug!.LocalPort!.Value;
@@ -38,13 +43,8 @@ public partial class NodeDebugClusterTests
     [OneTimeSetUp]
     public async Task UpTheServiceInDebugMode()
     {
-        cluster = await TestCluster.ConnectAsync();
-        docker = DockerEngine.Connect();
-        var loaded = new KubeconfigSource(cluster.KubeconfigPath, null, null).Load();
-        connection = ClusterConnection.Open(loaded, loaded.Config.CurrentContext);
         using var cts = new CancellationTokenSource(Timeout);
-        ns = await cluster.CreateNamespaceAsync("debug-node", cts.Token);
-        folder = Directory.CreateTempSubdirectory("devspaces-debug-node-").FullName;
+        space = await UpSpace.CreateAsync("debug-node", cts.Token);
         File.WriteAllText(Path.Combine(folder, "package.json"), """{ "name": "hello", "version": "1.0.0", "main": "server.js" }""");
         WriteServer("v1");
         ProjectPreparer.Prepare(folder, "hello");
@@ -60,11 +60,10 @@ public partial class NodeDebugClusterTests
             await session.DisposeAsync();
         }
 
-        await cluster.DeleteNamespaceAsync(ns);
-        connection?.Dispose();
-        docker?.Dispose();
-        cluster?.Dispose();
-        Directory.Delete(folder, true);
+        if (space != null)
+        {
+            await space.DisposeAsync();
+        }
     }
 
     [Test, Order(1)]
@@ -145,13 +144,7 @@ public partial class NodeDebugClusterTests
         }
     }
 
-    private UpService CreateService()
-    {
-        var builder = new ImageBuilder(docker);
-        var delivery = new ImageDelivery(docker, cluster.Client, new ImageDeliverySettings());
-        var settings = new UpSettings { HelperBaseImage = "devspaces.local/debian:bookworm" };
-        return new UpService(connection, docker, builder, delivery, new HelperImage(builder, delivery, settings), new WebSocketPodPortConnector(cluster.Client), settings, new NullLog());
-    }
+    private UpService CreateService() => space.CreateService();
 
     private static void AddLivenessProbe(string manifest)
     {

@@ -26,15 +26,18 @@ namespace DevSpaces.ClusterTests.Up;
 [NonParallelizable]
 public partial class UpClusterTests
 {
-    private const string HelperBase = "devspaces.local/debian:bookworm";
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
 
     private readonly ConcurrentQueue<UpEvent> events = new();
-    private TestCluster cluster = null!;
-    private DockerClient docker = null!;
-    private ClusterConnection connection = null!;
-    private string ns = null!;
-    private string folder = null!;
+    private UpSpace space = null!;
+
+    private TestCluster cluster => space.Cluster;
+
+    private DockerClient docker => space.Docker;
+
+    private string ns => space.Namespace;
+
+    private string folder => space.Folder;
     private UpService service = null!;
     private UpSession session = null!;
 
@@ -43,13 +46,8 @@ public partial class UpClusterTests
     [OneTimeSetUp]
     public async Task UpTheService()
     {
-        cluster = await TestCluster.ConnectAsync();
-        docker = DockerEngine.Connect();
-        var loaded = new KubeconfigSource(cluster.KubeconfigPath, null, null).Load();
-        connection = ClusterConnection.Open(loaded, loaded.Config.CurrentContext);
         using var cts = new CancellationTokenSource(Timeout);
-        ns = await cluster.CreateNamespaceAsync("up", cts.Token);
-        folder = Directory.CreateTempSubdirectory("devspaces-up-").FullName;
+        space = await UpSpace.CreateAsync("up", cts.Token);
         File.WriteAllText(Path.Combine(folder, "package.json"), """{ "name": "hello", "version": "1.0.0", "main": "server.js" }""");
         WriteServer("v1");
         File.WriteAllText(Path.Combine(folder, "static.txt"), "static one");
@@ -66,11 +64,10 @@ public partial class UpClusterTests
             await session.DisposeAsync();
         }
 
-        await cluster.DeleteNamespaceAsync(ns);
-        connection?.Dispose();
-        docker?.Dispose();
-        cluster?.Dispose();
-        Directory.Delete(folder, true);
+        if (space != null)
+        {
+            await space.DisposeAsync();
+        }
     }
 
     [Test, Order(1)]
@@ -318,10 +315,7 @@ public partial class UpClusterTests
             }
 
             ProjectPreparer.Prepare(other, "hello2");
-            var builder = new ImageBuilder(docker);
-            var delivery = new ImageDelivery(docker, restricted.Client, new ImageDeliverySettings());
-            var settings = new UpSettings { HelperBaseImage = HelperBase };
-            var up = new UpService(restricted, docker, builder, delivery, new HelperImage(builder, delivery, settings), new WebSocketPodPortConnector(restricted.Client), settings, new NullLog());
+            var up = space.CreateService(restricted);
             await using (var admin = await up.StartAsync(new UpRequest(other, ns, null, true, LocalBases), _ => { }, CancellationToken.None))
             {
                 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
@@ -373,13 +367,7 @@ public partial class UpClusterTests
         }
     }
 
-    private UpService CreateService()
-    {
-        var builder = new ImageBuilder(docker);
-        var delivery = new ImageDelivery(docker, cluster.Client, new ImageDeliverySettings());
-        var settings = new UpSettings { HelperBaseImage = HelperBase };
-        return new UpService(connection, docker, builder, delivery, new HelperImage(builder, delivery, settings), new WebSocketPodPortConnector(cluster.Client), settings, new NullLog());
-    }
+    private UpService CreateService() => space.CreateService();
 
     private void WriteServer(string version) => File.WriteAllText(Path.Combine(folder, "server.js"), $$"""
         const http = require('http');

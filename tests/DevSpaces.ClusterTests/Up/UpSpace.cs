@@ -1,0 +1,67 @@
+using DevSpaces.ClusterTests.Support;
+using DevSpaces.Core.Cluster;
+using DevSpaces.Core.Images;
+using DevSpaces.Core.Logging;
+using DevSpaces.Core.PortForwarding;
+using DevSpaces.Core.Up;
+using Docker.DotNet;
+
+namespace DevSpaces.ClusterTests.Up;
+
+/// <summary>
+/// What the up and debug tests run a service with: a namespace of its own on the test cluster, an empty folder for the
+/// service's files, and the up pipeline built as the CLI builds it (on the bundled cluster's local helper base image).
+/// Disposing it deletes the namespace and the folder.
+/// </summary>
+public sealed class UpSpace : IAsyncDisposable
+{
+    public const string HelperBase = "devspaces.local/debian:bookworm";
+
+    private UpSpace(TestCluster cluster, DockerClient docker, ClusterConnection connection, string ns, string folder)
+    {
+        Cluster = cluster;
+        Docker = docker;
+        Connection = connection;
+        Namespace = ns;
+        Folder = folder;
+    }
+
+    public TestCluster Cluster { get; }
+
+    public DockerClient Docker { get; }
+
+    public ClusterConnection Connection { get; }
+
+    public string Namespace { get; }
+
+    public string Folder { get; }
+
+    public static async Task<UpSpace> CreateAsync(string prefix, CancellationToken cancellationToken)
+    {
+        var cluster = await TestCluster.ConnectAsync();
+        var docker = DockerEngine.Connect();
+        var loaded = new KubeconfigSource(cluster.KubeconfigPath, null, null).Load();
+        var connection = ClusterConnection.Open(loaded, loaded.Config.CurrentContext);
+        var ns = await cluster.CreateNamespaceAsync(prefix, cancellationToken);
+        return new UpSpace(cluster, docker, connection, ns, Directory.CreateTempSubdirectory($"devspaces-{prefix}-").FullName);
+    }
+
+    /// <summary>The up pipeline through <paramref name="connection"/> (default: the cluster admin's).</summary>
+    public UpService CreateService(ClusterConnection? connection = null)
+    {
+        var through = connection ?? Connection;
+        var builder = new ImageBuilder(Docker);
+        var delivery = new ImageDelivery(Docker, through.Client, new ImageDeliverySettings());
+        var settings = new UpSettings { HelperBaseImage = HelperBase };
+        return new UpService(through, Docker, builder, delivery, new HelperImage(builder, delivery, settings), new WebSocketPodPortConnector(through.Client), settings, new NullLog());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Cluster.DeleteNamespaceAsync(Namespace);
+        Connection.Dispose();
+        Docker.Dispose();
+        Cluster.Dispose();
+        Directory.Delete(Folder, true);
+    }
+}
