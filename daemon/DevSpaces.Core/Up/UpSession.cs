@@ -209,13 +209,10 @@ public sealed class UpSession : IAsyncDisposable
                     await OnSyncRoundAsync(attachment, round, initial, ct).ConfigureAwait(false);
                     initial = false;
                 });
-                if (request.Watch)
+                await attachment.Sync.StartAsync(cancellationToken).ConfigureAwait(false);
+                if (!request.Watch)
                 {
-                    await attachment.Sync.StartAsync(cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await attachment.Sync.StartAsync(cancellationToken).ConfigureAwait(false);
+                    // One sync brings the container in step; nothing watches after it.
                     await attachment.Sync.DisposeAsync().ConfigureAwait(false);
                     attachment.Sync = null;
                 }
