@@ -90,7 +90,11 @@ public partial class UpClusterTests
         var (_, pidAfter) = await AnswerUntilAsync(v => v == "v2");
         Assert.That(pidAfter, Is.Not.EqualTo(pidBefore), "the process restarted");
         Assert.That(session.Pod, Is.EqualTo(pod), "the pod stayed");
-        Assert.That(events.Any(e => e.Kind == UpEventKind.Restarted && e.Message.Contains("server.js")), Is.True);
+        // The new process may answer before the restart is reported (the report waits for the app to settle).
+        await ClusterWaits.ConditionAsync(
+            () => Task.FromResult(events.Any(e => e.Kind == UpEventKind.Restarted && e.Message.Contains("server.js"))),
+            TimeSpan.FromSeconds(30),
+            () => $"the restart is reported; events: {Describe()}");
     }
 
     [Test, Order(3)]
