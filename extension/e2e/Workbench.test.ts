@@ -151,6 +151,12 @@ describe('DevSpaces in a real VS Code', { timeout: 600_000 }, () => {
 
   it('The_Dev_Spaces_View_Lists_Spaces_And_Services_And_Follows_The_Cluster', () =>
     driver.step('view', async () => {
+      // The folder's section gives its height to the view, so rows stay clear of the headers however many spaces the
+      // cluster has.
+      const folders = page.locator('.pane-header', { hasText: /^workspace/ }).first();
+      if ((await folders.getAttribute('aria-expanded')) === 'true') {
+        await folders.click();
+      }
       await page.locator('.pane-header', { hasText: 'Dev Spaces' }).first().click();
       await (await viewRow(new RegExp(`^${root}$`), `space '${root}' in the view`)).click();
       await viewRow(created, `child space '${created}' under '${root}' in the view`);
