@@ -21,7 +21,7 @@ public sealed class UpHandler(WorkspaceSession workspace, Func<ClusterConnection
         var ns = SpaceOf(space);
         var full = Path.GetFullPath(folder);
         var service = UpService.ReadProject(full).Service;
-        var id = $"{ns}/{service}";
+        var id = UpSession.IdOf(ns, service);
         if (sessions.ContainsKey(id))
         {
             throw new DevSpacesException(RpcErrorCode.AlreadyConnected, $"'{service}' is already up in '{ns}' from this window.", "Stop it first (up/stop), or use the running one.");
@@ -58,7 +58,7 @@ public sealed class UpHandler(WorkspaceSession workspace, Func<ClusterConnection
         var ns = SpaceOf(space);
         var full = Path.GetFullPath(folder);
         var service = UpService.ReadProject(full).Service;
-        if (sessions.TryRemove($"{ns}/{service}", out var session))
+        if (sessions.TryRemove(UpSession.IdOf(ns, service), out var session))
         {
             await session.DisposeAsync().ConfigureAwait(false);
         }

@@ -35,6 +35,7 @@ public sealed class UpSession : IAsyncDisposable
     private readonly TaskCompletionSource ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly IReadOnlyList<string> ancestors;
     private UpDeployment deployment;
+    private readonly GlobUpdateRules updateRules;
     private Attachment? attached;
     private SyncSession? triggers;
     private Task loop = Task.CompletedTask;
@@ -45,6 +46,7 @@ public sealed class UpSession : IAsyncDisposable
         Project = project;
         this.request = request;
         this.deployment = deployment;
+        updateRules = new GlobUpdateRules(project.Updates);
         this.ancestors = ancestors;
         this.forward = forward;
         Url = url;
@@ -57,7 +59,10 @@ public sealed class UpSession : IAsyncDisposable
         this.events = events;
     }
 
-    public string Id => $"{Namespace}/{Project.Service}";
+    public string Id => IdOf(Namespace, Project.Service);
+
+    /// <summary>How <c>up/stop</c> and <c>up/event</c> name the service <paramref name="service"/> up in <paramref name="ns"/>.</summary>
+    public static string IdOf(string ns, string service) => $"{ns}/{service}";
 
     public ProjectFile Project { get; }
 
@@ -92,7 +97,7 @@ public sealed class UpSession : IAsyncDisposable
         // Files that are not synced still have update rules (a Dockerfile rebuilds): watch them all.
         var watched = SyncRules.ForFolder(Project.Folder, null, Project.Sync?.IgnoreFiles ?? ProjectSync.DefaultIgnoreFiles);
         var first = true;
-        triggers = new SyncSession(new FolderScanner(Project.Folder, watched), new WatchOnlyTarget(), new GlobUpdateRules(Project.Updates), SyncTimings.Default, (round, ct) =>
+        triggers = new SyncSession(new FolderScanner(Project.Folder, watched), new WatchOnlyTarget(), updateRules, SyncTimings.Default, (round, ct) =>
         {
             if (!first)
             {
@@ -114,7 +119,7 @@ public sealed class UpSession : IAsyncDisposable
             return;
         }
 
-        var decision = UpdateDecision.For(new SyncPlan([], [], paths), new GlobUpdateRules(Project.Updates));
+        var decision = UpdateDecision.For(new SyncPlan([], [], paths), updateRules);
         if (decision.Action == UpdateAction.Rebuild)
         {
             rebuilds.Writer.TryWrite(decision.Cause!);
@@ -204,7 +209,7 @@ public sealed class UpSession : IAsyncDisposable
                 attachment.Rules = SyncRules.ForProject(Project.Folder, sync);
                 var scanner = new FolderScanner(Project.Folder, attachment.Rules);
                 var initial = true;
-                attachment.Sync = new SyncSession(scanner, helper, new GlobUpdateRules(Project.Updates), SyncTimings.Default, async (round, ct) =>
+                attachment.Sync = new SyncSession(scanner, helper, updateRules, SyncTimings.Default, async (round, ct) =>
                 {
                     await OnSyncRoundAsync(attachment, round, initial, ct).ConfigureAwait(false);
                     initial = false;
