@@ -43,7 +43,7 @@ public sealed class AgentHost(AgentOptions options, Action<string> log)
         await CloseSessionAsync().ConfigureAwait(false);
         using var client = new Kubernetes(KubernetesClientConfiguration.InClusterConfig());
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        foreach (var step in await new WorkloadRestorer(client, options.Kind).RestoreAsync(options.Namespace, options.Workload, options.Session, timeout.Token).ConfigureAwait(false))
+        foreach (var step in await new WorkloadRestorer(client, options.Kind).RestoreAsync(options.Namespace, options.Workload, options.Session, options.IsolatedService, timeout.Token).ConfigureAwait(false))
         {
             log(step);
         }

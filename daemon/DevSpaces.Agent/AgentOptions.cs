@@ -15,6 +15,9 @@ public sealed record AgentOptions(
     /// <summary>The taken-over workload's kind (Deployment unless the pod spec says StatefulSet).</summary>
     public string Kind { get; init; } = TakeoverNames.DeploymentKind;
 
+    /// <summary>For an isolated session: the Service it created in this (child) namespace, deleted on restore.</summary>
+    public string? IsolatedService { get; init; }
+
     public static AgentOptions FromEnvironment(Func<string, string?> get)
     {
         string Required(string name) => get(name) is { Length: > 0 } value
@@ -34,6 +37,7 @@ public sealed record AgentOptions(
             TimeSpan.FromSeconds(double.TryParse(get("DEVSPACES_FIRST_CONTACT_TIMEOUT"), out var f) ? f : 30))
         {
             Kind = get("DEVSPACES_WORKLOAD_KIND") is TakeoverNames.StatefulSetKind ? TakeoverNames.StatefulSetKind : TakeoverNames.DeploymentKind,
+            IsolatedService = get("DEVSPACES_ISOLATED_SERVICE") is { Length: > 0 } isolated ? isolated : null,
         };
     }
 }

@@ -25,7 +25,7 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
           space delete <name> [--recursive] delete a space (and its subtree)
           service list [--space S]          services of a space (default: the selected one)
           connect <service> --local-port N [--space S] [--container C] [--env-file F] [--no-mounts] [--hosts]
-                  [--keep-original] [--forward-probes] [-- command args]
+                  [--keep-original] [--forward-probes] [--isolated] [-- command args]
                                             serve the service from localhost:N (runs the command with the
                                             cluster environment, or waits); Ctrl-C restores the service.
                                             Mounted ConfigMap/Secret files are copied to a private folder
@@ -33,7 +33,9 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
                                             service in /etc/hosts (DEVSPACES_HOSTS_FILE) on its own 127.77.x.y;
                                             --keep-original: original pods keep running, only the Service
                                             points at this machine; --forward-probes: the local process
-                                            answers the container's probes
+                                            answers the container's probes; --isolated: only requests routed
+                                            to child space S reach this machine (routed root), the parents'
+                                            pods are not changed
           port-forward <target> <local>:<remote>... [--space S] [--address A]
                                             forward local ports to a pod, deployment/NAME or service/NAME
                                             until Ctrl-C (--output json: one event per line)

@@ -42,12 +42,18 @@ public sealed class ConnectCommand(CliOutput output, WorkspaceSession workspace,
         var writeHosts = cli.Has("--hosts");
         var keepOriginal = cli.Has("--keep-original");
         var forwardProbes = cli.Has("--forward-probes");
+        var isolated = cli.Has("--isolated");
+        if (isolated && keepOriginal)
+        {
+            throw new UsageException("--isolated already keeps the original pods running and unchanged: drop --keep-original");
+        }
+
         cli.RejectUnknownOptions();
 
         var connect = connectFor(workspace.Connect());
         var started = Stopwatch.StartNew();
         await using var session = await connect.ConnectAsync(
-            new ConnectRequest(space, service, localPort) { Container = container, CopyMounts = copyMounts, WriteHosts = writeHosts, KeepOriginal = keepOriginal, ForwardProbes = forwardProbes },
+            new ConnectRequest(space, service, localPort) { Container = container, CopyMounts = copyMounts, WriteHosts = writeHosts, KeepOriginal = keepOriginal, ForwardProbes = forwardProbes, Isolated = isolated },
             e => stderr.WriteLine($"devspaces: {e.Message}"),
             cancellationToken).ConfigureAwait(false);
         stderr.WriteLine($"devspaces: connected in {started.Elapsed.TotalSeconds:0.0} s; cluster services on this machine: {string.Join(", ", session.Endpoints.Select(e => $"{e.Service}:{e.ServicePort}→127.0.0.1:{e.LocalPort}"))}");

@@ -14,10 +14,13 @@ public partial interface IConnectRpc
     /// loopback addresses (opt-in; needs the right to write the hosts file and, for ports below 1024, to bind them).
     /// With <paramref name="keepOriginal"/> the original replicas keep running and only the Service's selector is
     /// pointed at the agent; with <paramref name="forwardProbes"/> the agent gets the container's HTTP and TCP probes,
-    /// answered by the local process, instead of answering its own.
+    /// answered by the local process, instead of answering its own. With <paramref name="isolated"/> the service is
+    /// taken over for the child space <paramref name="space"/> only: an agent and a Service of the same name are made
+    /// in that space, so the root's router sends the requests routed to it (and its descendants) here, and everyone
+    /// else's keep reaching the pods of the parent spaces, which are not changed.
     /// </summary>
     [JsonRpcMethod("connect/start")]
-    Task<ConnectInfo> StartConnectAsync(string service, int localPort, string? space = null, string? container = null, bool mounts = true, bool hosts = false, bool keepOriginal = false, bool forwardProbes = false, CancellationToken cancellationToken = default);
+    Task<ConnectInfo> StartConnectAsync(string service, int localPort, string? space = null, string? container = null, bool mounts = true, bool hosts = false, bool keepOriginal = false, bool forwardProbes = false, bool isolated = false, CancellationToken cancellationToken = default);
 
     /// <summary>Ends a session and restores the service; unknown sessions are fine (restoring twice is harmless).</summary>
     [JsonRpcMethod("connect/stop")]

@@ -126,6 +126,12 @@ public static class RpcErrorCode
     /// <summary>Routing is not enabled on that root space.</summary>
     public const int RoutingNotEnabled = 1304;
 
+    /// <summary>An isolated connect names a root space: only a child space has requests of its own to take over.</summary>
+    public const int IsolatedNeedsChildSpace = 1305;
+
+    /// <summary>An isolated connect names a Service the root's router does not route (no HTTP port it fronts).</summary>
+    public const int ServiceNotRouted = 1306;
+
     /// <summary>The space named as a preview exists and is not a preview (of that parent): previews never change it.</summary>
     public const int NotAPreview = 1401;
 

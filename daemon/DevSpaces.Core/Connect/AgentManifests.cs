@@ -19,7 +19,7 @@ public static class AgentManifests
     private static V1ObjectMeta Meta(string name, string session, TakeoverPlan plan, V1OwnerReference? owner) => new()
     {
         Name = name,
-        NamespaceProperty = plan.Namespace,
+        NamespaceProperty = plan.SessionNamespace,
         Labels = Labels(session, plan.Workload.Name),
         OwnerReferences = owner is null ? null : [owner],
     };
@@ -42,17 +42,23 @@ public static class AgentManifests
 
     /// <summary>
     /// Just enough to restore: read and patch the workload (and the Service, when its selector is what changed), delete
-    /// the agent Deployment and the session Secret.
+    /// the agent Deployment and the session Secret. Isolated, in the child space: read the workload's name (there is
+    /// none there, and the restore looks), read and delete the session's own Service; nothing in the parent spaces.
     /// </summary>
     public static V1Role Role(TakeoverPlan plan, string session, V1OwnerReference owner)
     {
+        var isolated = plan.IsolatedIn != null;
         List<V1PolicyRule> rules =
         [
-            new V1PolicyRule { ApiGroups = ["apps"], Resources = [plan.Workload.Kind == TakeoverNames.StatefulSetKind ? "statefulsets" : "deployments"], ResourceNames = [plan.Workload.Name], Verbs = ["get", "patch"] },
+            new V1PolicyRule { ApiGroups = ["apps"], Resources = [plan.Workload.Kind == TakeoverNames.StatefulSetKind ? "statefulsets" : "deployments"], ResourceNames = [plan.Workload.Name], Verbs = isolated ? ["get"] : ["get", "patch"] },
             new V1PolicyRule { ApiGroups = ["apps"], Resources = ["deployments"], ResourceNames = [TakeoverNames.Agent(plan.Workload.Name)], Verbs = ["delete"] },
             new V1PolicyRule { ApiGroups = [""], Resources = ["secrets"], ResourceNames = [TakeoverNames.SessionSecret(plan.Workload.Name)], Verbs = ["delete"] },
         ];
-        if (plan.KeepOriginal)
+        if (isolated)
+        {
+            rules.Add(new V1PolicyRule { ApiGroups = [""], Resources = ["services"], ResourceNames = [plan.ServiceName], Verbs = ["get", "delete"] });
+        }
+        else if (plan.KeepOriginal)
         {
             rules.Add(new V1PolicyRule { ApiGroups = [""], Resources = ["services"], ResourceNames = [plan.ServiceName], Verbs = ["get", "patch"] });
         }
@@ -64,7 +70,7 @@ public static class AgentManifests
     {
         Metadata = Meta(TakeoverNames.AgentAccess(plan.Workload.Name, session), session, plan, owner),
         RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "Role", Name = TakeoverNames.AgentAccess(plan.Workload.Name, session) },
-        Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = TakeoverNames.AgentAccess(plan.Workload.Name, session), NamespaceProperty = plan.Namespace }],
+        Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = TakeoverNames.AgentAccess(plan.Workload.Name, session), NamespaceProperty = plan.SessionNamespace }],
     };
 
     public static V1Deployment AgentDeployment(TakeoverPlan plan, string session, ImageDeliveryResult image, AgentSettings settings, V1OwnerReference owner)
@@ -74,7 +80,8 @@ public static class AgentManifests
         // Replacing: the Service's selector labels make the Service (and its named target ports, declared below) reach
         // the agent. Next to the original: only the session's labels, which the Service's selector is pointed at, so
         // other Services selecting the original pods keep reaching them.
-        var podLabels = plan.KeepOriginal ? [] : new Dictionary<string, string>(plan.Service.Spec.Selector);
+        // Isolated, in the child space: only the session's labels, which the session's own Service selects.
+        var podLabels = plan.OriginalKeepsRunning ? [] : new Dictionary<string, string>(plan.Service.Spec.Selector);
         foreach (var (key, value) in Labels(session, plan.Workload.Name))
         {
             podLabels[key] = value;
@@ -109,7 +116,7 @@ public static class AgentManifests
             Metadata = new V1ObjectMeta
             {
                 Name = TakeoverNames.Agent(plan.Workload.Name),
-                NamespaceProperty = plan.Namespace,
+                NamespaceProperty = plan.SessionNamespace,
                 Labels = Labels(session, plan.Workload.Name),
                 OwnerReferences = [owner],
             },
@@ -147,6 +154,7 @@ public static class AgentManifests
                                     new V1EnvVar { Name = "DEVSPACES_PORTS", Value = string.Join(",", listenOn) },
                                     new V1EnvVar { Name = "DEVSPACES_HEARTBEAT_TIMEOUT", Value = Seconds(settings.HeartbeatTimeout) },
                                     new V1EnvVar { Name = "DEVSPACES_FIRST_CONTACT_TIMEOUT", Value = Seconds(settings.FirstContactTimeout) },
+                                    .. plan.IsolatedIn != null ? [new V1EnvVar { Name = "DEVSPACES_ISOLATED_SERVICE", Value = plan.ServiceName }] : Array.Empty<V1EnvVar>(),
                                 ],
                                 ReadinessProbe = forwarded == null ? readiness : forwarded.Readiness,
                                 LivenessProbe = forwarded == null ? probe : forwarded.Liveness,
@@ -169,6 +177,26 @@ public static class AgentManifests
                         ],
                     },
                 },
+            },
+        };
+    }
+
+    /// <summary>
+    /// An isolated session's version of the Service in the child space: the same name and ports (names and numbers,
+    /// which the router matches) as the parent's, each sending to the agent's port for it, selecting the session's
+    /// agent pods only. Owned by the session Secret, so it cannot outlive the session even if a restore missed it.
+    /// </summary>
+    public static V1Service IsolatedService(TakeoverPlan plan, string session, V1OwnerReference owner)
+    {
+        var labels = Labels(session, plan.Workload.Name);
+        labels[TakeoverNames.IsolatedLabel] = plan.Namespace;
+        return new V1Service
+        {
+            Metadata = new V1ObjectMeta { Name = plan.ServiceName, NamespaceProperty = plan.SessionNamespace, Labels = labels, OwnerReferences = [owner] },
+            Spec = new V1ServiceSpec
+            {
+                Selector = new Dictionary<string, string> { [TakeoverNames.SessionLabel] = session },
+                Ports = [.. plan.Ports.Select(p => new V1ServicePort { Name = p.Name, Port = p.ServicePort, TargetPort = p.TargetPort, Protocol = "TCP" })],
             },
         };
     }

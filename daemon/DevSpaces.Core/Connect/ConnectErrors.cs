@@ -89,4 +89,24 @@ public static class ConnectErrors
         RpcErrorCode.ConnectLocalSetupFailed,
         $"--hosts gives each service its own loopback address, and {address} cannot be used here: {why.TrimEnd('.')}.",
         $"Linux routes all of 127.0.0.0/8 to the loopback interface; elsewhere add the address first (macOS: 'sudo ifconfig lo0 alias {address}'), or connect without --hosts.");
+
+    public static DevSpacesException IsolatedNeedsChildSpace(string space, string service) => new(
+        RpcErrorCode.IsolatedNeedsChildSpace,
+        $"An isolated connect takes '{service}' over for one child space's requests, and '{space}' is a root space: every request without a routing key reaches it.",
+        $"Connect in your child space: create one with 'devspaces space create <name> --parent {space}' and pass --space <name>; or connect without --isolated to take '{service}' over for everyone.");
+
+    public static DevSpacesException RootNotRouted(string space, string root, string service) => new(
+        RpcErrorCode.RoutingNotEnabled,
+        $"An isolated connect needs routing on root space '{root}': without its router nothing sends only the requests of '{space}' to this machine.",
+        $"Enable it once with 'devspaces routing enable --space {root}' (needs the right to create Roles there), or connect without --isolated to take '{service}' over for everyone.");
+
+    public static DevSpacesException ServiceNotRouted(string service, string root) => new(
+        RpcErrorCode.ServiceNotRouted,
+        $"The router of root space '{root}' does not route Service '{service}', so its requests cannot be told apart by space.",
+        $"Routing fronts HTTP Services: give '{service}' a port named 'http' (or 'http-...', appProtocol http) and run 'devspaces routing enable --space {root}' again; or connect without --isolated.");
+
+    public static DevSpacesException SpaceNotRouted(string space, string root) => new(
+        RpcErrorCode.RoutingNotEnabled,
+        $"The router of root space '{root}' does not know space '{space}' yet (it was made by other means than devspaces), so it would not send its requests here.",
+        $"Refresh the router's space tree with 'devspaces routing enable --space {root}'.");
 }

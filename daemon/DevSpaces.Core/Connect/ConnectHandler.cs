@@ -31,7 +31,7 @@ public sealed class ConnectHandler : IConnectRpc, IAsyncDisposable
         work.Start("connect notifications", SendEventsAsync);
     }
 
-    public async Task<ConnectInfo> StartConnectAsync(string service, int localPort, string? space = null, string? container = null, bool mounts = true, bool hosts = false, bool keepOriginal = false, bool forwardProbes = false, CancellationToken cancellationToken = default)
+    public async Task<ConnectInfo> StartConnectAsync(string service, int localPort, string? space = null, string? container = null, bool mounts = true, bool hosts = false, bool keepOriginal = false, bool forwardProbes = false, bool isolated = false, CancellationToken cancellationToken = default)
     {
         if (localPort is < 1 or > 65535)
         {
@@ -42,7 +42,7 @@ public sealed class ConnectHandler : IConnectRpc, IAsyncDisposable
             RpcErrorCode.NoSpaceSelected, "No space is selected, and the request names none.", "Select a space first, or pass space.");
         string? id = null;
         var connected = await connectFor(workspace.Connect()).ConnectAsync(
-            new ConnectRequest(ns, service, localPort) { Container = container, CopyMounts = mounts, WriteHosts = hosts, KeepOriginal = keepOriginal, ForwardProbes = forwardProbes },
+            new ConnectRequest(ns, service, localPort) { Container = container, CopyMounts = mounts, WriteHosts = hosts, KeepOriginal = keepOriginal, ForwardProbes = forwardProbes, Isolated = isolated },
             e => events.Writer.TryWrite(new ConnectEventInfo(id, service, e.Kind, e.Message, e.Time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture))),
             cancellationToken).ConfigureAwait(false);
         id = connected.Record.Session;
@@ -72,7 +72,7 @@ public sealed class ConnectHandler : IConnectRpc, IAsyncDisposable
 
     private static ConnectInfo Describe(ConnectSession s) => new(
         s.Record.Session,
-        s.Plan.Namespace,
+        s.Plan.SessionNamespace,
         s.Plan.ServiceName,
         s.Plan.Workload.ToInfo(),
         s.Plan.Container.Name,

@@ -17,4 +17,10 @@ public sealed record ConnectRequest(string Namespace, string Service, int LocalP
 
     /// <summary>Give the agent the container's HTTP/TCP probes (answered by the local process) instead of its own.</summary>
     public bool ForwardProbes { get; init; }
+
+    /// <summary>
+    /// Take the Service over for the child space <see cref="Namespace"/> only: requests routed to it reach the local
+    /// process, everyone else's keep reaching the parent spaces' pods, which are not changed.
+    /// </summary>
+    public bool Isolated { get; init; }
 }

@@ -50,30 +50,51 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
         }
 
         var takeover = new ServiceTakeover(cluster);
-        var plan = await takeover.PlanAsync(request.Namespace, request.Service, request.Container, cancellationToken).ConfigureAwait(false);
+
+        // Isolated: the Service and its workload are read from the nearest parent space holding them, and the session
+        // lives in the child; a child holding its own version is taken over as usual (only its requests reach it).
+        var source = request.Namespace;
+        string? isolatedIn = null;
+        if (request.Isolated)
+        {
+            var target = await new IsolationPlanner(new ClusterIsolationReads(cluster)).PlanAsync(request.Namespace, request.Service, cancellationToken).ConfigureAwait(false);
+            if (target.ChildHoldsService)
+            {
+                Progress($"Space {request.Namespace} has its own version of service {request.Service}: taking that one over, which only requests routed to {request.Namespace} reach.");
+            }
+            else
+            {
+                (source, isolatedIn) = (target.Source, request.Namespace);
+                Progress($"Isolated: requests for service {request.Service} routed to space {request.Namespace} will reach this machine; {target.Source}'s version keeps serving everyone else, unchanged (router of {target.Root}).");
+            }
+        }
+
+        var plan = await takeover.PlanAsync(source, request.Service, request.Container, cancellationToken).ConfigureAwait(false) with { IsolatedIn = isolatedIn };
         Phase("plan");
         // Every right the takeover needs, asked before anything changes: a user who lacks one is told which, and the
-        // cluster stays as it is.
-        var ns = plan.Namespace;
+        // cluster stays as it is. Isolated, every change is in the child space; the parent spaces are only read.
+        var ns = plan.SessionNamespace;
         await AccessReview.RequireAsync(cluster, [
-            new ClusterOperation("patch", plan.Workload.Resource, plan.Workload.Name, ns),
+            .. isolatedIn is null
+                ? [new ClusterOperation("patch", plan.Workload.Resource, plan.Workload.Name, ns)]
+                : new[] { new ClusterOperation("create", "services", Namespace: ns), new ClusterOperation("delete", "services", plan.ServiceName, ns) },
             new ClusterOperation("create", "deployments", Namespace: ns),
             new ClusterOperation("create", "secrets", Namespace: ns),
             new ClusterOperation("create", "serviceaccounts", Namespace: ns),
             new ClusterOperation("create", "roles", Namespace: ns),
             new ClusterOperation("create", "rolebindings", Namespace: ns),
             new ClusterOperation("create", "pods/portforward", Namespace: ns),
-            .. request.KeepOriginal ? [new ClusterOperation("patch", "services", plan.ServiceName, ns)] : Array.Empty<ClusterOperation>(),
+            .. request.KeepOriginal && isolatedIn is null ? [new ClusterOperation("patch", "services", plan.ServiceName, ns)] : Array.Empty<ClusterOperation>(),
         ], cancellationToken).ConfigureAwait(false);
         var cleaned = await takeover.CheckFreeAsync(plan, cancellationToken).ConfigureAwait(false);
         if (cleaned.Count > 0)
         {
             Report(ConnectEventKind.Cleaned, $"Cleaned up remains of an earlier session: {string.Join("; ", cleaned)}.");
-            plan = await takeover.PlanAsync(request.Namespace, request.Service, request.Container, cancellationToken).ConfigureAwait(false);
+            plan = await takeover.PlanAsync(source, request.Service, request.Container, cancellationToken).ConfigureAwait(false) with { IsolatedIn = isolatedIn };
         }
 
         Phase("cleanup check");
-        plan = plan with { KeepOriginal = request.KeepOriginal, ForwardProbes = request.ForwardProbes };
+        plan = plan with { KeepOriginal = request.KeepOriginal && isolatedIn is null, ForwardProbes = request.ForwardProbes };
         foreach (var warning in plan.Warnings.Concat(plan.ForwardProbes ? ForwardedProbes.From(plan.Container).Warnings : []))
         {
             log.Warn(warning);
@@ -93,7 +114,9 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
 
         var session = Guid.NewGuid().ToString("N")[..12];
         var key = TunnelHandshake.NewKey();
-        Progress(plan.KeepOriginal
+        Progress(isolatedIn is not null
+            ? $"Connecting next to {plan.Workload} of {plan.Namespace} (container {plan.Container.Name}; not changed) with agent {delivered.Reference} in {isolatedIn}."
+            : plan.KeepOriginal
             ? $"Connecting next to {plan.Workload} (container {plan.Container.Name}; its {plan.Workload.Replicas} replicas keep running, service {plan.ServiceName}'s selector is recorded and pointed at agent {delivered.Reference})."
             : $"Taking over {plan.Workload} (container {plan.Container.Name}, {plan.Workload.Replicas} replicas recorded) with agent {delivered.Reference}.");
         var record = await takeover.ApplyAsync(plan, session, key, delivered, settings, cancellationToken).ConfigureAwait(false);
@@ -103,16 +126,24 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
         {
             await connected.StartAsync(outbound, request.WriteHosts, cancellationToken).ConfigureAwait(false);
             Phase("tunnel");
-            if (plan.KeepOriginal)
+            if (plan.OriginalKeepsRunning)
             {
-                // Only now, with the tunnel up and the agent ready: until here the original pods serve the Service.
+                // Only now, with the tunnel up and the agent ready: until here the original pods serve the Service
+                // (isolated: the parent's version serves the child's requests too).
                 // With forwarded probes the agent is ready only once the local process answers them, which may be later.
                 if (!plan.ForwardProbes)
                 {
                     await connected.WaitForReadyAgentAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                await takeover.PointServiceAtAgentAsync(plan, record, cancellationToken).ConfigureAwait(false);
+                if (plan.IsolatedIn is null)
+                {
+                    await takeover.PointServiceAtAgentAsync(plan, record, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await takeover.ExposeIsolatedAsync(plan, record, cancellationToken).ConfigureAwait(false);
+                }
             }
 
             await WaitForAgentEndpointsAsync(plan, record.Session, Progress, cancellationToken).ConfigureAwait(false);
@@ -164,12 +195,12 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
             new KubernetesWatchSource<V1Endpoints>(
                 async ct =>
                 {
-                    var list = await cluster.CallAsync(new ClusterOperation("list", "endpoints", plan.ServiceName, plan.Namespace),
-                        (c, t) => c.CoreV1.ListNamespacedEndpointsAsync(plan.Namespace, fieldSelector: byName, cancellationToken: t), ct).ConfigureAwait(false);
+                    var list = await cluster.CallAsync(new ClusterOperation("list", "endpoints", plan.ServiceName, plan.SessionNamespace),
+                        (c, t) => c.CoreV1.ListNamespacedEndpointsAsync(plan.SessionNamespace, fieldSelector: byName, cancellationToken: t), ct).ConfigureAwait(false);
                     return (list.Items.ToList(), list.Metadata.ResourceVersion);
                 },
                 (rv, onError, ct) => cluster.Client.CoreV1.WatchListNamespacedEndpointsAsync(
-                    plan.Namespace, fieldSelector: byName, resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds: 30, onError: onError, cancellationToken: ct)),
+                    plan.SessionNamespace, fieldSelector: byName, resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds: 30, onError: onError, cancellationToken: ct)),
             new WatchHandlers<V1Endpoints>(
                 (items, _) => Check(AgentOnly(items.FirstOrDefault())),
                 (type, endpoints, _) => Check(type != WatchEventType.Deleted && AgentOnly(endpoints)),
@@ -217,7 +248,7 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
     {
         var endpoints = new List<OutboundEndpoint>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var ns = plan.Namespace;
+        var ns = plan.SessionNamespace;
         for (var depth = 0; ns != null && depth < 16; depth++)
         {
             var current = ns;
@@ -226,7 +257,8 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
             foreach (var service in services.Items)
             {
                 var name = service.Metadata.Name;
-                if ((current == plan.Namespace && name == plan.ServiceName) || !seen.Add(name) || service.Spec.Type == "ExternalName")
+                // The connected Service itself is this machine (isolated: whichever space's version it stands in for).
+                if ((name == plan.ServiceName && (current == plan.Namespace || plan.IsolatedIn != null)) || !seen.Add(name) || service.Spec.Type == "ExternalName")
                 {
                     continue;
                 }

@@ -84,7 +84,7 @@ public sealed class ConnectSession : IAsyncDisposable
         // The tunnel is opened as soon as the agent's container runs: its handshake proves the agent listens, so it
         // need not wait for the kubelet's next readiness probe (the Service's endpoints do; the caller waits for them).
         var selector = $"{TakeoverNames.SessionLabel}={Record.Session}";
-        agentPods = await ReadyPodTracker.StartAsync(cluster.Client, new PodSelection(Plan.Namespace, selector, null), e => log.Debug($"agent pods: {e.Message}"), AgentStarted, cancellationToken).ConfigureAwait(false);
+        agentPods = await ReadyPodTracker.StartAsync(cluster.Client, new PodSelection(Plan.SessionNamespace, selector, null), e => log.Debug($"agent pods: {e.Message}"), AgentStarted, cancellationToken).ConfigureAwait(false);
         work.Start("tunnel", KeepTunnelAsync);
         using (var ready = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
@@ -107,13 +107,13 @@ public sealed class ConnectSession : IAsyncDisposable
 
                     if (why.Contains("CrashLoopBackOff", StringComparison.Ordinal) || why.Contains("exited with code", StringComparison.Ordinal))
                     {
-                        throw ConnectErrors.AgentNotReady($"See its log: kubectl logs -n {Plan.Namespace} -l {selector}", why);
+                        throw ConnectErrors.AgentNotReady($"See its log: kubectl logs -n {Plan.SessionNamespace} -l {selector}", why);
                     }
                 }
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw ConnectErrors.AgentNotReady($"See kubectl describe pod -n {Plan.Namespace} -l {selector}", $"no agent pod took the tunnel after {settings.ReadyTimeout.TotalSeconds:0} s ({agentPods.DescribeWhyNoPodIsReady()})");
+                throw ConnectErrors.AgentNotReady($"See kubectl describe pod -n {Plan.SessionNamespace} -l {selector}", $"no agent pod took the tunnel after {settings.ReadyTimeout.TotalSeconds:0} s ({agentPods.DescribeWhyNoPodIsReady()})");
             }
         }
 
@@ -131,11 +131,12 @@ public sealed class ConnectSession : IAsyncDisposable
         {
             bound = BindServiceAddresses(bound);
             Endpoints = bound;
+            // Isolated, the child holds few Services of its own: the nearest version of each name (each name is listed once) gets the plain name too.
             var entries = bound.Where(e => e.HostAddress != null).GroupBy(e => (e.Namespace, e.Service, e.HostAddress))
-                .Select(g => new HostsEntry(g.Key.HostAddress!, LoopbackAddresses.NamesOf(g.Key.Service, g.Key.Namespace, g.Key.Namespace == Plan.Namespace)))
+                .Select(g => new HostsEntry(g.Key.HostAddress!, LoopbackAddresses.NamesOf(g.Key.Service, g.Key.Namespace, g.Key.Namespace == Plan.SessionNamespace || Plan.IsolatedIn != null)))
                 .ToList();
             hostsSection = true; // from here on, disposing removes it (also when writing fails half-way)
-            local.Hosts.WriteSection(Record.Session, ProcessIdentity.Current(), $"(devspaces connect {Plan.ServiceName} in {Plan.Namespace}; removed when the session ends)", entries);
+            local.Hosts.WriteSection(Record.Session, ProcessIdentity.Current(), $"(devspaces connect {Plan.ServiceName} in {Plan.SessionNamespace}; removed when the session ends)", entries);
             Report(ConnectEventKind.Progress, $"Hosts file {local.Hosts.Path}: {entries.Count} services resolve to their own loopback addresses ({string.Join(", ", entries.Take(5).Select(e => $"{e.Names[0]}→{e.Address}"))}{(entries.Count > 5 ? ", ..." : "")}).");
         }
 
@@ -244,7 +245,7 @@ public sealed class ConnectSession : IAsyncDisposable
     internal async Task WaitForReadyAgentAsync(CancellationToken cancellationToken)
     {
         var selector = $"{TakeoverNames.SessionLabel}={Record.Session}";
-        await using var ready = await ReadyPodTracker.StartAsync(cluster.Client, new PodSelection(Plan.Namespace, selector, null), e => log.Debug($"agent pods: {e.Message}"), cancellationToken).ConfigureAwait(false);
+        await using var ready = await ReadyPodTracker.StartAsync(cluster.Client, new PodSelection(Plan.SessionNamespace, selector, null), e => log.Debug($"agent pods: {e.Message}"), cancellationToken).ConfigureAwait(false);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.ReadyTimeout);
         try
@@ -253,7 +254,7 @@ public sealed class ConnectSession : IAsyncDisposable
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw ConnectErrors.AgentNotReady($"See kubectl describe pod -n {Plan.Namespace} -l {selector}", $"the agent pod did not pass its readiness probe within {settings.ReadyTimeout.TotalSeconds:0} s ({ready.DescribeWhyNoPodIsReady()})");
+            throw ConnectErrors.AgentNotReady($"See kubectl describe pod -n {Plan.SessionNamespace} -l {selector}", $"the agent pod did not pass its readiness probe within {settings.ReadyTimeout.TotalSeconds:0} s ({ready.DescribeWhyNoPodIsReady()})");
         }
     }
 
@@ -294,7 +295,7 @@ public sealed class ConnectSession : IAsyncDisposable
                 using var open = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 open.CancelAfter(TimeSpan.FromSeconds(15));
                 Phase("agent container running");
-                var channel = await new WebSocketPodPortConnector(cluster.Client).ConnectAsync(Plan.Namespace, pod.Metadata.Name, TakeoverNames.TunnelPort, open.Token).ConfigureAwait(false);
+                var channel = await new WebSocketPodPortConnector(cluster.Client).ConnectAsync(Plan.SessionNamespace, pod.Metadata.Name, TakeoverNames.TunnelPort, open.Token).ConfigureAwait(false);
                 Phase("tunnel websocket");
                 var stream = new PodPortStream(channel);
                 await TunnelHandshake.AuthenticateAsync(stream, sessionKey, open.Token).ConfigureAwait(false);
@@ -313,7 +314,9 @@ public sealed class ConnectSession : IAsyncDisposable
 
                 if (firstTunnel.TrySetResult())
                 {
-                    Report(ConnectEventKind.Connected, $"Connected: requests to service {Plan.ServiceName} in {Plan.Namespace} now reach localhost:{LocalPort} (agent pod {pod.Metadata.Name}).");
+                    Report(ConnectEventKind.Connected, Plan.IsolatedIn is { } child
+                        ? $"Connected: requests to service {Plan.ServiceName} routed to space {child} now reach localhost:{LocalPort} (agent pod {pod.Metadata.Name}); everyone else's keep reaching {Plan.Namespace}'s version."
+                        : $"Connected: requests to service {Plan.ServiceName} in {Plan.Namespace} now reach localhost:{LocalPort} (agent pod {pod.Metadata.Name}).");
                 }
                 else
                 {
@@ -387,10 +390,10 @@ public sealed class ConnectSession : IAsyncDisposable
     /// <summary>True (and the session ends) when the workload no longer carries this session's record.</summary>
     private async Task<bool> IsRestoredAsync(CancellationToken cancellationToken)
     {
-        Workload? workload;
+        TakeoverRecord? record;
         try
         {
-            workload = await new ServiceTakeover(cluster).ReadWorkloadAsync(Plan.Workload.Kind, Plan.Namespace, Plan.Workload.Name, cancellationToken).ConfigureAwait(false);
+            record = await new ServiceTakeover(cluster).ReadSessionRecordAsync(Plan, cancellationToken).ConfigureAwait(false);
         }
         catch (Errors.DevSpacesException e)
         {
@@ -398,14 +401,15 @@ public sealed class ConnectSession : IAsyncDisposable
             return false;
         }
 
-        var record = TakeoverRecord.Parse(workload?.Metadata.Annotations?.TryGetValue(TakeoverNames.RecordAnnotation, out var text) == true ? text : null);
         if (record?.Session == Record.Session)
         {
             return false;
         }
 
         Interlocked.Exchange(ref restored, 1);
-        Report(ConnectEventKind.Restored, $"The {Plan.Workload} was restored without this session (its agent lost the heartbeat); the session has ended.");
+        Report(ConnectEventKind.Restored, Plan.IsolatedIn is { } isolatedIn
+            ? $"The session's objects in {isolatedIn} were removed without it (its agent lost the heartbeat); the session has ended."
+            : $"The {Plan.Workload} was restored without this session (its agent lost the heartbeat); the session has ended.");
         ended.TrySetResult();
         return true;
     }

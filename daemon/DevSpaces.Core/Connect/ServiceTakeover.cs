@@ -44,15 +44,26 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
     /// </summary>
     public async Task<IReadOnlyList<string>> CheckFreeAsync(TakeoverPlan plan, CancellationToken cancellationToken)
     {
-        var ns = plan.Namespace;
-        var record = RecordOf(plan.Workload.Metadata) ?? RecordOf(plan.Service.Metadata);
+        var ns = plan.SessionNamespace;
+        var isolated = plan.IsolatedIn != null;
+        var record = isolated ? null : RecordOf(plan.Workload.Metadata) ?? RecordOf(plan.Service.Metadata);
         var agent = await cluster.TryCallAsync(
             new ClusterOperation("get", "deployments", TakeoverNames.Agent(plan.Workload.Name), ns),
             (c, ct) => c.AppsV1.ReadNamespacedDeploymentAsync(TakeoverNames.Agent(plan.Workload.Name), ns, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
         var secret = await cluster.TryCallAsync(
             new ClusterOperation("get", "secrets", TakeoverNames.SessionSecret(plan.Workload.Name), ns),
             (c, ct) => c.CoreV1.ReadNamespacedSecretAsync(TakeoverNames.SessionSecret(plan.Workload.Name), ns, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
-        if (record is null && agent is null && secret is null && plan.Workload.Metadata.Annotations?.ContainsKey(TakeoverNames.RecordAnnotation) != true
+        // Isolated, nothing in the parent space is ours: the record is the session Secret's in the child.
+        var ownService = isolated ? await new ClusterWorkloads(cluster).ReadServiceAsync(ns, plan.ServiceName, cancellationToken).ConfigureAwait(false) : null;
+        if (isolated)
+        {
+            record = secret?.Data?.TryGetValue(TakeoverNames.RecordField, out var bytes) == true ? TakeoverRecord.Parse(System.Text.Encoding.UTF8.GetString(bytes)) : null;
+            if (record is null && agent is null && secret is null && ownService?.Metadata.Labels?.ContainsKey(TakeoverNames.IsolatedLabel) != true)
+            {
+                return [];
+            }
+        }
+        else if (record is null && agent is null && secret is null && plan.Workload.Metadata.Annotations?.ContainsKey(TakeoverNames.RecordAnnotation) != true
             && plan.Service.Metadata.Annotations?.ContainsKey(TakeoverNames.RecordAnnotation) != true)
         {
             return [];
@@ -89,47 +100,15 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
     /// </summary>
     public async Task<TakeoverRecord> ApplyAsync(TakeoverPlan plan, string session, string sessionKey, ImageDeliveryResult image, AgentSettings agent, CancellationToken cancellationToken)
     {
-        var ns = plan.Namespace;
+        // Isolated, the workload and its Service are not touched: the record lives in the session Secret only.
+        var record = plan.IsolatedIn != null
+            ? NewRecord(plan, session) with { IsolatedFrom = plan.Namespace }
+            : await RecordOnWorkloadAsync(plan, session, cancellationToken).ConfigureAwait(false);
+        var ns = plan.SessionNamespace;
         var name = plan.Workload.Name;
-        TakeoverRecord record;
-        for (var attempt = 1; ; attempt++)
-        {
-            record = new TakeoverRecord(
-                session, $"{Environment.UserName}@{Environment.MachineName}", Environment.MachineName, Environment.ProcessId,
-                DateTimeOffset.UtcNow, name, plan.Workload.Replicas, plan.ServiceName,
-                plan.KeepOriginal ? new Dictionary<string, string>(plan.Service.Spec.Selector) : null);
-
-            // 1. The record, guarded by the resourceVersion it was read with: of two concurrent connects one gets a conflict.
-            var annotate = new JsonObject
-            {
-                ["metadata"] = new JsonObject
-                {
-                    ["resourceVersion"] = plan.Workload.Metadata.ResourceVersion,
-                    ["annotations"] = new JsonObject { [TakeoverNames.RecordAnnotation] = record.ToJson() },
-                },
-            };
-            try
-            {
-                await PatchWorkloadAsync(plan, annotate.ToJsonString(), cancellationToken).ConfigureAwait(false);
-                break;
-            }
-            catch (Errors.DevSpacesException e) when (e.ErrorCode == Contracts.RpcErrorCode.Conflict && attempt < 5)
-            {
-                // Usually the controller updated the status since we read it; read again and check it is still free.
-                var fresh = await ReadWorkloadAsync(plan.Workload.Kind, ns, name, cancellationToken).ConfigureAwait(false)
-                    ?? throw ConnectErrors.NoWorkload(plan.ServiceName, ns, LabelSelectorText.From(plan.Service.Spec.Selector));
-                if (TakeoverRecord.Parse(fresh.Metadata.Annotations?.TryGetValue(TakeoverNames.RecordAnnotation, out var other) == true ? other : null) is { } taken)
-                {
-                    throw ConnectErrors.AlreadyConnected(plan.ServiceName, taken.Owner, taken.StartedAt, taken.Session);
-                }
-
-                plan = plan with { Workload = fresh };
-            }
-        }
-
         try
         {
-            if (plan.KeepOriginal)
+            if (plan.KeepOriginal && plan.IsolatedIn == null)
             {
                 await RecordOnServiceAsync(plan, record, cancellationToken).ConfigureAwait(false);
             }
@@ -155,7 +134,7 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
                 new ClusterOperation("create", "deployments", TakeoverNames.Agent(name), ns),
                 (c, ct) => c.AppsV1.CreateNamespacedDeploymentAsync(AgentManifests.AgentDeployment(plan, session, image, agent, owner), ns, cancellationToken: ct),
                 cancellationToken).ConfigureAwait(false);
-            if (!plan.KeepOriginal)
+            if (!plan.OriginalKeepsRunning)
             {
                 await PatchWorkloadAsync(plan, """{"spec":{"replicas":0}}""", cancellationToken).ConfigureAwait(false);
             }
@@ -168,6 +147,87 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
             await RestoreAsync(plan, session, undo.Token).ConfigureAwait(false);
             throw;
         }
+    }
+
+    private static TakeoverRecord NewRecord(TakeoverPlan plan, string session) => new(
+        session, $"{Environment.UserName}@{Environment.MachineName}", Environment.MachineName, Environment.ProcessId,
+        DateTimeOffset.UtcNow, plan.Workload.Name, plan.Workload.Replicas, plan.ServiceName,
+        plan.KeepOriginal ? new Dictionary<string, string>(plan.Service.Spec.Selector) : null);
+
+    /// <summary>The record on the workload, written before anything else changes.</summary>
+    private async Task<TakeoverRecord> RecordOnWorkloadAsync(TakeoverPlan plan, string session, CancellationToken cancellationToken)
+    {
+        var (ns, name) = (plan.Namespace, plan.Workload.Name);
+        for (var attempt = 1; ; attempt++)
+        {
+            var record = NewRecord(plan, session);
+            // The record, guarded by the resourceVersion it was read with: of two concurrent connects one gets a conflict.
+            var annotate = new JsonObject
+            {
+                ["metadata"] = new JsonObject
+                {
+                    ["resourceVersion"] = plan.Workload.Metadata.ResourceVersion,
+                    ["annotations"] = new JsonObject { [TakeoverNames.RecordAnnotation] = record.ToJson() },
+                },
+            };
+            try
+            {
+                await PatchWorkloadAsync(plan, annotate.ToJsonString(), cancellationToken).ConfigureAwait(false);
+                return record;
+            }
+            catch (Errors.DevSpacesException e) when (e.ErrorCode == Contracts.RpcErrorCode.Conflict && attempt < 5)
+            {
+                // Usually the controller updated the status since we read it; read again and check it is still free.
+                var fresh = await ReadWorkloadAsync(plan.Workload.Kind, ns, name, cancellationToken).ConfigureAwait(false)
+                    ?? throw ConnectErrors.NoWorkload(plan.ServiceName, ns, LabelSelectorText.From(plan.Service.Spec.Selector));
+                if (TakeoverRecord.Parse(fresh.Metadata.Annotations?.TryGetValue(TakeoverNames.RecordAnnotation, out var other) == true ? other : null) is { } taken)
+                {
+                    throw ConnectErrors.AlreadyConnected(plan.ServiceName, taken.Owner, taken.StartedAt, taken.Session);
+                }
+
+                plan = plan with { Workload = fresh };
+            }
+        }
+    }
+
+    /// <summary>
+    /// Isolated: creates the child space's own version of the Service, selecting the session's agent pods, so the
+    /// root's router sends the child's requests to it. Called once the agent is ready, so the child's requests never
+    /// meet a Service without endpoints. Owned by the session Secret (read here for its uid).
+    /// </summary>
+    public async Task ExposeIsolatedAsync(TakeoverPlan plan, TakeoverRecord record, CancellationToken cancellationToken)
+    {
+        var ns = plan.SessionNamespace;
+        var secretName = TakeoverNames.SessionSecret(plan.Workload.Name);
+        var secret = await cluster.CallAsync(
+            new ClusterOperation("get", "secrets", secretName, ns),
+            (c, ct) => c.CoreV1.ReadNamespacedSecretAsync(secretName, ns, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+        var owner = new V1OwnerReference { ApiVersion = "v1", Kind = "Secret", Name = secret.Metadata.Name, Uid = secret.Metadata.Uid };
+        await cluster.CallAsync(
+            new ClusterOperation("create", "services", plan.ServiceName, ns),
+            (c, ct) => c.CoreV1.CreateNamespacedServiceAsync(AgentManifests.IsolatedService(plan, record.Session, owner), ns, cancellationToken: ct),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The session record as the cluster has it now: on the workload, or for an isolated session in its Secret in the
+    /// child space. Null when it is gone (the session was restored).
+    /// </summary>
+    public async Task<TakeoverRecord?> ReadSessionRecordAsync(TakeoverPlan plan, CancellationToken cancellationToken)
+    {
+        if (plan.IsolatedIn is { } ns)
+        {
+            var name = TakeoverNames.SessionSecret(plan.Workload.Name);
+            var secret = await cluster.TryCallAsync(
+                new ClusterOperation("get", "secrets", name, ns),
+                (c, ct) => c.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+            return secret?.Metadata.DeletionTimestamp is null && secret?.Data?.TryGetValue(TakeoverNames.RecordField, out var bytes) == true
+                ? TakeoverRecord.Parse(System.Text.Encoding.UTF8.GetString(bytes))
+                : null;
+        }
+
+        var workload = await ReadWorkloadAsync(plan.Workload.Kind, plan.Namespace, plan.Workload.Name, cancellationToken).ConfigureAwait(false);
+        return workload is null ? null : RecordOf(workload.Metadata);
     }
 
     /// <summary>
@@ -261,7 +321,7 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
 
     /// <summary>Undoes the takeover <paramref name="plan"/> describes (of <paramref name="session"/>, or of any session when null).</summary>
     public Task<IReadOnlyList<string>> RestoreAsync(TakeoverPlan plan, string? session, CancellationToken cancellationToken) =>
-        RestoreAsync(plan.Workload.Kind, plan.Namespace, plan.Workload.Name, session, plan.ServiceName, cancellationToken);
+        RestoreAsync(plan.Workload.Kind, plan.SessionNamespace, plan.Workload.Name, session, plan.ServiceName, cancellationToken);
 
     private Task<IReadOnlyList<string>> RestoreAsync(string kind, string ns, string workload, string? session, string? service, CancellationToken cancellationToken) =>
         cluster.CallAsync(

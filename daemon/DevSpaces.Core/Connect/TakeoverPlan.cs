@@ -23,4 +23,16 @@ public sealed record TakeoverPlan(
 
     /// <summary>Give the agent the container's HTTP/TCP probes instead of answering its own.</summary>
     public bool ForwardProbes { get; init; }
+
+    /// <summary>
+    /// For an isolated session: the child space the session's objects (agent, a Service of the same name) are made
+    /// in; <see cref="Namespace"/> then holds the Service and workload that are only read, never changed.
+    /// </summary>
+    public string? IsolatedIn { get; init; }
+
+    /// <summary>Where the session's objects live: the child space of an isolated session, else the Service's own.</summary>
+    public string SessionNamespace => IsolatedIn ?? Namespace;
+
+    /// <summary>True when the original replicas keep running: with <see cref="KeepOriginal"/>, and always when isolated.</summary>
+    public bool OriginalKeepsRunning => KeepOriginal || IsolatedIn != null;
 }

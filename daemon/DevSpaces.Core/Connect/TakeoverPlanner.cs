@@ -15,6 +15,14 @@ public sealed class TakeoverPlanner(IWorkloadReader workloads)
     {
         var svc = await workloads.ReadServiceAsync(ns, service, cancellationToken).ConfigureAwait(false)
             ?? throw ConnectErrors.ServiceNotFound(service, ns);
+
+        // A Service the root's router fronts selects the router: it is planned as its app defined it, by the spec
+        // routing recorded (the same selector and ports the baseline Service keeps).
+        if (Routing.RoutePlanner.OriginalSpec(svc) is { } original)
+        {
+            svc = new V1Service { ApiVersion = svc.ApiVersion, Kind = svc.Kind, Metadata = svc.Metadata, Spec = original };
+        }
+
         // A Service whose selector a session changed (the original kept running) is planned by its recorded selector.
         var selector = ServiceTakeover.RecordOf(svc.Metadata)?.ServiceSelector is { } recorded ? new Dictionary<string, string>(recorded) : svc.Spec.Selector;
         if (selector is null || selector.Count == 0)

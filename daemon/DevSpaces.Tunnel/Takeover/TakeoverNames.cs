@@ -15,6 +15,12 @@ public static class TakeoverNames
     /// <summary>On the agent's pods: the name of the taken-over workload.</summary>
     public const string AgentLabel = "devspaces.io/connect-agent";
 
+    /// <summary>
+    /// On the Service an isolated session creates in a child space (next to the session label): the space whose
+    /// version of the Service it stands in for. Only such a Service is ever deleted by a restore.
+    /// </summary>
+    public const string IsolatedLabel = "devspaces.io/connect-isolated-from";
+
     /// <summary>The kinds of workload a session takes over (apps/v1).</summary>
     public const string DeploymentKind = "Deployment";
 

@@ -19,6 +19,10 @@ namespace DevSpaces.Tunnel.Takeover;
 /// Set when the original replicas keep running and the Service's selector points at the agent instead: the
 /// selector before the session, put back exactly on restore. Null when the workload was scaled to 0.
 /// </param>
+/// <param name="IsolatedFrom">
+/// Set for an isolated session: the space holding the workload, which is not changed at all; the session's objects
+/// (agent, Service of the same name) live in the child space. Null when the workload itself was taken over.
+/// </param>
 public sealed record TakeoverRecord(
     string Session,
     string Owner,
@@ -28,7 +32,8 @@ public sealed record TakeoverRecord(
     string Workload,
     int Replicas,
     string Service,
-    IReadOnlyDictionary<string, string>? ServiceSelector = null)
+    IReadOnlyDictionary<string, string>? ServiceSelector = null,
+    string? IsolatedFrom = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.Never };
 

@@ -49,6 +49,10 @@ public sealed class WorkloadRestorer(IKubernetes client, string kind = TakeoverN
         else if (record == null && service != null)
         {
             done.AddRange(await RestoreSelectorAsync(ns, service, session, null, cancellationToken).ConfigureAwait(false));
+
+            // An isolated session's own Service in the child space goes first, so the router sends that space's
+            // requests back to the parent's version before the agent goes away.
+            done.AddRange(await DeleteIsolatedServiceAsync(ns, service, session, cancellationToken).ConfigureAwait(false));
         }
 
         if (metadata != null && text != null)
@@ -159,6 +163,39 @@ public sealed class WorkloadRestorer(IKubernetes client, string kind = TakeoverN
                 return [];
             }
         }
+    }
+
+    /// <summary>
+    /// Deletes the Service an isolated session created (it carries <see cref="TakeoverNames.IsolatedLabel"/> and the
+    /// session's label; with <paramref name="session"/> null, any session's), guarded by its uid. Any other Service of
+    /// that name is left alone.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> DeleteIsolatedServiceAsync(string ns, string name, string? session, CancellationToken cancellationToken)
+    {
+        var service = await TryAsync(() => client.CoreV1.ReadNamespacedServiceAsync(name, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var labels = service?.Metadata.Labels;
+        if (labels is null || !labels.TryGetValue(TakeoverNames.IsolatedLabel, out var from)
+            || !labels.TryGetValue(TakeoverNames.SessionLabel, out var owner) || (session != null && owner != session))
+        {
+            return [];
+        }
+
+        try
+        {
+            var options = new V1DeleteOptions { Preconditions = new V1Preconditions { Uid = service!.Metadata.Uid } };
+            await TryAsync(() => client.CoreV1.DeleteNamespacedServiceAsync(name, ns, options, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // Kubernetes before 1.22 answers a Service's deletion with a Status this client cannot read as a Service: it is deleted all the same.
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+        {
+            // Replaced meanwhile by another Service of that name: not ours.
+            return [];
+        }
+
+        return [$"deleted service {name}, which stood in for {from}'s version in {ns}"];
     }
 
     private async Task<V1ObjectMeta?> ReadMetadataAsync(string ns, string name, CancellationToken cancellationToken) =>

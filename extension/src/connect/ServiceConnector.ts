@@ -81,13 +81,14 @@ export class ServiceConnector {
 }
 
 /** The `devspaces.connect.*` settings, as `connect/start` takes them. */
-export function connectOptions(): Pick<StartConnectParams, 'mounts' | 'hosts' | 'keepOriginal' | 'forwardProbes'> {
+export function connectOptions(): Pick<StartConnectParams, 'mounts' | 'hosts' | 'keepOriginal' | 'forwardProbes' | 'isolated'> {
   const settings = vscode.workspace.getConfiguration('devspaces.connect');
   return {
     mounts: settings.get<boolean>('copyMountedFiles') ?? true,
     hosts: settings.get<boolean>('hostsFile') ?? false,
     keepOriginal: settings.get<boolean>('keepOriginal') ?? false,
     forwardProbes: settings.get<boolean>('forwardProbes') ?? false,
+    isolated: settings.get<boolean>('isolated') ?? false,
   };
 }
 

@@ -40,6 +40,8 @@ export const ErrorCodes = {
   NotARootSpace: 1302,
   NothingToRoute: 1303,
   RoutingNotEnabled: 1304,
+  IsolatedNeedsChildSpace: 1305,
+  ServiceNotRouted: 1306,
   NotAPreview: 1401,
   DebugRuntimeUnknown: 1501,
   DebuggerMissing: 1502,

@@ -349,7 +349,7 @@ export const requests: readonly RequestDeclaration[] = [
   { method: ListServices.method, params: fields<t.ListServicesParams>({ space: true }), result: 'ServiceList' },
   {
     method: StartConnect.method,
-    params: fields<t.StartConnectParams>({ service: true, localPort: true, space: true, container: true, mounts: true, hosts: true, keepOriginal: true, forwardProbes: true }),
+    params: fields<t.StartConnectParams>({ service: true, localPort: true, space: true, container: true, mounts: true, hosts: true, keepOriginal: true, forwardProbes: true, isolated: true }),
     result: 'ConnectInfo',
   },
   { method: StopConnect.method, params: fields<t.StopConnectParams>({ session: true }), result: null },

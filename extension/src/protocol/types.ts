@@ -168,6 +168,8 @@ export interface StartConnectParams {
   keepOriginal?: boolean;
   /** Give the agent the container's HTTP/TCP probes, answered by the local process; default false. */
   forwardProbes?: boolean;
+  /** Take the service over for the child space only (its routed requests); the parents' pods are not changed; default false. */
+  isolated?: boolean;
 }
 
 export interface StopConnectParams {
