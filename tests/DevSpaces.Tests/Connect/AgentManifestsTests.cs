@@ -116,4 +116,38 @@ public sealed class AgentManifestsTests
         var older = TakeoverRecord.Parse("""{"session":"s0","owner":"me@host","host":"host","processId":1,"startedAt":"2026-01-01T00:00:00+00:00","deployment":"api","replicas":3,"service":"api"}""")!;
         Assert.That((older.Replicas, older.ServiceSelector, older.KeepsOriginal), Is.EqualTo((3, (IReadOnlyDictionary<string, string>?)null, false)));
     }
+
+    [Test]
+    public void An_Isolated_Session_Lives_In_The_Child_Space_And_Its_Service_Mirrors_The_Parents_Ports_Selecting_Only_The_Agent()
+    {
+        var plan = Plan(Container()) with { IsolatedIn = "alice" };
+        var deployment = AgentManifests.AgentDeployment(plan, "s1", new ImageDeliveryResult("devspaces/agent:ds-1", Pushed: false), new AgentSettings(), Owner);
+        var service = AgentManifests.IsolatedService(plan, "s1", Owner);
+        var agent = deployment.Spec.Template.Spec.Containers.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(deployment.Metadata.NamespaceProperty, Is.EqualTo("alice"));
+            Assert.That(deployment.Spec.Template.Metadata.Labels, Does.Not.ContainKey("app"), "the parent's selector labels stay off the agent's pods");
+            Assert.That(Env(agent, "DEVSPACES_ISOLATED_SERVICE"), Is.EqualTo("api-svc"));
+            Assert.That(AgentManifests.RoleBinding(plan, "s1", Owner).Subjects.Single().NamespaceProperty, Is.EqualTo("alice"));
+            Assert.That((service.Metadata.Name, service.Metadata.NamespaceProperty), Is.EqualTo(("api-svc", "alice")));
+            Assert.That(service.Metadata.Labels[TakeoverNames.IsolatedLabel], Is.EqualTo("dev"));
+            Assert.That(service.Metadata.OwnerReferences.Single().Uid, Is.EqualTo("u-1"), "the session Secret owns it");
+            Assert.That(service.Spec.Selector, Is.EquivalentTo(new Dictionary<string, string> { [TakeoverNames.SessionLabel] = "s1" }));
+            var port = service.Spec.Ports.Single();
+            Assert.That((port.Name, port.Port, port.TargetPort.Value), Is.EqualTo(("http", 80, "8080")), "the router matches the port by name, then number");
+        });
+    }
+
+    [Test]
+    public void An_Isolated_Agents_Role_May_Delete_Its_Own_Service_And_Never_Patch_A_Workload()
+    {
+        var rules = AgentManifests.Role(Plan(Container()) with { IsolatedIn = "alice" }, "s1", Owner).Rules;
+        Assert.Multiple(() =>
+        {
+            Assert.That(rules.SelectMany(r => r.Verbs), Does.Not.Contain("patch"));
+            var services = rules.Single(r => r.Resources.Contains("services"));
+            Assert.That((services.ResourceNames.Single(), services.Verbs), Is.EqualTo(("api-svc", new[] { "get", "delete" })));
+        });
+    }
 }

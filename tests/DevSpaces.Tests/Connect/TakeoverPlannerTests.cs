@@ -182,6 +182,20 @@ public class TakeoverPlannerTests
         Assert.That(Refused()?.Message, Does.Contain("port named 'http'"));
     }
 
+    [Test]
+    public async Task A_Service_Fronted_By_The_Router_Is_Planned_By_The_Spec_Routing_Recorded_Not_The_Router()
+    {
+        var fronted = Service("api", new() { [Core.Routing.RoutingNames.RouterLabel] = "true" }, new V1ServicePort { Name = "http", Port = 80, TargetPort = 9001 });
+        fronted.Metadata.Annotations[Core.Routing.RoutingNames.OriginalSpecAnnotation] = k8s.KubernetesJson.Serialize(Service("api", Labels("api")).Spec);
+        cluster.Services.Add(fronted);
+        cluster.Deployments.Add(Deployment("api", Labels("api")));
+        cluster.Deployments.Add(Deployment(Core.Routing.RoutingNames.Router, new() { [Core.Routing.RoutingNames.RouterLabel] = "true" }));
+
+        var plan = await PlanAsync();
+
+        Assert.That((plan.Workload.Name, plan.Ports.Single().TargetPort), Is.EqualTo(("api", 8080)));
+    }
+
     /// <summary>A namespace's Services and workloads in memory.</summary>
     private sealed class FakeWorkloads : IWorkloadReader
     {
