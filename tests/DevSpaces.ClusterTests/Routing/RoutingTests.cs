@@ -23,7 +23,7 @@ namespace DevSpaces.ClusterTests.Routing;
 /// path, whatever carries the key, and disabling restores every Service exactly.
 /// </summary>
 [NonParallelizable]
-public class RoutingTests
+public partial class RoutingTests
 {
     private TestCluster cluster = null!;
     private TempDirectory workspace = null!;
@@ -94,9 +94,9 @@ public class RoutingTests
     [OneTimeTearDown]
     public async Task RemoveSpaces()
     {
-        foreach (var ns in new[] { ax, a, b, root, otherRoot }.Where(n => n is not null && Environment.GetEnvironmentVariable("DEVSPACES_TEST_KEEP") is null))
+        foreach (var ns in new[] { isolatedChild, ax, a, b, root, otherRoot }.Where(n => n is not null && Environment.GetEnvironmentVariable("DEVSPACES_TEST_KEEP") is null))
         {
-            await cluster.DeleteNamespaceAsync(ns);
+            await cluster.DeleteNamespaceAsync(ns!);
         }
 
         http?.Dispose();
@@ -277,7 +277,7 @@ public class RoutingTests
         }
 
         var map = await cluster.Client.CoreV1.ReadNamespacedConfigMapAsync(RoutingNames.ConfigMap, root);
-        Assert.That(RouterConfig.SpacesFromJson(map.Data[RoutingNames.SpacesKey]).Select(s => s.Name), Is.EquivalentTo(new[] { a, b, ax }));
+        Assert.That(RouterConfig.SpacesFromJson(map.Data[RoutingNames.SpacesKey]).Select(s => s.Name), Is.EquivalentTo(new[] { a, b, ax }.Concat(isolatedChild is null ? [] : [isolatedChild])));
     }
 
     private static IEnumerable<SpaceInfo> Flatten(SpaceInfo space) => space.Children.SelectMany(Flatten).Prepend(space);
