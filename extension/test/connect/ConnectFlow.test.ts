@@ -101,9 +101,10 @@ describe('Connect a Service…', () => {
     recorded.configuration.set('devspaces.connect.hostsFile', true);
     recorded.configuration.set('devspaces.connect.keepOriginal', true);
     recorded.configuration.set('devspaces.connect.forwardProbes', true);
+    recorded.configuration.set('devspaces.connect.isolated', true);
     await connectFromPalette(pickLabelContaining('No launch configuration'));
 
-    assert.deepEqual(started, [{ service: 'api', localPort: 5000, space: null, container: null, mounts: false, hosts: true, keepOriginal: true, forwardProbes: true }]);
+    assert.deepEqual(started, [{ service: 'api', localPort: 5000, space: null, container: null, mounts: false, hosts: true, keepOriginal: true, forwardProbes: true, isolated: true }]);
   });
 
   it('Creating_A_Launch_Configuration_Connects_Writes_The_Env_File_And_A_Marked_Configuration', async () => {
@@ -111,7 +112,7 @@ describe('Connect a Service…', () => {
     fs.writeFileSync(path.join(folder, 'server.js'), '');
     await connectFromPalette(pickLabelContaining('Create a launch configuration'));
 
-    assert.deepEqual(started, [{ service: 'api', localPort: 5000, space: null, container: null, mounts: true, hosts: false, keepOriginal: false, forwardProbes: false }]);
+    assert.deepEqual(started, [{ service: 'api', localPort: 5000, space: null, container: null, mounts: true, hosts: false, keepOriginal: false, forwardProbes: false, isolated: false }]);
     const suggested = Number(recorded.inputBoxes[0]?.options.value);
     assert.ok(suggested >= 3000 && suggested < 3020, `the container port (or the next free one) is suggested: ${suggested}`);
     assert.equal(envFile(), 'PORT=8080\nQUOTES_URL=http://127.0.0.1:41001\n');
@@ -232,7 +233,7 @@ describe('F5 on a connected launch configuration', () => {
 
   it('Connects_The_Service_Writes_The_Env_File_And_Points_The_Configuration_At_It', async () => {
     const resolved = await provider().resolveDebugConfiguration(workspaceFolder() as never, marked);
-    assert.deepEqual(started, [{ service: 'api', localPort: 5000, space: null, container: null, mounts: true, hosts: false, keepOriginal: false, forwardProbes: false }]);
+    assert.deepEqual(started, [{ service: 'api', localPort: 5000, space: null, container: null, mounts: true, hosts: false, keepOriginal: false, forwardProbes: false, isolated: false }]);
     assert.equal(resolved?.envFile, '${workspaceFolder}/.devspaces/connect-api.env');
     assert.equal(envFile(), 'PORT=8080\nQUOTES_URL=http://127.0.0.1:41001\n');
     assert.equal(connectItem().text, '$(plug) api → localhost:5000');
