@@ -113,7 +113,8 @@ public partial class RoutingTests
     public void Enable_Fronts_The_Roots_Http_Services_And_Gives_Every_Space_A_Url()
     {
         Assert.That(info.Services, Is.EquivalentTo(new[] { "api", "web" }));
-        Assert.That(info.Spaces.Select(s => s.Space), Is.EquivalentTo(new[] { root, a, b, ax }));
+        // The isolated connect's child joins the tree when enable runs again after it was made (the disable test does).
+        Assert.That(info.Spaces.Select(s => s.Space).Where(s => s != isolatedChild), Is.EquivalentTo(new[] { root, a, b, ax }));
         Assert.That(info.Spaces.Single(s => s.Space == a).Url, Does.Match($@"^http://{a}\.s\.{root}\.localhost:\d+/$"));
     }
 
