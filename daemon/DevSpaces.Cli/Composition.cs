@@ -87,11 +87,14 @@ public sealed class Composition : IAsyncDisposable
     /// <summary>Set for the CLI only.</summary>
     public DebugCommand? DebugCommand { get; private set; }
 
+    /// <summary>Set for the CLI only.</summary>
+    public ExecCommand? ExecCommand { get; private set; }
+
     /// <summary>Set for the daemon only.</summary>
     public LifecycleHandler? Lifecycle { get; private set; }
 
     /// <summary>For one CLI command in <paramref name="workspaceFolder"/>.</summary>
-    public static Composition ForCli(IKubeconfigSource kubeconfig, ILog log, string workspaceFolder, CliOutput output, string currentDirectory, Func<string, string?>? environment = null)
+    public static Composition ForCli(IKubeconfigSource kubeconfig, ILog log, string workspaceFolder, CliOutput output, string currentDirectory, Func<string, string?>? environment = null, Func<(Stream In, Stream Out, Stream Error)>? stdio = null)
     {
         var composition = new Composition(new WorkspaceSession(kubeconfig, new NoClientNotifier(), log, workspaceFolder), log, environment ?? Environment.GetEnvironmentVariable);
         var session = composition.Session;
@@ -99,7 +102,8 @@ public sealed class Composition : IAsyncDisposable
         composition.PortForwardCommand = new PortForwardCommand(output, events => new PortForwardHandler(session, events));
         composition.ImageCommand = new ImageCommand(output, progress => new ImageHandler(session, progress, composition.Docker), currentDirectory);
         composition.ProjectCommand = new ProjectCommand(output, composition.Projects, currentDirectory, workspaceFolder);
-        composition.DebugCommand = new DebugCommand(output, currentDirectory);
+        composition.DebugCommand = new DebugCommand(output, session, ExecFor, currentDirectory);
+        composition.ExecCommand = new ExecCommand(session, ExecFor, stdio ?? (() => (Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.OpenStandardError())));
         composition.UpCommand = new UpCommand(output, session, composition.UpServiceFor, currentDirectory);
         composition.RoutingCommand = new RoutingCommand(output, composition.Routing, session);
         composition.PreviewCommand = new PreviewCommand(output, session, composition.PreviewServiceFor, currentDirectory);
@@ -157,6 +161,9 @@ public sealed class Composition : IAsyncDisposable
         var delivery = new ImageDelivery(Docker(), cluster.Client, new ImageDeliverySettings());
         return new UpService(cluster, Docker(), builder, delivery, new HelperImage(builder, delivery, up), new WebSocketPodPortConnector(cluster.Client), up, log);
     }
+
+    /// <summary>exec for one cluster: through the helper of a service that is up, over a port-forward.</summary>
+    private static ServiceExec ExecFor(ClusterConnection cluster) => new(cluster, new WebSocketPodPortConnector(cluster.Client));
 
     /// <summary>The router image for one cluster: built on this engine and delivered to that cluster.</summary>
     private RouterImage RouterImageFor(ClusterConnection cluster) =>

@@ -30,10 +30,32 @@ public enum HelperFrameKind : byte
     /// <summary>Request: no payload. Reply: <see cref="AppStatus"/>.</summary>
     GetStatus = 9,
 
+    /// <summary>
+    /// Request: runs a program in the container with its standard streams carried over this connection, which from
+    /// then on belongs to it (<see cref="ExecRequest"/> payload). Reply: <see cref="ExecStarted"/>, then
+    /// <see cref="Stdout"/> and <see cref="Stderr"/> frames, then <see cref="Exited"/>.
+    /// </summary>
+    Exec = 10,
+
+    /// <summary>Exec: the next bytes of the program's standard input; an empty payload closes it.</summary>
+    Stdin = 11,
+
     Welcome = 64,
     ManifestPart = 65,
     BatchResult = 66,
     AppStatus = 67,
+
+    /// <summary>Exec: the program runs (its pid, int).</summary>
+    ExecStarted = 68,
+
+    /// <summary>Exec: the next bytes the program wrote to its standard output.</summary>
+    Stdout = 69,
+
+    /// <summary>Exec: the next bytes the program wrote to its standard error.</summary>
+    Stderr = 70,
+
+    /// <summary>Exec: the program ended and both of its output streams are drained: its exit code (int; 128 + signal when a signal ended it).</summary>
+    Exited = 71,
 
     /// <summary>Reply to any request that failed as a whole: a message.</summary>
     Error = 127,

@@ -7,9 +7,9 @@ namespace DevSpaces.Helper;
 
 /// <summary>
 /// Serves the daemon's connections: each proves the session key (the connect tunnel's handshake), then sends
-/// request frames; replies go back on the same connection in order.
+/// request frames; replies go back on the same connection in order. An exec request takes its connection over.
 /// </summary>
-internal sealed class HelperServer(TreeStore tree, AppProcess app, string key, Action<string> log)
+internal sealed class HelperServer(TreeStore tree, AppProcess app, Children children, string key, TimeSpan grace, Action<string> log)
 {
     public async Task RunAsync(TcpListener listener, CancellationToken cancellationToken)
     {
@@ -46,6 +46,13 @@ internal sealed class HelperServer(TreeStore tree, AppProcess app, string key, A
             await using var frames = new FrameStream(stream);
             while (await frames.ReadAsync(cancellationToken).ConfigureAwait(false) is { } frame)
             {
+                if (frame.Kind == HelperFrameKind.Exec)
+                {
+                    // The connection belongs to the program from here on.
+                    await new ExecSession(ExecRequest.Read(frame.Reader()), children, grace, log).RunAsync(frames, frame.RequestId, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
                 await HandleAsync(frame, frames, batches, cancellationToken).ConfigureAwait(false);
             }
         }

@@ -11,6 +11,7 @@ internal static unsafe partial class Native
     public const int ECHILD = 10;
     public const int EINTR = 4;
     public const int ESRCH = 3;
+    public const int O_CLOEXEC = 0x80000;
 
     // glibc's flags for posix_spawnattr_setflags.
     public const short POSIX_SPAWN_SETPGROUP = 0x02;
@@ -20,6 +21,7 @@ internal static unsafe partial class Native
     // Generous sizes for glibc's opaque structures (336 and 128 bytes on x86-64 and arm64).
     public const int SpawnAttrSize = 1024;
     public const int SigSetSize = 256;
+    public const int FileActionsSize = 1024;
 
     [LibraryImport("libc", EntryPoint = "posix_spawnp")]
     public static partial int PosixSpawnp(out int pid, byte* file, void* fileActions, void* attributes, byte** argv, byte** envp);
@@ -47,6 +49,41 @@ internal static unsafe partial class Native
 
     [LibraryImport("libc", EntryPoint = "sigemptyset")]
     public static partial int SigEmptySet(void* sigset);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_init")]
+    public static partial int FileActionsInit(void* actions);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_destroy")]
+    public static partial int FileActionsDestroy(void* actions);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_adddup2")]
+    public static partial int FileActionsAddDup2(void* actions, int fd, int newFd);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_addchdir_np")]
+    public static partial int FileActionsAddChdir(void* actions, byte* path);
+
+    [LibraryImport("libc", EntryPoint = "pipe2", SetLastError = true)]
+    public static partial int Pipe2(int* fds, int flags);
+
+    /// <summary>Fills <paramref name="fds"/> (6 entries) with three close-on-exec pipes, read end first; an errno, or 0.</summary>
+    public static int Pipes(int[] fds)
+    {
+        fixed (int* pair = fds)
+        {
+            for (var i = 0; i < fds.Length / 2; i++)
+            {
+                if (Pipe2(pair + (2 * i), O_CLOEXEC) != 0)
+                {
+                    return Marshal.GetLastPInvokeError();
+                }
+            }
+        }
+
+        return 0;
+    }
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    public static partial int Close(int fd);
 
     [LibraryImport("libc", EntryPoint = "waitpid", SetLastError = true)]
     public static partial int WaitPid(int pid, out int status, int options);

@@ -9,6 +9,8 @@ static void Log(string message) => Console.Error.WriteLine($"devspaces-helper: {
 const string Usage = """
     usage: devspaces-helper install DIR
            devspaces-helper run [--root DIR] [--listen ADDRESS:PORT] [--grace SECONDS] [-- COMMAND [ARG...]]
+           devspaces-helper dotnet-processes
+           devspaces-helper dotnet-resume PID
     """;
 
 if (args.Length == 2 && args[0] == "install")
@@ -19,6 +21,16 @@ if (args.Length == 2 && args[0] == "install")
     File.SetUnixFileMode(target, (UnixFileMode)0b111_101_101);
     Log($"installed {target}");
     return 0;
+}
+
+if (args is ["dotnet-processes"])
+{
+    return DotNetProcesses.List(Console.Out, Log);
+}
+
+if (args is ["dotnet-resume", var resumed])
+{
+    return DotNetProcesses.Resume(resumed, Console.Error);
 }
 
 if (args.Length == 0 || args[0] != "run")
@@ -73,7 +85,8 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 
 var tree = new TreeStore(root);
-var app = new AppProcess(command, Log, reapOrphans: Environment.ProcessId == 1);
+var children = new Children(reapOrphans: Environment.ProcessId == 1);
+var app = new AppProcess(command, Log, children);
 var listener = new TcpListener(HelperServer.ParseEndpoint(listen));
 listener.Start();
 Log($"listening on {listener.LocalEndpoint}, syncing {tree.Root}, pid {Environment.ProcessId}");
@@ -82,7 +95,7 @@ if (command.Length > 0)
     app.Start();
 }
 
-var serving = new HelperServer(tree, app, key, Log).RunAsync(listener, stop.Token);
+var serving = new HelperServer(tree, app, children, key, grace, Log).RunAsync(listener, stop.Token);
 try
 {
     await Task.Delay(Timeout.Infinite, stop.Token);

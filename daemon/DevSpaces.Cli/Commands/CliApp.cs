@@ -53,9 +53,18 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
                                             until Ctrl-C; the service keeps running (--detach: return once it is up);
                                             --debug: Node.js/Java start with their debugger on the pod's loopback,
                                             forwarded to 9229/5005 (or N, or a free port), and no probes
-          debug --print-launch-config [<folder>] [--port N]
+          debug --print-launch-config [<folder>] [--port N] [--space S]
                                             print the VS Code launch configuration that attaches Node.js (node),
                                             Java (java) or .NET (coreclr) to the service run with up --debug
+          debug --processes [<folder>] [--space S]
+                                            the .NET processes in the service's container (pid, runtime, command
+                                            line), found through their diagnostic sockets
+          debug --resume [<folder>] [--space S] [--pid N]
+                                            let the .NET app started with up --debug --stop-on-entry run
+          exec <service> [--space S] [--workdir DIR] [--env K=V]... -- <program> [args]
+                                            run a program in the container of a service that is up, with stdin,
+                                            stdout and stderr carried byte for byte (no terminal); exits with its
+                                            exit code (the coreclr configuration's pipeTransport runs it)
           down [<folder>] [--space S]       remove what up deployed and put back what it replaced
           preview up --name <pr-N|branch> --parent <space> [--service <folder>]... [--image <service>=<ref>]...
                      [--build-arg K=V]... [--commit SHA] [--pr N]
@@ -102,6 +111,9 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
             .ToList();
         return lines.Count == 0 ? null : string.Join("; ", lines);
     }
+
+    /// <summary>This process's standard streams as bytes, for <c>exec</c> (default: the console's).</summary>
+    public Func<(Stream In, Stream Out, Stream Error)>? StandardStreams { get; init; }
 
     /// <summary>Where the details of an unexpected failure are written (default: <see cref="DefaultLogDirectory"/> of the home folder).</summary>
     public string? LogDirectory { get; init; }
@@ -158,7 +170,7 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
             var folder = cli.Get("--workspace") is { } w ? Path.GetFullPath(w, currentDirectory) : WorkspaceLocator.Find(currentDirectory);
             var log = new TextWriterLog(LogLevel.Warning, stderr);
             var output = new CliOutput(stdout, stderr, json);
-            await using var composition = Composition.ForCli(kubeconfig, log, folder, output, currentDirectory);
+            await using var composition = Composition.ForCli(kubeconfig, log, folder, output, currentDirectory, stdio: StandardStreams);
             return await DispatchAsync(cli, composition, output, cancellationToken).ConfigureAwait(false);
         }
         catch (UsageException ex)
@@ -185,7 +197,7 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
     public static string OperationName(IReadOnlyList<string> positional) => positional switch
     {
         [] => "devspaces",
-        ["connect" or "port-forward" or "daemon" or "version" or "help", ..] => positional[0],
+        ["connect" or "port-forward" or "daemon" or "version" or "help" or "exec" or "debug", ..] => positional[0],
         [var noun, var verb, ..] => $"{noun} {verb}",
         [var only] => only,
     };
@@ -296,7 +308,9 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
             case ["up", ..]:
                 return await app.UpCommand!.UpAsync(cli, ct);
             case ["debug", ..]:
-                return await app.DebugCommand!.RunAsync(cli);
+                return await app.DebugCommand!.RunAsync(cli, ct);
+            case ["exec", ..]:
+                return await app.ExecCommand!.RunAsync(cli, ct);
             case ["down", ..]:
                 return await app.UpCommand!.DownAsync(cli, ct);
             case ["project", "check"]:

@@ -115,7 +115,10 @@ public sealed class UpCommand(CliOutput output, WorkspaceSession workspace, Func
         return Path.GetFullPath(cli.Positional.Count == 2 ? cli.Positional[1] : ".", currentDirectory);
     }
 
-    private string SpaceOf(CliArguments cli) => cli.Get("--space") ?? cli.Get("--namespace") ?? workspace.State.Space ?? throw new DevSpacesException(
+    private string SpaceOf(CliArguments cli) => SpaceOf(cli, workspace);
+
+    /// <summary>The space of <c>--space</c>, else the one selected for the workspace folder.</summary>
+    internal static string SpaceOf(CliArguments cli, WorkspaceSession workspace) => cli.Get("--space") ?? cli.Get("--namespace") ?? workspace.State.Space ?? throw new DevSpacesException(
         RpcErrorCode.NoSpaceSelected,
         "No space is selected for this folder, and --space was not given.",
         "Pass --space <name>, or select one with 'devspaces space select <name>'.");

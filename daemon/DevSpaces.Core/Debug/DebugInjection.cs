@@ -19,6 +19,9 @@ public static class DebugInjection
     /// <summary>The usual JDWP port.</summary>
     public const int JdwpPort = 5005;
 
+    /// <summary>Makes a .NET runtime wait at start-up on its default diagnostic socket until it is resumed.</summary>
+    public const string DotNetSuspendVariable = "DOTNET_DefaultDiagnosticPortSuspend";
+
     private static readonly HashSet<string> NodeLaunchers = new(StringComparer.Ordinal) { "npm", "npx", "yarn", "pnpm" };
 
     /// <summary>The runtime that runs the app: from its command's executable, else from the project files in its folder.</summary>
@@ -85,10 +88,11 @@ public static class DebugInjection
                 Prepend(container, "JAVA_TOOL_OPTIONS", $"-agentlib:jdwp=transport=dt_socket,server=y,suspend={(stopOnEntry ? "y" : "n")},address=127.0.0.1:{JdwpPort}");
                 break;
             default:
-                warnings.Add(DotNetDebugger.Missing);
                 if (stopOnEntry)
                 {
-                    warnings.Add("Stop on entry is not available for .NET yet: the app starts at once.");
+                    // The runtime waits on its default diagnostic socket before any managed code runs, until a
+                    // ResumeRuntime command (devspaces debug --resume) lets it go; every restart waits again.
+                    container.Env = [.. (container.Env ?? []).Where(e => e.Name != DotNetSuspendVariable), new V1EnvVar { Name = DotNetSuspendVariable, Value = "1" }];
                 }
 
                 break;
@@ -97,7 +101,7 @@ public static class DebugInjection
         container.LivenessProbe = null;
         container.ReadinessProbe = null;
         container.StartupProbe = null;
-        return new DebugSetup(runtime, RemotePort(runtime), stopOnEntry && runtime != DebugRuntime.DotNet, warnings);
+        return new DebugSetup(runtime, RemotePort(runtime), stopOnEntry, warnings);
     }
 
     /// <summary>Our options first, then the container's own (a literal value; one from a ConfigMap or Secret is replaced).</summary>

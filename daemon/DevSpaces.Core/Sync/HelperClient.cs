@@ -117,6 +117,84 @@ public sealed class HelperClient : ISyncTarget, IAsyncDisposable
     public Task<AppStatus> GetStatusAsync(CancellationToken cancellationToken) =>
         RequestAsync(HelperFrameKind.GetStatus, new WireWriter(), HelperFrameKind.AppStatus, AppStatus.Read, cancellationToken);
 
+    /// <summary>
+    /// Runs <paramref name="request"/>'s program in the container with <paramref name="stdin"/> as its input (closed
+    /// when it ends) and its output and error written to <paramref name="stdout"/> and <paramref name="stderr"/> as
+    /// they come, byte for byte; returns its exit code. The connection belongs to the program from here on: dispose
+    /// the client afterwards.
+    /// </summary>
+    public async Task<int> ExecAsync(ExecRequest request, Stream stdin, Stream stdout, Stream stderr, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var id = await SendAsync(HelperFrameKind.Exec, request.Encode(), cancellationToken).ConfigureAwait(false);
+        await ReadReplyAsync(id, HelperFrameKind.ExecStarted, cancellationToken).ConfigureAwait(false);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var input = CarryInputAsync(id, stdin, stop.Token);
+        try
+        {
+            while (true)
+            {
+                HelperFrame? next;
+                try
+                {
+                    next = await frames.ReadAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or InvalidDataException)
+                {
+                    throw new HelperException($"The connection to the helper broke while {request.Command[0]} ran: {e.Message}");
+                }
+
+                switch (next)
+                {
+                    case null:
+                        throw new HelperException($"The helper closed the connection while {request.Command[0]} ran.");
+                    case { Kind: HelperFrameKind.Stdout } frame:
+                        await stdout.WriteAsync(frame.Payload, cancellationToken).ConfigureAwait(false);
+                        await stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
+                        break;
+                    case { Kind: HelperFrameKind.Stderr } frame:
+                        await stderr.WriteAsync(frame.Payload, cancellationToken).ConfigureAwait(false);
+                        await stderr.FlushAsync(cancellationToken).ConfigureAwait(false);
+                        break;
+                    case { Kind: HelperFrameKind.Exited } frame:
+                        return frame.Reader().Int();
+                }
+            }
+        }
+        finally
+        {
+            // A local input that never ends (a terminal) blocks in a read that cannot be cancelled; the program is
+            // over, so its input is not waited for.
+            await stop.CancelAsync().ConfigureAwait(false);
+            if (input.IsCompleted)
+            {
+                await input.ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Sends <paramref name="stdin"/> as <see cref="HelperFrameKind.Stdin"/> frames, then an empty one for its end.</summary>
+    private async Task CarryInputAsync(uint id, Stream stdin, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            int read;
+            while ((read = await stdin.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                await frames.WriteAsync(HelperFrameKind.Stdin, id, buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                await frames.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await frames.WriteAsync(HelperFrameKind.Stdin, id, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+            await frames.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // The program ended, or the connection did: its input has nowhere to go.
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await frames.DisposeAsync().ConfigureAwait(false);

@@ -102,7 +102,8 @@ public sealed class UpService(ClusterConnection cluster, IDockerClient docker, I
         var root = project.Sync?.To ?? project.Run.WorkingDir ?? deployment.Manifests.Container.WorkingDir;
         if (setup.RemotePort is not { } remote)
         {
-            return (new UpDebugInfo(setup.Runtime, null, null, false, root), null);
+            events(new UpEvent(UpEventKind.Step, $"Debugging .NET: the coreclr configuration of `devspaces debug --print-launch-config` starts the debugger in the container through `devspaces exec {project.Service}`{(setup.StopOnEntry ? "; the app waits at start-up until `devspaces debug --resume`" : "")}"));
+            return (new UpDebugInfo(setup.Runtime, null, null, setup.StopOnEntry, root), null);
         }
 
         var time = Stopwatch.StartNew();

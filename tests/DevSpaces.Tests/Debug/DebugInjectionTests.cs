@@ -61,12 +61,23 @@ public class DebugInjectionTests
     }
 
     [Test]
-    public void DotNet_Has_No_Port_And_Says_What_Attaching_Needs()
+    public void DotNet_Stop_On_Entry_Makes_The_Runtime_Wait_On_Its_Diagnostic_Socket_And_Has_No_Port()
     {
-        var setup = DebugInjection.Apply(Container(), ["dotnet", "Api.dll"], folder, stopOnEntry: true);
+        var container = Container(new V1EnvVar { Name = DebugInjection.DotNetSuspendVariable, Value = "0" });
+        var setup = DebugInjection.Apply(container, ["dotnet", "Api.dll"], folder, stopOnEntry: true);
         Assert.That(setup.RemotePort, Is.Null);
+        Assert.That(setup.StopOnEntry, Is.True);
+        Assert.That(container.Env.Where(e => e.Name == "DOTNET_DefaultDiagnosticPortSuspend").Select(e => e.Value), Is.EqualTo(new[] { "1" }));
+        Assert.That(container.LivenessProbe, Is.Null);
+    }
+
+    [Test]
+    public void DotNet_Without_Stop_On_Entry_Starts_At_Once()
+    {
+        var container = Container();
+        var setup = DebugInjection.Apply(container, ["dotnet", "Api.dll"], folder, stopOnEntry: false);
         Assert.That(setup.StopOnEntry, Is.False);
-        Assert.That(string.Join("\n", setup.Warnings), Does.Contain("vsdbg").And.Contain("netcoredbg").And.Contain("devspaces exec"));
+        Assert.That(container.Env.Select(e => e.Name), Does.Not.Contain(DebugInjection.DotNetSuspendVariable));
     }
 
     [Test]

@@ -19,9 +19,10 @@ public sealed class InProcessHelper : IAsyncDisposable
     public InProcessHelper(string[]? command = null)
     {
         Tree = new TreeStore(Container.Path);
-        App = new AppProcess(command ?? [], Log.Add, reapOrphans: false);
+        var children = new Children(reapOrphans: false);
+        App = new AppProcess(command ?? [], Log.Add, children);
         listener.Start();
-        serving = new HelperServer(Tree, App, Key, Log.Add).RunAsync(listener, stop.Token);
+        serving = new HelperServer(Tree, App, children, Key, TimeSpan.FromSeconds(5), Log.Add).RunAsync(listener, stop.Token);
     }
 
     public string Key { get; } = DevSpaces.Tunnel.TunnelHandshake.NewKey();
