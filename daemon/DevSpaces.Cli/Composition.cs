@@ -102,7 +102,7 @@ public sealed class Composition : IAsyncDisposable
         composition.PortForwardCommand = new PortForwardCommand(output, events => new PortForwardHandler(session, events));
         composition.ImageCommand = new ImageCommand(output, progress => new ImageHandler(session, progress, composition.Docker), currentDirectory);
         composition.ProjectCommand = new ProjectCommand(output, composition.Projects, currentDirectory, workspaceFolder);
-        composition.DebugCommand = new DebugCommand(output, session, ExecFor, currentDirectory);
+        composition.DebugCommand = new DebugCommand(output, session, ExecFor, environment ?? Environment.GetEnvironmentVariable, currentDirectory);
         composition.ExecCommand = new ExecCommand(session, ExecFor, stdio ?? (() => (Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.OpenStandardError())));
         composition.UpCommand = new UpCommand(output, session, composition.UpServiceFor, currentDirectory);
         composition.RoutingCommand = new RoutingCommand(output, composition.Routing, session);

@@ -11,6 +11,7 @@ const string Usage = """
            devspaces-helper run [--root DIR] [--listen ADDRESS:PORT] [--grace SECONDS] [-- COMMAND [ARG...]]
            devspaces-helper dotnet-processes
            devspaces-helper dotnet-resume PID
+           devspaces-helper receive DIR
     """;
 
 if (args.Length == 2 && args[0] == "install")
@@ -31,6 +32,11 @@ if (args is ["dotnet-processes"])
 if (args is ["dotnet-resume", var resumed])
 {
     return DotNetProcesses.Resume(resumed, Console.Error);
+}
+
+if (args is ["receive", var into])
+{
+    return await Receiver.RunAsync(into, Console.Out, Console.Error);
 }
 
 if (args.Length == 0 || args[0] != "run")

@@ -13,7 +13,7 @@ namespace DevSpaces.Cli.Commands;
 /// for .NET also <c>--processes</c> (the .NET processes in its container) and <c>--resume</c> (let an app started with
 /// <c>--stop-on-entry</c> run).
 /// </summary>
-public sealed class DebugCommand(CliOutput output, WorkspaceSession workspace, Func<ClusterConnection, ServiceExec> execFor, string currentDirectory)
+public sealed class DebugCommand(CliOutput output, WorkspaceSession workspace, Func<ClusterConnection, ServiceExec> execFor, Func<string, string?> environment, string currentDirectory)
 {
     public async Task<int> RunAsync(CliArguments cli, CancellationToken cancellationToken)
     {
@@ -58,6 +58,7 @@ public sealed class DebugCommand(CliOutput output, WorkspaceSession workspace, F
 
         var runtime = DebugInjection.RuntimeOf(project.Run.Command ?? [], folder);
         var localRoot = folder == currentDirectory ? "${workspaceFolder}" : folder;
+        var knownSpace = cli.Get("--space") ?? workspace.State.Space;
         string? note = null;
         if (runtime == DebugRuntime.DotNet && pid == null)
         {
@@ -71,7 +72,8 @@ public sealed class DebugCommand(CliOutput output, WorkspaceSession workspace, F
             }
         }
 
-        output.Out.WriteLine(LaunchConfigurations.LaunchJson(project, runtime, runtime == DebugRuntime.DotNet ? pid : port, localRoot).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+        var debuggerPath = DotNetDebugger.RemotePath(environment(DotNetDebugger.FolderVariable));
+        output.Out.WriteLine(LaunchConfigurations.LaunchJson(project, runtime, runtime == DebugRuntime.DotNet ? pid : port, localRoot, debuggerPath, runtime == DebugRuntime.DotNet ? knownSpace : null).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
         if (runtime == DebugRuntime.DotNet)
         {
             output.Error.WriteLine($"devspaces: note: {DotNetDebugger.Needs}");

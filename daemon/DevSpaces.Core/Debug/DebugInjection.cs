@@ -104,6 +104,14 @@ public static class DebugInjection
         return new DebugSetup(runtime, RemotePort(runtime), stopOnEntry, warnings);
     }
 
+    /// <summary>An emptyDir at <see cref="DotNetDebugger.RemoteFolder"/> in the code's container, which up fills with the user's debugger.</summary>
+    public static void MountDebuggerFolder(V1PodSpec pod, V1Container container)
+    {
+        const string volume = "devspaces-debugger";
+        pod.Volumes = [.. (pod.Volumes ?? []).Where(v => v.Name != volume), new V1Volume { Name = volume, EmptyDir = new V1EmptyDirVolumeSource() }];
+        container.VolumeMounts = [.. (container.VolumeMounts ?? []).Where(m => m.Name != volume), new V1VolumeMount { Name = volume, MountPath = DotNetDebugger.RemoteFolder }];
+    }
+
     /// <summary>Our options first, then the container's own (a literal value; one from a ConfigMap or Secret is replaced).</summary>
     private static void Prepend(V1Container container, string name, string options)
     {

@@ -14,14 +14,16 @@ public static class LaunchConfigurations
 {
     /// <summary>A whole <c>launch.json</c> with the one configuration.</summary>
     /// <param name="localRoot">The service's folder as the editor names it (e.g. <c>${workspaceFolder}</c>).</param>
-    /// <param name="port">The local port of the debug forward (Node.js, Java).</param>
-    public static JsonObject LaunchJson(ProjectFile project, DebugRuntime runtime, int? port, string localRoot) => new()
+    /// <param name="port">The local port of the debug forward (Node.js, Java); for .NET the app's pid in the container, when known.</param>
+    /// <param name="debuggerPath">The .NET debugger's path in the container.</param>
+    /// <param name="space">The space <c>devspaces exec</c> names (null: the one selected in the pipe's working directory).</param>
+    public static JsonObject LaunchJson(ProjectFile project, DebugRuntime runtime, int? port, string localRoot, string? debuggerPath = null, string? space = null) => new()
     {
         ["version"] = "0.2.0",
-        ["configurations"] = new JsonArray(Attach(project, runtime, port, localRoot)),
+        ["configurations"] = new JsonArray(Attach(project, runtime, port, localRoot, debuggerPath, space)),
     };
 
-    public static JsonObject Attach(ProjectFile project, DebugRuntime runtime, int? port, string localRoot)
+    public static JsonObject Attach(ProjectFile project, DebugRuntime runtime, int? port, string localRoot, string? debuggerPath = null, string? space = null)
     {
         var name = $"{project.Service}: attach in the cluster (DevSpaces)";
         var remoteRoot = project.Sync?.To ?? project.Run.WorkingDir ?? "/app";
@@ -54,15 +56,17 @@ public static class LaunchConfigurations
                 ["type"] = "coreclr",
                 ["request"] = "attach",
                 ["name"] = name,
-                ["processId"] = "${command:pickRemoteProcess}",
+                // A number once known (it changes when the app restarts); else the C# extension's picker, which runs ps through the pipe.
+                ["processId"] = port is { } pid ? pid : "${command:pickRemoteProcess}",
                 ["pipeTransport"] = new JsonObject
                 {
                     ["pipeCwd"] = localRoot,
                     ["pipeProgram"] = "devspaces",
-                    ["pipeArgs"] = new JsonArray("exec", project.Service, "--"),
-                    ["debuggerPath"] = "/devspaces-debugger/vsdbg",
+                    ["pipeArgs"] = space == null ? new JsonArray("exec", project.Service, "--") : new JsonArray("exec", project.Service, "--space", space, "--"),
+                    ["debuggerPath"] = debuggerPath ?? DotNetDebugger.RemotePath(null),
                     ["quoteArgs"] = false,
                 },
+                // The sample's and prep's Dockerfiles build in /src: the pdbs name those paths.
                 ["sourceFileMap"] = new JsonObject { ["/src"] = localRoot },
             },
         };

@@ -79,28 +79,7 @@ public sealed class HelperClient : ISyncTarget, IAsyncDisposable
         try
         {
             var id = ++lastRequest;
-            foreach (var move in plan.Moves)
-            {
-                await frames.WriteAsync(HelperFrameKind.Move, id, move.Encode(), cancellationToken).ConfigureAwait(false);
-            }
-
-            foreach (var delete in plan.Deletes)
-            {
-                await frames.WriteAsync(HelperFrameKind.Delete, id, new WireWriter().String(delete), cancellationToken).ConfigureAwait(false);
-            }
-
-            var sent = new List<FileEntry>(plan.Upserts.Count);
-            var buffer = new byte[FrameStream.DataChunkSize];
-            foreach (var upsert in plan.Upserts)
-            {
-                if (await SendFileAsync(id, upsert, Path.Combine(localRoot, upsert.Path), buffer, cancellationToken).ConfigureAwait(false) is { } entry)
-                {
-                    sent.Add(entry);
-                }
-            }
-
-            await frames.WriteAsync(HelperFrameKind.Commit, id, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
-            await frames.FlushAsync(cancellationToken).ConfigureAwait(false);
+            var sent = await WriteBatchAsync(frames, id, plan, localRoot, cancellationToken).ConfigureAwait(false);
             var result = BatchResult.Read((await ReadReplyAsync(id, HelperFrameKind.BatchResult, cancellationToken).ConfigureAwait(false)).Reader());
             return new SyncApplied(result, sent);
         }
@@ -202,8 +181,36 @@ public sealed class HelperClient : ISyncTarget, IAsyncDisposable
         gate.Dispose();
     }
 
+    /// <summary>Writes <paramref name="plan"/> as one batch (moves, deletes, files, then the commit) and flushes; the files as sent.</summary>
+    public static async Task<List<FileEntry>> WriteBatchAsync(FrameStream frames, uint id, SyncPlan plan, string localRoot, CancellationToken cancellationToken)
+    {
+        foreach (var move in plan.Moves)
+        {
+            await frames.WriteAsync(HelperFrameKind.Move, id, move.Encode(), cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var delete in plan.Deletes)
+        {
+            await frames.WriteAsync(HelperFrameKind.Delete, id, new WireWriter().String(delete), cancellationToken).ConfigureAwait(false);
+        }
+
+        var sent = new List<FileEntry>(plan.Upserts.Count);
+        var buffer = new byte[FrameStream.DataChunkSize];
+        foreach (var upsert in plan.Upserts)
+        {
+            if (await SendFileAsync(frames, id, upsert, Path.Combine(localRoot, upsert.Path), buffer, cancellationToken).ConfigureAwait(false) is { } entry)
+            {
+                sent.Add(entry);
+            }
+        }
+
+        await frames.WriteAsync(HelperFrameKind.Commit, id, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+        await frames.FlushAsync(cancellationToken).ConfigureAwait(false);
+        return sent;
+    }
+
     /// <summary>Sends one file as it is now; null when it is gone (the next scan sees it deleted).</summary>
-    private async Task<FileEntry?> SendFileAsync(uint id, FileEntry upsert, string fullPath, byte[] buffer, CancellationToken cancellationToken)
+    private static async Task<FileEntry?> SendFileAsync(FrameStream frames, uint id, FileEntry upsert, string fullPath, byte[] buffer, CancellationToken cancellationToken)
     {
         FileStream file;
         try

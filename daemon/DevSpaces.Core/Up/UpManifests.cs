@@ -138,6 +138,11 @@ public sealed class UpManifests
         {
             var appCommand = HelperInjection.EffectiveCommand(Container, helper.ImageEntrypoint, helper.ImageCmd);
             Debug = debug == null ? null : DebugInjection.Apply(Container, appCommand, project.Folder, debug.StopOnEntry);
+            if (Debug?.Runtime == Contracts.DebugRuntime.DotNet && debug?.DotNetDebuggerFolder != null)
+            {
+                DebugInjection.MountDebuggerFolder(Template.Spec, Container);
+            }
+
             HelperInjection.Apply(Template.Spec, Container.Name, helper.Image, appCommand, helper.SyncRoot, helper.KeySecret, UpLabels.KeySecretKey);
         }
     }

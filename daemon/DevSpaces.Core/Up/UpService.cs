@@ -43,6 +43,12 @@ public sealed class UpService(ClusterConnection cluster, IDockerClient docker, I
     public async Task<UpSession> StartAsync(UpRequest request, Action<UpEvent> events, CancellationToken cancellationToken)
     {
         var project = ReadProject(request.Folder);
+        if (request.Debug is { } asked && settings.DotNetDebuggerFolder is { } debugger)
+        {
+            DotNetDebugger.Validate(debugger);
+            request = request with { Debug = asked with { DotNetDebuggerFolder = debugger } };
+        }
+
         var ns = request.Namespace;
         var deployer = new UpDeployer(cluster);
         var ancestors = await AncestorsAsync(ns, cancellationToken).ConfigureAwait(false);
@@ -102,6 +108,11 @@ public sealed class UpService(ClusterConnection cluster, IDockerClient docker, I
         var root = project.Sync?.To ?? project.Run.WorkingDir ?? deployment.Manifests.Container.WorkingDir;
         if (setup.RemotePort is not { } remote)
         {
+            if (debug.DotNetDebuggerFolder == null)
+            {
+                events(new UpEvent(UpEventKind.Warning, $"No .NET debugger is set ({DotNetDebugger.FolderVariable}); attaching works only if the image holds one at {DotNetDebugger.RemoteFolder}. {DotNetDebugger.Needs}"));
+            }
+
             events(new UpEvent(UpEventKind.Step, $"Debugging .NET: the coreclr configuration of `devspaces debug --print-launch-config` starts the debugger in the container through `devspaces exec {project.Service}`{(setup.StopOnEntry ? "; the app waits at start-up until `devspaces debug --resume`" : "")}"));
             return (new UpDebugInfo(setup.Runtime, null, null, setup.StopOnEntry, root), null);
         }

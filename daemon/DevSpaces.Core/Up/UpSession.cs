@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using DevSpaces.Contracts;
 using DevSpaces.Core.Cluster;
 using DevSpaces.Core.Connect;
+using DevSpaces.Core.Debug;
 using DevSpaces.Core.Errors;
 using DevSpaces.Core.Lifetime;
 using DevSpaces.Core.Logging;
@@ -199,6 +200,15 @@ public sealed class UpSession : IAsyncDisposable
     /// <summary>Connects to the pod's helper, brings its folder in step (only what differs travels) and follows its output.</summary>
     private async Task<Attachment> AttachAsync(string pod, int tailLines, CancellationToken cancellationToken)
     {
+        if (request.Debug?.DotNetDebuggerFolder is { } debugger && Debug?.Runtime == DebugRuntime.DotNet)
+        {
+            // Each new pod starts with an empty debugger folder.
+            var time = Stopwatch.StartNew();
+            await using var copier = await ConnectHelperAsync(pod, cancellationToken).ConfigureAwait(false);
+            var files = await DotNetDebugger.CopyAsync(copier, debugger, cancellationToken).ConfigureAwait(false);
+            events(new UpEvent(UpEventKind.Step, $"Copied the .NET debugger ({files} files of {debugger}) into pod {pod} at {DotNetDebugger.RemoteFolder}", time.Elapsed));
+        }
+
         var helper = await ConnectHelperAsync(pod, cancellationToken).ConfigureAwait(false);
         var attachment = new Attachment(pod, helper);
         try

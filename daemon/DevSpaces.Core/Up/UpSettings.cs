@@ -23,9 +23,13 @@ public sealed record UpSettings
     /// <summary>How long after a restart the app's state is reported, so an app failing at start shows as failed.</summary>
     public TimeSpan RestartSettle { get; init; } = TimeSpan.FromMilliseconds(300);
 
-    /// <summary>The defaults, with the helper's base image from <c>DEVSPACES_HELPER_BASE_IMAGE</c> when set (a cluster without a registry).</summary>
+    /// <summary>A local folder with a Linux build of vsdbg or netcoredbg, copied into the pod of a .NET service up in debug mode.</summary>
+    public string? DotNetDebuggerFolder { get; init; }
+
+    /// <summary>The defaults, with the helper's base image from <c>DEVSPACES_HELPER_BASE_IMAGE</c> when set (a cluster without a registry) and the .NET debugger from <c>DEVSPACES_DOTNET_DEBUGGER</c>.</summary>
     public static UpSettings FromEnvironment(Func<string, string?> environment) => new()
     {
         HelperBaseImage = environment("DEVSPACES_HELPER_BASE_IMAGE") is { Length: > 0 } image ? image : DefaultHelperBaseImage,
+        DotNetDebuggerFolder = environment(Debug.DotNetDebugger.FolderVariable) is { Length: > 0 } debugger ? Path.GetFullPath(debugger) : null,
     };
 }

@@ -15,11 +15,14 @@ using DevSpaces.Core.Images;
 namespace DevSpaces.ClusterTests.Debug;
 
 /// <summary>
-/// The .NET sample API run with <c>up --debug --stop-on-entry</c> in its own space: its runtime waits at start-up and
-/// answers nothing, is found through its diagnostic socket, answers once resumed; and <c>devspaces exec</c> (the real
-/// CLI process, as a pipeTransport starts it) carries a debug adapter's exchange, 16 MB of random bytes and exit codes.
+/// The .NET sample API run with <c>up --debug --stop-on-entry</c> in its own space, with a stand-in debugger folder
+/// (a debug adapter written in bash named netcoredbg, and 20 MB of data) set as the user's .NET debugger: its runtime
+/// waits at start-up and answers nothing, is found through its diagnostic socket, answers once resumed; the debugger
+/// folder arrives in the pod; the printed coreclr configuration's pipeTransport, run as VS Code runs it (the real CLI
+/// process), carries a debug adapter's exchange; exec carries 16 MB of random bytes and exit codes.
 /// </summary>
 [NonParallelizable]
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public class DotNetDebugClusterTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
@@ -27,6 +30,8 @@ public class DotNetDebugClusterTests
     // A debug adapter in bash (the sample's runtime image has no SDK): DAP framing, an answer to initialize, launch
     // (its body is the request itself, byte for byte) and threads, an initialized event after launch; exit 5 at the end of input.
     private const string DapResponder = """
+        #!/bin/bash
+        [ "$1" = --interpreter=vscode ] || { echo "netcoredbg stand-in: unexpected arguments: $*" >&2; exit 2; }
         export LC_ALL=C
         n=0
         while IFS= read -r header; do
@@ -56,6 +61,8 @@ public class DotNetDebugClusterTests
     private UpSpace space = null!;
     private UpSession session = null!;
     private DotNetProcessFinder finder = null!;
+    private string debugger = null!;
+    private byte[] debuggerData = null!;
 
     [OneTimeSetUp]
     public async Task UpTheSampleApiStoppedOnEntry()
@@ -64,8 +71,14 @@ public class DotNetDebugClusterTests
         space = await UpSpace.CreateAsync("debug-dotnet", cts.Token);
         UpSampleTests.CopyFolder(Path.Combine(TestCluster.RepositoryRoot, "samples", "api"), space.Folder);
         ProjectPreparer.Prepare(space.Folder, "api");
+        debugger = Directory.CreateTempSubdirectory("devspaces-netcoredbg-").FullName;
+        File.WriteAllText(Path.Combine(debugger, "netcoredbg"), DapResponder.Replace("\r\n", "\n", StringComparison.Ordinal));
+        File.SetUnixFileMode(Path.Combine(debugger, "netcoredbg"), (UnixFileMode)0b111_101_101);
+        debuggerData = RandomNumberGenerator.GetBytes(20 * 1024 * 1024);
+        Directory.CreateDirectory(Path.Combine(debugger, "lib"));
+        File.WriteAllBytes(Path.Combine(debugger, "lib", "libdbgshim.so"), debuggerData);
         var args = ImageHandler.ParseBuildArgs(["SDK_IMAGE=devspaces.local/dotnet-sdk:10.0", "RUNTIME_IMAGE=devspaces.local/dotnet-aspnet:10.0"]);
-        session = await space.CreateService().StartAsync(new UpRequest(space.Folder, space.Namespace, null, false, args, new UpDebug(true, null)), events.Enqueue, cts.Token);
+        session = await space.CreateService(dotNetDebugger: debugger).StartAsync(new UpRequest(space.Folder, space.Namespace, null, false, args, new UpDebug(true, null)), events.Enqueue, cts.Token);
         finder = new DotNetProcessFinder(new ServiceExec(space.Connection, new WebSocketPodPortConnector(space.Connection.Client)));
     }
 
@@ -80,6 +93,11 @@ public class DotNetDebugClusterTests
         if (space != null)
         {
             await space.DisposeAsync();
+        }
+
+        if (debugger != null)
+        {
+            Directory.Delete(debugger, true);
         }
     }
 
@@ -113,12 +131,27 @@ public class DotNetDebugClusterTests
     }
 
     [Test, Order(2)]
-    public async Task Exec_Carries_A_Debug_Adapter_Exchange_Intact_In_Both_Directions_And_Its_Exit_Code()
+    public async Task The_Debugger_Folder_Is_In_The_Pod_And_The_Printed_Pipe_Transport_Carries_A_Debug_Adapter_Exchange_Intact()
     {
-        var (written, _, _) = await ExecAsync(["sh", "-c", "cat > /tmp/dap.sh"], Encoding.UTF8.GetBytes(DapResponder));
-        Assert.That(written, Is.Zero);
+        Assert.That(events.Any(e => e.Message.StartsWith("Copied the .NET debugger (2 files", StringComparison.Ordinal)), Is.True, "up says it placed the debugger");
+        var (copied, data, _) = await ExecAsync(["cat", "/devspaces-debugger/lib/libdbgshim.so"], []);
+        Assert.That(copied, Is.Zero);
+        Assert.That(SHA256.HashData(data), Is.EqualTo(SHA256.HashData(debuggerData)), "20 MB of the debugger's folder arrived intact");
 
-        using var cli = StartExec(["bash", "/tmp/dap.sh"]);
+        // The configuration as `devspaces debug --print-launch-config` prints it, run as the C# extension runs a pipeTransport.
+        var (printed, json, notes) = await CliAsync(["debug", "--print-launch-config", space.Folder, "--space", space.Namespace], []);
+        Assert.That(printed, Is.Zero, Encoding.UTF8.GetString(notes));
+        var config = JsonNode.Parse(json)!["configurations"]![0]!;
+        var app = (await finder.ListAsync(space.Namespace, "api", CancellationToken.None)).Single();
+        Assert.That(config["type"]!.GetValue<string>(), Is.EqualTo("coreclr"));
+        Assert.That(config["processId"]!.GetValue<int>(), Is.EqualTo(app.Pid), "the app's pid, found through its diagnostic socket");
+        var pipe = config["pipeTransport"]!;
+        Assert.That(pipe["debuggerPath"]!.GetValue<string>(), Is.EqualTo("/devspaces-debugger/netcoredbg"));
+        Assert.That(pipe["pipeProgram"]!.GetValue<string>(), Is.EqualTo("devspaces"));
+        string[] command = [.. pipe["pipeArgs"]!.AsArray().Select(a => a!.GetValue<string>()), pipe["debuggerPath"]!.GetValue<string>(), "--interpreter=vscode"];
+
+        Assert.That(command, Is.EqualTo(new[] { "exec", "api", "--space", space.Namespace, "--", "/devspaces-debugger/netcoredbg", "--interpreter=vscode" }));
+        using var cli = StartCli(command);
         var stdin = cli.StandardInput.BaseStream;
         var stdout = cli.StandardOutput.BaseStream;
         var stderr = cli.StandardError.ReadToEndAsync();
@@ -144,6 +177,7 @@ public class DotNetDebugClusterTests
         stdin.Close();
         await cli.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
         Assert.That(cli.ExitCode, Is.EqualTo(5), $"the adapter's exit code after its input ended; stderr: {await stderr}");
+        Assert.That(await stderr, Is.Empty);
     }
 
     [Test, Order(3)]
@@ -173,10 +207,13 @@ public class DotNetDebugClusterTests
         Assert.That(Encoding.UTF8.GetString(error), Does.Contain("/devspaces-debugger/vsdbg cannot run in api's container").And.Contain("No such file"));
     }
 
-    private Process StartExec(IReadOnlyList<string> command, string service = "api")
+    /// <summary>The CLI as a process (as a pipeTransport starts it), with this cluster's kubeconfig and the stand-in debugger set.</summary>
+    private Process StartCli(IReadOnlyList<string> args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "devspaces.dll"), "exec", service, "--space", space.Namespace, "--kubeconfig", space.Cluster.KubeconfigPath, "--" }.Concat(command))
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = space.Folder };
+        start.Environment["KUBECONFIG"] = space.Cluster.KubeconfigPath;
+        start.Environment[DotNetDebugger.FolderVariable] = debugger;
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "devspaces.dll") }.Concat(args))
         {
             start.ArgumentList.Add(arg);
         }
@@ -184,10 +221,13 @@ public class DotNetDebugClusterTests
         return Process.Start(start)!;
     }
 
-    private async Task<(int Code, byte[] Output, byte[] Error)> ExecAsync(IReadOnlyList<string> command, byte[] input, string service = "api")
+    private Task<(int Code, byte[] Output, byte[] Error)> ExecAsync(IReadOnlyList<string> command, byte[] input, string service = "api") =>
+        CliAsync(["exec", service, "--space", space.Namespace, "--", .. command], input);
+
+    private async Task<(int Code, byte[] Output, byte[] Error)> CliAsync(IReadOnlyList<string> args, byte[] input)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        using var cli = StartExec(command, service);
+        using var cli = StartCli(args);
         using var output = new MemoryStream();
         using var error = new MemoryStream();
         var reading = cli.StandardOutput.BaseStream.CopyToAsync(output, cts.Token);

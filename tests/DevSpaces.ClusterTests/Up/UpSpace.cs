@@ -46,13 +46,13 @@ public sealed class UpSpace : IAsyncDisposable
         return new UpSpace(cluster, docker, connection, ns, Directory.CreateTempSubdirectory($"devspaces-{prefix}-").FullName);
     }
 
-    /// <summary>The up pipeline through <paramref name="connection"/> (default: the cluster admin's).</summary>
-    public UpService CreateService(ClusterConnection? connection = null)
+    /// <summary>The up pipeline through <paramref name="connection"/> (default: the cluster admin's), with <paramref name="dotNetDebugger"/> as the .NET debugger's folder.</summary>
+    public UpService CreateService(ClusterConnection? connection = null, string? dotNetDebugger = null)
     {
         var through = connection ?? Connection;
         var builder = new ImageBuilder(Docker);
         var delivery = new ImageDelivery(Docker, through.Client, new ImageDeliverySettings());
-        var settings = new UpSettings { HelperBaseImage = HelperBase };
+        var settings = new UpSettings { HelperBaseImage = HelperBase, DotNetDebuggerFolder = dotNetDebugger };
         return new UpService(through, Docker, builder, delivery, new HelperImage(builder, delivery, settings), new WebSocketPodPortConnector(through.Client), settings, new NullLog());
     }
 

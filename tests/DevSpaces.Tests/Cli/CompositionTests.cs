@@ -14,7 +14,7 @@ namespace DevSpaces.Tests.Cli;
 public class CompositionTests
 {
     private static readonly string[] DaemonOnly = [nameof(Composition.Lifecycle)];
-    private static readonly string[] CliOnly = [nameof(Composition.ConnectCommand), nameof(Composition.PortForwardCommand), nameof(Composition.ImageCommand), nameof(Composition.ProjectCommand), nameof(Composition.UpCommand), nameof(Composition.RoutingCommand), nameof(Composition.PreviewCommand), nameof(Composition.DebugCommand)];
+    private static readonly string[] CliOnly = [nameof(Composition.ConnectCommand), nameof(Composition.PortForwardCommand), nameof(Composition.ImageCommand), nameof(Composition.ProjectCommand), nameof(Composition.UpCommand), nameof(Composition.RoutingCommand), nameof(Composition.PreviewCommand), nameof(Composition.DebugCommand), nameof(Composition.ExecCommand)];
 
     private TempDirectory dir = null!;
 
