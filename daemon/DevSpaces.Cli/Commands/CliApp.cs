@@ -61,10 +61,12 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
                                             line), found through their diagnostic sockets
           debug --resume [<folder>] [--space S] [--pid N]
                                             let the .NET app started with up --debug --stop-on-entry run
-          exec <service> [--space S] [--workdir DIR] [--env K=V]... -- <program> [args]
+          exec <service> [--space S] [--workdir DIR] [--env K=V]... [--resume-after-attach] -- <program> [args]
                                             run a program in the container of a service that is up, with stdin,
                                             stdout and stderr carried byte for byte (no terminal); exits with its
-                                            exit code (the coreclr configuration's pipeTransport runs it)
+                                            exit code (the coreclr configuration's pipeTransport runs it;
+                                            --resume-after-attach: resume the .NET app waiting at start-up once the
+                                            debugger it carries answered configurationDone)
           down [<folder>] [--space S]       remove what up deployed and put back what it replaced
           preview up --name <pr-N|branch> --parent <space> [--service <folder>]... [--image <service>=<ref>]...
                      [--build-arg K=V]... [--commit SHA] [--pr N]

@@ -3,7 +3,7 @@ namespace DevSpaces.Cli.Commands;
 /// <summary>Parsed command line: positional words and <c>--name value</c> / <c>--name=value</c> / <c>--flag</c> options.</summary>
 public sealed class CliArguments
 {
-    private static readonly HashSet<string> Flags = ["--recursive", "--stdio", "--version", "--help", "--clear", "-h", "--force", "--no-deliver", "--no-mounts", "--hosts", "--keep-original", "--forward-probes", "--isolated", "--detach", "--follow", "-f", "--delete", "--debug", "--stop-on-entry", "--print-launch-config", "--processes", "--resume"];
+    private static readonly HashSet<string> Flags = ["--recursive", "--stdio", "--version", "--help", "--clear", "-h", "--force", "--no-deliver", "--no-mounts", "--hosts", "--keep-original", "--forward-probes", "--isolated", "--detach", "--follow", "-f", "--delete", "--debug", "--stop-on-entry", "--print-launch-config", "--processes", "--resume", "--resume-after-attach"];
     private static readonly HashSet<string> Repeatable = ["--build-arg", "--service", "--image", "--env"];
     private readonly Dictionary<string, List<string>> repeated = new(StringComparer.Ordinal);
     private static readonly Dictionary<string, string> Aliases = new() { ["-o"] = "--output", ["-r"] = "--recursive", ["-p"] = "--parent" };

@@ -62,7 +62,10 @@ public static class LaunchConfigurations
                 {
                     ["pipeCwd"] = localRoot,
                     ["pipeProgram"] = "devspaces",
-                    ["pipeArgs"] = space == null ? new JsonArray("exec", project.Service, "--") : new JsonArray("exec", project.Service, "--space", space, "--"),
+                    // --resume-after-attach lets an app started with --stop-on-entry run once the debugger is configured.
+                    ["pipeArgs"] = space == null
+                        ? new JsonArray("exec", project.Service, "--resume-after-attach", "--")
+                        : new JsonArray("exec", project.Service, "--space", space, "--resume-after-attach", "--"),
                     ["debuggerPath"] = debuggerPath ?? DotNetDebugger.RemotePath(null),
                     ["quoteArgs"] = false,
                 },

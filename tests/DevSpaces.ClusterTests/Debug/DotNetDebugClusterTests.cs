@@ -115,11 +115,7 @@ public class DotNetDebugClusterTests
         Assert.That(app.RuntimeVersion, Does.StartWith("10."));
         Assert.That(app.Pid, Is.GreaterThan(1), "the helper is PID 1; the app is its child");
 
-        // Holding still is what is tested: a bounded request that must not be answered while the runtime waits.
-        using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) })
-        {
-            Assert.That(async () => await http.GetAsync(new Uri(new Uri(session.Url!), "/healthz"), cts.Token), Throws.InstanceOf<Exception>(), "no answer before resume");
-        }
+        await AssertNoAnswerAsync("no answer before resume");
 
         var resumed = await finder.ResumeAsync(space.Namespace, "api", null, cts.Token);
         Assert.That(resumed.Pid, Is.EqualTo(app.Pid));
@@ -131,26 +127,37 @@ public class DotNetDebugClusterTests
     }
 
     [Test, Order(2)]
-    public async Task The_Debugger_Folder_Is_In_The_Pod_And_The_Printed_Pipe_Transport_Carries_A_Debug_Adapter_Exchange_Intact()
+    public async Task The_Debugger_Folder_Is_In_The_Pod_And_The_Printed_Pipe_Transport_Carries_A_Debug_Adapter_Exchange_Intact_And_Resumes_The_App_Once_Configured()
     {
+        using var cts = new CancellationTokenSource(Timeout);
         Assert.That(events.Any(e => e.Message.StartsWith("Copied the .NET debugger (2 files", StringComparison.Ordinal)), Is.True, "up says it placed the debugger");
         var (copied, data, _) = await ExecAsync(["cat", "/devspaces-debugger/lib/libdbgshim.so"], []);
         Assert.That(copied, Is.Zero);
         Assert.That(SHA256.HashData(data), Is.EqualTo(SHA256.HashData(debuggerData)), "20 MB of the debugger's folder arrived intact");
 
         // The configuration as `devspaces debug --print-launch-config` prints it, run as the C# extension runs a pipeTransport.
+        // A restart starts the app suspended again, with a new pid.
+        var before = (await finder.ListAsync(space.Namespace, "api", cts.Token)).Single().Pid;
+        await using (var helper = await new ServiceExec(space.Connection, new WebSocketPodPortConnector(space.Connection.Client)).ConnectAsync(space.Namespace, "api", cts.Token))
+        {
+            await helper.RestartAsync(TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300), cts.Token);
+        }
+
+        DotNetProcess? app = null;
+        await ClusterWaits.ConditionAsync(async () => (app = (await finder.ListAsync(space.Namespace, "api", cts.Token)).SingleOrDefault(p => p.Pid != before)) != null, TimeSpan.FromSeconds(30), () => "the restarted app's diagnostic socket is listed");
+        await AssertNoAnswerAsync("the restarted app waits at start-up again");
+
         var (printed, json, notes) = await CliAsync(["debug", "--print-launch-config", space.Folder, "--space", space.Namespace], []);
         Assert.That(printed, Is.Zero, Encoding.UTF8.GetString(notes));
         var config = JsonNode.Parse(json)!["configurations"]![0]!;
-        var app = (await finder.ListAsync(space.Namespace, "api", CancellationToken.None)).Single();
         Assert.That(config["type"]!.GetValue<string>(), Is.EqualTo("coreclr"));
-        Assert.That(config["processId"]!.GetValue<int>(), Is.EqualTo(app.Pid), "the app's pid, found through its diagnostic socket");
+        Assert.That(config["processId"]!.GetValue<int>(), Is.EqualTo(app!.Pid), "the app's pid, found through its diagnostic socket");
         var pipe = config["pipeTransport"]!;
         Assert.That(pipe["debuggerPath"]!.GetValue<string>(), Is.EqualTo("/devspaces-debugger/netcoredbg"));
         Assert.That(pipe["pipeProgram"]!.GetValue<string>(), Is.EqualTo("devspaces"));
         string[] command = [.. pipe["pipeArgs"]!.AsArray().Select(a => a!.GetValue<string>()), pipe["debuggerPath"]!.GetValue<string>(), "--interpreter=vscode"];
 
-        Assert.That(command, Is.EqualTo(new[] { "exec", "api", "--space", space.Namespace, "--", "/devspaces-debugger/netcoredbg", "--interpreter=vscode" }));
+        Assert.That(command, Is.EqualTo(new[] { "exec", "api", "--space", space.Namespace, "--resume-after-attach", "--", "/devspaces-debugger/netcoredbg", "--interpreter=vscode" }));
         using var cli = StartCli(command);
         var stdin = cli.StandardInput.BaseStream;
         var stdout = cli.StandardOutput.BaseStream;
@@ -169,15 +176,23 @@ public class DotNetDebugClusterTests
         Assert.That(launched, Does.EndWith($"\"body\":{launch}}}"), "the request arrived and came back byte for byte");
         Assert.That(JsonNode.Parse(await ReceiveRawAsync(stdout))!["event"]!.GetValue<string>(), Is.EqualTo("initialized"));
 
-        await SendAsync(stdin, """{"seq":3,"type":"request","command":"threads"}""");
+        // Attached, breakpoints set: the app may run now, and only now.
+        await SendAsync(stdin, $$$"""{"seq":3,"type":"request","command":"attach","arguments":{"processId":{{{app.Pid}}}}}""");
+        Assert.That((await ReceiveAsync(stdout))["command"]!.GetValue<string>(), Is.EqualTo("attach"));
+        await AssertNoAnswerAsync("attached, but not configured yet");
+        await SendAsync(stdin, """{"seq":4,"type":"request","command":"configurationDone"}""");
+        Assert.That((await ReceiveAsync(stdout))["command"]!.GetValue<string>(), Is.EqualTo("configurationDone"));
+        Assert.That(await HealthAsync(), Does.Contain("\"ok\""), "the app answers once the debugger is configured");
+
+        await SendAsync(stdin, """{"seq":5,"type":"request","command":"threads"}""");
         var threads = await ReceiveAsync(stdout);
-        Assert.That(threads["request_seq"]!.GetValue<int>(), Is.EqualTo(3));
+        Assert.That(threads["request_seq"]!.GetValue<int>(), Is.EqualTo(5));
         Assert.That(threads["body"]!["threads"]![0]!["name"]!.GetValue<string>(), Is.EqualTo("main – ünïcødé"));
 
         stdin.Close();
         await cli.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
         Assert.That(cli.ExitCode, Is.EqualTo(5), $"the adapter's exit code after its input ended; stderr: {await stderr}");
-        Assert.That(await stderr, Is.Empty);
+        Assert.That(await stderr, Is.EqualTo($"devspaces: the debugger is attached: resumed .NET process {app.Pid}\n"));
     }
 
     [Test, Order(3)]
@@ -265,6 +280,13 @@ public class DotNetDebugClusterTests
         var body = new byte[length];
         await stdout.ReadExactlyAsync(body, cts.Token);
         return Encoding.UTF8.GetString(body);
+    }
+
+    /// <summary>Holding still is what is tested: a bounded request that must not be answered while the runtime waits.</summary>
+    private async Task AssertNoAnswerAsync(string because)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+        Assert.That(async () => await http.GetAsync(new Uri(new Uri(session.Url!), "/healthz")), Throws.InstanceOf<Exception>(), because);
     }
 
     private async Task<string> HealthAsync()

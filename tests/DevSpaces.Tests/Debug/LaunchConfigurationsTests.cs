@@ -63,7 +63,7 @@ public class LaunchConfigurationsTests
         Assert.That(config["type"]!.GetValue<string>(), Is.EqualTo("coreclr"));
         Assert.That(config["processId"]!.GetValue<string>(), Is.EqualTo("${command:pickRemoteProcess}"), "no pid known: the C# extension's picker");
         Assert.That(config["pipeTransport"]!["pipeProgram"]!.GetValue<string>(), Is.EqualTo("devspaces"));
-        Assert.That(config["pipeTransport"]!["pipeArgs"]!.AsArray().Select(a => a!.GetValue<string>()), Is.EqualTo(new[] { "exec", "web", "--" }));
+        Assert.That(config["pipeTransport"]!["pipeArgs"]!.AsArray().Select(a => a!.GetValue<string>()), Is.EqualTo(new[] { "exec", "web", "--resume-after-attach", "--" }));
         Assert.That(config["pipeTransport"]!["debuggerPath"]!.GetValue<string>(), Is.EqualTo("/devspaces-debugger/vsdbg"));
     }
 
@@ -73,7 +73,7 @@ public class LaunchConfigurationsTests
         var config = LaunchConfigurations.Attach(Project(sync: null), DebugRuntime.DotNet, 42, "${workspaceFolder}", "/devspaces-debugger/netcoredbg", "alice");
         Assert.That(config["processId"]!.GetValue<int>(), Is.EqualTo(42));
         var pipe = config["pipeTransport"]!.AsObject();
-        Assert.That(pipe["pipeArgs"]!.AsArray().Select(a => a!.GetValue<string>()), Is.EqualTo(new[] { "exec", "web", "--space", "alice", "--" }));
+        Assert.That(pipe["pipeArgs"]!.AsArray().Select(a => a!.GetValue<string>()), Is.EqualTo(new[] { "exec", "web", "--space", "alice", "--resume-after-attach", "--" }));
         Assert.That(pipe["debuggerPath"]!.GetValue<string>(), Is.EqualTo("/devspaces-debugger/netcoredbg"));
         Assert.That(pipe.Select(p => p.Key), Is.EquivalentTo(new[] { "pipeCwd", "pipeProgram", "pipeArgs", "debuggerPath", "quoteArgs" }), "only the documented pipeTransport fields");
         Assert.That(pipe["quoteArgs"]!.GetValue<bool>(), Is.False, "the debugger's command line reaches devspaces exec as separate arguments");
