@@ -35,8 +35,9 @@ export function attachConfiguration(up: UpInfo, localRoot: string): { config: At
   if (debug.runtime === 'dotNet' || debug.localPort == null) {
     return {
       problem:
-        `Attaching to .NET in the cluster needs a Linux debugger in the container (vsdbg or netcoredbg) started through \`devspaces exec\`, ` +
-        `which DevSpaces does not provide yet; ${up.service} runs in debug mode (no probes) in '${up.space}'.`,
+        `F5 does not attach to .NET yet: ${up.service} runs in debug mode in '${up.space}'; run \`devspaces debug --print-launch-config\` in its folder ` +
+        `and start the printed coreclr configuration (C# extension), which runs vsdbg or netcoredbg in the container through \`devspaces exec\` ` +
+        `(set DEVSPACES_DOTNET_DEBUGGER to a local folder with a Linux build of either).`,
     };
   }
   if (debug.runtime === 'node') {

@@ -39,7 +39,7 @@ describe('attachConfiguration', () => {
 
   it('DotNet_And_A_Service_Without_Debug_Mode_Say_What_Is_Missing', () => {
     const dotnet = attachConfiguration(up({ runtime: 'dotNet', remotePort: null, localPort: null, stopOnEntry: false, remoteRoot: '/app' }), '/src/web');
-    assert.match('config' in dotnet ? '' : dotnet.problem, /vsdbg or netcoredbg.*devspaces exec/);
+    assert.match('config' in dotnet ? '' : dotnet.problem, /devspaces debug --print-launch-config.*vsdbg or netcoredbg.*devspaces exec.*DEVSPACES_DOTNET_DEBUGGER/);
     const plain = attachConfiguration(up(null), '/src/web');
     assert.match('config' in plain ? '' : plain.problem, /without debug mode/);
   });
