@@ -1,0 +1,389 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using DevSpaces.Cli;
+using DevSpaces.Cli.Commands;
+using DevSpaces.Core.Cluster;
+using DevSpaces.Core.Images;
+using DevSpaces.Core.Logging;
+using k8s;
+using k8s.Models;
+
+// One backend pod, three ways in, one run: straight to the pod, through devspaces-router (the routed Service's cluster
+// IP, as clients in the cluster call it) and through nginx on this machine (to the same baseline Service the router
+// sends to). Latency on one keep-alive connection, throughput with many; wrk measures both.
+var repo = args.Length > 0 ? args[0] : Directory.GetCurrentDirectory();
+var kubeconfig = Environment.GetEnvironmentVariable("DEVSPACES_TEST_KUBECONFIG") ?? Environment.GetEnvironmentVariable("KUBECONFIG")
+    ?? throw new InvalidOperationException("Set DEVSPACES_TEST_KUBECONFIG (bench/router/run does).");
+var rounds = Setting("BENCH_ROUNDS", 3);
+var seconds = Setting("BENCH_SECONDS", 5);
+var connections = Setting("BENCH_CONNECTIONS", 32);
+var workspace = Directory.CreateTempSubdirectory("devspaces-bench-router-").FullName;
+var environment = new Dictionary<string, string?> { ["DEVSPACES_ROUTER_BASE_IMAGE"] = Environment.GetEnvironmentVariable("DEVSPACES_ROUTER_BASE_IMAGE") ?? "devspaces.local/dotnet-aspnet:10.0" };
+await using var app = Composition.ForCli(new KubeconfigSource(kubeconfig, null, null), new NullLog(), workspace, new CliOutput(TextWriter.Null, TextWriter.Null, false), workspace, name => environment.GetValueOrDefault(name) ?? Environment.GetEnvironmentVariable(name));
+var loaded = new KubeconfigSource(kubeconfig, null, null).Load();
+using var connection = ClusterConnection.Open(loaded, loaded.Config.CurrentContext);
+var client = connection.Client;
+var ns = $"bench-rt-{Guid.NewGuid():N}"[..17];
+Process? nginx = null;
+try
+{
+    await app.Spaces.CreateSpaceAsync(ns, null, CancellationToken.None);
+    var image = await BuildBackendAsync();
+    await DeployBackendAsync(image);
+    var pod = await ReadyPodAsync();
+    await app.Routing.EnableRoutingAsync(ns, null, "echo", CancellationToken.None);
+    var routed = (await client.CoreV1.ReadNamespacedServiceAsync("echo", ns)).Spec.ClusterIP;
+    var baseline = (await client.CoreV1.ReadNamespacedServiceAsync("devspaces-base-echo", ns)).Spec.ClusterIP;
+    var routerPod = (await client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: "devspaces.io/router=true")).Items.Single(p => p.Metadata.DeletionTimestamp is null);
+    var routerContainer = routerPod.Spec.Containers[0];
+    var cpuRequest = routerContainer.Resources?.Requests is { } requests && requests.TryGetValue("cpu", out var requested) ? requested.ToString() : "none";
+    Console.WriteLine($"router: cpu request {cpuRequest}, env {string.Join(" ", routerContainer.Env.Where(e => e.Name.StartsWith("DOTNET_", StringComparison.Ordinal)).Select(e => $"{e.Name}={e.Value}"))}");
+    await UntilRouterAnswersAsync($"http://{routed}/");
+
+    var nginxPort = FreePort();
+    nginx = StartNginx(nginxPort, baseline);
+    var targets = new (string Name, string Url, Func<double>? Cpu)[]
+    {
+        ("direct", $"http://{pod.Status.PodIP}:8080/", null),
+        ("router", $"http://{routed}/", () => ContainerCpuSeconds(routerPod.Metadata.Name)),
+        ("nginx", $"http://127.0.0.1:{nginxPort}/", () => ProcessTreeCpuSeconds(nginx.Id)),
+    };
+    Console.WriteLine($"backend: Node.js http server, pod {pod.Metadata.Name}; router pod {routerPod.Metadata.Name}; nginx {NginxVersion()} with {Environment.ProcessorCount} workers, keepalive upstream");
+    Console.WriteLine($"{rounds} rounds, order rotated; latency: wrk 1 connection {seconds} s; throughput: wrk {connections} connections {seconds} s");
+
+    var results = targets.ToDictionary(t => t.Name, _ => new List<(double P50, double P99, double Rps, double CpuMsPer1000)>());
+    foreach (var target in targets)
+    {
+        await WrkAsync(target.Url, 4, 1); // warm-up: JIT, connection pools, nginx's upstream connections
+    }
+
+    for (var round = 0; round < rounds; round++)
+    {
+        foreach (var target in targets.Skip(round % targets.Length).Concat(targets.Take(round % targets.Length)))
+        {
+            var latency = await WrkAsync(target.Url, 1, 1);
+            var cpuBefore = target.Cpu?.Invoke() ?? 0;
+            var load = await WrkAsync(target.Url, connections, 2);
+            var cpu = (target.Cpu?.Invoke() ?? 0) - cpuBefore;
+            results[target.Name].Add((latency.P50, latency.P99, load.Rps, load.Requests > 0 ? cpu * 1000 / load.Requests * 1000 : 0));
+        }
+    }
+
+    // With BENCH_ROUTER_CPU / BENCH_ROUTER_ENV the router is patched and measured again as "router*".
+    if (await TryRouterSettingsAsync())
+    {
+        var patched = (await client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: "devspaces.io/router=true")).Items.Single(p => p.Metadata.DeletionTimestamp is null);
+        await UntilRouterAnswersAsync($"http://{routed}/");
+        results["router*"] = [];
+        await WrkAsync($"http://{routed}/", 4, 1);
+        for (var round = 0; round < rounds; round++)
+        {
+            var latency = await WrkAsync($"http://{routed}/", 1, 1);
+            var cpuBefore = ContainerCpuSeconds(patched.Metadata.Name);
+            var load = await WrkAsync($"http://{routed}/", connections, 2);
+            var cpu = ContainerCpuSeconds(patched.Metadata.Name) - cpuBefore;
+            results["router*"].Add((latency.P50, latency.P99, load.Rps, cpu * 1000 / load.Requests * 1000));
+        }
+
+        Console.WriteLine($"router*: cpu request {Environment.GetEnvironmentVariable("BENCH_ROUTER_CPU") ?? "as deployed"}, added env {Environment.GetEnvironmentVariable("BENCH_ROUTER_ENV") ?? "none"}");
+    }
+
+    var median = results.ToDictionary(r => r.Key, r => (
+        P50: Median(r.Value.Select(v => v.P50)), P99: Median(r.Value.Select(v => v.P99)),
+        Rps: Median(r.Value.Select(v => v.Rps)), Cpu: Median(r.Value.Select(v => v.CpuMsPer1000))));
+    Console.WriteLine();
+    Console.WriteLine($"{"",-8}{"p50 ms",10}{"p99 ms",10}{"req/s",10}{"proxy CPU ms / 1000 req",26}");
+    foreach (var (name, m) in median)
+    {
+        Console.WriteLine($"{name,-8}{m.P50,10:0.000}{m.P99,10:0.000}{m.Rps,10:0}{(name == "direct" ? "" : m.Cpu.ToString("0.0", CultureInfo.InvariantCulture)),26}");
+    }
+
+    var (d, rt, ng) = (median["direct"], median["router"], median["nginx"]);
+    Console.WriteLine();
+    Console.WriteLine($"p50 added: router {rt.P50 - d.P50:+0.000;-0.000} ms, nginx {ng.P50 - d.P50:+0.000;-0.000} ms (goal for the router: ≤ 0.3 ms): {(rt.P50 - d.P50 <= 0.3 ? "met" : "missed")}");
+    Console.WriteLine($"p99 added: router {rt.P99 - d.P99:+0.000;-0.000} ms, nginx {ng.P99 - d.P99:+0.000;-0.000} ms");
+    Console.WriteLine($"throughput: router / nginx {rt.Rps / ng.Rps:0.00} (goal ≥ 0.80): {(rt.Rps / ng.Rps >= 0.8 ? "met" : "missed")}; router / direct {rt.Rps / d.Rps:0.00}, nginx / direct {ng.Rps / d.Rps:0.00}");
+    Console.WriteLine($"proxy CPU per request: router / nginx {rt.Cpu / ng.Cpu:0.00}");
+    if (median.TryGetValue("router*", out var tuned))
+    {
+        Console.WriteLine($"router*: p50 added {tuned.P50 - d.P50:+0.000;-0.000} ms, p99 added {tuned.P99 - d.P99:+0.000;-0.000} ms, throughput / nginx {tuned.Rps / ng.Rps:0.00}, CPU per request / nginx {tuned.Cpu / ng.Cpu:0.00}");
+    }
+}
+finally
+{
+    if (nginx is { HasExited: false })
+    {
+        nginx.Kill(entireProcessTree: true);
+        await nginx.WaitForExitAsync();
+    }
+
+    await client.CoreV1.DeleteNamespaceAsync(ns);
+    Directory.Delete(workspace, true);
+}
+
+return 0;
+
+static int Setting(string name, int fallback) => int.TryParse(Environment.GetEnvironmentVariable(name), out var v) && v > 0 ? v : fallback;
+
+static double Median(IEnumerable<double> values)
+{
+    var sorted = values.Order().ToList();
+    return sorted.Count == 0 ? 0 : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+}
+
+static int FreePort()
+{
+    var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+    listener.Start();
+    var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    listener.Stop();
+    return port;
+}
+
+async Task<string> BuildBackendAsync()
+{
+    using var docker = DockerEngine.Connect();
+    var request = new ImageBuildRequest(Path.Combine(repo, "tests/DevSpaces.ClusterTests/Routing/SpaceServer"), "devspaces-test/space-server")
+    {
+        BuildArgs = new Dictionary<string, string> { ["BASE"] = Environment.GetEnvironmentVariable("BENCH_NODE_IMAGE") ?? "devspaces.local/node:20" },
+    };
+    return (await new ImageBuilder(docker).BuildAsync(request, null, CancellationToken.None)).Reference;
+}
+
+async Task DeployBackendAsync(string image)
+{
+    var labels = new Dictionary<string, string> { ["app"] = "echo" };
+    await client.AppsV1.CreateNamespacedDeploymentAsync(new V1Deployment
+    {
+        Metadata = new V1ObjectMeta { Name = "echo" },
+        Spec = new V1DeploymentSpec
+        {
+            Replicas = 1,
+            Selector = new V1LabelSelector { MatchLabels = labels },
+            Template = new V1PodTemplateSpec
+            {
+                Metadata = new V1ObjectMeta { Labels = labels },
+                Spec = new V1PodSpec
+                {
+                    TerminationGracePeriodSeconds = 1,
+                    AutomountServiceAccountToken = false,
+                    Containers =
+                    [
+                        new V1Container
+                        {
+                            Name = "echo", Image = image, ImagePullPolicy = "IfNotPresent",
+                            Env = [new V1EnvVar { Name = "SERVICE", Value = "echo" }, new V1EnvVar { Name = "SPACE", Value = ns }],
+                            Ports = [new V1ContainerPort { Name = "http", ContainerPort = 8080 }],
+                            ReadinessProbe = new V1Probe { TcpSocket = new V1TCPSocketAction { Port = 8080 }, PeriodSeconds = 1 },
+                        },
+                    ],
+                },
+            },
+        },
+    }, ns);
+    await client.CoreV1.CreateNamespacedServiceAsync(new V1Service
+    {
+        Metadata = new V1ObjectMeta { Name = "echo" },
+        Spec = new V1ServiceSpec { Selector = labels, Ports = [new V1ServicePort { Name = "http", Port = 80, TargetPort = "http" }] },
+    }, ns);
+}
+
+// For trying router settings against the same run's baselines: BENCH_ROUTER_CPU (the container's CPU request, e.g.
+// 500m) and BENCH_ROUTER_ENV (NAME=value,... added to its environment) patch the router's Deployment.
+async Task<bool> TryRouterSettingsAsync()
+{
+    var cpu = Environment.GetEnvironmentVariable("BENCH_ROUTER_CPU");
+    var env = Environment.GetEnvironmentVariable("BENCH_ROUTER_ENV");
+    if (string.IsNullOrEmpty(cpu) && string.IsNullOrEmpty(env))
+    {
+        return false;
+    }
+
+    var deployment = await client.AppsV1.ReadNamespacedDeploymentAsync("devspaces-router", ns);
+    var container = deployment.Spec.Template.Spec.Containers[0];
+    if (!string.IsNullOrEmpty(cpu))
+    {
+        container.Resources.Requests["cpu"] = new ResourceQuantity(cpu);
+    }
+
+    foreach (var pair in (env ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+    {
+        var (name, value) = (pair[..pair.IndexOf('=')], pair[(pair.IndexOf('=') + 1)..]);
+        container.Env.Add(new V1EnvVar { Name = name, Value = value });
+    }
+
+    await client.AppsV1.ReplaceNamespacedDeploymentAsync(deployment, "devspaces-router", ns);
+    var deadline = Stopwatch.StartNew();
+    while (true)
+    {
+        var pods = (await client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: "devspaces.io/router=true")).Items;
+        var done = await client.AppsV1.ReadNamespacedDeploymentAsync("devspaces-router", ns);
+        if (pods.Count == 1 && pods[0].Metadata.DeletionTimestamp is null && done.Status.UpdatedReplicas == 1 && done.Status.ReadyReplicas == 1 && done.Status.Replicas == 1)
+        {
+            return true;
+        }
+
+        if (deadline.Elapsed > TimeSpan.FromMinutes(2))
+        {
+            throw new TimeoutException("the patched router did not roll out within 2 minutes");
+        }
+
+        await Task.Delay(200);
+    }
+}
+
+async Task<V1Pod> ReadyPodAsync()
+{
+    var deadline = Stopwatch.StartNew();
+    while (true)
+    {
+        var pods = await client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: "app=echo");
+        var ready = pods.Items.FirstOrDefault(p => p.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true);
+        if (ready is not null)
+        {
+            return ready;
+        }
+
+        if (deadline.Elapsed > TimeSpan.FromMinutes(2))
+        {
+            throw new TimeoutException("the backend pod did not get ready within 2 minutes");
+        }
+
+        await Task.Delay(200);
+    }
+}
+
+// The routed Service's cluster IP reaches the router once the node's proxy rules follow its new endpoints: a request
+// the router traced shows it does.
+async Task UntilRouterAnswersAsync(string url)
+{
+    // A new connection each time: one kept alive from before the switch would stay with the backend pod.
+    using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5), DefaultRequestHeaders = { ConnectionClose = true } };
+    var start = (await app.Routing.GetTracesAsync(ns, 0, 0, null, CancellationToken.None)).Next;
+    var deadline = Stopwatch.StartNew();
+    while (deadline.Elapsed < TimeSpan.FromSeconds(30))
+    {
+        (await http.GetAsync(url)).EnsureSuccessStatusCode();
+        if ((await app.Routing.GetTracesAsync(ns, start, 0, null, CancellationToken.None)).Traces.Count > 0)
+        {
+            return;
+        }
+    }
+
+    throw new TimeoutException("requests to the routed Service's cluster IP did not reach the router within 30 s");
+}
+
+Process StartNginx(int port, string upstream)
+{
+    var prefix = Path.Combine(workspace, "nginx");
+    Directory.CreateDirectory(prefix);
+    var conf = Path.Combine(prefix, "nginx.conf");
+    File.WriteAllText(conf, $$"""
+        worker_processes {{Environment.ProcessorCount}};
+        pid {{prefix}}/nginx.pid;
+        error_log {{prefix}}/error.log warn;
+        events { worker_connections 4096; }
+        http {
+          access_log off;
+          client_body_temp_path {{prefix}}/body;
+          proxy_temp_path {{prefix}}/proxy;
+          upstream backend { server {{upstream}}:80; keepalive 128; }
+          server {
+            listen 127.0.0.1:{{port}};
+            location / {
+              proxy_pass http://backend;
+              proxy_http_version 1.1;
+              proxy_set_header Connection "";
+              proxy_set_header Host $http_host;
+            }
+          }
+        }
+        """);
+    var start = new ProcessStartInfo("nginx", ["-p", prefix, "-c", conf, "-g", "daemon off;"]) { RedirectStandardError = true };
+    var process = Process.Start(start)!;
+    var deadline = Stopwatch.StartNew();
+    while (true)
+    {
+        try
+        {
+            using var probe = new System.Net.Sockets.TcpClient();
+            probe.Connect(System.Net.IPAddress.Loopback, port);
+            return process;
+        }
+        catch (System.Net.Sockets.SocketException) when (deadline.Elapsed < TimeSpan.FromSeconds(10) && !process.HasExited)
+        {
+            Thread.Sleep(50);
+        }
+    }
+}
+
+static string NginxVersion()
+{
+    using var process = Process.Start(new ProcessStartInfo("nginx", ["-v"]) { RedirectStandardError = true })!;
+    var text = process.StandardError.ReadToEnd().Trim();
+    process.WaitForExit();
+    return text.Replace("nginx version: ", "", StringComparison.Ordinal);
+}
+
+static async Task<(double P50, double P99, double Rps, long Requests)> WrkAsync(string url, int connections, int threads)
+{
+    var seconds = Setting("BENCH_SECONDS", 5);
+    using var process = Process.Start(new ProcessStartInfo("wrk", ["-t", threads.ToString(CultureInfo.InvariantCulture), "-c", connections.ToString(CultureInfo.InvariantCulture), "-d", $"{(connections == 4 ? 2 : seconds)}s", "--latency", url]) { RedirectStandardOutput = true })!;
+    var text = await process.StandardOutput.ReadToEndAsync();
+    await process.WaitForExitAsync();
+    double Percentile(string p) => Millis(Regex.Match(text, $@"^\s+{p}%\s+(\S+)", RegexOptions.Multiline).Groups[1].Value);
+    var errors = Regex.Match(text, @"Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)");
+    if (errors.Success)
+    {
+        throw new InvalidOperationException($"wrk against {url} saw errors: {errors.Value}");
+    }
+
+    var requests = long.Parse(Regex.Match(text, @"(\d+) requests in").Groups[1].Value, CultureInfo.InvariantCulture);
+    var rps = double.Parse(Regex.Match(text, @"Requests/sec:\s+(\S+)").Groups[1].Value, CultureInfo.InvariantCulture);
+    return (Percentile("50"), Percentile("99"), rps, requests);
+}
+
+static double Millis(string value)
+{
+    var match = Regex.Match(value, @"^([\d.]+)(us|ms|s)$");
+    var number = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+    return match.Groups[2].Value switch { "us" => number / 1000, "ms" => number, _ => number * 1000 };
+}
+
+// CPU seconds (user + system) of a process and its descendants, from /proc (clock ticks of 1/100 s).
+static double ProcessTreeCpuSeconds(int root)
+{
+    var total = 0L;
+    foreach (var dir in Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
+    {
+        try
+        {
+            var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var pid = int.Parse(Path.GetFileName(dir), CultureInfo.InvariantCulture);
+            if (pid == root || int.Parse(fields[1], CultureInfo.InvariantCulture) == root)
+            {
+                total += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A process that ended meanwhile.
+        }
+    }
+
+    return total / 100.0;
+}
+
+// The router container's main process on this machine's Docker engine (the bundled cluster runs its pods there).
+static double ContainerCpuSeconds(string pod)
+{
+    using var process = Process.Start(new ProcessStartInfo("docker", ["ps", "-q", "--filter", $"label=io.kubernetes.pod.name={pod}", "--filter", "label=io.kubernetes.container.name=router"]) { RedirectStandardOutput = true })!;
+    var id = process.StandardOutput.ReadToEnd().Trim().Split('\n')[0];
+    process.WaitForExit();
+    using var inspect = Process.Start(new ProcessStartInfo("docker", ["inspect", "-f", "{{.State.Pid}}", id]) { RedirectStandardOutput = true })!;
+    var pid = int.Parse(inspect.StandardOutput.ReadToEnd().Trim(), CultureInfo.InvariantCulture);
+    inspect.WaitForExit();
+    return ProcessTreeCpuSeconds(pid);
+}
