@@ -109,4 +109,9 @@ public static class ConnectErrors
         RpcErrorCode.RoutingNotEnabled,
         $"The router of root space '{root}' does not know space '{space}' yet (it was made by other means than devspaces), so it would not send its requests here.",
         $"Refresh the router's space tree with 'devspaces routing enable --space {root}'.");
+
+    public static DevSpacesException KeepOriginalOfRoutedService(string service, string ns) => new(
+        RpcErrorCode.ConnectTargetInvalid,
+        $"Service '{service}' of '{ns}' is fronted by the router: --keep-original would point it past the router, and every space's requests would reach this machine.",
+        $"Connect in your child space with --isolated (only its requests reach this machine, the pods keep running), or without --keep-original.");
 }

@@ -94,6 +94,12 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
         }
 
         Phase("cleanup check");
+        if (request.KeepOriginal && isolatedIn is null && Routing.RoutePlanner.OriginalSpec(plan.Service) is not null)
+        {
+            // Its selector picks the router: pointing it at the agent would take the router out of every request's path.
+            throw ConnectErrors.KeepOriginalOfRoutedService(plan.ServiceName, plan.Namespace);
+        }
+
         plan = plan with { KeepOriginal = request.KeepOriginal && isolatedIn is null, ForwardProbes = request.ForwardProbes };
         foreach (var warning in plan.Warnings.Concat(plan.ForwardProbes ? ForwardedProbes.From(plan.Container).Warnings : []))
         {
@@ -188,14 +194,16 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
                 && subsets.All(s => (s.Addresses ?? []).Concat(s.NotReadyAddresses ?? []).All(IsAgent));
         }
 
-        var byName = $"metadata.name={plan.ServiceName}";
+        // A Service the router fronts keeps selecting the router: the agent shows in its baseline Service's endpoints.
+        var watched = plan.IsolatedIn is null && Routing.RoutePlanner.OriginalSpec(plan.Service) is not null ? Routing.RoutePlanner.BaselineName(plan.ServiceName) : plan.ServiceName;
+        var byName = $"metadata.name={watched}";
         var switched = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var watch = ListWatch<V1Endpoints>.Start(
             $"endpoints of service {plan.ServiceName}",
             new KubernetesWatchSource<V1Endpoints>(
                 async ct =>
                 {
-                    var list = await cluster.CallAsync(new ClusterOperation("list", "endpoints", plan.ServiceName, plan.SessionNamespace),
+                    var list = await cluster.CallAsync(new ClusterOperation("list", "endpoints", watched, plan.SessionNamespace),
                         (c, t) => c.CoreV1.ListNamespacedEndpointsAsync(plan.SessionNamespace, fieldSelector: byName, cancellationToken: t), ct).ConfigureAwait(false);
                     return (list.Items.ToList(), list.Metadata.ResourceVersion);
                 },
