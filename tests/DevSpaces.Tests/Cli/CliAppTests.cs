@@ -129,6 +129,18 @@ public class CliAppTests
         });
     }
 
+    [TestCase("exec needs a service and a program", "exec", "api")]
+    [TestCase("--env takes NAME=value, not 'NOEQUALS'", "exec", "api", "--space", "dev", "--env", "NOEQUALS", "--", "ls")]
+    [TestCase("debug needs one of --print-launch-config, --processes or --resume", "debug")]
+    [TestCase("debug needs one of --print-launch-config, --processes or --resume", "debug", "--processes", "--resume")]
+    public async Task Exec_And_Debug_Command_Line_Mistakes_Say_What_Is_Wrong_With_Exit_Code_2(string says, params string[] args)
+    {
+        var (code, output, error) = await RunAsync(null, args);
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(error, Does.StartWith("devspaces: ").And.Contain(says));
+        Assert.That(output, Is.Empty, "nothing reaches stdout, which exec gives to the program");
+    }
+
     [Test]
     public void Options_Take_Values_With_Space_Or_Equals()
     {
