@@ -42,9 +42,21 @@ internal sealed class IncomingBatch(TreeStore tree) : IDisposable
         }
         else
         {
-            currentStaged = tree.NewStagingPath();
-            current = new FileStream(currentStaged, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
-            hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            try
+            {
+                currentStaged = tree.NewStagingPath();
+                current = new FileStream(currentStaged, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
+                hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            }
+            catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+            {
+                // Its data is read and dropped, and the batch goes on.
+                var cause = e is UnauthorizedAccessException ? "permission denied" : e.Message;
+                Problems.Add(new PathProblem(put.Path, $"cannot be written: {tree.Root} is not writable by the container's user ({cause}); give the folder to that user in the image, e.g. COPY --chown=<uid>:<gid>"));
+                current = null;
+                currentStaged = null;
+                hash = null;
+            }
         }
 
         if (remaining == 0)

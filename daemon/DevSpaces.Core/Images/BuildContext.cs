@@ -8,10 +8,13 @@ namespace DevSpaces.Core.Images;
 
 /// <summary>
 /// The files of a build context folder after <c>.dockerignore</c>, in a stable order, so that the same content
-/// always gives the same hash and the same tar stream.
+/// always gives the same hash and the same tar stream. The context's own <c>.devspaces</c> folder (DevSpaces' state
+/// and local build output) is never part of it.
 /// </summary>
 public sealed class BuildContext
 {
+    private const string StateFolder = ".devspaces";
+
     // Fixed timestamps keep the tar stream a pure function of the content.
     private static readonly DateTimeOffset FixedTime = DateTimeOffset.UnixEpoch;
 
@@ -145,6 +148,11 @@ public sealed class BuildContext
         foreach (var path in System.IO.Directory.EnumerateFileSystemEntries(directory).Order(StringComparer.Ordinal))
         {
             var name = Path.GetFileName(path);
+            if (relative.Length == 0 && name == StateFolder)
+            {
+                continue;
+            }
+
             var entry = relative.Length == 0 ? name : $"{relative}/{name}";
             var excluded = ignore.IsExcluded(entry);
             var info = new FileInfo(path);

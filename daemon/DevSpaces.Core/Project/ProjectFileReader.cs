@@ -20,7 +20,8 @@ public sealed partial class ProjectFileReader
         [""] = ["version", "service", "build", "deploy", "run", "sync", "updates", "forward"],
         ["build"] = ["context", "dockerfile", "args", "image"],
         ["deploy"] = ["manifests", "container"],
-        ["run"] = ["command", "workingDir", "build"],
+        ["run"] = ["command", "workingDir", "build", "compile"],
+        ["compile"] = ["command", "output"],
         ["sync"] = ["to", "files", "ignoreFiles"],
         ["update"] = ["files", "action"],
         ["forward"] = ["port", "localPort"],
@@ -111,6 +112,11 @@ public sealed partial class ProjectFileReader
         var sync = fields.TryGetValue("sync", out var syncNode) ? ReadSync(syncNode) : null;
         var updates = fields.TryGetValue("updates", out var updatesNode) ? ReadUpdates(updatesNode, run) : [];
         var forward = fields.TryGetValue("forward", out var forwardNode) ? ReadForward(forwardNode) : null;
+        if (run?.Compile != null && !fields.ContainsKey("sync") && runNode is YamlMappingNode runFields && runFields.Children.TryGetValue(new YamlScalarNode("compile"), out var compileNode))
+        {
+            Error(compileNode, "run.compile copies its output into sync.to, but there is no sync section; add 'sync: { to: <the app's folder in the container>, files: [...] }'");
+        }
+
         return service == null || build == null || deploy == null || run == null
             ? null
             : new ProjectFile(path, service, build, deploy, run, sync, updates, forward);
@@ -224,7 +230,35 @@ public sealed partial class ProjectFileReader
         var command = fields.TryGetValue("command", out var commandNode) ? StringList(commandNode, "run.command", 1)?.Select(i => i.Text).ToList() : null;
         var workingDir = fields.TryGetValue("workingDir", out var dirNode) ? AbsoluteContainerPath(dirNode, "run.workingDir") : null;
         var buildStep = fields.TryGetValue("build", out var buildNode) ? StringList(buildNode, "run.build", 1)?.Select(i => i.Text).ToList() : null;
-        return new ProjectRun(command, workingDir, buildStep);
+        var compile = fields.TryGetValue("compile", out var compileNode) ? ReadCompile(compileNode) : null;
+        return new ProjectRun(command, workingDir, buildStep, compile);
+    }
+
+    private ProjectCompile? ReadCompile(YamlNode node)
+    {
+        var fields = Fields(node, "compile", "run.compile");
+        if (fields == null)
+        {
+            return null;
+        }
+
+        var command = Required(fields, "command", node, "run.compile") is { } commandNode ? StringList(commandNode, "run.compile.command", 1)?.Select(i => i.Text).ToList() : null;
+        string? output = null;
+        if (Required(fields, "output", node, "run.compile") is { } outputNode && String(outputNode, "run.compile.output") is { } outputText)
+        {
+            var full = Path.GetFullPath(outputText, _folder);
+            var relative = Path.GetRelativePath(_folder, full);
+            if (Path.IsPathRooted(outputText) || relative == "." || relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                Error(outputNode, $"run.compile.output '{outputText}' must be a folder inside this file's folder, relative to it (e.g. '.devspaces/build')");
+            }
+            else
+            {
+                output = full;
+            }
+        }
+
+        return command == null || output == null ? null : new ProjectCompile(command, output);
     }
 
     private ProjectSync? ReadSync(YamlNode node)
@@ -283,6 +317,10 @@ public sealed partial class ProjectFileReader
                 else if (action == UpdateAction.Build && run is { BuildStep: null })
                 {
                     Error(actionNode, "action 'build' runs the build step, but run.build is not set; add 'run: { build: [...] }' or use 'restart' or 'rebuild'");
+                }
+                else if (action == UpdateAction.Compile && run is { Compile: null })
+                {
+                    Error(actionNode, "action 'compile' runs run.compile on this machine, but it is not set; add 'run: { compile: { command: [...], output: ... } }' or use 'rebuild'");
                 }
             }
 

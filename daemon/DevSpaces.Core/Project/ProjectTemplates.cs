@@ -70,12 +70,13 @@ public static class ProjectTemplates
             COPY {{copied}} ./
             RUN dotnet restore {{project.ProjectFile}}
             COPY . .
-            RUN dotnet publish {{project.ProjectFile}} --configuration Release --no-restore --output /app -p:UseAppHost=false
+            RUN dotnet publish {{project.ProjectFile}} --configuration Release --no-restore --output /out/app -p:UseAppHost=false
 
             FROM ${RUNTIME_IMAGE}
             ENV DOTNET_NOLOGO=1 ASPNETCORE_HTTP_PORTS={{Port}} PORT={{Port}}
+            # Copying the folder itself makes the app's user own /app, so compiled output can be copied into it.
+            COPY --from=build --chown={{UserId}}:{{UserId}} /out /
             WORKDIR /app
-            COPY --from=build --chown={{UserId}}:{{UserId}} /app ./
             EXPOSE {{Port}}
             USER {{UserId}}:{{UserId}}
             ENTRYPOINT ["dotnet", "{{project.Assembly}}"]
@@ -255,12 +256,18 @@ public static class ProjectTemplates
             """);
         text.Append(project.Runtime switch
         {
-            ProjectRuntime.DotNet => """
+            ProjectRuntime.DotNet => $$"""
 
                 run:
                   workingDir: /app
+                  # Code changes are compiled on this machine (an incremental build with a warm compiler), and only the
+                  # output files that changed are copied into /app; the app restarts in the same pod. Without the .NET SDK
+                  # here, they rebuild the image instead.
+                  compile:
+                    command: [dotnet, build, "{{project.ProjectFile}}", --configuration, Release, --output, .devspaces/build, --nologo, --verbosity, quiet, -p:UseAppHost=false, -p:UseSharedCompilation=true]
+                    output: .devspaces/build
 
-                # Static files and settings are copied into the running container; code changes rebuild the image.
+                # Static files and settings are copied into the running container.
                 sync:
                   to: /app
                   files:
@@ -272,7 +279,9 @@ public static class ProjectTemplates
                     action: copy
                   - files: ["appsettings*.json"]
                     action: restart
-                  - files: ["**/*.cs", "**/*.csproj", "**/*.props", "**/*.targets", Dockerfile, "k8s/**", "!**/bin/**", "!**/obj/**"]
+                  - files: ["**/*.cs", "**/*.razor", "**/*.cshtml", "!**/bin/**", "!**/obj/**"]
+                    action: compile
+                  - files: ["**/*.csproj", "**/*.props", "**/*.targets", Dockerfile, "k8s/**", "!**/bin/**", "!**/obj/**"]
                     action: rebuild
 
                 """,

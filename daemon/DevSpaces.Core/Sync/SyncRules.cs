@@ -27,10 +27,10 @@ public sealed class SyncRules
 
     public long MaxFileSize { get; }
 
-    /// <summary>Rules for <paramref name="root"/>: the given globs, plus the patterns of its ignore files (default <c>.gitignore</c> and <c>.dockerignore</c>; missing ones are skipped).</summary>
-    public static SyncRules ForFolder(string root, GlobList? files = null, IEnumerable<string>? ignoreFiles = null, long maxFileSize = DefaultMaxFileSize)
+    /// <summary>Rules for <paramref name="root"/>: the given globs, plus the patterns of its ignore files (default <c>.gitignore</c> and <c>.dockerignore</c>; missing ones are skipped) and <paramref name="alsoIgnored"/>.</summary>
+    public static SyncRules ForFolder(string root, GlobList? files = null, IEnumerable<string>? ignoreFiles = null, long maxFileSize = DefaultMaxFileSize, IEnumerable<string>? alsoIgnored = null)
     {
-        var patterns = new List<string>();
+        var patterns = new List<string>(alsoIgnored ?? []);
         foreach (var name in ignoreFiles ?? ProjectSync.DefaultIgnoreFiles)
         {
             var path = Path.Combine(root, name);

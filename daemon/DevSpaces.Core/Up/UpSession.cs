@@ -31,12 +31,14 @@ public sealed class UpSession : IAsyncDisposable
     private readonly Action<UpEvent> events;
     private readonly PortForwardSession? forward;
     private readonly PortForwardSession? debugForward;
-    private readonly Channel<string> rebuilds = Channel.CreateUnbounded<string>();
+    private readonly Channel<UpdateDecision> work = Channel.CreateUnbounded<UpdateDecision>();
     private readonly CancellationTokenSource stop = new();
     private readonly TaskCompletionSource ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly IReadOnlyList<string> ancestors;
     private UpDeployment deployment;
     private readonly GlobUpdateRules updateRules;
+    private readonly LocalCompiler? compiler;
+    private bool compileUnavailable;
     private Attachment? attached;
     private SyncSession? triggers;
     private Task loop = Task.CompletedTask;
@@ -48,6 +50,7 @@ public sealed class UpSession : IAsyncDisposable
         this.request = request;
         this.deployment = deployment;
         updateRules = new GlobUpdateRules(project.Updates);
+        compiler = project.Run.Compile is { } compile ? new LocalCompiler(compile, project.Folder) : null;
         this.ancestors = ancestors;
         this.forward = forward;
         Url = url;
@@ -96,7 +99,8 @@ public sealed class UpSession : IAsyncDisposable
         }
 
         // Files that are not synced still have update rules (a Dockerfile rebuilds): watch them all.
-        var watched = SyncRules.ForFolder(Project.Folder, null, Project.Sync?.IgnoreFiles ?? ProjectSync.DefaultIgnoreFiles);
+        // The local build's output is copied after a compile, not watched.
+        var watched = SyncRules.ForFolder(Project.Folder, null, Project.Sync?.IgnoreFiles ?? ProjectSync.DefaultIgnoreFiles, alsoIgnored: compiler is null ? null : [compiler.RelativeOutput]);
         var first = true;
         triggers = new SyncSession(new FolderScanner(Project.Folder, watched), new WatchOnlyTarget(), updateRules, SyncTimings.Default, (round, ct) =>
         {
@@ -121,9 +125,9 @@ public sealed class UpSession : IAsyncDisposable
         }
 
         var decision = UpdateDecision.For(new SyncPlan([], [], paths), updateRules);
-        if (decision.Action == UpdateAction.Rebuild)
+        if (decision.Action is UpdateAction.Compile or UpdateAction.Rebuild)
         {
-            rebuilds.Writer.TryWrite(decision.Cause!);
+            work.Writer.TryWrite(decision);
         }
     }
 
@@ -135,18 +139,29 @@ public sealed class UpSession : IAsyncDisposable
             while (true)
             {
                 var lost = attached!.Lost;
-                var rebuild = rebuilds.Reader.WaitToReadAsync(cancellationToken).AsTask();
-                var done = await Task.WhenAny(lost, rebuild).ConfigureAwait(false);
+                var queued = work.Reader.WaitToReadAsync(cancellationToken).AsTask();
+                var done = await Task.WhenAny(lost, queued).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
-                if (done == rebuild)
+                if (done == queued)
                 {
-                    string? cause = null;
-                    while (rebuilds.Reader.TryRead(out var next))
+                    // Everything queued meanwhile is done once: a rebuild covers a compile.
+                    UpdateDecision? strongest = null;
+                    while (work.Reader.TryRead(out var next))
                     {
-                        cause ??= next;
+                        if (strongest == null || next.Action > strongest.Action)
+                        {
+                            strongest = next;
+                        }
                     }
 
-                    await RebuildAsync(cause ?? "a change", cancellationToken).ConfigureAwait(false);
+                    if (strongest is { Action: UpdateAction.Compile, Cause: { } compileCause } && !compileUnavailable)
+                    {
+                        await CompileAsync(compileCause, cancellationToken).ConfigureAwait(false);
+                    }
+                    else if (strongest != null)
+                    {
+                        await RebuildAsync(strongest.Cause ?? "a change", cancellationToken).ConfigureAwait(false);
+                    }
                 }
                 else
                 {
@@ -184,6 +199,54 @@ public sealed class UpSession : IAsyncDisposable
         await attached!.DisposeAsync().ConfigureAwait(false);
         attached = await AttachAsync(next.Pod.Metadata.Name, tailLines: 200, cancellationToken).ConfigureAwait(false);
         events(new UpEvent(UpEventKind.Redeployed, $"Redeployed {Project.Service} with {next.Image} (pod {next.Pod.Metadata.Name})", time.Elapsed));
+    }
+
+    /// <summary>Runs <c>run.compile</c> here, copies what it changed into the container and restarts the app; a failed compile leaves the running process serving.</summary>
+    private async Task CompileAsync(string cause, CancellationToken cancellationToken)
+    {
+        var time = Stopwatch.StartNew();
+        events(new UpEvent(UpEventKind.Step, $"{cause} changed: compiling on this machine ({compiler!.CommandLine})"));
+        int exit;
+        try
+        {
+            exit = await compiler.RunAsync(line => events(new UpEvent(UpEventKind.Build, line)), cancellationToken).ConfigureAwait(false);
+        }
+        catch (LocalCompileUnavailableException e)
+        {
+            compileUnavailable = true;
+            events(new UpEvent(UpEventKind.Warning, $"{e.Message}: code changes rebuild the image instead, which is slower. Install it (for .NET: the SDK the project targets) and run up again to compile here."));
+            await RebuildAsync(cause, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (exit != 0)
+        {
+            events(new UpEvent(UpEventKind.BuildFailed, $"The compile step ({compiler.CommandLine}) failed with exit code {exit} after {cause} changed; the running process keeps serving. Save a fix and it compiles again.", time.Elapsed));
+            return;
+        }
+
+        var compiled = time.Elapsed;
+        var attachment = attached!;
+        IReadOnlyList<FileEntry> sent;
+        try
+        {
+            attachment.ContainerFiles ??= (await attachment.Helper.ListFilesAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(f => f.Path, StringComparer.Ordinal);
+            sent = await compiler.CopyChangedAsync(attachment.Helper, attachment.ContainerFiles, path => attachment.Rules?.Selects(path) == true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HelperException or IOException)
+        {
+            events(new UpEvent(UpEventKind.Warning, $"The compiled output could not be copied to pod {attachment.Pod}: {e.Message}. The next change tries again.", time.Elapsed));
+            return;
+        }
+
+        if (sent.Count == 0)
+        {
+            events(new UpEvent(UpEventKind.Step, "Compiled: the output is unchanged, so the app keeps running", compiled));
+            return;
+        }
+
+        events(new UpEvent(UpEventKind.Synced, $"Compiled here in {compiled.TotalSeconds:0.0} s; copied {sent.Count} changed file(s) ({string.Join(", ", sent.Take(3).Select(f => f.Path))}{(sent.Count > 3 ? ", …" : "")}) to {attachment.Pod}", time.Elapsed));
+        await RestartAsync(attachment, cause, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task ReattachAsync(CancellationToken cancellationToken)
@@ -289,8 +352,8 @@ public sealed class UpSession : IAsyncDisposable
 
         switch (decision.Action)
         {
-            case UpdateAction.Rebuild when !initial:
-                rebuilds.Writer.TryWrite(decision.Cause!);
+            case UpdateAction.Compile or UpdateAction.Rebuild when !initial:
+                work.Writer.TryWrite(decision);
                 break;
             case UpdateAction.Build:
                 if (await RunBuildStepAsync(attachment, decision.Cause!, cancellationToken).ConfigureAwait(false))
@@ -420,6 +483,9 @@ public sealed class UpSession : IAsyncDisposable
         public SyncRules? Rules { get; set; }
 
         public SyncSession? Sync { get; set; }
+
+        /// <summary>What the container's folder holds, as far as compiled output goes; listed at the first compile.</summary>
+        public Dictionary<string, FileEntry>? ContainerFiles { get; set; }
 
         public Task Logs { get; set; } = Task.CompletedTask;
 

@@ -31,6 +31,16 @@ public class BuildContextTests
     }
 
     [Test]
+    public void The_Folder_Of_DevSpaces_State_And_Local_Build_Output_Is_Never_In_The_Context()
+    {
+        Write(".devspaces/build/App.dll", "compiled here");
+        Write("src/.devspaces/kept.txt", "only the top-level folder is DevSpaces'");
+        var before = BuildContext.Scan(_dir);
+        Assert.That(before.Entries, Does.Not.Contain(".devspaces").And.Not.Contain(".devspaces/build/App.dll"));
+        Assert.That(before.Entries, Does.Contain("src/.devspaces/kept.txt"));
+    }
+
+    [Test]
     public async Task The_Tar_Stream_Holds_Exactly_The_Entries_With_Their_Content()
     {
         var context = BuildContext.Scan(_dir);

@@ -25,6 +25,9 @@ public class ProjectFileReaderTests
           command: [dotnet, Api.dll]
           workingDir: /app
           build: [dotnet, build]
+          compile:
+            command: [dotnet, build, --output, .devspaces/build]
+            output: .devspaces/build
         sync:
           to: /app
           files: ["**", "!bin/**"]
@@ -34,6 +37,8 @@ public class ProjectFileReaderTests
             action: copy
           - files: ["**/*.cs"]
             action: build
+          - files: ["**/*.razor"]
+            action: compile
           - files: [Dockerfile]
             action: rebuild
           - files: ["appsettings.json"]
@@ -80,10 +85,12 @@ public class ProjectFileReaderTests
             Assert.That(file.Run.Command, Is.EqualTo(new[] { "dotnet", "Api.dll" }));
             Assert.That(file.Run.WorkingDir, Is.EqualTo("/app"));
             Assert.That(file.Run.BuildStep, Is.EqualTo(new[] { "dotnet", "build" }));
+            Assert.That(file.Run.Compile, Is.EqualTo(new ProjectCompile(file.Run.Compile!.Command, Path.Combine(folder.Path, ".devspaces", "build"))));
+            Assert.That(file.Run.Compile.Command, Is.EqualTo(new[] { "dotnet", "build", "--output", ".devspaces/build" }));
             Assert.That(file.Sync!.To, Is.EqualTo("/app"));
             Assert.That(file.Sync.Files.Globs, Is.EqualTo(new[] { "**", "!bin/**" }));
             Assert.That(file.Sync.IgnoreFiles, Is.EqualTo(new[] { ".gitignore" }));
-            Assert.That(file.Updates.Select(u => u.Action), Is.EqualTo(new[] { UpdateAction.Copy, UpdateAction.Build, UpdateAction.Rebuild, UpdateAction.Restart }));
+            Assert.That(file.Updates.Select(u => u.Action), Is.EqualTo(new[] { UpdateAction.Copy, UpdateAction.Build, UpdateAction.Compile, UpdateAction.Rebuild, UpdateAction.Restart }));
             Assert.That(file.Forward, Is.EqualTo(new ProjectForward(8080, 5000)));
         });
     }
@@ -131,7 +138,7 @@ public class ProjectFileReaderTests
     [TestCase("  container: api", "  container: [api]", "deploy.container must be text, not a list")]
     [TestCase("  command: [dotnet, Api.dll]", "  command: dotnet Api.dll", "run.command must be a list")]
     [TestCase("  workingDir: /app", "  workingDir: app", "run.workingDir 'app' must be an absolute path")]
-    [TestCase("    action: copy", "    action: sync", "action 'sync' is unknown; use one of copy, restart, build, rebuild")]
+    [TestCase("    action: copy", "    action: sync", "action 'sync' is unknown; use one of copy, restart, build, compile, rebuild")]
     [TestCase("version: 1", "version: 2", "version 2 is not known")]
     [TestCase("  image: myteam/api", "  image: myteam/api:v1", "build.image 'myteam/api:v1' is not an image repository")]
     [TestCase("    RUNTIME_IMAGE: devspaces.local/dotnet-aspnet:10.0", "    RUNTIME_IMAGE: 10", "build.args.RUNTIME_IMAGE must be text")]
@@ -154,7 +161,7 @@ public class ProjectFileReaderTests
         var reading = Read(Full.Replace("files: [\"**\", \"!bin/**\"]", $"files:\n    - \"**\"\n    - {glob}"));
         var problem = reading.Problems.Single();
         Assert.That(problem.Message, Does.Contain(expected), Describe(reading));
-        Assert.That((problem.Line, problem.Column), Is.EqualTo((21, 7)));
+        Assert.That((problem.Line, problem.Column), Is.EqualTo((24, 7)));
     }
 
     [Test]
@@ -181,7 +188,35 @@ public class ProjectFileReaderTests
         var reading = Read(Full.Replace("  build: [dotnet, build]\n", ""));
         var problem = reading.Problems.Single();
         Assert.That(problem.Message, Does.Contain("run.build is not set"));
-        Assert.That(problem.Line, Is.EqualTo(24));
+        Assert.That(problem.Line, Is.EqualTo(27));
+    }
+
+    [Test]
+    public void A_Compile_Rule_Without_Run_Compile_Points_At_The_Action()
+    {
+        var reading = Read(Full.Replace("  compile:\n    command: [dotnet, build, --output, .devspaces/build]\n    output: .devspaces/build\n", ""));
+        var problem = reading.Problems.Single();
+        Assert.That(problem.Message, Does.Contain("action 'compile' runs run.compile on this machine, but it is not set"));
+        Assert.That(problem.Line, Is.EqualTo(27));
+    }
+
+    [Test]
+    public void Run_Compile_Without_A_Sync_Section_Says_Where_Its_Output_Would_Go()
+    {
+        var reading = Read(Full.Replace("sync:\n  to: /app\n  files: [\"**\", \"!bin/**\"]\n  ignoreFiles: [.gitignore]\n", ""));
+        var problem = reading.Problems.Single();
+        Assert.That(problem.Message, Does.Contain("run.compile copies its output into sync.to, but there is no sync section"), Describe(reading));
+        Assert.That((problem.Line, problem.Column), Is.EqualTo((18, 5)));
+    }
+
+    [TestCase("../out")]
+    [TestCase("/tmp/out")]
+    [TestCase(".")]
+    public void A_Compile_Output_Outside_The_Folder_Is_Refused(string output)
+    {
+        var reading = Read(Full.Replace("    output: .devspaces/build", $"    output: {output}"));
+        Assert.That(reading.File, Is.Null);
+        Assert.That(reading.Problems.Select(p => p.Message), Has.Some.Contains($"run.compile.output '{output}' must be a folder inside this file's folder"), Describe(reading));
     }
 
     [TestCase("", "the file is empty")]

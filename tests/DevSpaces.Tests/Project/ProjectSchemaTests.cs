@@ -52,7 +52,7 @@ public class ProjectSchemaTests
     public void Required_Keys_Of_The_Schema_Are_Required_By_The_Reader()
     {
         var path = Path.Combine(Path.GetTempPath(), "devspaces-schema-test", "devspaces.yaml");
-        var messages = new[] { "deploy: {}\nsync: {files: [a]}\nupdates: [{}]\nforward: {}\n", "sync: {files: [a]}\n" }
+        var messages = new[] { "deploy: {}\nrun: {compile: {}}\nsync: {files: [a]}\nupdates: [{}]\nforward: {}\n", "sync: {files: [a]}\n" }
             .SelectMany(text => ProjectFileReader.Read(path, text).Problems.Select(p => p.Message))
             .ToList();
         Assert.Multiple(() =>

@@ -95,6 +95,22 @@ public sealed class HelperServerTests
     }
 
     [Test]
+    public async Task A_Folder_The_Helper_Cannot_Write_Is_Reported_Per_File_And_The_Connection_Serves_On()
+    {
+        await using var helper = new InProcessHelper();
+        // A file where the staging folder goes makes the folder unwritable for the helper, also when tests run as root.
+        helper.Container.File(HelperProtocol.StagingFolder, "in the way");
+        using var local = new TempDirectory();
+        local.File("App.dll", "new code");
+        var client = await helper.ConnectAsync();
+
+        var applied = await client.ApplyAsync(new SyncPlan([new FileEntry("App.dll", "h", 8, false)], [], []), local.Path, SyncTrees.Timeout);
+
+        Assert.That(applied.Result.Problems.Single().Message, Does.Contain($"cannot be written: {helper.Container.Path} is not writable by the container's user").And.Contain("COPY --chown"));
+        Assert.That((await client.ListFilesAsync(SyncTrees.Timeout)).Select(f => f.Path), Does.Not.Contain("App.dll"), "the same connection still answers");
+    }
+
+    [Test]
     public void A_Client_Without_The_Session_Key_Is_Refused()
     {
         var error = Assert.ThrowsAsync<HelperException>(async () =>
