@@ -30,6 +30,12 @@ public sealed record DetectedProject(ProjectRuntime Runtime, string Name, string
     /// <summary>Java without a build tool: the fully qualified main class.</summary>
     public string? MainClass { get; init; }
 
+    /// <summary>Java without a build tool: the main class's source file, relative to the folder (forward slashes).</summary>
+    public string? MainSource { get; init; }
+
+    /// <summary>Java without a build tool: the folder its packages start in, relative to the folder (<c>.</c> for the folder itself).</summary>
+    public string? SourceRoot { get; init; }
+
     /// <summary>What the user should know about the choices made.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 }

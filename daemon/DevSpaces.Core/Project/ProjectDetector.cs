@@ -188,7 +188,10 @@ public static partial class ProjectDetector
         var notes = mains.Count > 1
             ? new List<string> { $"Several classes have a main method ({string.Join(", ", mains.Select(m => m.Class))}); the image runs {mains[0].Class}: change it in the Dockerfile if that is wrong." }
             : [];
-        return new DetectedProject(ProjectRuntime.Java, mains[0].Class.Split('.')[^1], "17") { JavaBuild = JavaBuildTool.Plain, MainClass = mains[0].Class, Notes = notes };
+        var main = Path.GetRelativePath(folder, mains[0].Path).Replace('\\', '/');
+        var packageFolders = mains[0].Class.Count(c => c == '.');
+        var root = string.Join('/', main.Split('/').SkipLast(packageFolders + 1)) is { Length: > 0 } r ? r : ".";
+        return new DetectedProject(ProjectRuntime.Java, mains[0].Class.Split('.')[^1], "17") { JavaBuild = JavaBuildTool.Plain, MainClass = mains[0].Class, MainSource = main, SourceRoot = root, Notes = notes };
     }
 
     // A service's sources sit a few folders deep (src/main/java/org/example/...); prep in a home folder must not walk the disk.

@@ -111,34 +111,40 @@ public static class ProjectTemplates
                 WORKDIR /src
                 COPY . .
                 RUN mvn --batch-mode --quiet package -DskipTests \
-                 && mkdir -p /out && cp "$(ls target/*.jar | grep -v -e '-sources.jar$' -e '-javadoc.jar$' | head -n 1)" /out/app.jar
+                 && mkdir -p /out/app && cp "$(ls target/*.jar | grep -v -e '-sources.jar$' -e '-javadoc.jar$' | head -n 1)" /out/app/app.jar
                 """,
             JavaBuildTool.Gradle => """
                 FROM ${BUILD_IMAGE} AS build
                 WORKDIR /src
                 COPY . .
                 RUN gradle --no-daemon --quiet build -x test \
-                 && mkdir -p /out && cp "$(ls build/libs/*.jar | grep -v -e '-plain.jar$' | head -n 1)" /out/app.jar
+                 && mkdir -p /out/app && cp "$(ls build/libs/*.jar | grep -v -e '-plain.jar$' | head -n 1)" /out/app/app.jar
                 """,
             _ => $$"""
                 FROM ${JDK_IMAGE} AS build
                 WORKDIR /src
                 COPY . .
-                RUN mkdir -p /out/classes \
-                 && javac -g -d /out/classes $(find . -name '*.java' -not -path './target/*' -not -path './build/*' -not -path './out/*') \
-                 && jar --create --file /out/app.jar --main-class {{project.MainClass}} -C /out/classes .
+                RUN mkdir -p /classes /out/app \
+                 && javac -g --release {{project.RuntimeVersion}} -d /classes $(find . -name '*.java' -not -path './target/*' -not -path './build/*' -not -path './out/*' -not -path './.devspaces/*') \
+                 && jar --create --file /out/app/app.jar --main-class {{project.MainClass}} -C /classes .
                 """,
         };
+
+        // Plain Java puts /app/classes first on the class path: classes compiled on this machine are copied there.
+        var entrypoint = project.JavaBuild == JavaBuildTool.Plain
+            ? $"\"java\", \"-XX:MaxRAMPercentage=75\", \"-cp\", \"/app/classes:/app/*\", \"{project.MainClass}\""
+            : "\"java\", \"-XX:MaxRAMPercentage=75\", \"-jar\", \"/app/app.jar\"";
         return $$"""
             {{build}}
 
             FROM ${JRE_IMAGE}
             ENV PORT={{Port}}
+            # Copying the folder itself makes the app's user own /app, so synced files can be written there.
+            COPY --from=build --chown={{UserId}}:{{UserId}} /out /
             WORKDIR /app
-            COPY --from=build --chown={{UserId}}:{{UserId}} /out/app.jar /app/app.jar
             EXPOSE {{Port}}
             USER {{UserId}}:{{UserId}}
-            ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/app.jar"]
+            ENTRYPOINT [{{entrypoint}}]
 
             """;
     }
@@ -305,6 +311,29 @@ public static class ProjectTemplates
                     action: restart
                   - files: ["**"]
                     action: copy
+
+                """,
+            _ when project.JavaBuild == JavaBuildTool.Plain => $$"""
+
+                run:
+                  workingDir: /app
+                  # Code changes are compiled on this machine with the JDK's javac (quick to start with its JIT at tier 1), and only the classes that changed are
+                  # copied into /app/classes, first on the image's class path; the JVM restarts in the same pod. Without a
+                  # JDK here, they rebuild the image instead.
+                  compile:
+                    command: [javac, -J-XX:TieredStopAtLevel=1, -g, --release, "{{project.RuntimeVersion}}", -d, .devspaces/build/classes, -sourcepath, "{{project.SourceRoot}}", "{{project.MainSource}}"]
+                    output: .devspaces/build
+
+                # No file is copied as it is: the compiled classes are (run.compile).
+                sync:
+                  to: /app
+                  files: ["!**"]
+
+                updates:
+                  - files: ["**/*.java", "!target/**", "!build/**", "!out/**"]
+                    action: compile
+                  - files: ["**", "!target/**", "!build/**", "!out/**", "!.gradle/**"]
+                    action: rebuild
 
                 """,
             _ => """

@@ -1,6 +1,7 @@
 using DevSpaces.Contracts;
 using DevSpaces.Core.Errors;
 using DevSpaces.Core.Project;
+using DevSpaces.Core.Sync;
 using DevSpaces.Tests.Contract;
 using DevSpaces.Tests.Support;
 using k8s;
@@ -63,6 +64,23 @@ public class ProjectPreparerTests
             Assert.That(File.ReadAllText(Path.Combine(folder, "Dockerfile")), Is.EqualTo(dockerfile), "the user's Dockerfile is untouched");
         });
         AssertValid(result);
+    }
+
+    [TestCase("api", new[] { "dotnet", "build", "DevSpacesSample.Api.csproj", "--configuration", "Release", "--output", ".devspaces/build", "--nologo", "--verbosity", "quiet", "-p:UseAppHost=false", "-p:UseSharedCompilation=true" })]
+    [TestCase("quotes", new[] { "javac", "-J-XX:TieredStopAtLevel=1", "-g", "--release", "17", "-d", ".devspaces/build/classes", "-sourcepath", "src", "src/io/devspaces/sample/quotes/QuotesServer.java" })]
+    public void Compiled_Samples_Compile_Code_Changes_On_This_Machine_Into_The_Synced_Folder(string service, string[] command)
+    {
+        var folder = CopySample(service);
+
+        var file = ProjectFileReader.Read(Path.Combine(ProjectPreparer.Prepare(folder).Folder, ProjectFile.FileName)).File!;
+
+        Assert.That(file.Run.Compile, Is.Not.Null);
+        Assert.That(file.Run.Compile!.Command, Is.EqualTo(command));
+        Assert.That(file.Run.Compile.Output, Is.EqualTo(Path.Combine(folder, ".devspaces", "build")));
+        Assert.That(file.Sync!.To, Is.EqualTo("/app"));
+        var updates = new GlobUpdateRules(file.Updates);
+        Assert.That(updates.ActionFor(service == "api" ? "Program.cs" : "src/io/devspaces/sample/quotes/QuotesServer.java"), Is.EqualTo(UpdateAction.Compile));
+        Assert.That(updates.ActionFor("Dockerfile"), Is.EqualTo(UpdateAction.Rebuild));
     }
 
     [TestCase("frontend", "ARG NODE_IMAGE=node:20-bookworm-slim", "CMD [\"node\", \"server.js\"]")]
