@@ -95,8 +95,9 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
     }
 
     /// <summary>
-    /// Records the original state, creates the session's Secret, RBAC and agent Deployment, and scales the original
-    /// to 0. On failure, whatever was changed is restored.
+    /// Records the original state (isolated: in the session Secret only), creates the session's Secret, RBAC and agent
+    /// Deployment (isolated: in the child space), and scales the original to 0 (unless it keeps running). On failure,
+    /// whatever was changed is restored.
     /// </summary>
     public async Task<TakeoverRecord> ApplyAsync(TakeoverPlan plan, string session, string sessionKey, ImageDeliveryResult image, AgentSettings agent, CancellationToken cancellationToken)
     {
