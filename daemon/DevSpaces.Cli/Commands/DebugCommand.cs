@@ -76,7 +76,11 @@ public sealed class DebugCommand(CliOutput output, WorkspaceSession workspace, F
         output.Out.WriteLine(LaunchConfigurations.LaunchJson(project, runtime, runtime == DebugRuntime.DotNet ? pid : port, localRoot, debuggerPath, runtime == DebugRuntime.DotNet ? knownSpace : null).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
         if (runtime == DebugRuntime.DotNet)
         {
-            output.Error.WriteLine($"devspaces: note: {DotNetDebugger.Needs}");
+            if (environment(DotNetDebugger.FolderVariable) is not { Length: > 0 })
+            {
+                output.Error.WriteLine($"devspaces: note: {DotNetDebugger.Needs}");
+            }
+
             if (note != null)
             {
                 output.Error.WriteLine($"devspaces: note: {note}");

@@ -113,7 +113,7 @@ public sealed class UpService(ClusterConnection cluster, IDockerClient docker, I
                 events(new UpEvent(UpEventKind.Warning, $"No .NET debugger is set ({DotNetDebugger.FolderVariable}); attaching works only if the image holds one at {DotNetDebugger.RemoteFolder}. {DotNetDebugger.Needs}"));
             }
 
-            events(new UpEvent(UpEventKind.Step, $"Debugging .NET: the coreclr configuration of `devspaces debug --print-launch-config` starts the debugger in the container through `devspaces exec {project.Service}`{(setup.StopOnEntry ? "; the app waits at start-up until `devspaces debug --resume`" : "")}"));
+            events(new UpEvent(UpEventKind.Step, $"Debugging .NET: the coreclr configuration of `devspaces debug --print-launch-config` starts the debugger in the container through `devspaces exec {project.Service}`{(setup.StopOnEntry ? "; the app waits at start-up until that debugger is configured, or `devspaces debug --resume`" : "")}"));
             return (new UpDebugInfo(setup.Runtime, null, null, setup.StopOnEntry, root), null);
         }
 
