@@ -65,12 +65,25 @@ public sealed class AgentSession : IAgentControl, IAsyncDisposable
         return channel.QualifiedId.Id;
     }
 
-    /// <summary>Carries a connection a cluster client made to a service port to the daemon.</summary>
-    public async Task CarryInboundAsync(TcpClient client, int port, CancellationToken cancellationToken)
+    /// <summary>
+    /// Carries a connection a cluster client made to a service port to the daemon. False when the daemon did not take it
+    /// (the tunnel is ending): nothing was carried, and the caller may send it elsewhere.
+    /// </summary>
+    public async Task<bool> CarryInboundAsync(TcpClient client, int port, CancellationToken draining, CancellationToken cancellationToken)
     {
-        var channel = tunnel!.Multiplexer.CreateChannel();
-        await using var carried = channel.AsStream();
         var remote = client.Client.RemoteEndPoint?.ToString() ?? "?";
+        MultiplexingStream.Channel channel;
+        try
+        {
+            channel = tunnel!.Multiplexer.CreateChannel();
+        }
+        catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException or IOException)
+        {
+            log($"the tunnel ended before the connection from {remote} to port {port} could be carried: {e.Message}");
+            return false;
+        }
+
+        await using var carried = channel.AsStream();
         try
         {
             // False means nothing listens locally; the daemon then wrote a 502 text into the channel, passed on below.
@@ -79,11 +92,11 @@ public sealed class AgentSession : IAgentControl, IAsyncDisposable
         catch (Exception e) when (e is RemoteInvocationException or ConnectionLostException or ObjectDisposedException)
         {
             log($"the daemon did not take the connection from {remote} to port {port}: {e.Message}");
-            await AgentResponses.WriteAsync(client.GetStream(), AgentResponses.NotConnected, cancellationToken).ConfigureAwait(false);
-            return;
+            return false;
         }
 
-        await StreamPump.RunAsync(client.GetStream(), carried, cancellationToken).ConfigureAwait(false);
+        await DrainingRelay.RunAsync(client.GetStream(), carried, draining, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     public async ValueTask DisposeAsync()

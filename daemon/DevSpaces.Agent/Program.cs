@@ -27,19 +27,8 @@ using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
     stop.Cancel();
 });
 
+// After restoring, RunAsync serves until this pod's SIGTERM (its Deployment is being deleted) rather than exit into a
+// container restart.
 var restored = await new AgentHost(options, Log).RunAsync(stop.Token);
-if (restored)
-{
-    // Our own Deployment is being deleted: wait for its SIGTERM rather than exit into a container restart.
-    Log("workload restored; waiting for this pod to be deleted");
-    try
-    {
-        await Task.Delay(TimeSpan.FromSeconds(30), stop.Token);
-    }
-    catch (OperationCanceledException)
-    {
-    }
-}
-
 Log(restored ? "exiting" : "stopped");
 return 0;

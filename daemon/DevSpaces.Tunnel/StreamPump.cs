@@ -11,7 +11,8 @@ public static class StreamPump
         await Task.WhenAll(ab, ba).ConfigureAwait(false);
     }
 
-    private static async Task CopyAsync(Stream from, Stream to, CancellationTokenSource stop)
+    /// <summary>Copies one direction until <paramref name="from"/> ends (then half-closes <paramref name="to"/>) or either breaks (then cancels <paramref name="stop"/>).</summary>
+    public static async Task CopyAsync(Stream from, Stream to, CancellationTokenSource stop)
     {
         var buffer = new byte[64 * 1024];
         try
@@ -28,20 +29,29 @@ public static class StreamPump
                 await to.FlushAsync(stop.Token).ConfigureAwait(false);
             }
 
-            // Half-close where the stream supports it (sockets, channels), so request/response protocols see EOF.
-            if (to is System.Net.Sockets.NetworkStream network)
-            {
-                network.Socket.Shutdown(System.Net.Sockets.SocketShutdown.Send);
-            }
-            else
-            {
-                await to.DisposeAsync().ConfigureAwait(false);
-            }
+            await HalfCloseAsync(to).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException or InvalidOperationException)
+        catch (Exception e) when (IsBroken(e))
         {
             // One side broke: end the other direction too.
             await stop.CancelAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>Half-close where the stream supports it (sockets, channels), so request/response protocols see EOF.</summary>
+    public static async Task HalfCloseAsync(Stream to)
+    {
+        if (to is System.Net.Sockets.NetworkStream network)
+        {
+            network.Socket.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+        }
+        else
+        {
+            await to.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>True for the ways a stream ends when its other side went away or the copy was cancelled.</summary>
+    public static bool IsBroken(Exception e) =>
+        e is IOException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException or InvalidOperationException;
 }

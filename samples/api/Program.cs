@@ -34,6 +34,21 @@ builder.Services.AddHttpClient<QuotesClient>(c =>
 
 var app = builder.Build();
 
+// A graceful stop: after SIGTERM the api keeps serving for a moment and answers with "Connection: close", so a client
+// that keeps a connection to this pod (a front end's pool) opens its next one to a pod still in the Service's
+// endpoints, instead of losing the request it sends at the moment a kept-alive connection is cut.
+var drain = TimeSpan.FromSeconds(2);
+var stopping = app.Lifetime.ApplicationStopping;
+app.Use((context, next) =>
+{
+    if (stopping.IsCancellationRequested)
+    {
+        context.Response.Headers.Connection = "close";
+    }
+
+    return next(context);
+});
+
 app.Use(async (context, next) =>
 {
     var watch = Stopwatch.StartNew();
@@ -62,8 +77,11 @@ app.MapFallback((HttpContext context) => Results.Json(
 app.Lifetime.ApplicationStarted.Register(() => Console.Out.WriteLine(
     $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} api listening on 0.0.0.0:{settings.Port} " +
     $"(version {identity.Version}, space {identity.Space}, quotes at {settings.QuotesUrl}, {identity.Runtime})"));
-app.Lifetime.ApplicationStopping.Register(() => Console.Out.WriteLine(
-    $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} api received shutdown signal, draining"));
+app.Lifetime.ApplicationStopping.Register(() =>
+{
+    Console.Out.WriteLine($"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} api received shutdown signal, draining for {drain.TotalSeconds:0} s");
+    Thread.Sleep(drain);
+});
 
 await app.RunAsync();
 Console.Out.WriteLine($"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} api stopped");

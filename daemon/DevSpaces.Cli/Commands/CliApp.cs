@@ -31,8 +31,9 @@ public sealed class CliApp(TextWriter stdout, TextWriter stderr, string currentD
                                             Mounted ConfigMap/Secret files are copied to a private folder
                                             ($DEVSPACES_MOUNT_ROOT; --no-mounts: don't); --hosts names every
                                             service in /etc/hosts (DEVSPACES_HOSTS_FILE) on its own 127.77.x.y;
-                                            --keep-original: original pods keep running, only the Service
-                                            points at this machine; --forward-probes: the local process
+                                            --keep-original: original pods keep running (by default they
+                                            are scaled to 0 once the Service points at this machine);
+                                            --forward-probes: the local process
                                             answers the container's probes; --isolated: only requests routed
                                             to child space S reach this machine (routed root), the parents'
                                             pods are not changed

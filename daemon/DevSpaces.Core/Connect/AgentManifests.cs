@@ -41,9 +41,10 @@ public static class AgentManifests
     };
 
     /// <summary>
-    /// Just enough to restore: read and patch the workload (and the Service, when its selector is what changed), delete
-    /// the agent Deployment and the session Secret. Isolated, in the child space: read the workload's name (there is
-    /// none there, and the restore looks), read and delete the session's own Service; nothing in the parent spaces.
+    /// Just enough to restore: read and patch the workload and the Service, read the Service's endpoints (to see the
+    /// traffic move back), delete the agent Deployment and the session Secret. Isolated, in the child space: read the
+    /// workload's name (there is none there, and the restore looks), read and delete the session's own Service; nothing
+    /// in the parent spaces.
     /// </summary>
     public static V1Role Role(TakeoverPlan plan, string session, V1OwnerReference owner)
     {
@@ -58,9 +59,10 @@ public static class AgentManifests
         {
             rules.Add(new V1PolicyRule { ApiGroups = [""], Resources = ["services"], ResourceNames = [plan.ServiceName], Verbs = ["get", "delete"] });
         }
-        else if (plan.KeepOriginal)
+        else
         {
             rules.Add(new V1PolicyRule { ApiGroups = [""], Resources = ["services"], ResourceNames = [plan.ServiceName], Verbs = ["get", "patch"] });
+            rules.Add(new V1PolicyRule { ApiGroups = [""], Resources = ["endpoints"], ResourceNames = [plan.ServiceName], Verbs = ["get"] });
         }
 
         return new V1Role { Metadata = Meta(TakeoverNames.AgentAccess(plan.Workload.Name, session), session, plan, owner), Rules = rules };
@@ -77,11 +79,12 @@ public static class AgentManifests
     {
         var selectorLabels = new Dictionary<string, string> { [TakeoverNames.SessionLabel] = session, [TakeoverNames.AgentLabel] = plan.Workload.Name };
 
-        // Replacing: the Service's selector labels make the Service (and its named target ports, declared below) reach
-        // the agent. Next to the original: only the session's labels, which the Service's selector is pointed at, so
-        // other Services selecting the original pods keep reaching them.
-        // Isolated, in the child space: only the session's labels, which the session's own Service selects.
-        var podLabels = plan.OriginalKeepsRunning ? [] : new Dictionary<string, string>(plan.Service.Spec.Selector);
+        // Only the session's labels, which the Service's selector is pointed at once the agent is ready (its named target
+        // ports resolve against the ports declared below): until then the original pods serve, and other selectors of the
+        // original pods never see the agent. Isolated, in the child space: the session's own Service selects them. A
+        // Service the router fronts keeps its selector: the agent takes the original pods' labels, so the router's
+        // baseline Service finds it next to them.
+        var podLabels = plan.RouterFronted ? new Dictionary<string, string>(plan.Service.Spec.Selector) : [];
         foreach (var (key, value) in Labels(session, plan.Workload.Name))
         {
             podLabels[key] = value;
@@ -131,7 +134,8 @@ public static class AgentManifests
                     Spec = new V1PodSpec
                     {
                         ServiceAccountName = TakeoverNames.AgentAccess(plan.Workload.Name, session),
-                        TerminationGracePeriodSeconds = 3,
+                        // Longer than the agent's drain (AgentHost.DrainTimeout): leaving, it ends each carried connection after an answer.
+                        TerminationGracePeriodSeconds = 15,
                         EnableServiceLinks = false,
                         SecurityContext = new V1PodSecurityContext { RunAsNonRoot = true, RunAsUser = 10001, RunAsGroup = 10001 },
                         Containers =

@@ -23,6 +23,19 @@ public sealed record AgentSettings
     /// <summary>How long a new agent pod waits for its first tunnel before it restores.</summary>
     public TimeSpan FirstContactTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long the original keeps running after the Service's endpoints became the agent's, before it is scaled to 0
+    /// and "connected" is reported: kube-proxy applies endpoint changes a moment later, and until then new connections
+    /// may still go to the original.
+    /// </summary>
+    public TimeSpan EndpointsSettle { get; init; } = DevSpaces.Tunnel.Takeover.WorkloadRestorer.DefaultSettle;
+
+    /// <summary>
+    /// How long the daemon keeps the tunnel after a restore while the leaving agent ends the connections it carries,
+    /// each after its next answer (the agent gives up after 10 s; see <c>AgentHost.DrainTimeout</c>).
+    /// </summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
     /// <summary>How long to wait for the agent pod to become ready.</summary>
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(90);
 

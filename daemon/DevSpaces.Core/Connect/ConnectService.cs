@@ -3,6 +3,7 @@ using DevSpaces.Contracts;
 using DevSpaces.Core.Cluster;
 using DevSpaces.Core.Images;
 using DevSpaces.Core.Logging;
+using DevSpaces.Core.PortForwarding;
 using DevSpaces.Core.Spaces;
 using DevSpaces.Core.Watch;
 using DevSpaces.Tunnel;
@@ -124,7 +125,7 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
             ? $"Connecting next to {plan.Workload} of {plan.Namespace} (container {plan.Container.Name}; not changed) with agent {delivered.Reference} in {isolatedIn}."
             : plan.KeepOriginal
             ? $"Connecting next to {plan.Workload} (container {plan.Container.Name}; its {plan.Workload.Replicas} replicas keep running, service {plan.ServiceName}'s selector is recorded and pointed at agent {delivered.Reference})."
-            : $"Taking over {plan.Workload} (container {plan.Container.Name}, {plan.Workload.Replicas} replicas recorded) with agent {delivered.Reference}.");
+            : $"Taking over {plan.Workload} (container {plan.Container.Name}, {plan.Workload.Replicas} replicas recorded; they serve until service {plan.ServiceName} points at agent {delivered.Reference}, then scale to 0).");
         var record = await takeover.ApplyAsync(plan, session, key, delivered, settings, cancellationToken).ConfigureAwait(false);
         Phase("takeover");
         var connected = new ConnectSession(cluster, plan, record, delivered.Reference, key, request.LocalPort, settings, log, report, local);
@@ -132,28 +133,52 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
         {
             await connected.StartAsync(outbound, request.WriteHosts, cancellationToken).ConfigureAwait(false);
             Phase("tunnel");
-            if (plan.OriginalKeepsRunning)
-            {
-                // Only now, with the tunnel up and the agent ready: until here the original pods serve the Service
-                // (isolated: the parent's version serves the child's requests too).
-                // With forwarded probes the agent is ready only once the local process answers them, which may be later.
-                if (!plan.ForwardProbes)
-                {
-                    await connected.WaitForReadyAgentAsync(cancellationToken).ConfigureAwait(false);
-                }
 
-                if (plan.IsolatedIn is null)
-                {
-                    await takeover.PointServiceAtAgentAsync(plan, record, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await takeover.ExposeIsolatedAsync(plan, record, cancellationToken).ConfigureAwait(false);
-                }
+            // Make before break: only now, with the tunnel up and the agent ready, does the Service point at it (isolated:
+            // the child space's own Service is made); until here the original pods serve. With forwarded probes the agent
+            // is ready only once the local process answers them, which may be after connect returns.
+            if (!plan.ForwardProbes)
+            {
+                await connected.WaitForReadyAgentAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            await WaitForAgentEndpointsAsync(plan, record.Session, Progress, cancellationToken).ConfigureAwait(false);
-            Phase("endpoints switched");
+            if (plan.IsolatedIn is not null)
+            {
+                await takeover.ExposeIsolatedAsync(plan, record, cancellationToken).ConfigureAwait(false);
+            }
+            else if (!plan.RouterFronted)
+            {
+                await takeover.PointServiceAtAgentAsync(plan, record, cancellationToken).ConfigureAwait(false);
+            }
+
+            // A Service the router fronts has the agent in its baseline's endpoints next to the original pods until they go.
+            if (!plan.RouterFronted)
+            {
+                await WaitForAgentEndpointsAsync(plan, record.Session, Progress, cancellationToken).ConfigureAwait(false);
+                Phase("endpoints switched");
+            }
+
+            // kube-proxy applies the new endpoints a moment after the API server has them (1-2 s here), and no
+            // namespace-scoped user can see when: until then new connections may still go to the original, which
+            // keeps serving them.
+            await Task.Delay(settings.EndpointsSettle, cancellationToken).ConfigureAwait(false);
+            Phase("endpoints settled");
+            if (!plan.OriginalKeepsRunning)
+            {
+                // Break: new connections reach the agent; the original's pods go, and with them the connections clients
+                // kept open to them (a client's next request then opens one to the agent).
+                await takeover.ScaleDownOriginalAsync(plan, cancellationToken).ConfigureAwait(false);
+                await WaitForOriginalPodsGoneAsync(plan, Progress, cancellationToken).ConfigureAwait(false);
+                Phase("original gone");
+            }
+
+            if (plan.RouterFronted)
+            {
+                await WaitForAgentEndpointsAsync(plan, record.Session, Progress, cancellationToken).ConfigureAwait(false);
+                Phase("endpoints switched");
+            }
+
+            connected.ReportConnected();
             var (variables, warnings) = await new ConnectEnvironment(cluster).BuildAsync(plan, connected.Endpoints, request.LocalPort, cancellationToken).ConfigureAwait(false);
             foreach (var warning in warnings)
             {
@@ -177,41 +202,100 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
     }
 
     /// <summary>
-    /// Waits until the Service's endpoints are the agent's pods only, so that "connected" means new requests reach
-    /// this machine (the original pods leave the endpoints as they terminate). Follows the Endpoints with a watch,
-    /// so the switch is seen when it happens rather than at the next poll.
+    /// Waits until the Service's endpoints are the agent's pods only (the agent among the ready addresses, a not-ready
+    /// one gets no traffic, and no other pod, ready or not). Follows the Endpoints with a watch, so the switch is seen
+    /// when it happens rather than at the next poll.
     /// </summary>
     private async Task WaitForAgentEndpointsAsync(TakeoverPlan plan, string session, Action<string> progress, CancellationToken cancellationToken)
     {
         var agentPrefix = TakeoverNames.Agent(plan.Workload.Name) + "-";
         bool IsAgent(V1EndpointAddress address) => address.TargetRef?.Name?.StartsWith(agentPrefix, StringComparison.Ordinal) == true;
-
-        // An agent pod among the ready addresses (a not-ready one gets no traffic) and no other pod, ready or not.
-        bool AgentOnly(V1Endpoints? endpoints)
+        bool AgentOnly(IEnumerable<V1Endpoints> endpoints)
         {
-            var subsets = endpoints?.Subsets ?? [];
+            var subsets = endpoints.SelectMany(e => e.Subsets ?? []).ToList();
             return subsets.Any(s => s.Addresses?.Any(IsAgent) == true)
                 && subsets.All(s => (s.Addresses ?? []).Concat(s.NotReadyAddresses ?? []).All(IsAgent));
         }
 
         // A Service the router fronts keeps selecting the router: the agent shows in its baseline Service's endpoints.
-        var watched = plan.IsolatedIn is null && Routing.RoutePlanner.OriginalSpec(plan.Service) is not null ? Routing.RoutePlanner.BaselineName(plan.ServiceName) : plan.ServiceName;
+        var watched = plan.RouterFronted ? Routing.RoutePlanner.BaselineName(plan.ServiceName) : plan.ServiceName;
         var byName = $"metadata.name={watched}";
-        var switched = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var watch = ListWatch<V1Endpoints>.Start(
-            $"endpoints of service {plan.ServiceName}",
-            new KubernetesWatchSource<V1Endpoints>(
-                async ct =>
+        var source = new KubernetesWatchSource<V1Endpoints>(
+            async ct =>
+            {
+                var list = await cluster.CallAsync(new ClusterOperation("list", "endpoints", watched, plan.SessionNamespace),
+                    (c, t) => c.CoreV1.ListNamespacedEndpointsAsync(plan.SessionNamespace, fieldSelector: byName, cancellationToken: t), ct).ConfigureAwait(false);
+                return (list.Items.ToList(), list.Metadata.ResourceVersion);
+            },
+            (rv, onError, ct) => cluster.Client.CoreV1.WatchListNamespacedEndpointsAsync(
+                plan.SessionNamespace, fieldSelector: byName, resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds: 30, onError: onError, cancellationToken: ct));
+        if (!await WatchUntilAsync($"endpoints of service {plan.ServiceName}", source, AgentOnly, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false))
+        {
+            progress($"The endpoints of service {plan.ServiceName} still list other pods than the agent after 30 s; some requests may still reach them (session {session}).");
+        }
+    }
+
+    /// <summary>
+    /// Waits until no pod of the original is left (scaled to 0, its pods terminated and deleted): until then the front
+    /// ends' kept-alive connections to it may still carry requests there. Followed with a watch of the Service's
+    /// original selector (the agent's pods carry only the session's labels).
+    /// </summary>
+    private async Task WaitForOriginalPodsGoneAsync(TakeoverPlan plan, Action<string> progress, CancellationToken cancellationToken)
+    {
+        var selection = new PodSelection(plan.Namespace, LabelSelectorText.From(plan.Service.Spec.Selector), null);
+        var timeout = TimeSpan.FromSeconds(60);
+        if (!await WatchUntilAsync($"pods of {plan.Workload}", ReadyPodTracker.PodsOf(cluster.Client, selection), pods => !pods.Any(), timeout, cancellationToken).ConfigureAwait(false))
+        {
+            progress($"Pods of {plan.Workload} are still terminating after {timeout.TotalSeconds:0} s; requests on connections kept open to them may still reach them.");
+        }
+    }
+
+    /// <summary>
+    /// Follows <paramref name="source"/> (a list, then a watch) until <paramref name="done"/> holds for the objects it
+    /// names. False after <paramref name="timeout"/>, or when this user may not read them (logged).
+    /// </summary>
+    private async Task<bool> WatchUntilAsync<T>(string what, IWatchSource<T> source, Func<IEnumerable<T>, bool> done, TimeSpan timeout, CancellationToken cancellationToken)
+        where T : IKubernetesObject<V1ObjectMeta>
+    {
+        var known = new Dictionary<string, T>(StringComparer.Ordinal);
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task Check()
+        {
+            if (done(known.Values))
+            {
+                reached.TrySetResult();
+            }
+
+            return Task.CompletedTask;
+        }
+
+        await using var watch = ListWatch<T>.Start(
+            what,
+            source,
+            new WatchHandlers<T>(
+                (items, _) =>
                 {
-                    var list = await cluster.CallAsync(new ClusterOperation("list", "endpoints", watched, plan.SessionNamespace),
-                        (c, t) => c.CoreV1.ListNamespacedEndpointsAsync(plan.SessionNamespace, fieldSelector: byName, cancellationToken: t), ct).ConfigureAwait(false);
-                    return (list.Items.ToList(), list.Metadata.ResourceVersion);
+                    known.Clear();
+                    foreach (var item in items)
+                    {
+                        known[item.Metadata.Name] = item;
+                    }
+
+                    return Check();
                 },
-                (rv, onError, ct) => cluster.Client.CoreV1.WatchListNamespacedEndpointsAsync(
-                    plan.SessionNamespace, fieldSelector: byName, resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds: 30, onError: onError, cancellationToken: ct)),
-            new WatchHandlers<V1Endpoints>(
-                (items, _) => Check(AgentOnly(items.FirstOrDefault())),
-                (type, endpoints, _) => Check(type != WatchEventType.Deleted && AgentOnly(endpoints)),
+                (type, item, _) =>
+                {
+                    if (type == WatchEventType.Deleted)
+                    {
+                        known.Remove(item.Metadata.Name);
+                    }
+                    else
+                    {
+                        known[item.Metadata.Name] = item;
+                    }
+
+                    return Check();
+                },
                 (failure, retryIn, _) =>
                 {
                     if (IsForbidden(failure))
@@ -219,32 +303,24 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
                         return Task.FromException(failure);
                     }
 
-                    log.Debug($"reading the endpoints of service {plan.ServiceName} failed, again in {retryIn.TotalSeconds:0.#} s: {failure.Message}");
+                    log.Debug($"reading the {what} failed, again in {retryIn.TotalSeconds:0.#} s: {failure.Message}");
                     return Task.CompletedTask;
                 }),
             log);
         try
         {
-            var ended = await Task.WhenAny(switched.Task, watch.Completion).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+            var ended = await Task.WhenAny(reached.Task, watch.Completion).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
             await ended.ConfigureAwait(false);
+            return reached.Task.IsCompleted;
         }
         catch (TimeoutException)
         {
-            progress($"The endpoints of service {plan.ServiceName} still list other pods than the agent after 30 s; some requests may still reach them (session {session}).");
+            return false;
         }
         catch (Exception e) when (IsForbidden(e))
         {
-            log.Warn($"cannot watch the endpoints of service {plan.ServiceName} to see the agent take over: {e.Message}");
-        }
-
-        Task Check(bool done)
-        {
-            if (done)
-            {
-                switched.TrySetResult();
-            }
-
-            return Task.CompletedTask;
+            log.Warn($"cannot watch the {what}: {e.Message}");
+            return false;
         }
     }
 

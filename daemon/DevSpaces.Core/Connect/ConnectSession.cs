@@ -33,6 +33,7 @@ public sealed class ConnectSession : IAsyncDisposable
     private TaskCompletionSource<(TunnelConnection Tunnel, IAgentControl Agent)> current = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly LocalFiles local;
     private ReadyPodTracker? agentPods;
+    private volatile bool disposing;
     private int restored;
     private bool hostsSection;
 
@@ -258,6 +259,15 @@ public sealed class ConnectSession : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Reports "connected": called once requests reach this machine (the Service's endpoints are the agent's, kube-proxy
+    /// has had its time, and the original's pods are gone unless kept running).
+    /// </summary>
+    internal void ReportConnected() =>
+        Report(ConnectEventKind.Connected, Plan.IsolatedIn is { } child
+            ? $"Connected: requests to service {Plan.ServiceName} routed to space {child} now reach localhost:{LocalPort}; everyone else's keep reaching {Plan.Namespace}'s version."
+            : $"Connected: requests to service {Plan.ServiceName} in {Plan.Namespace} now reach localhost:{LocalPort}.");
+
     /// <summary>The agent's container runs (it may not have passed its readiness probe yet).</summary>
     private static bool AgentStarted(V1Pod pod) =>
         pod.Metadata.DeletionTimestamp is null
@@ -314,9 +324,7 @@ public sealed class ConnectSession : IAsyncDisposable
 
                 if (firstTunnel.TrySetResult())
                 {
-                    Report(ConnectEventKind.Connected, Plan.IsolatedIn is { } child
-                        ? $"Connected: requests to service {Plan.ServiceName} routed to space {child} now reach localhost:{LocalPort} (agent pod {pod.Metadata.Name}); everyone else's keep reaching {Plan.Namespace}'s version."
-                        : $"Connected: requests to service {Plan.ServiceName} in {Plan.Namespace} now reach localhost:{LocalPort} (agent pod {pod.Metadata.Name}).");
+                    log.Info($"tunnel to agent pod {pod.Metadata.Name} open");
                 }
                 else
                 {
@@ -350,7 +358,7 @@ public sealed class ConnectSession : IAsyncDisposable
                 }
             }
 
-            if (cancellationToken.IsCancellationRequested)
+            if (cancellationToken.IsCancellationRequested || disposing)
             {
                 return;
             }
@@ -390,6 +398,11 @@ public sealed class ConnectSession : IAsyncDisposable
     /// <summary>True (and the session ends) when the workload no longer carries this session's record.</summary>
     private async Task<bool> IsRestoredAsync(CancellationToken cancellationToken)
     {
+        if (disposing)
+        {
+            return true; // this session is restoring it: the tunnel ends with the agent
+        }
+
         TakeoverRecord? record;
         try
         {
@@ -506,28 +519,61 @@ public sealed class ConnectSession : IAsyncDisposable
         report(new ConnectEvent(DateTimeOffset.UtcNow, kind, message));
     }
 
-    /// <summary>Stops the tunnel, removes the hosts-file section and the mount copies, and restores the workload (unless it was restored already).</summary>
+    /// <summary>
+    /// Restores the workload (unless it was restored already) while the tunnel still carries the Service's connections to
+    /// this machine, so nothing is dropped until the traffic has moved back; waits while the leaving agent drains the
+    /// connections it carries (it closes the tunnel when done); then stops the tunnel and removes the hosts-file section
+    /// and the mount copies.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        await work.DisposeAsync().ConfigureAwait(false);
-        if (agentPods != null)
-        {
-            await agentPods.DisposeAsync().ConfigureAwait(false);
-        }
-
+        disposing = true;
         try
         {
             if (Interlocked.Exchange(ref restored, 1) == 0)
             {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                using var timeout = new CancellationTokenSource(ServiceTakeover.RestoreTimeout);
                 var steps = await new ServiceTakeover(cluster).RestoreAsync(Plan, Record.Session, timeout.Token).ConfigureAwait(false);
                 Report(ConnectEventKind.Restored, $"Restored service {Plan.ServiceName}: {string.Join("; ", steps)}.");
+                await WaitForAgentDrainAsync().ConfigureAwait(false);
             }
         }
         finally
         {
+            await work.DisposeAsync().ConfigureAwait(false);
+            if (agentPods != null)
+            {
+                await agentPods.DisposeAsync().ConfigureAwait(false);
+            }
+
             RemoveLocalFiles();
             ended.TrySetResult();
+        }
+    }
+
+    /// <summary>The agent, deleted by the restore, ends its carried connections after an answer each and then closes the tunnel.</summary>
+    private async Task WaitForAgentDrainAsync()
+    {
+        Task<(TunnelConnection Tunnel, IAgentControl Agent)> task;
+        lock (gate)
+        {
+            task = current.Task;
+        }
+
+        if (task.IsCompletedSuccessfully)
+        {
+            try
+            {
+                await task.Result.Tunnel.Completion.WaitAsync(settings.DrainTimeout).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                log.Warn($"the agent still carried connections {settings.DrainTimeout.TotalSeconds:0} s after the restore; closing the tunnel");
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.Debug($"tunnel ended while the agent drained: {e.Message}");
+            }
         }
     }
 

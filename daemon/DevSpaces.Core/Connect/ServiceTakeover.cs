@@ -10,10 +10,11 @@ using k8s.Models;
 namespace DevSpaces.Core.Connect;
 
 /// <summary>
-/// Takes a Service's workload over for a connect session and gives it back. The agent runs as its own Deployment
-/// whose pod labels carry the Service's selector (so the Service, and anything else selecting those labels,
-/// reaches the agent), and the original workload (Deployment or StatefulSet) is scaled to 0 so background work stops
-/// too. The record of what changed is written to the workload before anything changes.
+/// Takes a Service's workload over for a connect session and gives it back, make before break. The agent runs as its
+/// own Deployment whose pods carry the session's labels; once it is ready, the Service's selector is pointed at them,
+/// and only when the endpoints have moved is the original workload (Deployment or StatefulSet) scaled to 0 (so
+/// background work stops too), unless it is kept running. The record of what changed is written to the workload and
+/// the Service before anything changes.
 /// </summary>
 public sealed class ServiceTakeover(ClusterConnection cluster)
 {
@@ -94,10 +95,13 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
         }
     }
 
+    /// <summary>How long a restore may take: the original replicas start and become ready before the agent goes.</summary>
+    public static readonly TimeSpan RestoreTimeout = WorkloadRestorer.OriginalReadyTimeout + TimeSpan.FromSeconds(60);
+
     /// <summary>
-    /// Records the original state (isolated: in the session Secret only), creates the session's Secret, RBAC and agent
-    /// Deployment (isolated: in the child space), and scales the original to 0 (unless it keeps running). On failure,
-    /// whatever was changed is restored.
+    /// Records the original state on the workload and the Service (isolated: in the session Secret only; a Service the
+    /// router fronts: on the workload only), and creates the session's Secret, RBAC and agent Deployment (isolated: in
+    /// the child space); the original keeps serving. On failure, whatever was changed is restored.
     /// </summary>
     public async Task<TakeoverRecord> ApplyAsync(TakeoverPlan plan, string session, string sessionKey, ImageDeliveryResult image, AgentSettings agent, CancellationToken cancellationToken)
     {
@@ -109,7 +113,7 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
         var name = plan.Workload.Name;
         try
         {
-            if (plan.KeepOriginal && plan.IsolatedIn == null)
+            if (plan.IsolatedIn == null && !plan.RouterFronted)
             {
                 await RecordOnServiceAsync(plan, record, cancellationToken).ConfigureAwait(false);
             }
@@ -135,16 +139,11 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
                 new ClusterOperation("create", "deployments", TakeoverNames.Agent(name), ns),
                 (c, ct) => c.AppsV1.CreateNamespacedDeploymentAsync(AgentManifests.AgentDeployment(plan, session, image, agent, owner), ns, cancellationToken: ct),
                 cancellationToken).ConfigureAwait(false);
-            if (!plan.OriginalKeepsRunning)
-            {
-                await PatchWorkloadAsync(plan, """{"spec":{"replicas":0}}""", cancellationToken).ConfigureAwait(false);
-            }
-
             return record;
         }
         catch
         {
-            using var undo = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            using var undo = new CancellationTokenSource(RestoreTimeout);
             await RestoreAsync(plan, session, undo.Token).ConfigureAwait(false);
             throw;
         }
@@ -153,7 +152,7 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
     private static TakeoverRecord NewRecord(TakeoverPlan plan, string session) => new(
         session, $"{Environment.UserName}@{Environment.MachineName}", Environment.MachineName, Environment.ProcessId,
         DateTimeOffset.UtcNow, plan.Workload.Name, plan.Workload.Replicas, plan.ServiceName,
-        plan.KeepOriginal ? new Dictionary<string, string>(plan.Service.Spec.Selector) : null);
+        plan.IsolatedIn == null && !plan.RouterFronted ? new Dictionary<string, string>(plan.Service.Spec.Selector) : null, plan.KeepOriginal);
 
     /// <summary>The record on the workload, written before anything else changes.</summary>
     private async Task<TakeoverRecord> RecordOnWorkloadAsync(TakeoverPlan plan, string session, CancellationToken cancellationToken)
@@ -232,7 +231,7 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
     }
 
     /// <summary>
-    /// The record on the Service whose selector the session will change (original kept running), guarded by the
+    /// The record on the Service whose selector the session will change, guarded by the
     /// resourceVersion read: a concurrent change of the Service makes us read it again, and someone else's session
     /// there is refused.
     /// </summary>
@@ -280,9 +279,9 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
         (a?.Count ?? 0) == b.Count && b.All(p => a != null && a.TryGetValue(p.Key, out var v) && v == p.Value);
 
     /// <summary>
-    /// Points the Service's selector at the session's agent pods only (the original pods keep running, unselected).
-    /// Called once the agent is ready, so the Service is never without endpoints for long; guarded by the record on
-    /// the Service being this session's.
+    /// Points the Service's selector at the session's agent pods only (the original pods keep running, unselected, until
+    /// they are scaled down). Called once the agent is ready, so the Service is never without ready endpoints; guarded by
+    /// the record on the Service being this session's.
     /// </summary>
     public async Task PointServiceAtAgentAsync(TakeoverPlan plan, TakeoverRecord record, CancellationToken cancellationToken)
     {
@@ -311,6 +310,13 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
             (c, ct) => c.CoreV1.PatchNamespacedServiceAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), plan.ServiceName, plan.Namespace, cancellationToken: ct),
             cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Scales the original to 0, once the Service's endpoints are the agent's and kube-proxy has had time to apply them
+    /// (the caller waits for both): from here on its pods receive no new connections, so terminating them fails nothing.
+    /// </summary>
+    public Task ScaleDownOriginalAsync(TakeoverPlan plan, CancellationToken cancellationToken) =>
+        PatchWorkloadAsync(plan, """{"spec":{"replicas":0}}""", cancellationToken);
 
     /// <summary>Undoes a takeover of a Deployment (see <see cref="WorkloadRestorer"/>); harmless when nothing is left to undo.</summary>
     public Task<IReadOnlyList<string>> RestoreAsync(string ns, string deployment, string? session, CancellationToken cancellationToken) =>

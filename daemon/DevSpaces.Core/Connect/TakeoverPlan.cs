@@ -33,6 +33,12 @@ public sealed record TakeoverPlan(
     /// <summary>Where the session's objects live: the child space of an isolated session, else the Service's own.</summary>
     public string SessionNamespace => IsolatedIn ?? Namespace;
 
+    /// <summary>
+    /// True for a Service the root's router fronts (not isolated): its selector picks the router and is never changed;
+    /// the agent's pods take the original pods' labels and join the router's baseline Service next to them instead.
+    /// </summary>
+    public bool RouterFronted => IsolatedIn is null && Routing.RoutePlanner.OriginalSpec(Service) is not null;
+
     /// <summary>True when the original replicas keep running: with <see cref="KeepOriginal"/>, and always when isolated.</summary>
     public bool OriginalKeepsRunning => KeepOriginal || IsolatedIn != null;
 }

@@ -16,8 +16,12 @@ namespace DevSpaces.Tunnel.Takeover;
 /// <param name="Replicas">Its replicas before the takeover.</param>
 /// <param name="Service">The Service the session serves.</param>
 /// <param name="ServiceSelector">
-/// Set when the original replicas keep running and the Service's selector points at the agent instead: the
-/// selector before the session, put back exactly on restore. Null when the workload was scaled to 0.
+/// The Service's selector before the session, put back exactly on restore: the session points it at the agent's
+/// pods. Null in records of sessions that left the Service alone.
+/// </param>
+/// <param name="KeepOriginal">
+/// True when the original replicas keep running next to the agent; otherwise they are scaled to 0 once the
+/// Service's endpoints are the agent's, and back to <paramref name="Replicas"/> on restore.
 /// </param>
 /// <param name="IsolatedFrom">
 /// Set for an isolated session: the space holding the workload, which is not changed at all; the session's objects
@@ -33,13 +37,10 @@ public sealed record TakeoverRecord(
     int Replicas,
     string Service,
     IReadOnlyDictionary<string, string>? ServiceSelector = null,
+    bool KeepOriginal = false,
     string? IsolatedFrom = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.Never };
-
-    /// <summary>True when the original replicas keep running and only the Service's selector was changed.</summary>
-    [JsonIgnore]
-    public bool KeepsOriginal => ServiceSelector != null;
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 

@@ -36,6 +36,13 @@ public sealed class ConnectCommandProcess : IDisposable
         StandardOutput = process.StandardOutput.ReadToEndAsync();
     }
 
+    /// <summary>
+    /// How long the agent may take to restore a workload it scaled to 0 after the command was killed: its heartbeat
+    /// timeout (6 s), the original replicas starting and passing their readiness probe, then the Service's selector
+    /// back, kube-proxy's settle time (3 s) and the record removed.
+    /// </summary>
+    public static readonly TimeSpan RestoredAfterKill = TimeSpan.FromSeconds(30);
+
     public Task<string> StandardOutput { get; }
 
     public string StandardError

@@ -158,8 +158,8 @@ public sealed class ConnectKeepOriginalTests() : SampleSpaceFixture("connect-kee
             var cleaned = events.All.Single(e => e.Kind == ConnectEventKind.Cleaned);
             Assert.That(cleaned.Message, Does.Contain("service api selects"), "the crashed session's selector was put back first");
             var service = await Space.Client.CoreV1.ReadNamespacedServiceAsync("api", Space.Namespace);
-            Assert.That(service.Spec.Selector, Is.EquivalentTo(originalService.Spec.Selector), "this session replaces the workload and leaves the Service's selector as it was");
-            Assert.That(session.Record.KeepsOriginal, Is.False);
+            Assert.That(service.Spec.Selector, Is.EquivalentTo(new Dictionary<string, string> { [TakeoverNames.SessionLabel] = session.Record.Session }), "this session points the Service at its own agent");
+            Assert.That(session.Record.KeepOriginal, Is.False);
             Assert.That((await Space.ApiAnswerAsync()).GetProperty("hostname").GetString(), Is.EqualTo("local-process"));
         }
     }

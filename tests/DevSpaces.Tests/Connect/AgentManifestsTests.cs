@@ -79,28 +79,22 @@ public sealed class AgentManifestsTests
         Assert.That(probes.Warnings, Has.Some.Contains("'admin'"));
     }
 
-    [Test]
-    public void Replacing_Gives_The_Agent_Pods_The_Services_Labels_And_The_Role_No_Access_To_The_Service()
+    [TestCase(false)]
+    [TestCase(true)]
+    public void The_Agent_Pods_Carry_Only_Session_Labels_And_The_Role_May_Switch_That_One_Service_And_Read_Its_Endpoints(bool keepOriginal)
     {
-        var plan = Plan(Container());
+        var plan = Plan(Container()) with { KeepOriginal = keepOriginal };
         var pods = AgentManifests.AgentDeployment(plan, "s1", new ImageDeliveryResult("devspaces/agent:ds-1", Pushed: false), new AgentSettings(), Owner).Spec.Template.Metadata.Labels;
-        var role = AgentManifests.Role(plan, "s1", Owner);
-        Assert.That(pods["app"], Is.EqualTo("api"));
-        Assert.That(role.Rules.SelectMany(r => r.Resources), Has.None.EqualTo("services"));
-    }
-
-    [Test]
-    public void Keeping_The_Original_Gives_The_Agent_Pods_Only_Session_Labels_And_The_Role_Get_And_Patch_Of_That_One_Service()
-    {
-        var plan = Plan(Container()) with { KeepOriginal = true };
-        var pods = AgentManifests.AgentDeployment(plan, "s1", new ImageDeliveryResult("devspaces/agent:ds-1", Pushed: false), new AgentSettings(), Owner).Spec.Template.Metadata.Labels;
-        var services = AgentManifests.Role(plan, "s1", Owner).Rules.Single(r => r.Resources.Contains("services"));
+        var rules = AgentManifests.Role(plan, "s1", Owner).Rules;
+        var services = rules.Single(r => r.Resources.Contains("services"));
+        var endpoints = rules.Single(r => r.Resources.Contains("endpoints"));
         Assert.Multiple(() =>
         {
-            Assert.That(pods.ContainsKey("app"), Is.False, "other selectors of the original pods must not find the agent");
+            Assert.That(pods.ContainsKey("app"), Is.False, "the Service reaches the agent only once its selector is pointed there; other selectors never");
             Assert.That(pods[TakeoverNames.SessionLabel], Is.EqualTo("s1"));
             Assert.That(services.ResourceNames, Is.EqualTo(new[] { "api-svc" }));
             Assert.That(services.Verbs, Is.EquivalentTo(new[] { "get", "patch" }));
+            Assert.That((endpoints.ResourceNames, endpoints.Verbs), Is.EqualTo((new[] { "api-svc" }, new[] { "get" })));
         });
     }
 
@@ -111,10 +105,11 @@ public sealed class AgentManifestsTests
             new Dictionary<string, string> { ["app.kubernetes.io/name"] = "api", ["tier"] = "web" });
         var read = TakeoverRecord.Parse(record.ToJson())!;
         Assert.That(read.ServiceSelector, Is.EquivalentTo(record.ServiceSelector!), "keys are kept as they are, not camel-cased");
-        Assert.That(read.KeepsOriginal, Is.True);
+        Assert.That(read.KeepOriginal, Is.False);
+        Assert.That(TakeoverRecord.Parse((record with { KeepOriginal = true }).ToJson())!.KeepOriginal, Is.True);
 
         var older = TakeoverRecord.Parse("""{"session":"s0","owner":"me@host","host":"host","processId":1,"startedAt":"2026-01-01T00:00:00+00:00","deployment":"api","replicas":3,"service":"api"}""")!;
-        Assert.That((older.Replicas, older.ServiceSelector, older.KeepsOriginal), Is.EqualTo((3, (IReadOnlyDictionary<string, string>?)null, false)));
+        Assert.That((older.Replicas, older.ServiceSelector, older.KeepOriginal), Is.EqualTo((3, (IReadOnlyDictionary<string, string>?)null, false)));
     }
 
     [Test]
