@@ -150,7 +150,8 @@ public sealed class ConnectTests() : SampleSpaceFixture("connect")
     {
         var before = await Space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", Space.Namespace);
         var (session, _) = await ConnectAsync(LocalHttpServer.FreePort());
-        var during = await Space.ScaledDownAsync("api");
+        var during = await Space.Client.AppsV1.ReadNamespacedDeploymentAsync("api", Space.Namespace);
+        Assert.That(during.Spec.Replicas, Is.Zero, "the original replicas are scaled away while connected");
         Assert.That(TakeoverRecord.Parse(during.Metadata.Annotations[TakeoverNames.RecordAnnotation])!.Replicas, Is.EqualTo(before.Spec.Replicas));
         await session.DisposeAsync();
 

@@ -52,15 +52,6 @@ public sealed class ConnectWorkloadKindsTests() : SampleSpaceFixture("connect-ki
 
     private async Task<V1StatefulSet> ReadStatefulSetAsync() => await Space.Client.AppsV1.ReadNamespacedStatefulSetAsync(StatefulSet, Space.Namespace);
 
-    /// <summary>Waits until the session scaled the StatefulSet to 0 (once the Service's endpoints are the agent's).</summary>
-    private async Task<V1StatefulSet> ScaledDownAsync()
-    {
-        V1StatefulSet? last = null;
-        await ClusterWaits.ConditionAsync(async () => (last = await ReadStatefulSetAsync()).Spec.Replicas == 0, TimeSpan.FromSeconds(30),
-            () => $"statefulset {StatefulSet} is scaled to 0 while connected (replicas: {last?.Spec.Replicas})");
-        return last!;
-    }
-
     private Task StatefulSetReadyAsync(int replicas)
     {
         V1StatefulSet? last = null;
@@ -98,11 +89,12 @@ public sealed class ConnectWorkloadKindsTests() : SampleSpaceFixture("connect-ki
         var (session, events) = await ConnectAsync(new ConnectRequest(Space.Namespace, StatefulSet, local.Port));
         await using (session)
         {
-            var during = await ScaledDownAsync();
+            var during = await ReadStatefulSetAsync();
             var role = await Space.Client.RbacAuthorizationV1.ReadNamespacedRoleAsync(TakeoverNames.AgentAccess(StatefulSet, session.Record.Session), Space.Namespace);
             Assert.Multiple(() =>
             {
                 Assert.That(session.Plan.Workload.Kind, Is.EqualTo(TakeoverNames.StatefulSetKind));
+                Assert.That(during.Spec.Replicas, Is.Zero, "the StatefulSet's replicas are scaled away");
                 Assert.That(TakeoverRecord.Parse(during.Metadata.Annotations[TakeoverNames.RecordAnnotation])?.Replicas, Is.EqualTo(1), "the original replicas are recorded on the StatefulSet");
                 Assert.That(role.Rules.Single(r => r.Resources.Contains("statefulsets")).ResourceNames, Is.EqualTo(new[] { StatefulSet }), "the agent may get and patch that StatefulSet only");
             });
@@ -122,7 +114,7 @@ public sealed class ConnectWorkloadKindsTests() : SampleSpaceFixture("connect-ki
     {
         using var command = new ConnectCommandProcess(Space.Cluster.KubeconfigPath, ["connect", StatefulSet, "--local-port", LocalHttpServer.FreePort().ToString(CultureInfo.InvariantCulture), "--space", Space.Namespace]);
         await command.WaitForOutputAsync("press Ctrl-C", TimeSpan.FromMinutes(3));
-        await ScaledDownAsync();
+        Assert.That((await ReadStatefulSetAsync()).Spec.Replicas, Is.Zero, "taken over while the command runs");
 
         await command.KillAndWaitUntilRestoredAsync(async () =>
         {

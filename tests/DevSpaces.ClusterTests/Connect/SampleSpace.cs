@@ -130,15 +130,6 @@ public sealed class SampleSpace : IAsyncDisposable
         return left;
     }
 
-    /// <summary>Waits until the session scaled the Deployment to 0 (once the Service's endpoints are the agent's, a settle time later).</summary>
-    public async Task<V1Deployment> ScaledDownAsync(string deployment)
-    {
-        V1Deployment? last = null;
-        await ClusterWaits.ConditionAsync(async () => (last = await Client.AppsV1.ReadNamespacedDeploymentAsync(deployment, Namespace)).Spec.Replicas == 0,
-            TimeSpan.FromSeconds(30), () => $"deployment {deployment} is scaled to 0 while connected (replicas: {last?.Spec.Replicas})");
-        return last!;
-    }
-
     /// <summary>The names of the pods the Deployment's selector finds (terminating ones included).</summary>
     public async Task<IReadOnlyList<string>> OriginalPodsAsync(string deployment)
     {
