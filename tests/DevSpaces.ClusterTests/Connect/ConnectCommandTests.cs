@@ -120,6 +120,7 @@ public sealed class ConnectCommandTests() : SampleSpaceFixture("connect-cli")
         var command = new ConnectCommandProcess(Space.Cluster.KubeconfigPath, ["connect", "api", "--local-port", local.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--space", Space.Namespace]);
         await command.WaitForOutputAsync("press Ctrl-C", TimeSpan.FromMinutes(3));
         var served = local.Requests;
+        TestContext.Progress.WriteLine(command.StandardError.Split('\n').FirstOrDefault(l => l.Contains("connected in", StringComparison.Ordinal)));
         Assert.That(await Space.OriginalPodsAsync("api"), Is.Empty, "connected: no pod of the original is left to take a request");
         await ClusterWaits.ConditionAsync(() => Task.FromResult(local.Requests > served + 5), TimeSpan.FromSeconds(30), () => "the stream's requests reach the local process");
         return command;
