@@ -85,7 +85,10 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
             new ClusterOperation("create", "roles", Namespace: ns),
             new ClusterOperation("create", "rolebindings", Namespace: ns),
             new ClusterOperation("create", "pods/portforward", Namespace: ns),
-            .. request.KeepOriginal && isolatedIn is null ? [new ClusterOperation("patch", "services", plan.ServiceName, ns)] : Array.Empty<ClusterOperation>(),
+            // The Service's selector is pointed at the agent (unless the router fronts it), and the agent may read its endpoints.
+            .. plan.IsolatedIn is null && !plan.RouterFronted
+                ? [new ClusterOperation("patch", "services", plan.ServiceName, ns), new ClusterOperation("get", "endpoints", plan.ServiceName, ns)]
+                : Array.Empty<ClusterOperation>(),
         ], cancellationToken).ConfigureAwait(false);
         var cleaned = await takeover.CheckFreeAsync(plan, cancellationToken).ConfigureAwait(false);
         if (cleaned.Count > 0)
@@ -236,15 +239,21 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
     }
 
     /// <summary>
-    /// Waits until no pod of the original is left (scaled to 0, its pods terminated and deleted): until then the front
-    /// ends' kept-alive connections to it may still carry requests there. Followed with a watch of the Service's
+    /// Waits until every pod of the original has stopped (its containers terminated, or the pod deleted): until then
+    /// the front ends' kept-alive connections to it may still carry requests there. The kubelet deletes a stopped pod
+    /// some seconds later (10 s here), which "connected" need not wait for. Followed with a watch of the Service's
     /// original selector (the agent's pods carry only the session's labels).
     /// </summary>
     private async Task WaitForOriginalPodsGoneAsync(TakeoverPlan plan, Action<string> progress, CancellationToken cancellationToken)
     {
+        static bool Stopped(V1Pod pod) =>
+            pod.Metadata.DeletionTimestamp != null
+            && pod.Status?.ContainerStatuses is { Count: > 0 } containers
+            && containers.All(c => c.State?.Terminated != null);
+
         var selection = new PodSelection(plan.Namespace, LabelSelectorText.From(plan.Service.Spec.Selector), null);
         var timeout = TimeSpan.FromSeconds(60);
-        if (!await WatchUntilAsync($"pods of {plan.Workload}", ReadyPodTracker.PodsOf(cluster.Client, selection), pods => !pods.Any(), timeout, cancellationToken).ConfigureAwait(false))
+        if (!await WatchUntilAsync($"pods of {plan.Workload}", ReadyPodTracker.PodsOf(cluster.Client, selection), pods => pods.All(Stopped), timeout, cancellationToken).ConfigureAwait(false))
         {
             progress($"Pods of {plan.Workload} are still terminating after {timeout.TotalSeconds:0} s; requests on connections kept open to them may still reach them.");
         }

@@ -121,7 +121,7 @@ public sealed class ConnectCommandTests() : SampleSpaceFixture("connect-cli")
         await command.WaitForOutputAsync("press Ctrl-C", TimeSpan.FromMinutes(3));
         var served = local.Requests;
         TestContext.Progress.WriteLine(command.StandardError.Split('\n').FirstOrDefault(l => l.Contains("connected in", StringComparison.Ordinal)));
-        Assert.That(await Space.OriginalPodsAsync("api"), Is.Empty, "connected: no pod of the original is left to take a request");
+        Assert.That(await Space.RunningOriginalPodsAsync("api"), Is.Empty, "connected: no pod of the original runs to take a request");
         await ClusterWaits.ConditionAsync(() => Task.FromResult(local.Requests > served + 5), TimeSpan.FromSeconds(30), () => "the stream's requests reach the local process");
         return command;
     }

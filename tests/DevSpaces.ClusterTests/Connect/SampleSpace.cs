@@ -130,12 +130,14 @@ public sealed class SampleSpace : IAsyncDisposable
         return left;
     }
 
-    /// <summary>The names of the pods the Deployment's selector finds (terminating ones included).</summary>
-    public async Task<IReadOnlyList<string>> OriginalPodsAsync(string deployment)
+    /// <summary>The names of the pods the Deployment's selector finds whose containers still run (stopped ones the kubelet has yet to delete are left out).</summary>
+    public async Task<IReadOnlyList<string>> RunningOriginalPodsAsync(string deployment)
     {
         var workload = await Client.AppsV1.ReadNamespacedDeploymentAsync(deployment, Namespace);
         var selector = string.Join(",", workload.Spec.Selector.MatchLabels.Select(l => $"{l.Key}={l.Value}"));
-        return [.. (await Client.CoreV1.ListNamespacedPodAsync(Namespace, labelSelector: selector)).Items.Select(p => p.Metadata.Name)];
+        return [.. (await Client.CoreV1.ListNamespacedPodAsync(Namespace, labelSelector: selector)).Items
+            .Where(p => p.Status?.ContainerStatuses?.Any(c => c.State?.Terminated == null) != false)
+            .Select(p => p.Metadata.Name)];
     }
 
     /// <summary>True when the Deployment has its replicas back and no record.</summary>
