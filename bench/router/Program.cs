@@ -382,6 +382,12 @@ static double ContainerCpuSeconds(string pod)
     using var process = Process.Start(new ProcessStartInfo("docker", ["ps", "-q", "--filter", $"label=io.kubernetes.pod.name={pod}", "--filter", "label=io.kubernetes.container.name=router"]) { RedirectStandardOutput = true })!;
     var id = process.StandardOutput.ReadToEnd().Trim().Split('\n')[0];
     process.WaitForExit();
+    if (id.Length == 0)
+    {
+        // Not found on this engine (seen once right after the router was patched): the CPU figure is left out.
+        return double.NaN;
+    }
+
     using var inspect = Process.Start(new ProcessStartInfo("docker", ["inspect", "-f", "{{.State.Pid}}", id]) { RedirectStandardOutput = true })!;
     var pid = int.Parse(inspect.StandardOutput.ReadToEnd().Trim(), CultureInfo.InvariantCulture);
     inspect.WaitForExit();
