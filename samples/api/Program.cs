@@ -36,8 +36,9 @@ var app = builder.Build();
 
 // A graceful stop: after SIGTERM the api keeps serving for a moment and answers with "Connection: close", so a client
 // that keeps a connection to this pod (a front end's pool) opens its next one to a pod still in the Service's
-// endpoints, instead of losing the request it sends at the moment a kept-alive connection is cut.
-var drain = TimeSpan.FromSeconds(2);
+// endpoints, instead of losing the request it sends at the moment a kept-alive connection is cut. The deployment sets
+// how long (SHUTDOWN_DRAIN_SECONDS); without it the api stops at once, as a restart in a dev loop wants.
+var drain = TimeSpan.FromSeconds(int.TryParse(Environment.GetEnvironmentVariable("SHUTDOWN_DRAIN_SECONDS"), out var drainSeconds) ? drainSeconds : 0);
 var stopping = app.Lifetime.ApplicationStopping;
 app.Use((context, next) =>
 {
@@ -80,7 +81,10 @@ app.Lifetime.ApplicationStarted.Register(() => Console.Out.WriteLine(
 app.Lifetime.ApplicationStopping.Register(() =>
 {
     Console.Out.WriteLine($"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} api received shutdown signal, draining for {drain.TotalSeconds:0} s");
-    Thread.Sleep(drain);
+    if (drain > TimeSpan.Zero)
+    {
+        Thread.Sleep(drain);
+    }
 });
 
 await app.RunAsync();
