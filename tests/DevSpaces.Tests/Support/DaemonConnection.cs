@@ -14,7 +14,8 @@ namespace DevSpaces.Tests.Support;
 /// </summary>
 public sealed class DaemonConnection : IAsyncDisposable
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    /// <summary>The longest a call may take: a make-before-break takeover (connect/start) waits for the original's containers to stop, which takes tens of seconds on a loaded machine.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
     private readonly IAsyncDisposable transport;
 
     private DaemonConnection(JsonRpc client, IAsyncDisposable transport, Task<int> host, CollectingLog log)
