@@ -235,7 +235,7 @@ public sealed class UpSession : IAsyncDisposable
         }
         catch (Exception e) when (e is HelperException or IOException)
         {
-            events(new UpEvent(UpEventKind.Warning, $"The compiled output could not be copied to pod {attachment.Pod}: {e.Message}. The next change tries again.", time.Elapsed));
+            events(new UpEvent(UpEventKind.Warning, $"The compiled output could not be copied to pod {attachment.Pod}: {e.Message.TrimEnd('.')}. The next change tries again.", time.Elapsed));
             return;
         }
 
