@@ -37,6 +37,28 @@ describe('Status-bar space menu', () => {
     ]);
   });
 
+  it('Shows_Each_Routed_Spaces_Url_And_Offers_To_Copy_The_Selected_Ones', () => {
+    const url = 'http://team-bob.s.team.localhost:30080/';
+    const tree = teamTree('team-bob');
+    const withUrls = { ...tree, roots: tree.roots.map((root) => (root.name === 'team' ? { ...root, children: root.children.map((c) => ({ ...c, url: `http://${c.name}.s.team.localhost:30080/` })) } : root)) };
+    const items = spaceMenuItems(withUrls);
+    assert.equal(items.find((item) => item.label.endsWith(' team-bob'))?.description, `selected · ${url}`);
+    const copy = items.find((item) => item.action === 'copyUrl');
+    assert.equal(copy?.label, '$(copy) Copy URL of team-bob');
+    assert.equal(copy?.description, url);
+    assert.ok(!spaceMenuItems(teamTree('team-bob')).some((item) => item.action === 'copyUrl'), 'no copy action without a URL');
+  });
+
+  it('Copy_Url_In_The_Menu_Puts_The_Selected_Spaces_Url_On_The_Clipboard', async () => {
+    const url = 'http://team.s.team.localhost:30080/';
+    const tree = teamTree('team');
+    harness.daemon.handle(rpc.ListSpaces.type, () => ({ ...tree, roots: tree.roots.map((root) => (root.name === 'team' ? { ...root, url } : root)) }));
+    recorded.user.quickPick.push((items: { label: string }[]) => items.find((i) => i.label === '$(copy) Copy URL of team'));
+    await harness.run('devspaces.showSpaceMenu');
+    assert.deepEqual(recorded.clipboard, [url]);
+    assert.deepEqual(harness.daemon.sentTo('space/select'), []);
+  });
+
   it('A_Space_Being_Deleted_Is_Not_Offered', () => {
     const tree = teamTree('team');
     const terminating = { ...tree, roots: tree.roots.map((root) => (root.name === 'other' ? { ...root, phase: 'Terminating' } : root)) };

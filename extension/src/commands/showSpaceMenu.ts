@@ -3,11 +3,13 @@ import { SpaceTree } from '../protocol/types';
 import { describeError } from '../ui/ErrorPresenter';
 import { SpacePickItem, spaceMenuItems } from '../ui/spacePickItems';
 import { CommandContext } from './CommandContext';
+import { copySpaceUrl } from './copySpaceUrl';
 import { createChildSpace } from './createChildSpace';
 import { selectContext } from './selectContext';
 import { selectSpaceNamed } from './selectSpace';
 
-/** The status-bar menu: the space tree to switch to, then "Create child space…" and "Select cluster context…". */
+/** The status-bar menu: the space tree to switch to (with each space's URL), then "Copy URL of <selected space>" when
+ *  it has one, "Create child space…" and "Select cluster context…". */
 export async function showSpaceMenu(context: CommandContext): Promise<void> {
   try {
     await context.model.reloadTree();
@@ -31,7 +33,9 @@ export async function showSpaceMenu(context: CommandContext): Promise<void> {
     if (!picked) {
       return;
     }
-    if (picked.space) {
+    if (picked.action === 'copyUrl' && picked.space) {
+      await copySpaceUrl(context, { kind: 'space', space: picked.space });
+    } else if (picked.space) {
       if (!picked.space.isSelected) {
         await selectSpaceNamed(context, picked.space.name);
       }

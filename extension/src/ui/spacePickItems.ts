@@ -7,26 +7,29 @@ export interface SpacePickItem {
   readonly description?: string;
   readonly kind?: 'separator';
   readonly space?: SpaceInfo;
-  readonly action?: 'createChild' | 'selectContext';
+  readonly action?: 'createChild' | 'selectContext' | 'copyUrl';
 }
 
 // Quick picks trim leading spaces, so the tree is indented with non-breaking ones.
 const indentUnit = '\u00a0\u00a0\u00a0\u00a0';
 
-/** The spaces to choose from, as an indented tree; spaces being deleted (Terminating) are not offered. */
+/** The spaces to choose from, as an indented tree, each with its URL when its root is routed; spaces being deleted
+ *  (Terminating) are not offered. */
 export function spaceRows(tree: SpaceTree): SpacePickItem[] {
   return [...walkSpaces(tree.roots)].filter(({ space }) => space.phase !== 'Terminating').map(({ space, depth }) => ({
     label: `${indentUnit.repeat(depth)}${space.isSelected ? '$(check)' : '$(cloud)'} ${space.name}`,
-    description: [space.isSelected ? 'selected' : undefined, space.phase !== 'Active' ? space.phase : undefined]
+    description: [space.isSelected ? 'selected' : undefined, space.phase !== 'Active' ? space.phase : undefined, space.url ?? undefined]
       .filter(Boolean)
       .join(' · '),
     space,
   }));
 }
 
-/** The status-bar menu: the space tree (or why there is none), then the actions. */
+/** The status-bar menu: the space tree (or why there is none), then the actions; copying the selected space's URL is
+ *  one of them when that space has a URL. */
 export function spaceMenuItems(tree: SpaceTree | undefined, problem?: SpacePickItem): SpacePickItem[] {
   const rows = tree ? spaceRows(tree) : [];
+  const selected = rows.find((row) => row.space?.isSelected)?.space;
   const head: SpacePickItem[] =
     rows.length > 0
       ? rows
@@ -34,6 +37,9 @@ export function spaceMenuItems(tree: SpaceTree | undefined, problem?: SpacePickI
   return [
     ...head,
     { label: 'Actions', kind: 'separator' },
+    ...(selected?.url
+      ? [{ label: `$(copy) Copy URL of ${selected.name}`, description: selected.url, space: selected, action: 'copyUrl' } as const]
+      : []),
     { label: '$(add) Create child space…', action: 'createChild' },
     { label: '$(server-environment) Select cluster context…', action: 'selectContext', description: tree?.context ?? undefined },
   ];
