@@ -12,6 +12,8 @@ import { registerProject } from './project/registerProject';
 import { registerUp } from './up/registerUp';
 import { UpsModel } from './up/UpsModel';
 import { registerDebug } from './debug/registerDebug';
+import { dotNetDebuggerSetting, dotNetDebuggerVariable } from './debug/attachConfiguration';
+import { configuredDotNetDebugger } from './debug/DevSpacesDebugProvider';
 import { DaemonLaunch, DaemonSupervisor } from './daemon/DaemonSupervisor';
 import * as rpc from './protocol/methods';
 import { readSavedSelection, stateFile } from './state/savedSelection';
@@ -66,10 +68,10 @@ export class DevSpacesClient implements vscode.Disposable {
       ...registerConnect(commandContext, output),
       ...registerProject(commandContext, output),
       ...registerUp(commandContext, ups),
-      ...registerDebug(commandContext, ups),
+      ...registerDebug(commandContext, ups, () => this.launch()),
       vscode.workspace.onDidChangeConfiguration((event) => {
         // An idle daemon picks the settings up when it starts.
-        const affected = event.affectsConfiguration('devspaces.daemonPath') || event.affectsConfiguration('devspaces.kubeconfig');
+        const affected = ['devspaces.daemonPath', 'devspaces.kubeconfig', dotNetDebuggerSetting].some((setting) => event.affectsConfiguration(setting));
         if (affected && this.daemon.state.kind !== 'idle') {
           output.info('DevSpaces settings changed; restarting the daemon.');
           this.daemon.restart().catch((error: unknown) => void errors.show('Could not restart the daemon', error));
@@ -123,6 +125,11 @@ export class DevSpacesClient implements vscode.Disposable {
     const kubeconfig = settings.get<string>('kubeconfig')?.trim();
     if (kubeconfig) {
       env.KUBECONFIG = kubeconfig;
+    }
+    // up --debug copies this folder's .NET debugger into the pod.
+    const debuggerFolder = configuredDotNetDebugger();
+    if (debuggerFolder) {
+      env[dotNetDebuggerVariable] = debuggerFolder;
     }
     const folder = workspaceFolder();
     return {

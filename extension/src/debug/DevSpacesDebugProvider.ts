@@ -1,9 +1,32 @@
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import * as vscode from 'vscode';
+import { DaemonLaunch } from '../daemon/DaemonSupervisor';
 import { ErrorPresenter } from '../ui/ErrorPresenter';
 import { UpInfo } from '../protocol/types';
 import { UpsModel } from '../up/UpsModel';
-import { attachConfiguration, DevSpacesLaunch, devSpacesDebugType, shouldReattach, upIdProperty } from './attachConfiguration';
+import {
+  AttachConfiguration,
+  attachConfiguration,
+  DevSpacesLaunch,
+  devSpacesDebugType,
+  dotNetAttach,
+  dotNetDebuggerFolder,
+  dotNetDebuggerNeeded,
+  dotNetDebuggerSetting,
+  isDotNetFolder,
+  shouldReattach,
+  upIdProperty,
+} from './attachConfiguration';
+
+const run = promisify(execFile);
+
+/** The .NET debugger folder the user configured (setting, else environment variable), if any. */
+export function configuredDotNetDebugger(): string | undefined {
+  return dotNetDebuggerFolder(vscode.workspace.getConfiguration('devspaces').get<string>(dotNetDebuggerSetting.slice('devspaces.'.length)), process.env);
+}
 
 /**
  * F5 on a `devspaces` configuration: runs the folder's service in debug mode (or reuses the one this window keeps up in
@@ -11,20 +34,22 @@ import { attachConfiguration, DevSpacesLaunch, devSpacesDebugType, shouldReattac
  * attach session is what the user debugs. When it ends the service keeps running, unless `removeOnStop` says so.
  */
 export class DevSpacesDebugProvider implements vscode.DebugConfigurationProvider, vscode.Disposable {
-  private readonly attached = new Map<string, { folder: vscode.WorkspaceFolder | undefined; config: vscode.DebugConfiguration; removeOnStop: boolean; endedAt?: number }>();
+  private readonly attached = new Map<string, { folder: vscode.WorkspaceFolder | undefined; config: AttachConfiguration; removeOnStop: boolean; endedAt?: number }>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(
     private readonly ups: UpsModel,
     private readonly errors: ErrorPresenter,
+    private readonly daemon: () => DaemonLaunch,
   ) {
     this.subscriptions.push(
       vscode.debug.onDidTerminateDebugSession((session) => void this.onEnded(session)),
       ups.onDidOutput((event) => {
         const known = event.id ? this.attached.get(event.id) : undefined;
-        if (known && known.config.type === 'java' && shouldReattach(event.kind, known.endedAt, Date.now())) {
+        // js-debug re-attaches by itself (restart: true); the Java and .NET sessions end with their process.
+        if (known && known.config.type !== 'node' && shouldReattach(event.kind, known.endedAt, Date.now())) {
           known.endedAt = undefined;
-          void vscode.debug.startDebugging(known.folder, known.config);
+          void this.reattach(known.folder, known.config);
         }
       }),
     );
@@ -44,6 +69,10 @@ export class DevSpacesDebugProvider implements vscode.DebugConfigurationProvider
       void vscode.window.showErrorMessage(`'${configuration.name}' needs a service folder: open the service's folder or set "folder" in launch.json.`);
       return undefined;
     }
+    if (configuredDotNetDebugger() === undefined && isDotNetFolder(listFolder(folder))) {
+      void vscode.window.showErrorMessage(dotNetDebuggerNeeded);
+      return undefined;
+    }
     let up: UpInfo;
     try {
       up = await this.ensureDebugging(folder, launch);
@@ -51,7 +80,7 @@ export class DevSpacesDebugProvider implements vscode.DebugConfigurationProvider
       void this.errors.show(`Could not start ${path.basename(folder)} in debug mode`, error);
       return undefined;
     }
-    const found = attachConfiguration(up, folder);
+    const found = up.debug?.runtime === 'dotNet' ? await this.dotNetConfiguration(up, folder) : attachConfiguration(up, folder);
     if (!('config' in found)) {
       void vscode.window.showErrorMessage(found.problem);
       return undefined;
@@ -61,6 +90,41 @@ export class DevSpacesDebugProvider implements vscode.DebugConfigurationProvider
     await vscode.debug.startDebugging(workspaceFolder, attach);
     // The attach session is the debug session; this launch has nothing more to run.
     return undefined;
+  }
+
+
+  /** The coreclr configuration `devspaces debug --print-launch-config` prints in the folder, run by the daemon's executable. */
+  private async dotNetConfiguration(up: UpInfo, folder: string): Promise<{ config: AttachConfiguration } | { problem: string }> {
+    if (configuredDotNetDebugger() === undefined) {
+      return { problem: dotNetDebuggerNeeded };
+    }
+    const daemon = this.daemon();
+    try {
+      const { stdout } = await run(daemon.command, ['debug', '--print-launch-config', '--space', up.space], { cwd: folder, env: daemon.env, timeout: 60_000 });
+      return dotNetAttach(up, folder, stdout, daemon.command, daemon.env?.KUBECONFIG);
+    } catch (error) {
+      const stderr = (error as { stderr?: string }).stderr?.trim();
+      return { problem: `Could not find the .NET process of ${up.service} to attach to: ${stderr || (error as Error).message}` };
+    }
+  }
+
+  /** Starts a session that ended with its process again; a .NET one with the new process's id. */
+  private async reattach(folder: vscode.WorkspaceFolder | undefined, config: AttachConfiguration): Promise<void> {
+    const id = config[upIdProperty];
+    const up = this.ups.active.find((u) => u.id === id);
+    if (config.type === 'coreclr' && up) {
+      const found = await this.dotNetConfiguration(up, up.folder);
+      if (!('config' in found)) {
+        void vscode.window.showErrorMessage(found.problem);
+        return;
+      }
+      config = found.config;
+      const known = this.attached.get(up.id);
+      if (known) {
+        known.config = config;
+      }
+    }
+    await vscode.debug.startDebugging(folder, config);
   }
 
   /** The service up in debug mode: the one this window keeps, or started (again, when it runs without debug mode). */
@@ -109,5 +173,13 @@ export class DevSpacesDebugProvider implements vscode.DebugConfigurationProvider
     for (const subscription of this.subscriptions) {
       subscription.dispose();
     }
+  }
+}
+
+function listFolder(folder: string): string[] {
+  try {
+    return fs.readdirSync(folder);
+  } catch {
+    return [];
   }
 }

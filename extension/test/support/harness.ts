@@ -45,7 +45,7 @@ export function createHarness(): Harness {
     restartDaemon: () => Promise.resolve(),
   };
   const ups = new UpsModel(context.daemon);
-  const commands = [...registerCommands(context), ...registerPortForwarding(context, log), ...registerConnect(context, log), ...registerProject(context, log), ...registerUp(context, ups), ...registerDebug(context, ups)];
+  const commands = [...registerCommands(context), ...registerPortForwarding(context, log), ...registerConnect(context, log), ...registerProject(context, log), ...registerUp(context, ups), ...registerDebug(context, ups, () => ({ command: '/opt/devspaces/devspaces', args: [], env: { KUBECONFIG: '/home/dev/.kube/config' } }))];
   return {
     daemon,
     model,
