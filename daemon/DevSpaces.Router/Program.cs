@@ -29,7 +29,9 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     kestrel.ListenAnyIP(RoutingNames.EntryPort, listen => listen.Protocols = HttpProtocols.Http1);
     foreach (var route in config.Routes.Where(r => r.Http))
     {
-        kestrel.ListenAnyIP(route.Listen, listen => listen.Protocols = HttpProtocols.Http1);
+        // Without TLS there is no negotiation: an h2c port takes HTTP/2 only (prior knowledge), the others HTTP/1.1
+        // (WebSockets upgrade from it).
+        kestrel.ListenAnyIP(route.Listen, listen => listen.Protocols = route.H2c ? HttpProtocols.Http2 : HttpProtocols.Http1);
     }
 });
 builder.Services.AddHttpForwarder();

@@ -70,8 +70,14 @@ public sealed class RoutingCommand(CliOutput output, IRoutingRpc routing, Worksp
     {
         var time = DateTimeOffset.TryParse(t.Time, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture) : t.Time;
         var asked = t.Source == "none" ? "no key" : $"{t.Source} '{t.Asked}'{(t.Space is null ? " (not a space of this tree: baseline)" : "")}";
-        return $"{time} {t.Method} {t.Service}{t.Path} {t.Status} {t.DurationMs.ToString("0.0", CultureInfo.InvariantCulture)} ms  {asked} -> {t.ServedBy}";
+        var line = $"{time} {t.Method} {t.Service}{t.Path} {t.Status} {t.DurationMs.ToString("0.0", CultureInfo.InvariantCulture)} ms  {asked} -> {t.ServedBy}";
+        return t.KeyDropped is { } d ? line + "\n" + KeyDropLine(d, t.Service) : line;
     }
+
+    /// <summary>The propagation check's finding under a trace: which service lost the key, and how sure that is.</summary>
+    public static string KeyDropLine(KeyDrop d, string service) =>
+        $"  ! key for '{d.Space}' dropped: {d.Service} (the version from '{d.ServedBy}') called {service} without it; {d.Service} must forward the devspaces-route-as (or baggage) header "
+        + (d.Exact ? "(exact: same traceparent trace id)" : "(best guess: no traceparent; it was serving a request for that space when this call arrived)");
 
     private string SpaceOf(CliArguments cli) =>
         cli.Get("--space") ?? session.State.Space ?? throw new DevSpacesException(

@@ -38,7 +38,7 @@ public static class RoutePlanner
 
             foreach (var port in original.Ports)
             {
-                routes.Add(new RoutedPort(service.Metadata.Name, string.IsNullOrEmpty(port.Name) ? null : port.Name, port.Port, RoutingNames.FirstRoutePort + routes.Count, IsHttp(port), BaselineName(service.Metadata.Name)));
+                routes.Add(new RoutedPort(service.Metadata.Name, string.IsNullOrEmpty(port.Name) ? null : port.Name, port.Port, RoutingNames.FirstRoutePort + routes.Count, IsHttp(port), BaselineName(service.Metadata.Name), IsH2c(port)));
             }
 
             fronted.Add((service, original));
@@ -79,6 +79,9 @@ public static class RoutePlanner
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(service)))[..8];
         return $"{name[..54]}-{hash}";
     }
+
+    /// <summary>HTTP/2 without TLS (gRPC): clients speak it with prior knowledge, so the router's port takes only HTTP/2.</summary>
+    public static bool IsH2c(V1ServicePort port) => port.AppProtocol?.ToLowerInvariant() is "h2c" or "kubernetes.io/h2c";
 
     public static bool IsHttp(V1ServicePort port) =>
         port.AppProtocol?.ToLowerInvariant() is "http" or "h2c" or "ws" or "kubernetes.io/h2c" or "kubernetes.io/ws"

@@ -1,13 +1,17 @@
+using System.Collections.Concurrent;
+
 namespace DevSpaces.Core.Routing;
 
 /// <summary>
 /// The routing decision of one root space, as an immutable snapshot: the root's descendant spaces and the Services
 /// each one holds. A request for space S and Service X goes to the nearest space on the path S → parent → … → root
-/// that has X; a request for anything that is not a space of this tree goes to the baseline.
+/// that has X; a request for anything that is not a space of this tree goes to the baseline. Decisions are made once
+/// per port and space of the snapshot and then reused: a request's lookup allocates nothing.
 /// </summary>
 public sealed class RouteTable
 {
     private readonly Dictionary<string, string[]> paths;
+    private readonly ConcurrentDictionary<RoutedPort, ConcurrentDictionary<string, RouteDecision>> decided = new(ReferenceEqualityComparer.Instance);
     private readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, RouteTarget>> services;
 
     /// <param name="root">The root space.</param>
@@ -54,6 +58,20 @@ public sealed class RouteTable
 
     /// <summary>Where a request for <paramref name="space"/> (null: no key) arriving on <paramref name="port"/> goes.</summary>
     public RouteDecision Decide(RoutedPort port, string? space)
+    {
+        // Only the tree's spaces (and "" for no key or any other key) are cached, so the cache is as large as the tree.
+        var inTree = space is not null && paths.ContainsKey(space);
+        var perPort = decided.GetOrAdd(port, static _ => new ConcurrentDictionary<string, RouteDecision>(StringComparer.Ordinal));
+        var cacheKey = inTree ? space! : "";
+        if (perPort.TryGetValue(cacheKey, out var known))
+        {
+            return known;
+        }
+
+        return perPort.GetOrAdd(cacheKey, Compute(port, inTree ? space : null));
+    }
+
+    private RouteDecision Compute(RoutedPort port, string? space)
     {
         var path = PathOf(space);
         if (path is null)

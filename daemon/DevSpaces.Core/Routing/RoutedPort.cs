@@ -10,4 +10,5 @@ namespace DevSpaces.Core.Routing;
 /// <param name="Listen">The router's port for it.</param>
 /// <param name="Http">True: HTTP, routed per request; false: any other TCP, passed through to the baseline untouched.</param>
 /// <param name="Baseline">The Service in the root that reaches the root's own pods.</param>
-public sealed record RoutedPort(string Service, string? PortName, int Port, int Listen, bool Http, string Baseline);
+/// <param name="H2c">True: HTTP/2 without TLS (gRPC; appProtocol h2c), taken and passed on as HTTP/2 with prior knowledge.</param>
+public sealed record RoutedPort(string Service, string? PortName, int Port, int Listen, bool Http, string Baseline, bool H2c = false);

@@ -289,7 +289,9 @@ export const definitions = {
     status: true,
     durationMs: true,
     servedBy: true,
+    keyDropped: true,
   }),
+  KeyDrop: fields<t.KeyDrop>({ space: true, service: true, servedBy: true, exact: true }),
   ImageProgressInfo: fields<t.ImageProgressInfo>({
     operationId: true,
     kind: true,

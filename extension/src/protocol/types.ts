@@ -435,6 +435,18 @@ export interface HttpTrace {
   status: number;
   durationMs: number;
   servedBy: string;
+  /** On a request without a key that belongs to a request chain for a child space: which service's call lost the key. */
+  keyDropped: KeyDrop | null;
+}
+
+/** Where a request chain for a child space lost its routing key. */
+export interface KeyDrop {
+  space: string;
+  /** The service that must forward the routing header to the calls it makes. */
+  service: string;
+  servedBy: string;
+  /** True: same traceparent trace id as a request with the key; false: a best guess from timing. */
+  exact: boolean;
 }
 
 export interface TraceBatch {

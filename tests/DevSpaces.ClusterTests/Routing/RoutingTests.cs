@@ -397,7 +397,7 @@ public partial class RoutingTests
                     Image = image,
                     ImagePullPolicy = "IfNotPresent",
                     Env = env,
-                    Ports = [new V1ContainerPort { Name = "http", ContainerPort = 8080 }],
+                    Ports = [new V1ContainerPort { Name = "http", ContainerPort = 8080 }, new V1ContainerPort { Name = "h2", ContainerPort = 8081 }],
                     ReadinessProbe = new V1Probe { TcpSocket = new V1TCPSocketAction { Port = 8080 }, PeriodSeconds = 1 },
                 },
             ],
@@ -420,7 +420,11 @@ public partial class RoutingTests
             new V1Service
             {
                 Metadata = new V1ObjectMeta { Name = service, Labels = new Dictionary<string, string> { ["app"] = service }, Annotations = new Dictionary<string, string> { ["test/kept"] = "yes" } },
-                Spec = new V1ServiceSpec { Selector = labels, Ports = [new V1ServicePort { Name = "http", Port = 80, TargetPort = "http" }] },
+                Spec = new V1ServiceSpec
+                {
+                    Selector = labels,
+                    Ports = [new V1ServicePort { Name = "http", Port = 80, TargetPort = "http" }, new V1ServicePort { Name = "h2", Port = 81, TargetPort = "h2", AppProtocol = "h2c" }],
+                },
             },
             ns,
             cancellationToken: cancellationToken);
