@@ -14,6 +14,7 @@ import { UpsModel } from './up/UpsModel';
 import { registerDebug } from './debug/registerDebug';
 import { dotNetDebuggerSetting, dotNetDebuggerVariable } from './debug/attachConfiguration';
 import { configuredDotNetDebugger } from './debug/DevSpacesDebugProvider';
+import { registerTraces } from './traces/registerTraces';
 import { DaemonLaunch, DaemonSupervisor } from './daemon/DaemonSupervisor';
 import * as rpc from './protocol/methods';
 import { readSavedSelection, stateFile } from './state/savedSelection';
@@ -69,6 +70,7 @@ export class DevSpacesClient implements vscode.Disposable {
       ...registerProject(commandContext, output),
       ...registerUp(commandContext, ups),
       ...registerDebug(commandContext, ups, () => this.launch()),
+      ...registerTraces(commandContext),
       vscode.workspace.onDidChangeConfiguration((event) => {
         // An idle daemon picks the settings up when it starts.
         const affected = ['devspaces.daemonPath', 'devspaces.kubeconfig', dotNetDebuggerSetting].some((setting) => event.affectsConfiguration(setting));

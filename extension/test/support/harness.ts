@@ -7,6 +7,7 @@ import { registerProject } from '../../src/project/registerProject';
 import { registerUp } from '../../src/up/registerUp';
 import { UpsModel } from '../../src/up/UpsModel';
 import { registerDebug } from '../../src/debug/registerDebug';
+import { registerTraces } from '../../src/traces/registerTraces';
 import * as rpc from '../../src/protocol/methods';
 import { SpacesModel } from '../../src/state/SpacesModel';
 import { ErrorPresenter } from '../../src/ui/ErrorPresenter';
@@ -45,7 +46,7 @@ export function createHarness(): Harness {
     restartDaemon: () => Promise.resolve(),
   };
   const ups = new UpsModel(context.daemon);
-  const commands = [...registerCommands(context), ...registerPortForwarding(context, log), ...registerConnect(context, log), ...registerProject(context, log), ...registerUp(context, ups), ...registerDebug(context, ups, () => ({ command: '/opt/devspaces/devspaces', args: [], env: { KUBECONFIG: '/home/dev/.kube/config' } }))];
+  const commands = [...registerCommands(context), ...registerPortForwarding(context, log), ...registerConnect(context, log), ...registerProject(context, log), ...registerUp(context, ups), ...registerDebug(context, ups, () => ({ command: '/opt/devspaces/devspaces', args: [], env: { KUBECONFIG: '/home/dev/.kube/config' } })), ...registerTraces(context)];
   return {
     daemon,
     model,
