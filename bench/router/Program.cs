@@ -10,8 +10,9 @@ using k8s;
 using k8s.Models;
 
 // One backend pod, three ways in, one run: straight to the pod, through devspaces-router (the routed Service's cluster
-// IP, as clients in the cluster call it) and through nginx on this machine (to the same baseline Service the router
-// sends to). Latency on one keep-alive connection, throughput with many; wrk measures both.
+// IP, as clients in the cluster call it) and through nginx in a pod next to it (its Service's cluster IP; nginx sends
+// to the same baseline Service the router sends to). Both proxies run as pods with the same CPU request, so the node
+// schedules them alike. Latency on one keep-alive connection, throughput with many; wrk measures both.
 var repo = args.Length > 0 ? args[0] : Directory.GetCurrentDirectory();
 var kubeconfig = Environment.GetEnvironmentVariable("DEVSPACES_TEST_KUBECONFIG") ?? Environment.GetEnvironmentVariable("KUBECONFIG")
     ?? throw new InvalidOperationException("Set DEVSPACES_TEST_KUBECONFIG (bench/router/run does).");
@@ -25,13 +26,13 @@ var loaded = new KubeconfigSource(kubeconfig, null, null).Load();
 using var connection = ClusterConnection.Open(loaded, loaded.Config.CurrentContext);
 var client = connection.Client;
 var ns = $"bench-rt-{Guid.NewGuid():N}"[..17];
-Process? nginx = null;
+var children = new List<string>();
 try
 {
     await app.Spaces.CreateSpaceAsync(ns, null, CancellationToken.None);
     var image = await BuildBackendAsync();
     await DeployBackendAsync(image);
-    var pod = await ReadyPodAsync();
+    var pod = await ReadyPodAsync("echo");
     await app.Routing.EnableRoutingAsync(ns, null, "echo", CancellationToken.None);
     var routed = (await client.CoreV1.ReadNamespacedServiceAsync("echo", ns)).Spec.ClusterIP;
     var baseline = (await client.CoreV1.ReadNamespacedServiceAsync("devspaces-base-echo", ns)).Spec.ClusterIP;
@@ -41,15 +42,15 @@ try
     Console.WriteLine($"router: cpu request {cpuRequest}, env {string.Join(" ", routerContainer.Env.Where(e => e.Name.StartsWith("DOTNET_", StringComparison.Ordinal)).Select(e => $"{e.Name}={e.Value}"))}");
     await UntilRouterAnswersAsync($"http://{routed}/");
 
-    var nginxPort = FreePort();
-    nginx = StartNginx(nginxPort, baseline);
+    var nginxPod = await DeployNginxAsync(baseline, routerContainer.Resources?.Requests);
+    var nginxIp = (await client.CoreV1.ReadNamespacedServiceAsync("nginx", ns)).Spec.ClusterIP;
     var targets = new (string Name, string Url, Func<double>? Cpu)[]
     {
         ("direct", $"http://{pod.Status.PodIP}:8080/", null),
-        ("router", $"http://{routed}/", () => ContainerCpuSeconds(routerPod.Metadata.Name)),
-        ("nginx", $"http://127.0.0.1:{nginxPort}/", () => ProcessTreeCpuSeconds(nginx.Id)),
+        ("router", $"http://{routed}/", () => ContainerCpuSeconds(routerPod.Metadata.Name, "router")),
+        ("nginx", $"http://{nginxIp}/", () => ContainerCpuSeconds(nginxPod, "nginx")),
     };
-    Console.WriteLine($"backend: Node.js http server, pod {pod.Metadata.Name}; router pod {routerPod.Metadata.Name}; nginx {NginxVersion()} with {Environment.ProcessorCount} workers, keepalive upstream");
+    Console.WriteLine($"backend: Node.js http server, pod {pod.Metadata.Name}; router pod {routerPod.Metadata.Name}; nginx {NginxVersion()} pod {nginxPod} with {Environment.ProcessorCount} workers, keepalive upstream");
     Console.WriteLine($"{rounds} rounds, order rotated; latency: wrk 1 connection {seconds} s; throughput: wrk {connections} connections {seconds} s");
 
     var results = targets.ToDictionary(t => t.Name, _ => new List<(double P50, double P99, double Rps, double CpuMsPer1000)>());
@@ -80,23 +81,55 @@ try
         for (var round = 0; round < rounds; round++)
         {
             var latency = await WrkAsync($"http://{routed}/", 1, 1);
-            var cpuBefore = ContainerCpuSeconds(patched.Metadata.Name);
+            var cpuBefore = ContainerCpuSeconds(patched.Metadata.Name, "router");
             var load = await WrkAsync($"http://{routed}/", connections, 2);
-            var cpu = ContainerCpuSeconds(patched.Metadata.Name) - cpuBefore;
+            var cpu = ContainerCpuSeconds(patched.Metadata.Name, "router") - cpuBefore;
             results["router*"].Add((latency.P50, latency.P99, load.Rps, cpu * 1000 / load.Requests * 1000));
         }
 
         Console.WriteLine($"router*: cpu request {Environment.GetEnvironmentVariable("BENCH_ROUTER_CPU") ?? "as deployed"}, added env {Environment.GetEnvironmentVariable("BENCH_ROUTER_ENV") ?? "none"}");
     }
 
+    // BENCH_CHILDREN child spaces (default 200, a team-sized cluster) under the root, each followed by the router:
+    // the router measured again, then a new child's routes timed from its creation to the first request for it that
+    // the router sends to the child's own Service instead of the baseline.
+    var childCount = Setting("BENCH_CHILDREN", 200);
+    var (routedMs, answeredMs) = (double.NaN, double.NaN);
+    if (Environment.GetEnvironmentVariable("BENCH_CHILDREN") != "0")
+    {
+        var created = Stopwatch.StartNew();
+        for (var i = 0; i < childCount; i++)
+        {
+            var child = $"{ns}-c{i}";
+            children.Add(child);
+            await app.Spaces.CreateSpaceAsync(child, ns, CancellationToken.None);
+        }
+
+        Console.WriteLine($"{childCount} child spaces created in {created.Elapsed.TotalSeconds:0.0} s");
+        var current = (await client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: "devspaces.io/router=true")).Items.Single(p => p.Metadata.DeletionTimestamp is null).Metadata.Name;
+        var label = $"router+{childCount}";
+        results[label] = [];
+        await WrkAsync($"http://{routed}/", 4, 1);
+        for (var round = 0; round < rounds; round++)
+        {
+            var latency = await WrkAsync($"http://{routed}/", 1, 1);
+            var cpuBefore = ContainerCpuSeconds(current, "router");
+            var load = await WrkAsync($"http://{routed}/", connections, 2);
+            var cpu = ContainerCpuSeconds(current, "router") - cpuBefore;
+            results[label].Add((latency.P50, latency.P99, load.Rps, cpu * 1000 / load.Requests * 1000));
+        }
+
+        (routedMs, answeredMs) = await NewChildLiveMsAsync(routed);
+    }
+
     var median = results.ToDictionary(r => r.Key, r => (
         P50: Median(r.Value.Select(v => v.P50)), P99: Median(r.Value.Select(v => v.P99)),
         Rps: Median(r.Value.Select(v => v.Rps)), Cpu: Median(r.Value.Select(v => v.CpuMsPer1000))));
     Console.WriteLine();
-    Console.WriteLine($"{"",-8}{"p50 ms",10}{"p99 ms",10}{"req/s",10}{"proxy CPU ms / 1000 req",26}");
+    Console.WriteLine($"{"",-12}{"p50 ms",10}{"p99 ms",10}{"req/s",10}{"proxy CPU ms / 1000 req",26}");
     foreach (var (name, m) in median)
     {
-        Console.WriteLine($"{name,-8}{m.P50,10:0.000}{m.P99,10:0.000}{m.Rps,10:0}{(name == "direct" ? "" : m.Cpu.ToString("0.0", CultureInfo.InvariantCulture)),26}");
+        Console.WriteLine($"{name,-12}{m.P50,10:0.000}{m.P99,10:0.000}{m.Rps,10:0}{(name == "direct" ? "" : m.Cpu.ToString("0.0", CultureInfo.InvariantCulture)),26}");
     }
 
     var (d, rt, ng) = (median["direct"], median["router"], median["nginx"]);
@@ -105,6 +138,14 @@ try
     Console.WriteLine($"p99 added: router {rt.P99 - d.P99:+0.000;-0.000} ms, nginx {ng.P99 - d.P99:+0.000;-0.000} ms");
     Console.WriteLine($"throughput: router / nginx {rt.Rps / ng.Rps:0.00} (goal ≥ 0.80): {(rt.Rps / ng.Rps >= 0.8 ? "met" : "missed")}; router / direct {rt.Rps / d.Rps:0.00}, nginx / direct {ng.Rps / d.Rps:0.00}");
     Console.WriteLine($"proxy CPU per request: router / nginx {rt.Cpu / ng.Cpu:0.00}");
+    if (median.TryGetValue($"router+{childCount}", out var many))
+    {
+        // Measured after router* when that ran: compared with the same router.
+        var few = median.GetValueOrDefault("router*", rt);
+        Console.WriteLine($"with {childCount} child spaces: router p50 added {many.P50 - d.P50:+0.000;-0.000} ms (without: {few.P50 - d.P50:+0.000;-0.000}), throughput {many.Rps / few.Rps:0.00} of without");
+        Console.WriteLine($"a new child space: the router sends its requests to the child's Service {routedMs:0} ms after the space's creation (goal ≤ 1000 ms): {(routedMs <= 1000 ? "met" : "missed")}; first answered by the child's version after {answeredMs:0} ms");
+    }
+
     if (median.TryGetValue("router*", out var tuned))
     {
         Console.WriteLine($"router*: p50 added {tuned.P50 - d.P50:+0.000;-0.000} ms, p99 added {tuned.P99 - d.P99:+0.000;-0.000} ms, throughput / nginx {tuned.Rps / ng.Rps:0.00}, CPU per request / nginx {tuned.Cpu / ng.Cpu:0.00}");
@@ -112,10 +153,9 @@ try
 }
 finally
 {
-    if (nginx is { HasExited: false })
+    foreach (var child in children)
     {
-        nginx.Kill(entireProcessTree: true);
-        await nginx.WaitForExitAsync();
+        await client.CoreV1.DeleteNamespaceAsync(child);
     }
 
     await client.CoreV1.DeleteNamespaceAsync(ns);
@@ -132,15 +172,6 @@ static double Median(IEnumerable<double> values)
     return sorted.Count == 0 ? 0 : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
 }
 
-static int FreePort()
-{
-    var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-    listener.Start();
-    var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    listener.Stop();
-    return port;
-}
-
 async Task<string> BuildBackendAsync()
 {
     using var docker = DockerEngine.Connect();
@@ -151,12 +182,16 @@ async Task<string> BuildBackendAsync()
     return (await new ImageBuilder(docker).BuildAsync(request, null, CancellationToken.None)).Reference;
 }
 
-async Task DeployBackendAsync(string image)
+Task DeployBackendAsync(string image) =>
+    DeployAsync("echo", image, [new V1EnvVar { Name = "SERVICE", Value = "echo" }, new V1EnvVar { Name = "SPACE", Value = ns }], null);
+
+// One pod of the image listening on 8080, behind a Service of the same name on port 80.
+async Task DeployAsync(string name, string image, List<V1EnvVar>? env, IDictionary<string, ResourceQuantity>? requests)
 {
-    var labels = new Dictionary<string, string> { ["app"] = "echo" };
+    var labels = new Dictionary<string, string> { ["app"] = name };
     await client.AppsV1.CreateNamespacedDeploymentAsync(new V1Deployment
     {
-        Metadata = new V1ObjectMeta { Name = "echo" },
+        Metadata = new V1ObjectMeta { Name = name },
         Spec = new V1DeploymentSpec
         {
             Replicas = 1,
@@ -172,10 +207,10 @@ async Task DeployBackendAsync(string image)
                     [
                         new V1Container
                         {
-                            Name = "echo", Image = image, ImagePullPolicy = "IfNotPresent",
-                            Env = [new V1EnvVar { Name = "SERVICE", Value = "echo" }, new V1EnvVar { Name = "SPACE", Value = ns }],
+                            Name = name, Image = image, ImagePullPolicy = "IfNotPresent", Env = env,
                             Ports = [new V1ContainerPort { Name = "http", ContainerPort = 8080 }],
                             ReadinessProbe = new V1Probe { TcpSocket = new V1TCPSocketAction { Port = 8080 }, PeriodSeconds = 1 },
+                            Resources = new V1ResourceRequirements { Requests = requests is null ? null : new Dictionary<string, ResourceQuantity>(requests) },
                         },
                     ],
                 },
@@ -184,9 +219,71 @@ async Task DeployBackendAsync(string image)
     }, ns);
     await client.CoreV1.CreateNamespacedServiceAsync(new V1Service
     {
-        Metadata = new V1ObjectMeta { Name = "echo" },
+        Metadata = new V1ObjectMeta { Name = name },
         Spec = new V1ServiceSpec { Selector = labels, Ports = [new V1ServicePort { Name = "http", Port = 80, TargetPort = "http" }] },
     }, ns);
+}
+
+// A new child space whose echo Service reaches a second backend (answering as "child-version"): from the space's
+// creation, when the router first sends a request for it to the child's Service (the router's traces say which request
+// it served by the child; a request is sent every 10 ms) and when one is first answered by that backend (the node's
+// proxy rules must know the new Service's cluster IP too).
+async Task<(double RoutedMs, double AnsweredMs)> NewChildLiveMsAsync(string routed)
+{
+    var image = await BuildBackendAsync();
+    await DeployAsync("echo-child", image, [new V1EnvVar { Name = "SERVICE", Value = "echo" }, new V1EnvVar { Name = "SPACE", Value = "child-version" }], null);
+    var target = await ReadyPodAsync("echo-child");
+    var child = $"{ns}-new";
+    children.Add(child);
+    using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+    var traceStart = (await app.Routing.GetTracesAsync(ns, 0, 0, null, CancellationToken.None)).Next;
+    var sent = new List<double>();
+    var answered = double.NaN;
+    var inFlight = new List<Task>();
+    var clock = Stopwatch.StartNew();
+    await app.Spaces.CreateSpaceAsync(child, ns, CancellationToken.None);
+    await client.CoreV1.CreateNamespacedServiceAsync(new V1Service
+    {
+        Metadata = new V1ObjectMeta { Name = "echo" },
+        Spec = new V1ServiceSpec { Ports = [new V1ServicePort { Name = "http", Port = 80, TargetPort = 8080, Protocol = "TCP" }] },
+    }, child);
+    await client.CoreV1.CreateNamespacedEndpointsAsync(new V1Endpoints
+    {
+        Metadata = new V1ObjectMeta { Name = "echo" },
+        Subsets = [new V1EndpointSubset { Addresses = [new V1EndpointAddress { Ip = target.Status.PodIP }], Ports = [new Corev1EndpointPort { Name = "http", Port = 8080, Protocol = "TCP" }] }],
+    }, child);
+    while (double.IsNaN(answered) && clock.Elapsed < TimeSpan.FromSeconds(20))
+    {
+        var n = sent.Count;
+        sent.Add(clock.Elapsed.TotalMilliseconds);
+        inFlight.Add(Task.Run(async () =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{routed}/?n={n}");
+            request.Headers.Add("devspaces-route-as", child);
+            try
+            {
+                using var response = await http.SendAsync(request);
+                if (response.IsSuccessStatusCode && (await response.Content.ReadAsStringAsync()).Contains("\"child-version\"", StringComparison.Ordinal))
+                {
+                    lock (inFlight)
+                    {
+                        answered = double.IsNaN(answered) ? clock.Elapsed.TotalMilliseconds : Math.Min(answered, clock.Elapsed.TotalMilliseconds);
+                    }
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // Sent to the child's Service before the node's proxy rules know its cluster IP.
+            }
+        }));
+        await Task.Delay(10);
+    }
+
+    await Task.WhenAll(inFlight);
+    var traces = await app.Routing.GetTracesAsync(ns, traceStart, 0, null, CancellationToken.None);
+    var first = traces.Traces.Where(t => t.ServedBy == child && t.Path.StartsWith("/?n=", StringComparison.Ordinal))
+        .Select(t => int.Parse(t.Path[4..], CultureInfo.InvariantCulture)).DefaultIfEmpty(-1).Min();
+    return (first < 0 ? double.NaN : sent[first], answered);
 }
 
 // For trying router settings against the same run's baselines: BENCH_ROUTER_CPU (the container's CPU request, e.g.
@@ -233,12 +330,12 @@ async Task<bool> TryRouterSettingsAsync()
     }
 }
 
-async Task<V1Pod> ReadyPodAsync()
+async Task<V1Pod> ReadyPodAsync(string app)
 {
     var deadline = Stopwatch.StartNew();
     while (true)
     {
-        var pods = await client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: "app=echo");
+        var pods = await client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: $"app={app}");
         var ready = pods.Items.FirstOrDefault(p => p.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true);
         if (ready is not null)
         {
@@ -247,7 +344,7 @@ async Task<V1Pod> ReadyPodAsync()
 
         if (deadline.Elapsed > TimeSpan.FromMinutes(2))
         {
-            throw new TimeoutException("the backend pod did not get ready within 2 minutes");
+            throw new TimeoutException($"the {app} pod did not get ready within 2 minutes");
         }
 
         await Task.Delay(200);
@@ -274,23 +371,28 @@ async Task UntilRouterAnswersAsync(string url)
     throw new TimeoutException("requests to the routed Service's cluster IP did not reach the router within 30 s");
 }
 
-Process StartNginx(int port, string upstream)
+// nginx (this machine's Debian package: the binary runs on the router's Debian base image as it is) in a pod with the
+// router's CPU request, behind its own Service, forwarding to the baseline Service over kept-alive connections.
+async Task<string> DeployNginxAsync(string upstream, IDictionary<string, ResourceQuantity>? requests)
 {
-    var prefix = Path.Combine(workspace, "nginx");
-    Directory.CreateDirectory(prefix);
-    var conf = Path.Combine(prefix, "nginx.conf");
-    File.WriteAllText(conf, $$"""
+    var context = Path.Combine(workspace, "nginx");
+    Directory.CreateDirectory(context);
+    File.Copy("/usr/sbin/nginx", Path.Combine(context, "nginx"));
+    File.WriteAllText(Path.Combine(context, "nginx.conf"), $$"""
         worker_processes {{Environment.ProcessorCount}};
-        pid {{prefix}}/nginx.pid;
-        error_log {{prefix}}/error.log warn;
+        pid /tmp/nginx.pid;
+        error_log stderr warn;
         events { worker_connections 4096; }
         http {
           access_log off;
-          client_body_temp_path {{prefix}}/body;
-          proxy_temp_path {{prefix}}/proxy;
+          client_body_temp_path /tmp/body;
+          proxy_temp_path /tmp/proxy;
+          fastcgi_temp_path /tmp/fastcgi;
+          uwsgi_temp_path /tmp/uwsgi;
+          scgi_temp_path /tmp/scgi;
           upstream backend { server {{upstream}}:80; keepalive 128; }
           server {
-            listen 127.0.0.1:{{port}};
+            listen 8080;
             location / {
               proxy_pass http://backend;
               proxy_http_version 1.1;
@@ -300,22 +402,16 @@ Process StartNginx(int port, string upstream)
           }
         }
         """);
-    var start = new ProcessStartInfo("nginx", ["-p", prefix, "-c", conf, "-g", "daemon off;"]) { RedirectStandardError = true };
-    var process = Process.Start(start)!;
-    var deadline = Stopwatch.StartNew();
-    while (true)
-    {
-        try
-        {
-            using var probe = new System.Net.Sockets.TcpClient();
-            probe.Connect(System.Net.IPAddress.Loopback, port);
-            return process;
-        }
-        catch (System.Net.Sockets.SocketException) when (deadline.Elapsed < TimeSpan.FromSeconds(10) && !process.HasExited)
-        {
-            Thread.Sleep(50);
-        }
-    }
+    File.WriteAllText(Path.Combine(context, "Dockerfile"), $"""
+        FROM {environment["DEVSPACES_ROUTER_BASE_IMAGE"]}
+        COPY nginx /usr/sbin/nginx
+        COPY nginx.conf /etc/nginx-bench/nginx.conf
+        ENTRYPOINT ["/usr/sbin/nginx", "-c", "/etc/nginx-bench/nginx.conf", "-g", "daemon off;"]
+        """);
+    using var docker = DockerEngine.Connect();
+    var image = (await new ImageBuilder(docker).BuildAsync(new ImageBuildRequest(context, "devspaces-bench/nginx"), null, CancellationToken.None)).Reference;
+    await DeployAsync("nginx", image, null, requests);
+    return (await ReadyPodAsync("nginx")).Metadata.Name;
 }
 
 static string NginxVersion()
@@ -376,10 +472,11 @@ static double ProcessTreeCpuSeconds(int root)
     return total / 100.0;
 }
 
-// The router container's main process on this machine's Docker engine (the bundled cluster runs its pods there).
-static double ContainerCpuSeconds(string pod)
+// A pod's container's main process and its children on this machine's Docker engine (the bundled cluster runs its pods
+// there).
+static double ContainerCpuSeconds(string pod, string container)
 {
-    using var process = Process.Start(new ProcessStartInfo("docker", ["ps", "-q", "--filter", $"label=io.kubernetes.pod.name={pod}", "--filter", "label=io.kubernetes.container.name=router"]) { RedirectStandardOutput = true })!;
+    using var process = Process.Start(new ProcessStartInfo("docker", ["ps", "-q", "--filter", $"label=io.kubernetes.pod.name={pod}", "--filter", $"label=io.kubernetes.container.name={container}"]) { RedirectStandardOutput = true })!;
     var id = process.StandardOutput.ReadToEnd().Trim().Split('\n')[0];
     process.WaitForExit();
     if (id.Length == 0)
