@@ -357,37 +357,46 @@ public sealed class AgentHost(AgentOptions options, Action<string> log)
     /// <summary>
     /// A cluster client's connection to a service port: to the daemon, to an original pod during a restore, else a 503
     /// text. A tunnel that ends before the daemon took the connection (nothing was carried yet) is not the end of it: the
-    /// connection waits for the next tunnel or the original pods like a new one.
+    /// connection waits for the next tunnel or the original pods like a new one. Neither is a server that ends the
+    /// connection between two requests (a killed daemon's tunnel, a pod that goes): the client's next request is
+    /// carried on the same way, so a client that sends it at that very moment loses nothing.
     /// </summary>
     private async Task CarryAsync(TcpClient client, int port, CancellationToken cancellationToken)
     {
-        using var hold = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        hold.CancelAfter(HoldTimeout);
-        AgentSession? refused = null;
-        var (session, originalPods) = await RouteAsync(refused, hold.Token, cancellationToken).ConfigureAwait(false);
-        while (session != null && !await session.CarryInboundAsync(client, port, draining.Token, cancellationToken).ConfigureAwait(false))
+        ReadOnlyMemory<byte> first = default;
+        while (true)
         {
-            refused = session;
-            (session, originalPods) = await RouteAsync(refused, hold.Token, cancellationToken).ConfigureAwait(false);
-        }
+            using var hold = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            hold.CancelAfter(HoldTimeout);
+            var carried = Carried.NotTaken;
+            AgentSession? refused = null;
+            var (session, originalPods) = await RouteAsync(refused, hold.Token, cancellationToken).ConfigureAwait(false);
+            while (session != null && !(carried = await session.CarryInboundAsync(client, port, first, draining.Token, cancellationToken).ConfigureAwait(false)).Taken)
+            {
+                refused = session;
+                (session, originalPods) = await RouteAsync(refused, hold.Token, cancellationToken).ConfigureAwait(false);
+            }
 
-        if (session != null)
-        {
-            return;
-        }
+            if (session == null && originalPods.Count > 0)
+            {
+                carried = await CarryToOriginalAsync(client, originalPods[Random.Shared.Next(originalPods.Count)], port, first, cancellationToken).ConfigureAwait(false);
+            }
+            else if (session == null)
+            {
+                await AgentResponses.WriteAsync(client.GetStream(), AgentResponses.NotConnected, cancellationToken).ConfigureAwait(false);
+            }
 
-        if (originalPods.Count > 0)
-        {
-            await CarryToOriginalAsync(client, originalPods[Random.Shared.Next(originalPods.Count)], port, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await AgentResponses.WriteAsync(client.GetStream(), AgentResponses.NotConnected, cancellationToken).ConfigureAwait(false);
+            if (carried.Next is null)
+            {
+                return;
+            }
+
+            first = carried.Next;
         }
     }
 
     /// <summary>Carries a cluster client's connection to an original pod on the same port (the agent declares the original's ports).</summary>
-    private async Task CarryToOriginalAsync(TcpClient client, string address, int port, CancellationToken cancellationToken)
+    private async Task<Carried> CarryToOriginalAsync(TcpClient client, string address, int port, ReadOnlyMemory<byte> first, CancellationToken cancellationToken)
     {
         using var original = new TcpClient { NoDelay = true };
         try
@@ -400,10 +409,10 @@ public sealed class AgentHost(AgentOptions options, Action<string> log)
         {
             log($"could not reach the original pod {address}:{port}: {e.Message}");
             await AgentResponses.WriteAsync(client.GetStream(), AgentResponses.NotConnected, cancellationToken).ConfigureAwait(false);
-            return;
+            return Carried.NotTaken;
         }
 
-        await DrainingRelay.RunAsync(client.GetStream(), original.GetStream(), draining.Token, cancellationToken).ConfigureAwait(false);
+        return Carried.Over(await DrainingRelay.RunAsync(client.GetStream(), original.GetStream(), first, draining.Token, cancellationToken).ConfigureAwait(false));
     }
 
     private async Task CloseSessionAsync()

@@ -66,10 +66,11 @@ public sealed class AgentSession : IAgentControl, IAsyncDisposable
     }
 
     /// <summary>
-    /// Carries a connection a cluster client made to a service port to the daemon. False when the daemon did not take it
-    /// (the tunnel is ending): nothing was carried, and the caller may send it elsewhere.
+    /// Carries a connection a cluster client made to a service port to the daemon, starting with <paramref name="first"/>
+    /// (bytes the client sent before). Not taken when the daemon did not take it (the tunnel is ending): nothing was
+    /// carried, and the caller may send it elsewhere; see <see cref="Carried"/> for the rest.
     /// </summary>
-    public async Task<bool> CarryInboundAsync(TcpClient client, int port, CancellationToken draining, CancellationToken cancellationToken)
+    public async Task<Carried> CarryInboundAsync(TcpClient client, int port, ReadOnlyMemory<byte> first, CancellationToken draining, CancellationToken cancellationToken)
     {
         var remote = client.Client.RemoteEndPoint?.ToString() ?? "?";
         MultiplexingStream.Channel channel;
@@ -80,7 +81,7 @@ public sealed class AgentSession : IAgentControl, IAsyncDisposable
         catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException or IOException)
         {
             log($"the tunnel ended before the connection from {remote} to port {port} could be carried: {e.Message}");
-            return false;
+            return Carried.NotTaken;
         }
 
         await using var carried = channel.AsStream();
@@ -92,11 +93,10 @@ public sealed class AgentSession : IAgentControl, IAsyncDisposable
         catch (Exception e) when (e is RemoteInvocationException or ConnectionLostException or ObjectDisposedException)
         {
             log($"the daemon did not take the connection from {remote} to port {port}: {e.Message}");
-            return false;
+            return Carried.NotTaken;
         }
 
-        await DrainingRelay.RunAsync(client.GetStream(), carried, draining, cancellationToken).ConfigureAwait(false);
-        return true;
+        return Carried.Over(await DrainingRelay.RunAsync(client.GetStream(), carried, first, draining, cancellationToken).ConfigureAwait(false));
     }
 
     public async ValueTask DisposeAsync()
@@ -108,4 +108,17 @@ public sealed class AgentSession : IAgentControl, IAsyncDisposable
 
         await pumps.DisposeAsync().ConfigureAwait(false);
     }
+}
+
+/// <summary>How carrying a client's connection ended.</summary>
+/// <param name="Taken">False when nothing was carried (the server side was not there): the connection may go elsewhere.</param>
+/// <param name="Next">
+/// Set when the server's side ended while the connection was idle and the client then sent more: these bytes start its
+/// next request, to be carried on to another server.
+/// </param>
+public sealed record Carried(bool Taken, byte[]? Next)
+{
+    public static readonly Carried NotTaken = new(false, null);
+
+    public static Carried Over(byte[]? next) => new(true, next);
 }

@@ -13,21 +13,18 @@ namespace DevSpaces.Agent;
 /// </summary>
 public sealed class RequestFraming
 {
-    private const int MaxHead = 64 * 1024;
-
     private readonly List<byte> head = [];
+    private readonly Action<string>? passedOn;
     private State state = State.Head;
-    private long remaining;
-    private readonly List<byte> line = [];
+    private BodyFraming? body;
+
+    /// <param name="passedOn">Told the method of each request whose head was passed on, as it is.</param>
+    public RequestFraming(Action<string>? passedOn = null) => this.passedOn = passedOn;
 
     private enum State
     {
         Head,
         Body,
-        ChunkSize,
-        ChunkData,
-        ChunkDataEnd,
-        Trailers,
         Opaque,
     }
 
@@ -36,6 +33,9 @@ public sealed class RequestFraming
 
     /// <summary>True when the connection is between requests: nothing of a next request has arrived yet.</summary>
     public bool BetweenRequests => state == State.Head && head.Count == 0;
+
+    /// <summary>True once the connection is passed through without being followed (not HTTP/1.x, or upgraded).</summary>
+    public bool Opaque => state == State.Opaque;
 
     /// <summary>Passes <paramref name="input"/> on to <paramref name="output"/>, rewriting a completed head while <paramref name="draining"/>.</summary>
     public void Feed(ReadOnlySpan<byte> input, bool draining, IBufferWriter<byte> output)
@@ -52,7 +52,7 @@ public sealed class RequestFraming
                 {
                     var taken = TakeHead(input);
                     input = input[taken..];
-                    if (state == State.Head && head.Count > MaxHead)
+                    if (state == State.Head && head.Count > HttpHeads.MaxHead)
                     {
                         ToOpaque(output);
                     }
@@ -65,69 +65,20 @@ public sealed class RequestFraming
                 }
 
                 case State.Body:
-                case State.ChunkData:
                 {
-                    var count = (int)Math.Min(remaining, input.Length);
-                    output.Write(input[..count]);
-                    input = input[count..];
-                    remaining -= count;
-                    if (remaining == 0)
-                    {
-                        state = state == State.Body ? State.Head : State.ChunkDataEnd;
-                    }
-
-                    break;
-                }
-
-                case State.ChunkSize:
-                case State.ChunkDataEnd:
-                case State.Trailers:
-                {
-                    var taken = TakeLine(input, output, out var complete);
+                    var taken = body!.Feed(input, output);
                     input = input[taken..];
-                    if (complete)
-                    {
-                        OnLine();
-                    }
-
-                    break;
-                }
-            }
-        }
-
-        void OnLine()
-        {
-            var text = Encoding.ASCII.GetString([.. line]).TrimEnd('\r', '\n');
-            line.Clear();
-            switch (state)
-            {
-                case State.ChunkSize:
-                    var size = text.Split(';')[0].Trim();
-                    if (!long.TryParse(size, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var length) || length < 0)
+                    if (body.Malformed)
                     {
                         state = State.Opaque;
                     }
-                    else if (length == 0)
+                    else if (body.Ended)
                     {
-                        state = State.Trailers;
-                    }
-                    else
-                    {
-                        remaining = length;
-                        state = State.ChunkData;
+                        (state, body) = (State.Head, null);
                     }
 
                     break;
-                case State.ChunkDataEnd:
-                    state = State.ChunkSize;
-                    break;
-                case State.Trailers:
-                    if (text.Length == 0)
-                    {
-                        state = State.Head;
-                    }
-
-                    break;
+                }
             }
         }
 
@@ -145,8 +96,7 @@ public sealed class RequestFraming
                 }
 
                 head.Add(b);
-                var n = head.Count;
-                if (b == '\n' && n >= 2 && (head[n - 2] == '\n' || (n >= 4 && head[n - 2] == '\r' && head[n - 3] == '\n')))
+                if (HttpHeads.Ended(head))
                 {
                     OnHead(draining, output);
                     return i + 1;
@@ -165,20 +115,6 @@ public sealed class RequestFraming
             output.Write([.. head]);
             head.Clear();
         }
-    }
-
-    private int TakeLine(ReadOnlySpan<byte> bytes, IBufferWriter<byte> output, out bool complete)
-    {
-        var end = bytes.IndexOf((byte)'\n');
-        var count = end < 0 ? bytes.Length : end + 1;
-        output.Write(bytes[..count]);
-        if (line.Count < MaxHead)
-        {
-            line.AddRange(bytes[..count]);
-        }
-
-        complete = end >= 0;
-        return count;
     }
 
     private void ToOpaque(IBufferWriter<byte> output)
@@ -254,27 +190,24 @@ public sealed class RequestFraming
 
         if (draining && !upgrade && !Closing)
         {
-            var kept = fields.Where(f => !IsField(f, "Connection") && !IsField(f, "Keep-Alive"));
+            var kept = fields.Where(f => !HttpHeads.IsField(f, "Connection") && !HttpHeads.IsField(f, "Keep-Alive"));
             text = string.Join("\r\n", [lines[0], .. kept, "Connection: close", "", ""]);
             Closing = true;
         }
 
         output.Write(Encoding.Latin1.GetBytes(text));
+        passedOn?.Invoke(requestLine[0]);
         if (upgrade)
         {
             state = State.Opaque;
         }
         else if (chunked)
         {
-            state = State.ChunkSize;
+            (state, body) = (State.Body, BodyFraming.Chunked());
         }
         else if (contentLength > 0)
         {
-            remaining = contentLength.Value;
-            state = State.Body;
+            (state, body) = (State.Body, BodyFraming.Sized(contentLength.Value));
         }
     }
-
-    private static bool IsField(string field, string name) =>
-        field.Length > name.Length && field[name.Length] == ':' && field.StartsWith(name, StringComparison.OrdinalIgnoreCase);
 }

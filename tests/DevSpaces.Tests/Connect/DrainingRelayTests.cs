@@ -25,6 +25,9 @@ public sealed class DrainingRelayTests
 
         public Task Relay { get; private set; } = Task.CompletedTask;
 
+        /// <summary>What the relay handed back: the start of the client's next request, for another server.</summary>
+        public byte[]? Next { get; private set; }
+
         public NetworkStream Client => client.GetStream();
 
         public Socket Server => server;
@@ -50,7 +53,7 @@ public sealed class DrainingRelayTests
             using (relayClientSide)
             using (relayServerSide)
             {
-                await DrainingRelay.RunAsync(relayClientSide.GetStream(), relayServerSide.GetStream(), Draining.Token, CancellationToken.None);
+                Next = await DrainingRelay.RunAsync(relayClientSide.GetStream(), relayServerSide.GetStream(), default, Draining.Token, CancellationToken.None);
             }
         }
 
@@ -126,5 +129,43 @@ public sealed class DrainingRelayTests
         }
 
         Assert.That(relayed.Relay.IsCompleted, Is.False);
+    }
+
+    [Test]
+    public async Task A_Server_That_Ends_An_Idle_Kept_Alive_Connection_Hands_The_Clients_Next_Request_On_Instead_Of_Cutting_It()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await using var relayed = await Relayed.StartAsync(timeout.Token);
+        await relayed.Client.WriteAsync("GET /a HTTP/1.1\r\nHost: api\r\n\r\n"u8.ToArray(), timeout.Token);
+        await ReceiveHeadAsync(relayed.Server, timeout.Token);
+        await relayed.Server.SendAsync(Encoding.ASCII.GetBytes(Answer), timeout.Token);
+        Assert.That(await ReadAsync(relayed.Client, Answer.Length, timeout.Token), Is.EqualTo(Answer));
+
+        // The server goes (a killed tunnel, a pod leaving) while the client keeps the connection for its next request.
+        relayed.Server.Shutdown(SocketShutdown.Both);
+        relayed.Server.Close();
+        var next = "GET /b HTTP/1.1\r\nHost: api\r\n\r\n";
+        await relayed.Client.WriteAsync(Encoding.ASCII.GetBytes(next), timeout.Token);
+        await relayed.Relay.WaitAsync(timeout.Token);
+        Assert.That(relayed.Next is null ? null : Encoding.ASCII.GetString(relayed.Next), Is.EqualTo(next), "the next request is handed back whole, for another server");
+    }
+
+    [TestCase("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nok", "an answer cut short")]
+    [TestCase("HTTP/1.1 200 OK\r\n\r\nthe body ends with the connection", "an answer whose end is the connection's end")]
+    [TestCase("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok", "an answer that announced the end")]
+    public async Task A_Server_That_Ends_The_Connection_Otherwise_Ends_It_For_The_Client(string answer, string what)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await using var relayed = await Relayed.StartAsync(timeout.Token);
+        await relayed.Client.WriteAsync("GET /a HTTP/1.1\r\nHost: api\r\n\r\n"u8.ToArray(), timeout.Token);
+        await ReceiveHeadAsync(relayed.Server, timeout.Token);
+        await relayed.Server.SendAsync(Encoding.ASCII.GetBytes(answer), timeout.Token);
+        relayed.Server.Shutdown(SocketShutdown.Send);
+
+        var received = await new StreamReader(relayed.Client, Encoding.ASCII).ReadToEndAsync(timeout.Token);
+        Assert.That(received, Is.EqualTo(answer), $"{what}: the client gets what was sent, then the end");
+        relayed.Client.Socket.Shutdown(SocketShutdown.Send);
+        await relayed.Relay.WaitAsync(timeout.Token);
+        Assert.That(relayed.Next, Is.Null);
     }
 }
