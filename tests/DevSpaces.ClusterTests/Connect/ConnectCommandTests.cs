@@ -14,7 +14,6 @@ namespace DevSpaces.ClusterTests.Connect;
 public sealed class ConnectCommandTests() : SampleSpaceFixture("connect-cli")
 {
     [Test]
-    [Repeat(5)]
     public async Task Killing_The_Connect_Command_Restores_The_Service_Within_30_Seconds_And_Leaves_Nothing()
     {
         using var command = new ConnectCommandProcess(Space.Cluster.KubeconfigPath, ["connect", "api", "--local-port", LocalHttpServer.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture), "--space", Space.Namespace]);

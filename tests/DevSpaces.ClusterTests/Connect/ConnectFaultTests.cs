@@ -12,7 +12,6 @@ namespace DevSpaces.ClusterTests.Connect;
 
 /// <summary>Services connect cannot take as they are, and failures on the way: each gets a clear error and the cluster stays as it was.</summary>
 [TestFixture]
-[NonParallelizable]
 public sealed class ConnectFaultTests() : SampleSpaceFixture("connect-fault", waitUntilCleanAfterEachTest: false)
 {
     private sealed class FixedImage(string reference) : IAgentImage

@@ -15,7 +15,6 @@ namespace DevSpaces.ClusterTests.Connect;
 /// selector points at the agent, and the selector comes back exactly after disconnect and after <c>kill -9</c>.
 /// </summary>
 [TestFixture]
-[NonParallelizable]
 public sealed class ConnectKeepOriginalTests() : SampleSpaceFixture("connect-keep")
 {
     private V1Service originalService = null!;

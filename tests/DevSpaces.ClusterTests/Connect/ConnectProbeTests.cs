@@ -9,7 +9,6 @@ namespace DevSpaces.ClusterTests.Connect;
 
 /// <summary><c>--forward-probes</c>: the container's probes reach the local process, so its health decides the agent pod's readiness.</summary>
 [TestFixture]
-[NonParallelizable]
 public sealed class ConnectProbeTests() : SampleSpaceFixture("connect-probe")
 {
     private async Task<bool?> AgentReadyAsync(string session)

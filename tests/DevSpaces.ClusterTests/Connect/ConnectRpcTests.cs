@@ -8,15 +8,12 @@ namespace DevSpaces.ClusterTests.Connect;
 
 /// <summary>connect/start, connect/list and connect/stop through the daemon's RPC surface, with their connect/event notifications.</summary>
 [TestFixture]
-[NonParallelizable]
 public sealed class ConnectRpcTests() : SampleSpaceFixture("connect-rpc", waitUntilCleanAfterEachTest: false)
 {
     [Test]
     public async Task A_Session_Started_Over_Rpc_Serves_Locally_Reports_Events_And_Stopping_It_Restores()
     {
         using var folder = new TempDirectory();
-        var previous = Environment.GetEnvironmentVariable("DEVSPACES_AGENT_BASE_IMAGE");
-        Environment.SetEnvironmentVariable("DEVSPACES_AGENT_BASE_IMAGE", SampleSpace.TestBaseImage);
         try
         {
             await using var daemon = DaemonConnection.Start(new DaemonOptions(null, null, Space.Cluster.KubeconfigPath));
@@ -46,7 +43,6 @@ public sealed class ConnectRpcTests() : SampleSpaceFixture("connect-rpc", waitUn
         }
         finally
         {
-            Environment.SetEnvironmentVariable("DEVSPACES_AGENT_BASE_IMAGE", previous);
             await Space.WaitUntilCleanAsync("api", TimeSpan.FromSeconds(90));
         }
     }
@@ -55,8 +51,6 @@ public sealed class ConnectRpcTests() : SampleSpaceFixture("connect-rpc", waitUn
     public async Task Keep_Original_And_Forward_Probes_Given_Over_Rpc_Reach_The_Cluster_And_Stopping_Puts_The_Selector_Back()
     {
         using var folder = new TempDirectory();
-        var previous = Environment.GetEnvironmentVariable("DEVSPACES_AGENT_BASE_IMAGE");
-        Environment.SetEnvironmentVariable("DEVSPACES_AGENT_BASE_IMAGE", SampleSpace.TestBaseImage);
         var selector = (await Space.Client.CoreV1.ReadNamespacedServiceAsync("api", Space.Namespace)).Spec.Selector;
         try
         {
@@ -82,7 +76,6 @@ public sealed class ConnectRpcTests() : SampleSpaceFixture("connect-rpc", waitUn
         }
         finally
         {
-            Environment.SetEnvironmentVariable("DEVSPACES_AGENT_BASE_IMAGE", previous);
             await Space.WaitUntilCleanAsync("api", TimeSpan.FromSeconds(90));
         }
     }

@@ -15,7 +15,6 @@ namespace DevSpaces.ClusterTests.Connect;
 /// process reaches the Java service through its environment, and the cluster is restored exactly afterwards.
 /// </summary>
 [TestFixture]
-[NonParallelizable]
 public sealed class ConnectTests() : SampleSpaceFixture("connect")
 {
     private Dictionary<string, string> containerEnvironment = null!;

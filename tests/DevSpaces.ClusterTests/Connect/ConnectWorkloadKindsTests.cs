@@ -14,7 +14,6 @@ namespace DevSpaces.ClusterTests.Connect;
 /// taken over like a Deployment, several workloads are refused by name, and UDP ports are warned about.
 /// </summary>
 [TestFixture]
-[NonParallelizable]
 public sealed class ConnectWorkloadKindsTests() : SampleSpaceFixture("connect-kinds")
 {
     private const string StatefulSet = "api-sts";

@@ -108,7 +108,11 @@ public sealed class SampleSpace : IAsyncDisposable
         var selector = $"{TakeoverNames.AgentLabel}={deployment}";
         left.AddRange((await Client.AppsV1.ListNamespacedDeploymentAsync(Namespace, labelSelector: selector)).Items.Select(i => $"deployment/{i.Metadata.Name}"));
         left.AddRange((await Client.AppsV1.ListNamespacedReplicaSetAsync(Namespace, labelSelector: selector)).Items.Select(i => $"replicaset/{i.Metadata.Name}"));
-        left.AddRange((await Client.CoreV1.ListNamespacedPodAsync(Namespace, labelSelector: selector)).Items.Select(i => $"pod/{i.Metadata.Name} ({(i.Metadata.DeletionTimestamp == null ? i.Status?.Phase : $"terminating since {i.Metadata.DeletionTimestamp:HH:mm:ss}")})"));
+        // A deleted pod whose containers have all stopped is gone but for the kubelet's removal of the object, which
+        // takes 10-20 s here and is no work of ours.
+        left.AddRange((await Client.CoreV1.ListNamespacedPodAsync(Namespace, labelSelector: selector)).Items
+            .Where(i => !(i.Metadata.DeletionTimestamp != null && i.Status?.ContainerStatuses is { Count: > 0 } containers && containers.All(c => c.State?.Terminated != null)))
+            .Select(i => $"pod/{i.Metadata.Name} ({(i.Metadata.DeletionTimestamp == null ? i.Status?.Phase : $"terminating since {i.Metadata.DeletionTimestamp:HH:mm:ss}")})"));
         left.AddRange((await Client.CoreV1.ListNamespacedSecretAsync(Namespace)).Items.Where(i => i.Metadata.Name == TakeoverNames.SessionSecret(deployment) || i.Metadata.Name.StartsWith(agent + "-", StringComparison.Ordinal)).Select(i => $"secret/{i.Metadata.Name}"));
         left.AddRange((await Client.CoreV1.ListNamespacedServiceAccountAsync(Namespace)).Items.Where(i => i.Metadata.Name.StartsWith(agent, StringComparison.Ordinal)).Select(i => $"serviceaccount/{i.Metadata.Name}"));
         left.AddRange((await Client.RbacAuthorizationV1.ListNamespacedRoleAsync(Namespace)).Items.Where(i => i.Metadata.Name.StartsWith(agent, StringComparison.Ordinal)).Select(i => $"role/{i.Metadata.Name}"));

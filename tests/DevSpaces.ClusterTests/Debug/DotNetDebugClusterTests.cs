@@ -21,7 +21,6 @@ namespace DevSpaces.ClusterTests.Debug;
 /// folder arrives in the pod; the printed coreclr configuration's pipeTransport, run as VS Code runs it (the real CLI
 /// process), carries a debug adapter's exchange; exec carries 16 MB of random bytes and exit codes.
 /// </summary>
-[NonParallelizable]
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public class DotNetDebugClusterTests
 {

@@ -21,7 +21,6 @@ namespace DevSpaces.ClusterTests.Debug;
 /// <c>jdb</c> stops at a breakpoint and reads a local variable of a request, and after a change (compiled here, the JVM restarted)
 /// the new JVM is attached through the same local port.
 /// </summary>
-[NonParallelizable]
 public class JavaDebugClusterTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(4);

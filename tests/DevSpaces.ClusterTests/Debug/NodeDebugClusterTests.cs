@@ -20,7 +20,6 @@ namespace DevSpaces.ClusterTests.Debug;
 /// V8 inspector is reached through the forward, a breakpoint hits and shows a request's value, the paused pod
 /// outlives its probes, and a sync restart brings the inspector back on the same local port.
 /// </summary>
-[NonParallelizable]
 public partial class NodeDebugClusterTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);

@@ -4,7 +4,6 @@ namespace DevSpaces.ClusterTests.Harness;
 
 /// <summary>The harness that brings the local cluster up is idempotent and reports its state.</summary>
 [TestFixture]
-[NonParallelizable]
 public sealed class ClusterHarnessTests
 {
     private static readonly string ClusterDir = Path.Combine(TestCluster.RepositoryRoot, "tests", "cluster");

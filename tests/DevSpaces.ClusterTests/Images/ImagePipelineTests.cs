@@ -6,7 +6,6 @@ using DevSpaces.Core.Images;
 
 namespace DevSpaces.ClusterTests.Images;
 
-[NonParallelizable]
 public class ImagePipelineTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);

@@ -10,7 +10,6 @@ using k8s;
 namespace DevSpaces.ClusterTests.PortForwarding;
 
 /// <summary>Port forwarding through the daemon's RPC surface and through the <c>devspaces port-forward</c> executable.</summary>
-[NonParallelizable]
 public class PortForwardRpcTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);

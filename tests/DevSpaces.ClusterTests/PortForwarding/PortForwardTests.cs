@@ -9,7 +9,6 @@ using k8s.Models;
 
 namespace DevSpaces.ClusterTests.PortForwarding;
 
-[NonParallelizable]
 public class PortForwardTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);

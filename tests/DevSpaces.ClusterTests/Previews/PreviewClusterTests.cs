@@ -21,7 +21,6 @@ namespace DevSpaces.ClusterTests.Previews;
 /// runs web → api; each pull request's preview holds only the service it changed and its URL answers with that
 /// version while the root's answers stay the same; a new commit updates a preview in place; down leaves nothing.
 /// </summary>
-[NonParallelizable]
 public class PreviewClusterTests
 {
     private const string NodeImage = "NODE_IMAGE=devspaces.local/node:20";

@@ -10,7 +10,6 @@ using k8s.Models;
 namespace DevSpaces.ClusterTests.Project;
 
 /// <summary>What <c>devspaces prep</c> writes builds with the product's image build and runs in the cluster.</summary>
-[NonParallelizable]
 public class PrepClusterTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);

@@ -19,7 +19,6 @@ namespace DevSpaces.ClusterTests.Rbac;
 /// Each either works or ends with the RBAC message (verb, resource, fix); none crashes; after a refusal the
 /// cluster's objects are as they were. One sample deployment serves all three; connect runs once per identity.
 /// </summary>
-[NonParallelizable]
 public class RbacMatrixTests() : SampleSpaceFixture("dst-rbac", waitUntilCleanAfterEachTest: false)
 {
     public enum Identity
@@ -119,8 +118,6 @@ public class RbacMatrixTests() : SampleSpaceFixture("dst-rbac", waitUntilCleanAf
         using var folder = new TempDirectory();
         var ns = Space.Namespace;
         var child = $"{ns}-rpc-{identity.ToString().ToLowerInvariant()[..2]}";
-        var previous = Environment.GetEnvironmentVariable("DEVSPACES_AGENT_BASE_IMAGE");
-        Environment.SetEnvironmentVariable("DEVSPACES_AGENT_BASE_IMAGE", SampleSpace.TestBaseImage);
         try
         {
             await using var daemon = DaemonConnection.Start(new DaemonOptions(null, null, kubeconfigs[identity]));
@@ -163,7 +160,6 @@ public class RbacMatrixTests() : SampleSpaceFixture("dst-rbac", waitUntilCleanAf
         }
         finally
         {
-            Environment.SetEnvironmentVariable("DEVSPACES_AGENT_BASE_IMAGE", previous);
             await Space.WaitUntilCleanAsync("api", TimeSpan.FromSeconds(90));
         }
     }

@@ -22,7 +22,6 @@ namespace DevSpaces.ClusterTests.Routing;
 /// versions (web in b and a-x, api in a and b); every request is answered by the nearest version on its space's
 /// path, whatever carries the key, and disabling restores every Service exactly.
 /// </summary>
-[NonParallelizable]
 public partial class RoutingTests
 {
     private TestCluster cluster = null!;

@@ -10,7 +10,6 @@ namespace DevSpaces.ClusterTests.Smoke;
 /// port-forward, ClusterIPs and DNS by short name.
 /// </summary>
 [TestFixture]
-[NonParallelizable]
 public sealed class ClusterSmokeTests
 {
     private const string NodeImage = "devspaces.local/node:20";

@@ -9,7 +9,6 @@ namespace DevSpaces.ClusterTests.Smoke;
 /// answers end to end: front end → API → Java service, routing headers carried on every hop.
 /// </summary>
 [TestFixture]
-[NonParallelizable]
 public sealed class SampleAppSmokeTests
 {
     private TestCluster cluster = null!;

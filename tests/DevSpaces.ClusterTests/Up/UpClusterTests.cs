@@ -23,7 +23,6 @@ namespace DevSpaces.ClusterTests.Up;
 /// <c>up</c> of a Node.js service written by <c>prep</c>, in its own space on the real cluster: one service is up for
 /// the whole class, and each test makes one kind of change and looks at what answers.
 /// </summary>
-[NonParallelizable]
 public partial class UpClusterTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);

@@ -17,7 +17,6 @@ namespace DevSpaces.ClusterTests.Up;
 /// file is compiled on this machine and reaches the running service without an image build: the app restarts in the
 /// same pod.
 /// </summary>
-[NonParallelizable]
 public class UpSampleTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(6);
