@@ -113,8 +113,11 @@ public sealed class ImageDelivery(IDockerClient docker, IKubernetes? cluster, Im
             try
             {
                 var pods = await cluster!.CoreV1.ListNamespacedPodAsync(ns, fieldSelector: "status.phase=Running", cancellationToken: cancellationToken).ConfigureAwait(false);
+                // Only containers that run now: a deleted pod's stopped containers may already be removed by the engine.
                 ids.AddRange(pods.Items
+                    .Where(p => p.Metadata.DeletionTimestamp == null)
                     .SelectMany(p => p.Status?.ContainerStatuses ?? [])
+                    .Where(c => c.State?.Running != null)
                     .Select(c => c.ContainerID)
                     .Where(id => id?.StartsWith(DockerIdPrefix, StringComparison.Ordinal) == true)
                     .Select(id => id![DockerIdPrefix.Length..]));
