@@ -18,7 +18,16 @@ public sealed class ResponseFraming
     private bool ends;
 
     /// <summary>True when every request passed on has had its whole answer and the connection may carry another one.</summary>
-    public bool Idle => !ends && body is null && head.Count == 0 && asked.Count == 0;
+    public bool Idle => Between && asked.Count == 0;
+
+    /// <summary>
+    /// True when the requests waiting for an answer may be sent again elsewhere: not a byte of an answer to them arrived,
+    /// and each is idempotent (RFC 9110, 9.2.2), so a server that got it and vanished before answering is no reason to
+    /// lose it.
+    /// </summary>
+    public bool Resendable => Between && asked.All(m => m is "GET" or "HEAD" or "OPTIONS" or "TRACE" or "PUT" or "DELETE");
+
+    private bool Between => !ends && body is null && head.Count == 0;
 
     /// <summary>A request with <paramref name="method"/> was passed on to the server: one more answer is due.</summary>
     public void Asked(string method) => asked.Enqueue(method);

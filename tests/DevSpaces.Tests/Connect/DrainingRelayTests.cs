@@ -168,4 +168,31 @@ public sealed class DrainingRelayTests
         await relayed.Relay.WaitAsync(timeout.Token);
         Assert.That(relayed.Next, Is.Null);
     }
+
+    [TestCase("GET /b HTTP/1.1\r\nHost: api\r\n\r\n", true)]
+    [TestCase("DELETE /b HTTP/1.1\r\nHost: api\r\n\r\n", true)]
+    [TestCase("POST /b HTTP/1.1\r\nHost: api\r\nContent-Length: 2\r\n\r\nhi", false)]
+    public async Task A_Request_The_Server_Took_And_Left_Unanswered_Is_Handed_Back_Only_When_Sending_It_Again_Is_Safe(string request, bool handedBack)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await using var relayed = await Relayed.StartAsync(timeout.Token);
+        await relayed.Client.WriteAsync(Encoding.ASCII.GetBytes(request), timeout.Token);
+        await ReceiveHeadAsync(relayed.Server, timeout.Token);
+
+        // The server vanishes with the request and without a byte of answer.
+        relayed.Server.Shutdown(SocketShutdown.Both);
+        relayed.Server.Close();
+        if (handedBack)
+        {
+            await relayed.Relay.WaitAsync(timeout.Token);
+            Assert.That(relayed.Next is null ? null : Encoding.ASCII.GetString(relayed.Next), Is.EqualTo(request), "an idempotent request goes to the next server");
+        }
+        else
+        {
+            Assert.That(await new StreamReader(relayed.Client, Encoding.ASCII).ReadToEndAsync(timeout.Token), Is.Empty, "the client sees the end: a POST is never sent twice");
+            relayed.Client.Socket.Shutdown(SocketShutdown.Send);
+            await relayed.Relay.WaitAsync(timeout.Token);
+            Assert.That(relayed.Next, Is.Null);
+        }
+    }
 }
