@@ -70,6 +70,12 @@ def rss_kib(pid):
     raise RuntimeError("no VmRSS")
 
 
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def peak_rss_kib_of(command):
     """Peak RSS of one run of command, measured in a fresh process whose only child it is."""
     probe = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True); "
@@ -111,6 +117,15 @@ def main():
             if run < options.runs:
                 stop_daemon(daemon)
 
+        # The spaces the Dev Spaces view shows (with a cluster: a list call, and the space watch keeps running).
+        daemon.stdin.write(frame({"jsonrpc": "2.0", "id": 2, "method": "space/list"}))
+        daemon.stdin.flush()
+        try:
+            read_response(daemon.stdout, 2)
+        except RuntimeError:
+            if options.kubeconfig:
+                raise
+
         # Round trips on the last daemon: space/current reads the workspace state and kubeconfig.
         for i in range(50):
             daemon.stdin.write(frame({"jsonrpc": "2.0", "id": 10 + i, "method": "space/current"}))
@@ -126,9 +141,16 @@ def main():
             trips.append(time.perf_counter() - began)
 
         # Idle: no requests for a while, watches running if a cluster is configured.
+        idle_cpu = cpu_seconds(daemon.pid)
         time.sleep(3)
+        idle_cpu = cpu_seconds(daemon.pid) - idle_cpu
         idle_rss = rss_kib(daemon.pid)
         idle_private = private_dirty_kib(daemon.pid)
+        began = time.perf_counter()
+        daemon.stdin.write(frame({"jsonrpc": "2.0", "id": 3, "method": "space/current"}))
+        daemon.stdin.flush()
+        read_response(daemon.stdout, 3)
+        after_idle = time.perf_counter() - began
         stop_daemon(daemon)
 
     start = statistics.median(startup)
@@ -138,6 +160,7 @@ def main():
     print(f"rpc round-trip space/current over stdio ({options.calls} calls): p50 {p50 * 1000:.3f} ms = {p50 / baseline_start:.4f}x, p99 {p99 * 1000:.3f} ms = {p99 / baseline_start:.4f}x dotnet --version start-up")
     print(f"daemon idle RSS: {idle_rss / 1024:.1f} MiB = {idle_rss / baseline_rss:.2f}x dotnet --version peak RSS"
           f" (of which private dirty {idle_private / 1024:.1f} MiB; the rest is mostly runtime files shared with other .NET processes)")
+    print(f"daemon CPU in those 3 idle seconds: {idle_cpu * 1000:.0f} ms; first space/current after them: {after_idle * 1000:.3f} ms = {after_idle / p50:.1f}x the p50 round-trip")
     print(f"cluster: {'kubeconfig ' + options.kubeconfig if options.kubeconfig else 'none (no kubeconfig: watches idle in back-off)'}")
 
 
