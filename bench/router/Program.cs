@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using DevSpaces.Cli;
+using DevSpaces.Contracts;
 using DevSpaces.Cli.Commands;
 using DevSpaces.Core.Cluster;
 using DevSpaces.Core.Images;
@@ -236,7 +237,7 @@ async Task<(double RoutedMs, double AnsweredMs)> NewChildLiveMsAsync(string rout
     var child = $"{ns}-new";
     children.Add(child);
     using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-    var traceStart = (await app.Routing.GetTracesAsync(ns, 0, 0, null, CancellationToken.None)).Next;
+    var traceStart = (await TracesAfterAsync(0)).Next;
     var sent = new List<double>();
     var answered = double.NaN;
     var inFlight = new List<Task>();
@@ -280,10 +281,27 @@ async Task<(double RoutedMs, double AnsweredMs)> NewChildLiveMsAsync(string rout
     }
 
     await Task.WhenAll(inFlight);
-    var traces = await app.Routing.GetTracesAsync(ns, traceStart, 0, null, CancellationToken.None);
+    var traces = await TracesAfterAsync(traceStart);
     var first = traces.Traces.Where(t => t.ServedBy == child && t.Path.StartsWith("/?n=", StringComparison.Ordinal))
         .Select(t => int.Parse(t.Path[4..], CultureInfo.InvariantCulture)).DefaultIfEmpty(-1).Min();
     return (first < 0 ? double.NaN : sent[first], answered);
+}
+
+// Every trace the router holds after a sequence number (it answers at most 1000 at a time), and the next to ask after.
+async Task<TraceBatch> TracesAfterAsync(long after)
+{
+    var all = new List<HttpTrace>();
+    while (true)
+    {
+        var batch = await app.Routing.GetTracesAsync(ns, after, 0, null, CancellationToken.None);
+        if (batch.Traces.Count == 0)
+        {
+            return new TraceBatch(all, after);
+        }
+
+        all.AddRange(batch.Traces);
+        after = batch.Next;
+    }
 }
 
 // For trying router settings against the same run's baselines: BENCH_ROUTER_CPU (the container's CPU request, e.g.
