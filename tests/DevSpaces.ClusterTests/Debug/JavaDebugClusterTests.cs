@@ -73,7 +73,9 @@ public class JavaDebugClusterTests
         var deployment = await cluster.Client.AppsV1.ReadNamespacedDeploymentAsync("hello", ns);
         var container = deployment.Spec.Template.Spec.Containers.Single();
         Assert.That(container.Env.Single(e => e.Name == "JAVA_TOOL_OPTIONS").Value, Is.EqualTo("-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:5005"));
-        Assert.That(container.ReadinessProbe, Is.Null);
+        Assert.That(container.ReadinessProbe, Is.Null, "prep's readiness probe is left out in debug mode");
+        Assert.That(container.LivenessProbe, Is.Null);
+        Assert.That(container.StartupProbe, Is.Null);
     }
 
     [Test, Order(2)]

@@ -81,6 +81,7 @@ public partial class NodeDebugClusterTests
         Assert.That(container.Env.Single(e => e.Name == "NODE_OPTIONS").Value, Is.EqualTo("--inspect=127.0.0.1:9229"));
         Assert.That(container.LivenessProbe, Is.Null, "the manifest's liveness probe is left out in debug mode");
         Assert.That(container.ReadinessProbe, Is.Null);
+        Assert.That(container.StartupProbe, Is.Null);
     }
 
     [Test, Order(2)]
@@ -110,6 +111,7 @@ public partial class NodeDebugClusterTests
         var live = await cluster.Client.CoreV1.ReadNamespacedPodAsync(pod, ns, cancellationToken: cts.Token);
         Assert.That(live.Status.ContainerStatuses.Single(c => c.Name == "hello").RestartCount, Is.Zero, "no probe restarted the paused container");
         Assert.That(live.Metadata.DeletionTimestamp, Is.Null);
+        Assert.That(live.Spec.Containers.Single(c => c.Name == "hello").LivenessProbe, Is.Null, "the running pod, not only its template, has no probe that could kill it");
 
         await inspector.CallAsync("Debugger.removeBreakpoint", new { breakpointId = breakpoint["breakpointId"]!.GetValue<string>() }, cts.Token);
         await inspector.CallAsync("Debugger.resume", null, cts.Token);
