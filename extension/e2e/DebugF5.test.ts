@@ -67,9 +67,8 @@ async function requestUntilPaused(pathName: string): Promise<{ answered: Promise
 /** Evaluates an expression in the Debug Console (the session's evaluate request on the paused frame). */
 async function evaluate(expression: string, expected: string): Promise<void> {
   await driver.runFromPalette('Debug Console: Focus on Debug Console View');
-  const input = driver.page.locator('.repl-input-wrapper textarea').first();
-  await input.waitFor({ state: 'visible', timeout: driver.uiTimeout });
-  await input.click();
+  // The command puts the focus into the console's input editor.
+  await driver.page.locator('.repl-input-wrapper .monaco-editor.focused').first().waitFor({ state: 'visible', timeout: driver.uiTimeout });
   await driver.page.keyboard.type(expression);
   await driver.page.keyboard.press('Enter');
   await driver.page.locator('.repl .monaco-list-row', { hasText: expected }).first().waitFor({ state: 'visible', timeout: driver.uiTimeout });
@@ -142,6 +141,9 @@ describe('F5 debugging in the cluster in a real VS Code', { timeout: 900_000 }, 
       // The same number of lines, so the breakpoint stays on the 404 answer.
       fs.writeFileSync(serverFile, fs.readFileSync(serverFile, 'utf8').replace("const SERVICE = 'frontend';", "const SERVICE = 'frontend-v2';"));
       assert.equal(breakpointLine(), line);
+      // The old process ends when the sync restarts it; js-debug says so in the Debug Console and attaches again.
+      await driver.runFromPalette('Debug Console: Focus on Debug Console View');
+      await driver.page.locator('.repl .monaco-list-row', { hasText: /Lost connection to debugee/ }).first().waitFor({ state: 'visible', timeout: driver.uiTimeout });
 
       const { answered } = await requestUntilPaused('/after-restart');
       await evaluate('`${SERVICE} ${path}`', "'frontend-v2 /after-restart'");
