@@ -92,19 +92,18 @@ export class DevSpacesDebugProvider implements vscode.DebugConfigurationProvider
     return undefined;
   }
 
-
   /** The coreclr configuration `devspaces debug --print-launch-config` prints in the folder, run by the daemon's executable. */
   private async dotNetConfiguration(up: UpInfo, folder: string): Promise<{ config: AttachConfiguration } | { problem: string }> {
     if (configuredDotNetDebugger() === undefined) {
       return { problem: dotNetDebuggerNeeded };
     }
-    const daemon = this.daemon();
     try {
+      const daemon = this.daemon();
       const { stdout } = await run(daemon.command, ['debug', '--print-launch-config', '--space', up.space], { cwd: folder, env: daemon.env, timeout: 60_000 });
       return dotNetAttach(up, folder, stdout, daemon.command, daemon.env?.KUBECONFIG);
     } catch (error) {
       const stderr = (error as { stderr?: string }).stderr?.trim();
-      return { problem: `Could not find the .NET process of ${up.service} to attach to: ${stderr || (error as Error).message}` };
+      return { problem: `Could not read the .NET attach configuration of ${up.service}: ${stderr || (error as Error).message}` };
     }
   }
 
