@@ -17,6 +17,8 @@ var parallelCount = 16;
 var parallelBytes = 16L << 20;
 var requests = int.Parse(Environment.GetEnvironmentVariable("BENCH_REQUESTS") ?? "2000", CultureInfo.InvariantCulture);
 var rounds = int.Parse(Environment.GetEnvironmentVariable("BENCH_ROUNDS") ?? "3", CultureInfo.InvariantCulture);
+// BENCH_LATENCY_ONLY=1 leaves the downloads out (a shorter run when only connection latency changed).
+var latencyOnly = Environment.GetEnvironmentVariable("BENCH_LATENCY_ONLY") == "1";
 
 var repo = args.Length > 0 ? args[0] : throw new ArgumentException("usage: PortForwardBench <repository root>");
 var kubeconfig = Environment.GetEnvironmentVariable("DEVSPACES_TEST_KUBECONFIG") ?? Environment.GetEnvironmentVariable("KUBECONFIG")
@@ -108,18 +110,21 @@ try
         results.Add((scenario, "MiB/s", true, best["devspaces"], best["kubectl"]));
     }
 
-    await Throughput("1 x 256 MiB download", async endpoint =>
+    if (!latencyOnly)
     {
-        var watch = Stopwatch.StartNew();
-        await DownloadAsync(endpoint, singleBytes);
-        return singleBytes / 1048576.0 / watch.Elapsed.TotalSeconds;
-    });
-    await Throughput($"{parallelCount} x 16 MiB parallel downloads", async endpoint =>
-    {
-        var watch = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, parallelCount).Select(_ => DownloadAsync(endpoint, parallelBytes)));
-        return parallelCount * parallelBytes / 1048576.0 / watch.Elapsed.TotalSeconds;
-    });
+        await Throughput("1 x 256 MiB download", async endpoint =>
+        {
+            var watch = Stopwatch.StartNew();
+            await DownloadAsync(endpoint, singleBytes);
+            return singleBytes / 1048576.0 / watch.Elapsed.TotalSeconds;
+        });
+        await Throughput($"{parallelCount} x 16 MiB parallel downloads", async endpoint =>
+        {
+            var watch = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, parallelCount).Select(_ => DownloadAsync(endpoint, parallelBytes)));
+            return parallelCount * parallelBytes / 1048576.0 / watch.Elapsed.TotalSeconds;
+        });
+    }
 
     var keepAlive = tools.ToDictionary(t => t.Name, _ => new List<double>());
     var fresh = tools.ToDictionary(t => t.Name, _ => new List<double>());

@@ -19,7 +19,7 @@ public static class ForwardedConnection
     /// once the pod has been silent for <paramref name="halfClosedIdle"/>, rather than holding the pod's
     /// connection open forever.
     /// </summary>
-    public static async Task<(long ToPod, long FromPod)> PumpAsync(Socket local, PodPortChannel pod, TimeSpan halfClosedIdle, CancellationToken cancellationToken)
+    public static async Task<(long ToPod, long FromPod)> PumpAsync(Socket local, IPodChannel pod, TimeSpan halfClosedIdle, CancellationToken cancellationToken)
     {
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(abort.Token);
@@ -41,17 +41,19 @@ public static class ForwardedConnection
         return (sent, received);
     }
 
-    private static async Task<(long Bytes, bool Clean)> CopyToPodAsync(Socket local, PodPortChannel pod, CancellationToken cancellationToken)
+    private static async Task<(long Bytes, bool Clean)> CopyToPodAsync(Socket local, IPodChannel pod, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize + 1);
+        var headroom = pod.Headroom;
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize + headroom);
         long total = 0;
         try
         {
             while (true)
             {
-                var read = await local.ReceiveAsync(buffer.AsMemory(1, ChunkSize), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                var read = await local.ReceiveAsync(buffer.AsMemory(headroom, ChunkSize), SocketFlags.None, cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
+                    await pod.CompleteWritesAsync(cancellationToken).ConfigureAwait(false);
                     return (total, true);
                 }
 
@@ -74,7 +76,7 @@ public static class ForwardedConnection
     /// receiving and sending lets whatever arrived while the last send ran go out in one socket write, which
     /// saves most of the per-message system calls on bulk transfers.
     /// </summary>
-    private static async Task<(long Bytes, bool Clean)> CopyFromPodAsync(PodPortChannel pod, Socket local, HalfCloseTimer halfClosed, CancellationToken cancellationToken)
+    private static async Task<(long Bytes, bool Clean)> CopyFromPodAsync(IPodChannel pod, Socket local, HalfCloseTimer halfClosed, CancellationToken cancellationToken)
     {
         var pipe = new Pipe(new PipeOptions(
             minimumSegmentSize: CoalesceSegmentSize,
@@ -88,7 +90,7 @@ public static class ForwardedConnection
         return (sent, clean && sendClean);
     }
 
-    private static async Task<bool> ReceiveFromPodAsync(PodPortChannel pod, PipeWriter writer, HalfCloseTimer halfClosed, CancellationToken cancellationToken)
+    private static async Task<bool> ReceiveFromPodAsync(IPodChannel pod, PipeWriter writer, HalfCloseTimer halfClosed, CancellationToken cancellationToken)
     {
         try
         {

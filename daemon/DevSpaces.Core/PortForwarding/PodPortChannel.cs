@@ -14,7 +14,7 @@ namespace DevSpaces.Core.PortForwarding;
 /// connection stays open until the pod closes it. Data is read straight into the caller's buffer, without the
 /// intermediate buffering of <c>StreamDemuxer</c>, because this path carries all forwarded bytes.
 /// </remarks>
-public sealed class PodPortChannel(WebSocket socket) : IAsyncDisposable
+public sealed class PodPortChannel(WebSocket socket) : IPodChannel
 {
     private const byte DataChannel = 0;
     private const byte ErrorChannel = 1;
@@ -28,6 +28,9 @@ public sealed class PodPortChannel(WebSocket socket) : IAsyncDisposable
     private byte[]? _earlyBuffer;
     private int _earlyOffset;
     private int _earlyCount;
+
+    /// <summary>The channel byte in front of each message.</summary>
+    public int Headroom => 1;
 
     /// <summary>Error text the API server or kubelet sent for this connection (e.g. the port refused it).</summary>
     public string? Error => _error.Length == 0 ? null : _error.ToString().Trim();
@@ -151,6 +154,9 @@ public sealed class PodPortChannel(WebSocket socket) : IAsyncDisposable
         buffer.Span[0] = DataChannel;
         return socket.SendAsync(buffer[..(count + 1)], WebSocketMessageType.Binary, true, cancellationToken);
     }
+
+    /// <summary>The protocol has no half-close: the pod side learns only when the connection is disposed.</summary>
+    public ValueTask CompleteWritesAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {

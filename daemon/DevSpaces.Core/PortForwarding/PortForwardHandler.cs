@@ -37,7 +37,7 @@ public sealed class PortForwardHandler(WorkspaceSession session, IProgress<PortF
                 new ClusterOperation("watch", "pods", Namespace: ns),
             ], cancellationToken).ConfigureAwait(false);
             var reporter = new CallbackReporter(e => events.Report(ToInfo(id, e)));
-            var forward = await PortForwardSession.StartAsync(connection.Client, new WebSocketPodPortConnector(connection.Client), request, reporter, cancellationToken).ConfigureAwait(false);
+            var forward = await PortForwardSession.StartAsync(connection.Client, SessionPodChannelOpener.ForCluster(connection.Client), request, reporter, cancellationToken).ConfigureAwait(false);
             _forwards[id] = (forward, target);
             session.Log.Info($"port forward {id} started: {target} {string.Join(' ', ports)}");
             return ToInfo(id, target, forward);

@@ -17,7 +17,7 @@ public sealed class PortForwardSession : IAsyncDisposable
 {
     private readonly ResolvedTarget _target;
     private readonly ReadyPodTracker _tracker;
-    private readonly IPodPortConnector _connector;
+    private readonly IPodChannelOpener _connector;
     private readonly IProgress<PortForwardEvent>? _events;
     private readonly List<(Socket Listener, ForwardedPort Port)> _listeners;
     private readonly List<WarmSpares> _spares = [];
@@ -30,7 +30,7 @@ public sealed class PortForwardSession : IAsyncDisposable
     private int _disposed;
 
     private PortForwardSession(
-        ResolvedTarget target, ReadyPodTracker tracker, IPodPortConnector connector,
+        ResolvedTarget target, ReadyPodTracker tracker, IPodChannelOpener connector,
         IProgress<PortForwardEvent>? events, List<(Socket, ForwardedPort)> listeners, PortForwardRequest request)
     {
         _request = request;
@@ -56,17 +56,18 @@ public sealed class PortForwardSession : IAsyncDisposable
 
     /// <summary>
     /// Resolves the target, binds the local ports, waits for a ready pod and starts accepting. Fails with a
-    /// <see cref="DevSpacesException"/> that says what to fix; nothing stays bound after a failure.
+    /// <see cref="DevSpacesException"/> that says what to fix; nothing stays bound after a failure. The forward
+    /// disposes <paramref name="connector"/> when it stops if that is disposable.
     /// </summary>
     /// <param name="events">Called synchronously from the forward's own tasks; keep it quick and thread-safe.</param>
     public static Task<PortForwardSession> StartAsync(
-        IKubernetes client, IPodPortConnector connector, PortForwardRequest request,
+        IKubernetes client, IPodChannelOpener connector, PortForwardRequest request,
         IProgress<PortForwardEvent>? events, CancellationToken cancellationToken) =>
         StartAsync(new ClusterForwardTargets(client), connector, request, events, cancellationToken);
 
     /// <summary>As above, with the target and its pods read through <paramref name="targets"/>.</summary>
     public static async Task<PortForwardSession> StartAsync(
-        IForwardTargets targets, IPodPortConnector connector, PortForwardRequest request,
+        IForwardTargets targets, IPodChannelOpener connector, PortForwardRequest request,
         IProgress<PortForwardEvent>? events, CancellationToken cancellationToken)
     {
         if (request.Ports.Count == 0)
@@ -120,6 +121,11 @@ public sealed class PortForwardSession : IAsyncDisposable
                 await tracker.DisposeAsync().ConfigureAwait(false);
             }
 
+            if (connector is IAsyncDisposable owned)
+            {
+                await owned.DisposeAsync().ConfigureAwait(false);
+            }
+
             throw;
         }
 
@@ -152,6 +158,11 @@ public sealed class PortForwardSession : IAsyncDisposable
         }
 
         await Task.WhenAll(_connections.Values).ConfigureAwait(false);
+        if (_connector is IAsyncDisposable owned)
+        {
+            await owned.DisposeAsync().ConfigureAwait(false);
+        }
+
         await _tracker.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
         Report(new PortForwardEvent(DateTimeOffset.UtcNow, ForwardEventKind.Stopped, $"Stopped forwarding to {Target}."));
@@ -314,7 +325,7 @@ public sealed class PortForwardSession : IAsyncDisposable
     {
         var pod = _tracker.Current ?? throw new InvalidOperationException("No ready pod.");
         var remotePort = _target.ResolveContainerPort(port.RemotePort, pod);
-        var channel = await _connector.ConnectAsync(_target.Selection.Namespace, pod.Metadata.Name, remotePort, cancellationToken).ConfigureAwait(false);
+        var channel = await _connector.OpenAsync(_target.Selection.Namespace, pod.Metadata.Name, remotePort, cancellationToken).ConfigureAwait(false);
         return new PodConnection(pod.Metadata.Name, remotePort, channel);
     }
 
@@ -330,7 +341,7 @@ public sealed class PortForwardSession : IAsyncDisposable
                 var pod = await _tracker.WaitForReadyPodAsync(cancellationToken).ConfigureAwait(false);
                 podName = pod.Metadata.Name;
                 remotePort = _target.ResolveContainerPort(port.RemotePort, pod);
-                var channel = await _connector.ConnectAsync(_target.Selection.Namespace, podName, remotePort, cancellationToken).ConfigureAwait(false);
+                var channel = await _connector.OpenAsync(_target.Selection.Namespace, podName, remotePort, cancellationToken).ConfigureAwait(false);
                 return new PodConnection(podName, remotePort, channel);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -110,7 +110,7 @@ public class PortForwardTests
             HalfClosedIdleTimeout = TimeSpan.FromSeconds(1),
             WarmConnections = 0,
         };
-        await using var forward = await PortForwardSession.StartAsync(_client, new WebSocketPodPortConnector(_client), request, events, CancellationToken.None);
+        await using var forward = await PortForwardSession.StartAsync(_client, SessionPodChannelOpener.ForCluster(_client), request, events, CancellationToken.None);
         using (var socket = await ConnectAsync(forward.Ports[0].LocalEndPoint))
         {
             await socket.SendAsync(new byte[] { 42 });
@@ -250,7 +250,7 @@ public class PortForwardTests
                 async () => (await _client.CoreV1.ReadNamespacedPodAsync("broken", _ns)).Status?.ContainerStatuses?.Any(c => c.State?.Waiting?.Reason is not null and not "ContainerCreating") == true,
                 Timeout, "the broken pod reports why it waits");
             var request = new PortForwardRequest(PortForwardTarget.Parse("pod/broken", _ns), [PortMapping.Parse(":80")]) { ReadyPodTimeout = TimeSpan.FromSeconds(1) };
-            var error = Assert.ThrowsAsync<DevSpacesException>(() => PortForwardSession.StartAsync(_client, new WebSocketPodPortConnector(_client), request, null, CancellationToken.None));
+            var error = Assert.ThrowsAsync<DevSpacesException>(() => PortForwardSession.StartAsync(_client, SessionPodChannelOpener.ForCluster(_client), request, null, CancellationToken.None));
             Assert.Multiple(() =>
             {
                 Assert.That(error!.ErrorCode, Is.EqualTo(RpcErrorCode.NoReadyPod));
@@ -288,7 +288,7 @@ public class PortForwardTests
     private async Task<PortForwardSession> StartAsync(string target, string port, EventLog? events = null, params string[] more)
     {
         var request = new PortForwardRequest(PortForwardTarget.Parse(target, _ns), [PortMapping.Parse(port), .. more.Select(PortMapping.Parse)]);
-        return await PortForwardSession.StartAsync(_client, new WebSocketPodPortConnector(_client), request, events ?? new EventLog(), CancellationToken.None);
+        return await PortForwardSession.StartAsync(_client, SessionPodChannelOpener.ForCluster(_client), request, events ?? new EventLog(), CancellationToken.None);
     }
 
     private async Task<string> CurrentPodAsync() =>
