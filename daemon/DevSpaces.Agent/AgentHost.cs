@@ -16,6 +16,9 @@ public sealed class AgentHost(AgentOptions options, Action<string> log)
     /// <summary>How long a cluster client's connection waits while there is no tunnel, before it gets a 503 text.</summary>
     private static readonly TimeSpan HoldTimeout = TimeSpan.FromSeconds(20);
 
+    /// <summary>The most servers one client connection is carried to, one after the other (see <see cref="CarryAsync"/>).</summary>
+    private const int MaxServersPerConnection = 16;
+
     /// <summary>How long a leaving agent waits for its carried connections to end (below the pod's grace period).</summary>
     public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(10);
 
@@ -364,7 +367,7 @@ public sealed class AgentHost(AgentOptions options, Action<string> log)
     private async Task CarryAsync(TcpClient client, int port, CancellationToken cancellationToken)
     {
         ReadOnlyMemory<byte> first = default;
-        while (true)
+        for (var servers = 1; ; servers++)
         {
             using var hold = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             hold.CancelAfter(HoldTimeout);
@@ -388,6 +391,13 @@ public sealed class AgentHost(AgentOptions options, Action<string> log)
 
             if (carried.Next is null)
             {
+                return;
+            }
+
+            // A server that takes the connection and ends it at once, again and again, is not followed for ever.
+            if (servers == MaxServersPerConnection)
+            {
+                log($"a connection to port {port} met {servers} servers that ended it; it ends too");
                 return;
             }
 
