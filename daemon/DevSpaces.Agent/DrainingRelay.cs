@@ -40,16 +40,24 @@ public static class DrainingRelay
     }
 
     /// <summary>What both directions know of the connection; read and changed under its lock.</summary>
-    private sealed class Exchange(CancellationToken stopped, CancellationTokenSource reading)
+    private sealed class Exchange
     {
+        private readonly CancellationToken stopped;
+        private readonly CancellationTokenSource reading;
         private readonly ArrayBufferWriter<byte> unanswered = new();
         private bool tooLong;
+
+        public Exchange(CancellationToken stopped, CancellationTokenSource reading)
+        {
+            (this.stopped, this.reading) = (stopped, reading);
+            Requests = new RequestFraming(Answers.Asked);
+        }
 
         public Lock Gate { get; } = new();
 
         public ResponseFraming Answers { get; } = new();
 
-        public RequestFraming Requests => field ??= new RequestFraming(Answers.Asked);
+        public RequestFraming Requests { get; }
 
         public CancellationToken Reading => reading.Token;
 

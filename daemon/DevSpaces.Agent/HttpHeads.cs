@@ -23,4 +23,8 @@ public static class HttpHeads
     /// <summary>True when a comma-separated field value lists <paramref name="token"/> (any case).</summary>
     public static bool Lists(string value, string token) =>
         value.Split(',').Any(t => t.Trim().Equals(token, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>True when a <c>Transfer-Encoding</c> value ends with <c>chunked</c> (the body's framing then is chunks).</summary>
+    public static bool Chunked(string value) =>
+        value.Split(',').Last().Trim().Equals("chunked", StringComparison.OrdinalIgnoreCase);
 }

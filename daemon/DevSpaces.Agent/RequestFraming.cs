@@ -176,13 +176,13 @@ public sealed class RequestFraming
             }
             else if (name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
             {
-                chunked = value.Split(',').Last().Trim().Equals("chunked", StringComparison.OrdinalIgnoreCase);
+                chunked = HttpHeads.Chunked(value);
             }
             else if (name.Equals("Upgrade", StringComparison.OrdinalIgnoreCase))
             {
                 upgrade = true;
             }
-            else if (name.Equals("Connection", StringComparison.OrdinalIgnoreCase) && value.Split(',').Any(t => t.Trim().Equals("close", StringComparison.OrdinalIgnoreCase)))
+            else if (name.Equals("Connection", StringComparison.OrdinalIgnoreCase) && HttpHeads.Lists(value, "close"))
             {
                 Closing = true;
             }

@@ -105,7 +105,7 @@ public sealed class ResponseFraming
         {
             ends = true;
         }
-        else if (encoding?.Split(',').Last().Trim().Equals("chunked", StringComparison.OrdinalIgnoreCase) == true)
+        else if (encoding != null && HttpHeads.Chunked(encoding))
         {
             body = BodyFraming.Chunked();
         }
