@@ -10,7 +10,7 @@ import { ErrorCodes } from '../src/protocol/errors';
 import * as rpc from '../src/protocol/methods';
 import { spaceMenuItems } from '../src/ui/spacePickItems';
 import { Harness, createHarness } from './support/harness';
-import { selection, teamTree } from './support/spaceFixtures';
+import { selection, space, teamTree } from './support/spaceFixtures';
 
 let harness: Harness;
 beforeEach(() => {
@@ -57,6 +57,42 @@ describe('Status-bar space menu', () => {
     await harness.run('devspaces.showSpaceMenu');
     assert.deepEqual(recorded.clipboard, [url]);
     assert.deepEqual(harness.daemon.sentTo('space/select'), []);
+  });
+
+  it('Open_Url_In_The_Menu_Opens_The_Selected_Spaces_Url_In_The_Browser', async () => {
+    const url = 'http://team.s.team.localhost:30080/';
+    const tree = teamTree('team');
+    harness.daemon.handle(rpc.ListSpaces.type, () => ({ ...tree, roots: tree.roots.map((root) => (root.name === 'team' ? { ...root, url } : root)) }));
+    recorded.user.quickPick.push((items: { label: string }[]) => items.find((i) => i.label === '$(link-external) Open URL of team'));
+    await harness.run('devspaces.showSpaceMenu');
+    assert.deepEqual(recorded.openedExternally, [url]);
+    assert.deepEqual(recorded.clipboard, []);
+  });
+
+  it('Open_Space_Url_On_A_View_Row_Opens_That_Spaces_Url_And_One_Without_Says_How_To_Get_One', async () => {
+    const url = 'http://team-bob.s.team.localhost:30080/';
+    const bob = { ...space('team-bob', 'team'), url };
+    await harness.run('devspaces.openSpaceUrl', { kind: 'space', space: bob });
+    assert.deepEqual(recorded.openedExternally, [url]);
+    await harness.run('devspaces.openSpaceUrl', { kind: 'space', space: space('other', null) });
+    assert.deepEqual(recorded.openedExternally, [url], 'nothing is opened for a space without a URL');
+    assert.match(recorded.messages.at(-1)?.text ?? '', /'other' has no URL: routing is not enabled on its root space\. Enable it with 'devspaces routing enable --space <root>'/);
+  });
+
+  it('A_Space_Row_With_A_Url_Offers_Open_And_Copy_And_One_Without_Does_Not', async () => {
+    const tree = teamTree('team');
+    harness.daemon.handle(rpc.ListSpaces.type, () => ({ ...tree, roots: tree.roots.map((root) => (root.name === 'team' ? { ...root, url: 'http://team.s.team.localhost:30080/' } : root)) }));
+    await harness.model.reloadTree();
+    const contextValues = (await harness.tree.getChildren()).map((node) => harness.tree.getTreeItem(node).contextValue);
+    assert.deepEqual(contextValues, ['devspaces.space', 'devspaces.space.selected.url']);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const manifest = require('../../../package.json') as { contributes: { menus: Record<string, { command: string; when: string }[]> } };
+    const shownFor = (command: string, viewItem: string) =>
+      manifest.contributes.menus['view/item/context'].some((m) => m.command === command && new RegExp(/viewItem =~ \/(.*)\/$/.exec(m.when)?.[1] ?? '^$').test(viewItem));
+    assert.ok(shownFor('devspaces.openSpaceUrl', 'devspaces.space.selected.url') && shownFor('devspaces.openSpaceUrl', 'devspaces.space.url'));
+    assert.ok(shownFor('devspaces.copySpaceUrl', 'devspaces.space.url'));
+    assert.ok(!shownFor('devspaces.openSpaceUrl', 'devspaces.space') && !shownFor('devspaces.copySpaceUrl', 'devspaces.space.selected'));
+    assert.ok(shownFor('devspaces.selectSpace', 'devspaces.space.url') && !shownFor('devspaces.selectSpace', 'devspaces.space.selected.url'));
   });
 
   it('A_Space_Being_Deleted_Is_Not_Offered', () => {

@@ -16,6 +16,7 @@ export const CommandIds = {
   createChildSpace: 'devspaces.createChildSpace',
   deleteSpace: 'devspaces.deleteSpace',
   copySpaceUrl: 'devspaces.copySpaceUrl',
+  openSpaceUrl: 'devspaces.openSpaceUrl',
   selectContext: 'devspaces.selectContext',
   showOutput: 'devspaces.showOutput',
   restartDaemon: 'devspaces.restartDaemon',

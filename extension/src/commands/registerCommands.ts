@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import { CommandContext, CommandIds } from './CommandContext';
-import { copySpaceUrl } from './copySpaceUrl';
 import { createChildSpace } from './createChildSpace';
 import { deleteSpace } from './deleteSpace';
 import { selectContext } from './selectContext';
 import { selectSpace } from './selectSpace';
 import { showSpaceMenu } from './showSpaceMenu';
+import { copySpaceUrl, openSpaceUrl } from './spaceUrl';
 import { withDelayedProgress } from '../ui/withDelayedProgress';
 
 /** Registers every command of the extension; each handler reports its own failures. */
@@ -17,6 +17,7 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
     ),
     vscode.commands.registerCommand(CommandIds.deleteSpace, (argument?: unknown) => deleteSpace(context, argument)),
     vscode.commands.registerCommand(CommandIds.copySpaceUrl, (argument?: unknown) => copySpaceUrl(context, argument)),
+    vscode.commands.registerCommand(CommandIds.openSpaceUrl, (argument?: unknown) => openSpaceUrl(context, argument)),
     vscode.commands.registerCommand(CommandIds.selectContext, () => selectContext(context)),
     vscode.commands.registerCommand(CommandIds.showSpaceMenu, () => showSpaceMenu(context)),
     vscode.commands.registerCommand(CommandIds.showOutput, () => context.showOutput()),

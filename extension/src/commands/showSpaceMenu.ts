@@ -3,13 +3,13 @@ import { SpaceTree } from '../protocol/types';
 import { describeError } from '../ui/ErrorPresenter';
 import { SpacePickItem, spaceMenuItems } from '../ui/spacePickItems';
 import { CommandContext } from './CommandContext';
-import { copySpaceUrl } from './copySpaceUrl';
 import { createChildSpace } from './createChildSpace';
 import { selectContext } from './selectContext';
 import { selectSpaceNamed } from './selectSpace';
+import { copySpaceUrl, openSpaceUrl } from './spaceUrl';
 
-/** The status-bar menu: the space tree to switch to (with each space's URL), then "Copy URL of <selected space>" when
- *  it has one, "Create child space…" and "Select cluster context…". */
+/** The status-bar menu: the space tree to switch to (with each space's URL), then "Open URL of <selected space>" and
+ *  "Copy URL of <selected space>" when it has one, "Create child space…" and "Select cluster context…". */
 export async function showSpaceMenu(context: CommandContext): Promise<void> {
   try {
     await context.model.reloadTree();
@@ -33,7 +33,9 @@ export async function showSpaceMenu(context: CommandContext): Promise<void> {
     if (!picked) {
       return;
     }
-    if (picked.action === 'copyUrl' && picked.space) {
+    if (picked.action === 'openUrl' && picked.space) {
+      await openSpaceUrl(context, { kind: 'space', space: picked.space });
+    } else if (picked.action === 'copyUrl' && picked.space) {
       await copySpaceUrl(context, { kind: 'space', space: picked.space });
     } else if (picked.space) {
       if (!picked.space.isSelected) {

@@ -35,7 +35,8 @@ export class SpacesTreeProvider implements vscode.TreeDataProvider<SpacesTreeNod
         item.description = [node.space.isSelected ? 'selected' : '', node.space.phase !== 'Active' ? node.space.phase : '', node.space.url ?? '']
           .filter(Boolean)
           .join(' · ');
-        item.contextValue = node.space.isSelected ? 'devspaces.space.selected' : 'devspaces.space';
+        // ".url": the space has a URL (its root is routed), so it can be opened and copied.
+        item.contextValue = `${node.space.isSelected ? 'devspaces.space.selected' : 'devspaces.space'}${node.space.url ? '.url' : ''}`;
         item.tooltip =
           (node.space.parent ? `${node.space.name} (child of ${node.space.parent})` : `${node.space.name} (root space)`) +
           (node.space.url ? `\n${node.space.url}: opens the app as this space sees it` : '');

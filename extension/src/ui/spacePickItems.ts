@@ -7,7 +7,7 @@ export interface SpacePickItem {
   readonly description?: string;
   readonly kind?: 'separator';
   readonly space?: SpaceInfo;
-  readonly action?: 'createChild' | 'selectContext' | 'copyUrl';
+  readonly action?: 'createChild' | 'selectContext' | 'openUrl' | 'copyUrl';
 }
 
 // Quick picks trim leading spaces, so the tree is indented with non-breaking ones.
@@ -25,8 +25,8 @@ export function spaceRows(tree: SpaceTree): SpacePickItem[] {
   }));
 }
 
-/** The status-bar menu: the space tree (or why there is none), then the actions; copying the selected space's URL is
- *  one of them when that space has a URL. */
+/** The status-bar menu: the space tree (or why there is none), then the actions; opening and copying the selected
+ *  space's URL are among them when that space has a URL. */
 export function spaceMenuItems(tree: SpaceTree | undefined, problem?: SpacePickItem): SpacePickItem[] {
   const rows = tree ? spaceRows(tree) : [];
   const selected = rows.find((row) => row.space?.isSelected)?.space;
@@ -38,7 +38,10 @@ export function spaceMenuItems(tree: SpaceTree | undefined, problem?: SpacePickI
     ...head,
     { label: 'Actions', kind: 'separator' },
     ...(selected?.url
-      ? [{ label: `$(copy) Copy URL of ${selected.name}`, description: selected.url, space: selected, action: 'copyUrl' } as const]
+      ? ([
+          { label: `$(link-external) Open URL of ${selected.name}`, description: selected.url, space: selected, action: 'openUrl' },
+          { label: `$(copy) Copy URL of ${selected.name}`, description: selected.url, space: selected, action: 'copyUrl' },
+        ] as const)
       : []),
     { label: '$(add) Create child space…', action: 'createChild' },
     { label: '$(server-environment) Select cluster context…', action: 'selectContext', description: tree?.context ?? undefined },
