@@ -50,19 +50,9 @@ async function filterQuickPick(placeholder: string, filter: string): Promise<voi
   await waitUntil(async () => ((await input.inputValue()) === filter ? true : undefined), `the quick pick filter '${filter}'`);
 }
 
-/** Scrolls the Dev Spaces view until a row is rendered (long lists render only what is visible). */
-async function viewRow(text: string | RegExp, reason: string): Promise<Locator> {
-  const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Dev Spaces' }) }).first();
-  const body = pane.locator('.pane-body').first();
-  const row = body.locator('.monaco-list-row', { hasText: text }).first();
-  return waitUntil(async () => {
-    if (await row.isVisible()) {
-      return row;
-    }
-    await body.hover();
-    await page.mouse.wheel(0, 120);
-    return undefined;
-  }, reason);
+/** A row of the Dev Spaces view, scrolled to. */
+function viewRow(text: string | RegExp, reason: string): Promise<Locator> {
+  return driver.viewRow('Dev Spaces', text, reason);
 }
 
 describe('DevSpaces in a real VS Code', { timeout: 600_000 }, () => {

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { CodeServer } from './CodeServer';
 import { E2eEnvironment } from './e2eEnvironment';
-import { BrowserContext, loadChromium } from './playwright';
+import { BrowserContext, Page, loadChromium } from './playwright';
 import { WorkbenchDriver } from './WorkbenchDriver';
 
 export interface BrowserWorkbenchOptions {
@@ -70,6 +70,11 @@ export class BrowserWorkbench {
       await server.stop();
       throw error;
     }
+  }
+
+  /** The browser's open tabs: the workbench's, and those VS Code opened (a link opened externally gets a new tab). */
+  pages(): Page[] {
+    return this.browser.pages();
   }
 
   /** Closes the browser and stops code-server with all it started (extension host, daemon). */

@@ -116,6 +116,20 @@ export class WorkbenchDriver {
     return this.page.locator('.notification-toast', { hasText: text }).first();
   }
 
+  /** Scrolls a view of the side bar (by its title) until a row is rendered (long lists render only what is visible). */
+  async viewRow(title: string, text: string | RegExp, reason: string): Promise<Locator> {
+    const body = this.page.locator('.pane', { has: this.page.locator('.pane-header', { hasText: title }) }).first().locator('.pane-body').first();
+    const row = body.locator('.monaco-list-row', { hasText: text }).first();
+    return waitUntil(async () => {
+      if (await row.isVisible()) {
+        return row;
+      }
+      await body.hover();
+      await this.page.mouse.wheel(0, 120);
+      return undefined;
+    }, reason);
+  }
+
   /** Expands a view of the side bar (by its title) if it is collapsed, and returns its body. */
   async openView(title: string): Promise<Locator> {
     const header = this.page.locator('.pane-header', { hasText: title }).first();

@@ -24,6 +24,10 @@ export interface Page {
   mouse: { wheel(deltaX: number, deltaY: number): Promise<void> };
   screenshot(options: { path: string; fullPage?: boolean }): Promise<unknown>;
   on(event: 'console', listener: (message: { type(): string; text(): string }) => void): void;
+  url(): string;
+  reload(options?: { timeout?: number }): Promise<unknown>;
+  waitForLoadState(state: 'load' | 'domcontentloaded', options?: { timeout?: number }): Promise<void>;
+  close(): Promise<void>;
 }
 
 export interface BrowserContext {
