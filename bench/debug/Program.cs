@@ -139,29 +139,40 @@ try
     }
 
     // Held at a breakpoint for 2 minutes: the liveness probe of the original manifest would have restarted the container
-    // after 4 s; the debug pod has none, so the same pod and container are there, and the request is answered after.
+    // after 4 s; the debug pod has none, so the same pod and container are there, the debugger's connection is still
+    // open, and the request is answered after resuming through it. A failed hold is reported, and the run goes on.
     async Task HoldAtBreakpointAsync(UpSession session)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         var pod = session.Pod;
-        var target = await WaitAsync(async () => await InspectorClient.FirstTargetAsync(session.Debug!.LocalPort!.Value, cts.Token), cts.Token);
-        await using var inspector = await InspectorClient.ConnectAsync(target, cts.Token);
-        await inspector.CallAsync("Debugger.enable", null, cts.Token);
-        await inspector.CallAsync("Debugger.setBreakpointByUrl", new { lineNumber = nodeLine - 1, urlRegex = @"server\.js$" }, cts.Token);
-        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(4) };
-        var request = http.GetStringAsync(new Uri(new Uri(session.Url!), "/held"), cts.Token);
-        await inspector.WaitForEventAsync("Debugger.paused", cts.Token);
-        var held = Stopwatch.StartNew();
-        await Task.Delay(TimeSpan.FromMinutes(2), cts.Token);
-        var live = await client.CoreV1.ReadNamespacedPodAsync(pod, ns, cancellationToken: cts.Token);
-        var restarts = live.Status.ContainerStatuses.Single(c => c.Name == "hello").RestartCount;
-        var container = live.Spec.Containers.Single(c => c.Name == "hello");
-        await inspector.CallAsync("Debugger.resume", null, cts.Token);
-        var answer = await request;
-        Console.WriteLine(
-            $"held at a breakpoint for {held.Elapsed.TotalSeconds:0} s: pod {(live.Metadata.DeletionTimestamp == null && session.Pod == pod ? "the same" : "REPLACED")} ({pod}), " +
-            $"container restarts {restarts}, probes on it: {(container.LivenessProbe == null && container.ReadinessProbe == null && container.StartupProbe == null ? "none" : "SOME")}, " +
-            $"request answered after resume: {answer}");
+        var held = new Stopwatch();
+        try
+        {
+            var target = await WaitAsync(async () => await InspectorClient.FirstTargetAsync(session.Debug!.LocalPort!.Value, cts.Token), cts.Token);
+            await using var inspector = await InspectorClient.ConnectAsync(target, cts.Token);
+            await inspector.CallAsync("Debugger.enable", null, cts.Token);
+            await inspector.CallAsync("Debugger.setBreakpointByUrl", new { lineNumber = nodeLine - 1, urlRegex = @"server\.js$" }, cts.Token);
+            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(4) };
+            var request = http.GetStringAsync(new Uri(new Uri(session.Url!), "/held"), cts.Token);
+            await inspector.WaitForEventAsync("Debugger.paused", cts.Token);
+            var before = (await client.CoreV1.ReadNamespacedPodAsync(pod, ns, cancellationToken: cts.Token)).Status.ContainerStatuses.Single(c => c.Name == "hello").ContainerID;
+            held.Start();
+            await Task.WhenAny(Task.Delay(TimeSpan.FromMinutes(2), cts.Token), inspector.Ended);
+            var connection = inspector.Ended.IsCompleted ? $"ENDED after {held.Elapsed.TotalSeconds:0} s" : "open";
+            var live = await client.CoreV1.ReadNamespacedPodAsync(pod, ns, cancellationToken: cts.Token);
+            var status = live.Status.ContainerStatuses.Single(c => c.Name == "hello");
+            var container = live.Spec.Containers.Single(c => c.Name == "hello");
+            Console.WriteLine(
+                $"held at a breakpoint for {held.Elapsed.TotalSeconds:0} s: pod {(live.Metadata.DeletionTimestamp == null && session.Pod == pod ? "the same" : "REPLACED")} ({pod}), " +
+                $"container {(status.ContainerID == before ? "the same" : "REPLACED")}, restarts {status.RestartCount}, " +
+                $"probes on it: {(container.LivenessProbe == null && container.ReadinessProbe == null && container.StartupProbe == null ? "none" : "SOME")}, debugger connection {connection}");
+            await inspector.CallAsync("Debugger.resume", null, cts.Token);
+            Console.WriteLine($"resumed over the same connection; request answered: {await request}");
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cts.IsCancellationRequested)
+        {
+            Console.WriteLine($"held at a breakpoint: FAILED after {held.Elapsed.TotalSeconds:0} s paused: {e.GetType().Name}: {e.Message}");
+        }
     }
 }
 finally

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.RegularExpressions;
 using DevSpaces.ClusterTests.Support;
 using DevSpaces.ClusterTests.Up;
@@ -12,17 +13,23 @@ using DevSpaces.Core.Project;
 using DevSpaces.Core.Up;
 using Docker.DotNet;
 using k8s;
+using k8s.Models;
 
 namespace DevSpaces.ClusterTests.Debug;
 
 /// <summary>
 /// <c>up --debug</c> of a Node.js service written by <c>prep</c> (with a liveness probe added) in its own space: the
-/// V8 inspector is reached through the forward, a breakpoint hits and shows a request's value, the paused pod
-/// outlives its probes, and a sync restart brings the inspector back on the same local port.
+/// V8 inspector is reached through the forward, a breakpoint hits and shows a request's value, a process paused there for
+/// two minutes keeps its pod, its container and its debugger connection, and a sync restart brings the inspector back on
+/// the same local port.
 /// </summary>
 public partial class NodeDebugClusterTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
+
+    // How long a process stays paused at a breakpoint in the hold test: longer than any idle or keep-alive timeout on the
+    // way (a WebSocket client's 30 s keep-alive, the manifest's liveness probe's 4 s).
+    private static readonly TimeSpan Hold = TimeSpan.FromMinutes(2);
     private static readonly Dictionary<string, string> LocalBases = new() { ["NODE_IMAGE"] = "devspaces.local/node:20" };
 
     private readonly ConcurrentQueue<UpEvent> events = new();
@@ -85,9 +92,9 @@ public partial class NodeDebugClusterTests
     }
 
     [Test, Order(2)]
-    public async Task A_Breakpoint_Hits_Shows_The_Request_And_The_Paused_Pod_Outlives_Its_Probes()
+    public async Task A_Process_Held_At_A_Breakpoint_For_Two_Minutes_Keeps_Its_Pod_And_Its_Debugger_Connection()
     {
-        using var cts = new CancellationTokenSource(Timeout);
+        using var cts = new CancellationTokenSource(Hold + Timeout);
         var pod = session.Pod;
         string? target = null;
         await ClusterWaits.ConditionAsync(async () => (target = await TargetAsync()) != null, TimeSpan.FromSeconds(30), () => "the inspector answers");
@@ -97,25 +104,32 @@ public partial class NodeDebugClusterTests
         var breakpoint = await inspector.CallAsync("Debugger.setBreakpointByUrl", new { lineNumber = line, urlRegex = @"server\.js$" }, cts.Token);
         Assert.That(breakpoint["breakpointId"]!.GetValue<string>(), Is.Not.Empty);
 
-        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
+        using var http = new HttpClient { Timeout = Hold + Timeout };
         var request = http.GetStringAsync(new Uri(new Uri(session.Url!), "/paused-here"), cts.Token);
         var paused = await inspector.WaitForEventAsync("Debugger.paused", cts.Token);
         var frame = paused["callFrames"]![0]!["callFrameId"]!.GetValue<string>();
         var value = await inspector.CallAsync("Debugger.evaluateOnCallFrame", new { callFrameId = frame, expression = "req.url" }, cts.Token);
         Assert.That(value["result"]!["value"]!.GetValue<string>(), Is.EqualTo("/paused-here"), "a local variable's value from the pod");
+        var pid = (await inspector.CallAsync("Debugger.evaluateOnCallFrame", new { callFrameId = frame, expression = "process.pid" }, cts.Token))["result"]!["value"]!.GetValue<int>();
+        var container = (await cluster.Client.CoreV1.ReadNamespacedPodAsync(pod, ns, cancellationToken: cts.Token)).Status.ContainerStatuses.Single(c => c.Name == "hello").ContainerID;
 
-        // The manifest's liveness probe (every 2 s, 2 failures) would have restarted the paused container within seconds.
-        // Staying paused is what is tested here, so this wait is the test's subject, not a synchronisation.
-        await Task.Delay(TimeSpan.FromSeconds(20), cts.Token);
-        Assert.That(request.IsCompleted, Is.False, "the request waits at the breakpoint");
+        // Staying paused is what is tested, so the hold is the test's subject, not a synchronisation: it ends early with
+        // the first thing a pause must not cause (the pod replaced or restarted by its probes, the debugger's connection
+        // closed, the request answered while paused).
+        var held = Stopwatch.StartNew();
+        var podChange = FirstChangeToAsync(pod, container, Hold);
+        var ended = await Task.WhenAny(podChange, inspector.Ended, request);
+        Assert.That(ended != inspector.Ended, $"the debugger's connection ended after {held.Elapsed.TotalSeconds:0} s paused: {inspector.Ended.Exception?.InnerException?.Message ?? "closed by the inspector"}");
+        Assert.That(ended != request, $"the request was answered after {held.Elapsed.TotalSeconds:0} s while paused at the breakpoint");
+        Assert.That(await podChange, Is.Null, $"after {held.Elapsed.TotalSeconds:0} s paused");
+        Assert.That(held.Elapsed, Is.GreaterThanOrEqualTo(Hold));
+        Assert.That(session.Pod, Is.EqualTo(pod), "the session still forwards to the paused pod");
         var live = await cluster.Client.CoreV1.ReadNamespacedPodAsync(pod, ns, cancellationToken: cts.Token);
-        Assert.That(live.Status.ContainerStatuses.Single(c => c.Name == "hello").RestartCount, Is.Zero, "no probe restarted the paused container");
-        Assert.That(live.Metadata.DeletionTimestamp, Is.Null);
         Assert.That(live.Spec.Containers.Single(c => c.Name == "hello").LivenessProbe, Is.Null, "the running pod, not only its template, has no probe that could kill it");
 
         await inspector.CallAsync("Debugger.removeBreakpoint", new { breakpointId = breakpoint["breakpointId"]!.GetValue<string>() }, cts.Token);
         await inspector.CallAsync("Debugger.resume", null, cts.Token);
-        Assert.That(await request, Does.StartWith("version v1 pid "), "the request is answered once resumed");
+        Assert.That(await request, Is.EqualTo($"version v1 pid {pid}"), "the request that hit the breakpoint is answered once resumed, by the same process");
         Assert.That(session.Pod, Is.EqualTo(pod));
     }
 
@@ -142,6 +156,53 @@ public partial class NodeDebugClusterTests
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or NullReferenceException or ArgumentOutOfRangeException)
         {
             return null;
+        }
+    }
+
+    /// <summary>
+    /// Watches the namespace's pods for <paramref name="hold"/>: what first shows the paused pod replaced, ending or its
+    /// container restarted, or null when nothing did.
+    /// </summary>
+    private async Task<string?> FirstChangeToAsync(string pod, string container, TimeSpan hold)
+    {
+        using var cts = new CancellationTokenSource(hold);
+        try
+        {
+            while (true)
+            {
+                var listed = await cluster.Client.CoreV1.ListNamespacedPodAsync(ns, cancellationToken: cts.Token);
+                if (listed.Items.Select(p => Change(p, WatchEventType.Added)).FirstOrDefault(c => c != null) is { } found)
+                {
+                    return found;
+                }
+
+                await foreach (var (type, item) in cluster.Client.CoreV1.WatchListNamespacedPodAsync(ns, resourceVersion: listed.Metadata.ResourceVersion, cancellationToken: cts.Token))
+                {
+                    if (Change(item, type) is { } change)
+                    {
+                        return change;
+                    }
+                }
+
+                // The server ended the watch (its own timeout); list again and carry on.
+            }
+        }
+        catch (Exception e) when (cts.IsCancellationRequested && e is OperationCanceledException or IOException or HttpRequestException)
+        {
+            return null;
+        }
+
+        string? Change(V1Pod item, WatchEventType type)
+        {
+            if (item.Metadata.Name != pod)
+            {
+                return item.Metadata.DeletionTimestamp == null && item.Status?.Phase is not ("Succeeded" or "Failed") ? $"another pod {item.Metadata.Name} runs next to the paused one" : null;
+            }
+
+            var status = item.Status?.ContainerStatuses?.SingleOrDefault(c => c.Name == "hello");
+            return type == WatchEventType.Deleted || item.Metadata.DeletionTimestamp != null ? $"the paused pod {pod} is ending"
+                : status?.RestartCount > 0 || status?.ContainerID != container ? $"the paused pod's container restarted ({status?.RestartCount} restarts, now {status?.ContainerID}, was {container})"
+                : null;
         }
     }
 
