@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using DevSpaces.Contracts;
 using DevSpaces.Core.Cluster;
 using DevSpaces.Core.Connect;
 using DevSpaces.Core.Images;
@@ -126,7 +127,15 @@ try
         ProjectPreparer.Prepare(sampleFolder, sample);
         var sourcePath = Path.Combine(sampleFolder, source);
         var original = File.ReadAllText(sourcePath);
-        await using var compiled = await up.StartAsync(new UpRequest(sampleFolder, ns, null, true, sampleArgs), _ => { }, CancellationToken.None);
+        // Which compile path each round took, as up reports it.
+        var paths = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var compiled = await up.StartAsync(new UpRequest(sampleFolder, ns, null, true, sampleArgs), e =>
+        {
+            if (e.Kind == UpEventKind.Step && e.Message.Contains("compiling on this machine", StringComparison.Ordinal))
+            {
+                paths.Enqueue(e.Message[(e.Message.IndexOf('(', StringComparison.Ordinal) + 1)..].TrimEnd(')'));
+            }
+        }, CancellationToken.None);
         await AnswerContainingAsync(compiled.Url! + "healthz", "\"ok\"");
         var baseline = $"baseline-{sample}";
         await Kubectl("-n", ns, "create", "deployment", baseline, $"--image={compiled.Image}");
@@ -142,6 +151,13 @@ try
             File.WriteAllText(sourcePath, original.Replace(marker, edit(marked), StringComparison.Ordinal));
             await AnswerContainingAsync(compiled.Url! + "healthz", $"\"{marked}\"");
             var oursTime = time.Elapsed.TotalMilliseconds;
+            var ran = new List<string>();
+            while (paths.TryDequeue(out var path))
+            {
+                ran.Add(path);
+            }
+
+            Console.WriteLine($"  {runtime} round {i}{(i == 0 ? " (untimed)" : "")}: {oursTime:0} ms, compiled by {string.Join("; then ", ran)}");
 
             time.Restart();
             var tag = $"bench-{sample}:{marked}-{ns}";

@@ -102,10 +102,12 @@ public sealed class UpSession : IAsyncDisposable
         // The local build's output is copied after a compile, not watched.
         var watched = SyncRules.ForFolder(Project.Folder, null, Project.Sync?.IgnoreFiles ?? ProjectSync.DefaultIgnoreFiles, alsoIgnored: compiler is null ? null : [compiler.RelativeOutput]);
         var first = true;
+        compiler?.Warm();
         triggers = new SyncSession(new FolderScanner(Project.Folder, watched), new WatchOnlyTarget(), updateRules, SyncTimings.Default, (round, ct) =>
         {
             if (!first)
             {
+                compiler?.Observe(round.Plan);
                 OnUnsyncedChange(round);
             }
 
@@ -205,11 +207,13 @@ public sealed class UpSession : IAsyncDisposable
     private async Task CompileAsync(string cause, CancellationToken cancellationToken)
     {
         var time = Stopwatch.StartNew();
-        events(new UpEvent(UpEventKind.Step, $"{cause} changed: compiling on this machine ({compiler!.CommandLine})"));
-        int exit;
+        LocalCompileResult result;
         try
         {
-            exit = await compiler.RunAsync(line => events(new UpEvent(UpEventKind.Build, line)), cancellationToken).ConfigureAwait(false);
+            result = await compiler!.RunAsync(
+                path => events(new UpEvent(UpEventKind.Step, $"{cause} changed: compiling on this machine ({path})")),
+                line => events(new UpEvent(UpEventKind.Build, line)),
+                cancellationToken).ConfigureAwait(false);
         }
         catch (LocalCompileUnavailableException e)
         {
@@ -219,9 +223,9 @@ public sealed class UpSession : IAsyncDisposable
             return;
         }
 
-        if (exit != 0)
+        if (result.ExitCode != 0)
         {
-            events(new UpEvent(UpEventKind.BuildFailed, $"The compile step ({compiler.CommandLine}) failed with exit code {exit} after {cause} changed; the running process keeps serving. Save a fix and it compiles again.", time.Elapsed));
+            events(new UpEvent(UpEventKind.BuildFailed, $"The compile step ({result.Path}) failed with exit code {result.ExitCode} after {cause} changed; the running process keeps serving. Save a fix and it compiles again.", time.Elapsed));
             return;
         }
 
@@ -245,7 +249,7 @@ public sealed class UpSession : IAsyncDisposable
             return;
         }
 
-        events(new UpEvent(UpEventKind.Synced, $"Compiled here in {compiled.TotalSeconds:0.0} s; copied {sent.Count} changed file(s) ({string.Join(", ", sent.Take(3).Select(f => f.Path))}{(sent.Count > 3 ? ", …" : "")}) to {attachment.Pod}", time.Elapsed));
+        events(new UpEvent(UpEventKind.Synced, $"Compiled here ({result.Path}) in {compiled.TotalSeconds:0.0} s; copied {sent.Count} changed file(s) ({string.Join(", ", sent.Take(3).Select(f => f.Path))}{(sent.Count > 3 ? ", …" : "")}) to {attachment.Pod}", time.Elapsed));
         await RestartAsync(attachment, cause, cancellationToken).ConfigureAwait(false);
     }
 
@@ -462,6 +466,11 @@ public sealed class UpSession : IAsyncDisposable
         if (debugForward != null)
         {
             await debugForward.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (compiler != null)
+        {
+            await compiler.DisposeAsync().ConfigureAwait(false);
         }
 
         stop.Dispose();

@@ -18,9 +18,12 @@ public sealed class LocalCompilerTests
         var compiler = new LocalCompiler(new ProjectCompile(["sh", "-c", "pwd; echo 'Program.cs(3,1): error CS1002' >&2; exit 3"], Path.Combine(project.Path, ".devspaces", "build")), project.Path);
         var lines = new List<string>();
 
-        var exit = await compiler.RunAsync(line => { lock (lines) { lines.Add(line); } }, Timeout);
+        var started = new List<string>();
 
-        Assert.That(exit, Is.EqualTo(3));
+        var result = await compiler.RunAsync(started.Add, line => { lock (lines) { lines.Add(line); } }, Timeout);
+
+        Assert.That(result.ExitCode, Is.EqualTo(3));
+        Assert.That(started, Is.EqualTo(new[] { "sh -c pwd; echo 'Program.cs(3,1): error CS1002' >&2; exit 3" }), "what runs is told");
         Assert.That(lines, Is.EquivalentTo(new[] { project.Path, "Program.cs(3,1): error CS1002" }));
         Assert.That(compiler.RelativeOutput, Is.EqualTo(".devspaces/build"));
     }
@@ -31,7 +34,7 @@ public sealed class LocalCompilerTests
         using var project = new TempDirectory();
         var compiler = new LocalCompiler(new ProjectCompile(["devspaces-no-such-compiler", "build"], Path.Combine(project.Path, "out")), project.Path);
 
-        var e = Assert.ThrowsAsync<LocalCompileUnavailableException>(() => compiler.RunAsync(_ => { }, Timeout));
+        var e = Assert.ThrowsAsync<LocalCompileUnavailableException>(() => compiler.RunAsync(_ => { }, _ => { }, Timeout));
 
         Assert.That(e!.Message, Does.Contain("'devspaces-no-such-compiler' cannot be started on this machine"));
     }
