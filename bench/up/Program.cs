@@ -127,13 +127,18 @@ try
         ProjectPreparer.Prepare(sampleFolder, sample);
         var sourcePath = Path.Combine(sampleFolder, source);
         var original = File.ReadAllText(sourcePath);
-        // Which compile path each round took, as up reports it.
+        // Which compile path each round took, as up reports it, and when (since the save) it compiled and restarted.
         var paths = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var round = new Stopwatch();
         await using var compiled = await up.StartAsync(new UpRequest(sampleFolder, ns, null, true, sampleArgs), e =>
         {
             if (e.Kind == UpEventKind.Step && e.Message.Contains("compiling on this machine", StringComparison.Ordinal))
             {
-                paths.Enqueue(e.Message[(e.Message.IndexOf('(', StringComparison.Ordinal) + 1)..].TrimEnd(')'));
+                paths.Enqueue($"{e.Message[(e.Message.IndexOf('(', StringComparison.Ordinal) + 1)..].TrimEnd(')')} (from {round.ElapsedMilliseconds} ms)");
+            }
+            else if (e.Kind is UpEventKind.Synced or UpEventKind.Restarted or UpEventKind.BuildFailed)
+            {
+                paths.Enqueue($"{e.Kind} at {round.ElapsedMilliseconds} ms");
             }
         }, CancellationToken.None);
         await AnswerContainingAsync(compiled.Url! + "healthz", "\"ok\"");
@@ -148,6 +153,7 @@ try
         {
             var marked = $"v{i}";
             var time = Stopwatch.StartNew();
+            round.Restart();
             File.WriteAllText(sourcePath, original.Replace(marker, edit(marked), StringComparison.Ordinal));
             await AnswerContainingAsync(compiled.Url! + "healthz", $"\"{marked}\"");
             var oursTime = time.Elapsed.TotalMilliseconds;
@@ -157,7 +163,7 @@ try
                 ran.Add(path);
             }
 
-            Console.WriteLine($"  {runtime} round {i}{(i == 0 ? " (untimed)" : "")}: {oursTime:0} ms, compiled by {string.Join("; then ", ran)}");
+            Console.WriteLine($"  {runtime} round {i}{(i == 0 ? " (untimed)" : "")}: answered at {oursTime:0} ms; compiled by {string.Join("; ", ran)}");
 
             time.Restart();
             var tag = $"bench-{sample}:{marked}-{ns}";

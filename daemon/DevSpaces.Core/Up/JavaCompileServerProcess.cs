@@ -57,6 +57,7 @@ public sealed class JavaCompileServerProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
+        InheritedDescriptors.KeepFromChildren();
         Process process;
         try
         {

@@ -273,6 +273,7 @@ public sealed class LocalCompiler : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
+        InheritedDescriptors.KeepFromChildren();
         Process process;
         try
         {

@@ -29,6 +29,37 @@ public sealed class LocalCompilerTests
     }
 
     [Test]
+    public async Task The_Compiler_Does_Not_Inherit_A_Descriptor_This_Process_Inherited()
+    {
+        // A lock the caller of the daemon holds would be held on by the compiler servers a build leaves running.
+        var inherited = Dup(1);
+        Assume.That(inherited, Is.GreaterThan(2));
+        try
+        {
+            using var project = new TempDirectory();
+            var compiler = new LocalCompiler(new ProjectCompile(["sh", "-c", "ls /proc/$$/fd"], Path.Combine(project.Path, "out")), project.Path);
+            var lines = new List<string>();
+
+            var result = await compiler.RunAsync(_ => { }, line => { lock (lines) { lines.Add(line); } }, Timeout);
+
+            Assert.That(result.ExitCode, Is.EqualTo(0));
+            Assert.That(string.Join(' ', lines).Split(' ', StringSplitOptions.RemoveEmptyEntries), Does.Contain("2").And.Not.Contain(inherited.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        finally
+        {
+            Close(inherited);
+        }
+    }
+
+#pragma warning disable SYSLIB1054
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "dup")]
+    private static extern int Dup(int fd);
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "close")]
+    private static extern int Close(int fd);
+#pragma warning restore SYSLIB1054
+
+    [Test]
     public void A_Compiler_That_Is_Not_Installed_Is_Named()
     {
         using var project = new TempDirectory();
