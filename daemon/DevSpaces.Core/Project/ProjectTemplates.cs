@@ -266,9 +266,10 @@ public static class ProjectTemplates
 
                 run:
                   workingDir: /app
-                  # Code changes are compiled on this machine (an incremental build with a warm compiler), and only the
-                  # output files that changed are copied into /app; the app restarts in the same pod. Without the .NET SDK
-                  # here, they rebuild the image instead.
+                  # Code changes are compiled on this machine, and only the output files that changed are copied into
+                  # /app; the app restarts in the same pod. After a first build, edits of existing .cs files are compiled
+                  # by the C# compiler alone with that build's command line. Without the .NET SDK here, they rebuild the
+                  # image instead.
                   compile:
                     command: [dotnet, build, "{{project.ProjectFile}}", --configuration, Release, --output, .devspaces/build, --nologo, --verbosity, quiet, -p:UseAppHost=false, -p:UseSharedCompilation=true]
                     output: .devspaces/build
@@ -317,7 +318,8 @@ public static class ProjectTemplates
 
                 run:
                   workingDir: /app
-                  # Code changes are compiled on this machine with the JDK's javac (quick to start with its JIT at tier 1), and only the classes that changed are
+                  # Code changes are compiled on this machine with the JDK's javac (in a compile server up keeps warm; the
+                  # -J option applies when javac runs as a process), and only the classes that changed are
                   # copied into /app/classes, first on the image's class path; the JVM restarts in the same pod. Without a
                   # JDK here, they rebuild the image instead.
                   compile:
