@@ -72,6 +72,19 @@ public sealed partial record CSharpCompilerCommand(string ProjectDirectory, stri
         : OutputAssembly is { } assembly ? Path.ChangeExtension(assembly, ".pdb") : null;
 
     /// <summary>
+    /// The arguments with what the compiler writes moved into <paramref name="folder"/>: the assembly, its reference
+    /// assembly and symbols; the documentation file, error log and generated sources are left out.
+    /// </summary>
+    public IReadOnlyList<string> WithOutputIn(string folder)
+    {
+        var name = OutputAssembly is { } assembly ? Path.GetFileName(assembly) : "output.dll";
+        return [
+            .. Arguments.Where(a => !new[] { "/out:", "/doc:", "/errorlog:", "/generatedfilesout:", "/pdb:", "/refout:" }.Any(o => a.StartsWith(o, StringComparison.Ordinal))),
+            $"/out:{Path.Combine(folder, name)}",
+        ];
+    }
+
+    /// <summary>
     /// Whether a line the compiler printed reports an error in the code (<c>file(line,col): error CS1002: …</c>), not
     /// one of its command line (CS2xxx: a source file not found, an output not writable) or a missing reference (CS0006).
     /// </summary>

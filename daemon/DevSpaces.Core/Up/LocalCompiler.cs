@@ -24,6 +24,7 @@ public sealed class LocalCompiler : IAsyncDisposable
     private CSharpCompilerCommand? csharp;
     private bool fullBuildNeeded = true;
     private Task<JavaCompileServerProcess>? javaServer;
+    private Task warming = Task.CompletedTask;
     private string? javaServerProblem;
 
     public LocalCompiler(ProjectCompile compile, string projectFolder)
@@ -123,6 +124,7 @@ public sealed class LocalCompiler : IAsyncDisposable
     public async Task<LocalCompileResult> RunAsync(Action<string> starting, Action<string> line, CancellationToken cancellationToken)
     {
         Warm();
+        await warming.WaitAsync(cancellationToken).ConfigureAwait(false);
         var path = NextPath;
         if (path == CompilerOnlyPath)
         {
@@ -189,6 +191,7 @@ public sealed class LocalCompiler : IAsyncDisposable
             {
                 // Written only when the compiler ran; a build that skipped it leaves the last command valid.
                 csharp = captured;
+                warming = WarmCompilerServerAsync(captured, Path.Combine(scratch, "warm"));
             }
         }
 
@@ -256,6 +259,22 @@ public sealed class LocalCompiler : IAsyncDisposable
         }
 
         return new LocalCompileResult(0, CompilerOnlyPath);
+    }
+
+    /// <summary>
+    /// One compile with <paramref name="command"/> into <paramref name="folder"/> on the compiler server, so the next
+    /// edit finds it started and warm even when the build compiled without it; its outcome does not matter.
+    /// </summary>
+    private static async Task WarmCompilerServerAsync(CSharpCompilerCommand command, string folder)
+    {
+        try
+        {
+            Directory.CreateDirectory(folder);
+            await RunProcessAsync(command.DotNetHost, ["exec", command.CompilerDll, "-shared", "-nologo", .. command.WithOutputIn(folder)], command.ProjectDirectory, _ => { }, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is LocalCompileUnavailableException or IOException or UnauthorizedAccessException)
+        {
+        }
     }
 
     private static async Task<int> RunProcessAsync(string program, IEnumerable<string> arguments, string folder, Action<string> line, CancellationToken cancellationToken)
@@ -363,6 +382,7 @@ public sealed class LocalCompiler : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await warming.ConfigureAwait(false);
         if (javaServer != null)
         {
             try

@@ -26,7 +26,11 @@ public sealed class FastCompileTests
           printf 'project=%s\nhost=%s\ncsc=%s\n/noconfig\n/out:obj/App.dll\nProgram.cs\nLib/Greeting.cs\n' "$PWD" "$0" "$0" > "$f"
           exit 0;;
         exec)
-          echo "csc $3" >> calls.txt
+          out=""; for a in "$@"; do case "$a" in /out:*) out="${a#/out:}";; esac; done
+          case "$out" in
+          obj/*) echo "csc $3" >> calls.txt;;
+          *) echo "warm $3" >> calls.txt; echo "warm" > "$out"; exit 0;;
+          esac
           if grep -q ERROR Program.cs; then echo "Program.cs(1,1): error CS1002: ; expected"; exit 1; fi
           if grep -q BROKEN Program.cs; then echo "error CS2001: Source file 'Gone.cs' could not be found."; exit 1; fi
           echo "compiled" > obj/App.dll; echo "new symbols" > obj/App.pdb; exit 0;;
@@ -56,7 +60,7 @@ public sealed class FastCompileTests
 
         Assert.That(second.Result.ExitCode, Is.EqualTo(0));
         Assert.That(second.Result.Path, Does.Contain("C# compiler alone"));
-        Assert.That(Calls(project), Is.EqualTo(new[] { "build", "csc -shared" }), "the compiler server is asked to compile");
+        Assert.That(Calls(project), Is.EqualTo(new[] { "build", "warm -shared", "csc -shared" }), "the build is followed by a compile into a scratch folder that warms the compiler server, then the edit is compiled on it");
         Assert.That(File.ReadAllText(Path.Combine(project.Path, "out", "App.dll")), Is.EqualTo("compiled\n"), "the assembly is copied to the output folder");
         Assert.That(File.ReadAllText(Path.Combine(project.Path, "out", "App.pdb")), Is.EqualTo("new symbols\n"), "so are its symbols");
     }
@@ -77,7 +81,8 @@ public sealed class FastCompileTests
 
         Assert.That(compiler.NextPath, Is.EqualTo(compiler.CommandLine), "an earlier change of the same batch still counts");
         await RunAsync(compiler);
-        Assert.That(Calls(project), Is.EqualTo(new[] { "build", "build" }));
+        await compiler.DisposeAsync();
+        Assert.That(Calls(project), Is.EqualTo(new[] { "build", "warm -shared", "build", "warm -shared" }), "each build that compiles warms the server (disposing waits for it)");
         compiler.Observe(Edited("Program.cs"));
         Assert.That(compiler.NextPath, Does.Contain("C# compiler alone"), "after the build, edits go the fast way again");
     }
@@ -110,7 +115,7 @@ public sealed class FastCompileTests
         Assert.That(run.Result.ExitCode, Is.EqualTo(1));
         Assert.That(run.Result.Path, Does.Contain("C# compiler alone"));
         Assert.That(run.Lines, Does.Contain("Program.cs(1,1): error CS1002: ; expected"), "the error is shown");
-        Assert.That(Calls(project), Is.EqualTo(new[] { "build", "csc -shared" }), "no build repeats it");
+        Assert.That(Calls(project), Is.EqualTo(new[] { "build", "warm -shared", "csc -shared" }), "no build repeats it");
         Assert.That(File.ReadAllText(Path.Combine(project.Path, "out", "App.dll")), Is.EqualTo("built\n"), "the output keeps the last good assembly");
         Assert.That(compiler.NextPath, Does.Contain("C# compiler alone"), "the fix goes the fast way");
     }
@@ -130,7 +135,21 @@ public sealed class FastCompileTests
         Assert.That(run.Result.Path, Is.EqualTo(compiler.CommandLine));
         Assert.That(run.Started, Has.Count.EqualTo(2));
         Assert.That(run.Started[1], Does.StartWith(compiler.CommandLine).And.Contain("could not compile"), "the fallback is shown");
-        Assert.That(Calls(project), Is.EqualTo(new[] { "build", "csc -shared", "build" }));
+        await compiler.DisposeAsync();
+        Assert.That(Calls(project), Is.EqualTo(new[] { "build", "warm -shared", "csc -shared", "build", "warm -shared" }));
+    }
+
+    [Test]
+    public void The_Warming_Compile_Writes_Only_Into_Its_Scratch_Folder()
+    {
+        var command = new CSharpCompilerCommand("/src/app", "dotnet", "/sdk/csc.dll",
+            ["/noconfig", "/out:obj/Release/App.dll", "/refout:obj/Release/refint/App.dll", "/pdb:obj/Release/App.pdb", "/doc:obj/App.xml", "/errorlog:obj/log.sarif", "/generatedfilesout:obj/gen", "/debug:portable", "Program.cs"]);
+
+        var warming = command.WithOutputIn("/tmp/warm");
+
+        Assert.That(warming, Is.EqualTo(new[] { "/noconfig", "/debug:portable", "Program.cs", "/out:/tmp/warm/App.dll" }));
+        Assert.That(command.OutputSymbols, Is.EqualTo("/src/app/obj/Release/App.pdb"));
+        Assert.That(command.Sources, Is.EquivalentTo(new[] { "/src/app/Program.cs" }));
     }
 
     [Test]
