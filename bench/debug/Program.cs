@@ -96,10 +96,12 @@ try
     theirs.Clear();
     for (var i = 0; i < rounds; i++)
     {
+        await JdwpListensAsync(javaSession.Pod);
         time.Restart();
         await BindJavaBreakpointAsync(javaSession.Debug!.LocalPort!.Value);
         ours.Add(time.Elapsed.TotalMilliseconds);
 
+        await JdwpListensAsync(javaSession.Pod);
         time.Restart();
         await using (var forward = await KubectlPortForward.StartAsync(kubeconfig, ns, javaSession.Pod, 5005))
         {
@@ -136,6 +138,36 @@ try
         await jdb.WaitForAsync("Set breakpoint Hello:8", at, TimeSpan.FromSeconds(30));
         jdb.Send("clear Hello:8");
         jdb.Send("exit");
+    }
+
+    // Untimed, before each attach: the JDWP agent stops listening while a debugger is attached and takes a moment to
+    // listen again after it leaves. kubectl port-forward ends at the first connection the pod refuses, so both attaches
+    // start once the agent listens, read from the pod's socket table (connecting would be a debugger of its own).
+    async Task JdwpListensAsync(string pod)
+    {
+        var listening = new Regex(@"^\s*\d+:\s+[0-9A-F]+:138D\s+[0-9A-F]+:[0-9A-F]+\s+0A\s", RegexOptions.Multiline);
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var cat = Process.Start(new ProcessStartInfo("kubectl", ["--kubeconfig", kubeconfig, "-n", ns, "exec", pod, "--", "cat", "/proc/net/tcp", "/proc/net/tcp6"])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            })!;
+            var table = await cat.StandardOutput.ReadToEndAsync();
+            await cat.WaitForExitAsync();
+            if (listening.IsMatch(table))
+            {
+                return;
+            }
+
+            if (deadline.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                throw new InvalidOperationException($"the JDWP agent in {pod} does not listen on 5005 after 60 s: {table} {await cat.StandardError.ReadToEndAsync()}");
+            }
+
+            await Task.Delay(100);
+        }
     }
 
     // Held at a breakpoint for 2 minutes: the liveness probe of the original manifest would have restarted the container
