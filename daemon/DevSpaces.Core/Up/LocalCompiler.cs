@@ -180,6 +180,7 @@ public sealed class LocalCompiler : IAsyncDisposable
         var targets = Path.Combine(scratch, "capture.targets");
         var commandFile = Path.Combine(scratch, "csc.txt");
         File.WriteAllText(targets, CSharpCompilerCommand.CaptureTargets);
+        File.Delete(commandFile);
         var exit = await RunProcessAsync(compile.Command[0], compile.Command.Skip(1).Concat(CSharpCompilerCommand.CaptureArguments(targets, commandFile)), projectFolder, line, cancellationToken).ConfigureAwait(false);
         lock (sync)
         {

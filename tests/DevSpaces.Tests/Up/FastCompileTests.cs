@@ -23,6 +23,7 @@ public sealed class FastCompileTests
           mkdir -p obj out
           if grep -q ERROR Program.cs; then echo "Program.cs(1,1): error CS1002: ; expected [App.csproj]"; exit 1; fi
           echo "built" > obj/App.dll; echo "symbols" > obj/App.pdb; cp obj/App.dll obj/App.pdb out/
+          if [ -f up-to-date ]; then exit 0; fi
           printf 'project=%s\nhost=%s\ncsc=%s\n/noconfig\n/out:obj/App.dll\nProgram.cs\nLib/Greeting.cs\n' "$PWD" "$0" "$0" > "$f"
           exit 0;;
         exec)
@@ -85,6 +86,23 @@ public sealed class FastCompileTests
         Assert.That(Calls(project), Is.EqualTo(new[] { "build", "warm -shared", "build", "warm -shared" }), "each build that compiles warms the server (disposing waits for it)");
         compiler.Observe(Edited("Program.cs"));
         Assert.That(compiler.NextPath, Does.Contain("C# compiler alone"), "after the build, edits go the fast way again");
+    }
+
+    [Test]
+    public async Task A_Build_That_Did_Not_Run_The_Compiler_Keeps_The_Last_Command_And_Warms_Nothing()
+    {
+        using var project = new TempDirectory();
+        await using var compiler = FakeProject(project, "class P {}");
+        await RunAsync(compiler);
+        File.WriteAllText(Path.Combine(project.Path, "up-to-date"), "");
+        compiler.Observe(Edited("App.csproj"));
+        await RunAsync(compiler);
+
+        compiler.Observe(Edited("Program.cs"));
+
+        Assert.That(compiler.NextPath, Does.Contain("C# compiler alone"));
+        await compiler.DisposeAsync();
+        Assert.That(Calls(project), Is.EqualTo(new[] { "build", "warm -shared", "build" }));
     }
 
     [Test]
