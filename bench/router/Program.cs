@@ -20,6 +20,9 @@ var kubeconfig = Environment.GetEnvironmentVariable("DEVSPACES_TEST_KUBECONFIG")
 var rounds = Setting("BENCH_ROUNDS", 3);
 var seconds = Setting("BENCH_SECONDS", 5);
 var connections = Setting("BENCH_CONNECTIONS", 32);
+// Every target gets the same number of requests before it is measured: the router's code is jitted in tiers (the hot
+// methods are compiled again, optimised with what the first calls showed, after some thousand calls), nginx has no JIT.
+var warmup = Setting("BENCH_WARMUP", 30000);
 var workspace = Directory.CreateTempSubdirectory("devspaces-bench-router-").FullName;
 var environment = new Dictionary<string, string?> { ["DEVSPACES_ROUTER_BASE_IMAGE"] = Environment.GetEnvironmentVariable("DEVSPACES_ROUTER_BASE_IMAGE") ?? "devspaces.local/dotnet-aspnet:10.0" };
 await using var app = Composition.ForCli(new KubeconfigSource(kubeconfig, null, null), new NullLog(), workspace, new CliOutput(TextWriter.Null, TextWriter.Null, false), workspace, name => environment.GetValueOrDefault(name) ?? Environment.GetEnvironmentVariable(name));
@@ -28,6 +31,7 @@ using var connection = ClusterConnection.Open(loaded, loaded.Config.CurrentConte
 var client = connection.Client;
 var ns = $"bench-rt-{Guid.NewGuid():N}"[..17];
 var children = new List<string>();
+var results = new Dictionary<string, List<(double P50, double P99, double Rps, double CpuMsPer1000)>>();
 try
 {
     await app.Spaces.CreateSpaceAsync(ns, null, CancellationToken.None);
@@ -45,19 +49,23 @@ try
 
     var nginxPod = await DeployNginxAsync(baseline, routerContainer.Resources?.Requests);
     var nginxIp = (await client.CoreV1.ReadNamespacedServiceAsync("nginx", ns)).Spec.ClusterIP;
-    var targets = new (string Name, string Url, Func<double>? Cpu)[]
+    var targets = new (string Name, string Url, Func<Usage>? Cpu)[]
     {
         ("direct", $"http://{pod.Status.PodIP}:8080/", null),
-        ("router", $"http://{routed}/", () => ContainerCpuSeconds(routerPod.Metadata.Name, "router")),
-        ("nginx", $"http://{nginxIp}/", () => ContainerCpuSeconds(nginxPod, "nginx")),
+        ("router", $"http://{routed}/", () => ContainerUsage(routerPod.Metadata.Name, "router")),
+        ("nginx", $"http://{nginxIp}/", () => ContainerUsage(nginxPod, "nginx")),
     };
     Console.WriteLine($"backend: Node.js http server, pod {pod.Metadata.Name}; router pod {routerPod.Metadata.Name}; nginx {NginxVersion()} pod {nginxPod} with {Environment.ProcessorCount} workers, keepalive upstream");
-    Console.WriteLine($"{rounds} rounds, order rotated; latency: wrk 1 connection {seconds} s; throughput: wrk {connections} connections {seconds} s");
+    Console.WriteLine($"{rounds} rounds, order rotated; warm-up: {warmup} requests on {connections} connections per target; latency: wrk 1 connection {seconds} s; throughput: wrk {connections} connections {seconds} s");
 
-    var results = targets.ToDictionary(t => t.Name, _ => new List<(double P50, double P99, double Rps, double CpuMsPer1000)>());
     foreach (var target in targets)
     {
-        await WrkAsync(target.Url, 4, 1); // warm-up: JIT, connection pools, nginx's upstream connections
+        results[target.Name] = [];
+    }
+
+    foreach (var target in targets)
+    {
+        await WarmUpAsync(target.Name, target.Url);
     }
 
     for (var round = 0; round < rounds; round++)
@@ -65,30 +73,41 @@ try
         foreach (var target in targets.Skip(round % targets.Length).Concat(targets.Take(round % targets.Length)))
         {
             var latency = await WrkAsync(target.Url, 1, 1);
-            var cpuBefore = target.Cpu?.Invoke() ?? 0;
+            var cpuBefore = target.Cpu?.Invoke() ?? Usage.None;
             var load = await WrkAsync(target.Url, connections, 2);
-            var cpu = (target.Cpu?.Invoke() ?? 0) - cpuBefore;
-            results[target.Name].Add((latency.P50, latency.P99, load.Rps, load.Requests > 0 ? cpu * 1000 / load.Requests * 1000 : 0));
+            var cpu = (target.Cpu?.Invoke() ?? Usage.None) - cpuBefore;
+            Record(target.Name, round, latency, load, cpu);
         }
     }
 
-    // With BENCH_ROUTER_CPU / BENCH_ROUTER_ENV the router is patched and measured again as "router*".
-    if (await TryRouterSettingsAsync())
+    // With BENCH_ROUTER_CPU / BENCH_ROUTER_ENV the router is patched and measured again as "router*" (with several
+    // variants of BENCH_ROUTER_ENV, separated by ';', each on a new pod as "router*1", "router*2", ...).
+    var variants = (Environment.GetEnvironmentVariable("BENCH_ROUTER_ENV") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries);
+    var deployedEnv = routerContainer.Env.ToList();
+    var lastRouter = "router";
+    for (var v = 0; v < Math.Max(1, variants.Length); v++)
     {
+        var variant = variants.Length == 0 ? null : variants[v];
+        if (!await TryRouterSettingsAsync(deployedEnv, variant))
+        {
+            break;
+        }
+
+        var label = variants.Length > 1 ? $"router*{v + 1}" : "router*";
         var patched = (await client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: "devspaces.io/router=true")).Items.Single(p => p.Metadata.DeletionTimestamp is null);
         await UntilRouterAnswersAsync($"http://{routed}/");
-        results["router*"] = [];
-        await WrkAsync($"http://{routed}/", 4, 1);
+        Console.WriteLine($"{label}: pod {patched.Metadata.Name}, cpu request {Environment.GetEnvironmentVariable("BENCH_ROUTER_CPU") ?? "as deployed"}, added env {variant ?? "none"}");
+        results[label] = [];
+        await WarmUpAsync(label, $"http://{routed}/");
         for (var round = 0; round < rounds; round++)
         {
             var latency = await WrkAsync($"http://{routed}/", 1, 1);
-            var cpuBefore = ContainerCpuSeconds(patched.Metadata.Name, "router");
+            var cpuBefore = ContainerUsage(patched.Metadata.Name, "router");
             var load = await WrkAsync($"http://{routed}/", connections, 2);
-            var cpu = ContainerCpuSeconds(patched.Metadata.Name, "router") - cpuBefore;
-            results["router*"].Add((latency.P50, latency.P99, load.Rps, cpu * 1000 / load.Requests * 1000));
+            Record(label, round, latency, load, ContainerUsage(patched.Metadata.Name, "router") - cpuBefore);
         }
 
-        Console.WriteLine($"router*: cpu request {Environment.GetEnvironmentVariable("BENCH_ROUTER_CPU") ?? "as deployed"}, added env {Environment.GetEnvironmentVariable("BENCH_ROUTER_ENV") ?? "none"}");
+        lastRouter = label;
     }
 
     // BENCH_CHILDREN child spaces (default 200, a team-sized cluster) under the root, each followed by the router:
@@ -110,14 +129,13 @@ try
         var current = (await client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: "devspaces.io/router=true")).Items.Single(p => p.Metadata.DeletionTimestamp is null).Metadata.Name;
         var label = $"router+{childCount}";
         results[label] = [];
-        await WrkAsync($"http://{routed}/", 4, 1);
+        await WarmUpAsync(label, $"http://{routed}/");
         for (var round = 0; round < rounds; round++)
         {
             var latency = await WrkAsync($"http://{routed}/", 1, 1);
-            var cpuBefore = ContainerCpuSeconds(current, "router");
+            var cpuBefore = ContainerUsage(current, "router");
             var load = await WrkAsync($"http://{routed}/", connections, 2);
-            var cpu = ContainerCpuSeconds(current, "router") - cpuBefore;
-            results[label].Add((latency.P50, latency.P99, load.Rps, cpu * 1000 / load.Requests * 1000));
+            Record(label, round, latency, load, ContainerUsage(current, "router") - cpuBefore);
         }
 
         (routedMs, answeredMs) = await NewChildLiveMsAsync(routed);
@@ -142,14 +160,14 @@ try
     if (median.TryGetValue($"router+{childCount}", out var many))
     {
         // Measured after router* when that ran: compared with the same router.
-        var few = median.GetValueOrDefault("router*", rt);
+        var few = median[lastRouter];
         Console.WriteLine($"with {childCount} child spaces: router p50 added {many.P50 - d.P50:+0.000;-0.000} ms (without: {few.P50 - d.P50:+0.000;-0.000}), throughput {many.Rps / few.Rps:0.00} of without");
         Console.WriteLine($"a new child space: the router sends its requests to the child's Service {routedMs:0} ms after the space's creation (goal ≤ 1000 ms): {(routedMs <= 1000 ? "met" : "missed")}; first answered by the child's version after {answeredMs:0} ms");
     }
 
-    if (median.TryGetValue("router*", out var tuned))
+    foreach (var (label, tuned) in median.Where(m => m.Key.StartsWith("router*", StringComparison.Ordinal)))
     {
-        Console.WriteLine($"router*: p50 added {tuned.P50 - d.P50:+0.000;-0.000} ms, p99 added {tuned.P99 - d.P99:+0.000;-0.000} ms, throughput / nginx {tuned.Rps / ng.Rps:0.00}, CPU per request / nginx {tuned.Cpu / ng.Cpu:0.00}");
+        Console.WriteLine($"{label}: p50 added {tuned.P50 - d.P50:+0.000;-0.000} ms, p99 added {tuned.P99 - d.P99:+0.000;-0.000} ms, throughput / nginx {tuned.Rps / ng.Rps:0.00}, CPU per request / nginx {tuned.Cpu / ng.Cpu:0.00}");
     }
 }
 finally
@@ -164,6 +182,30 @@ finally
 }
 
 return 0;
+
+// One round's figures, kept for the medians and printed as they come (a trend across rounds shows a target still warming).
+void Record(string name, int round, (double P50, double P99, double Rps, long Requests) latency, (double P50, double P99, double Rps, long Requests) load, Usage cpu)
+{
+    var per1000 = load.Requests > 0 ? 1_000_000.0 / load.Requests : double.NaN;
+    var cpuPer1000 = (cpu.User + cpu.System) * per1000;
+    results[name].Add((latency.P50, latency.P99, load.Rps, cpuPer1000));
+    var usage = double.IsNaN(cpuPer1000) || cpuPer1000 == 0 ? "" : $"  CPU ms / 1000 req {cpuPer1000:0.0} (user {cpu.User * per1000:0.0}, system {cpu.System * per1000:0.0}), context switches / request {cpu.Switches * per1000 / 1000_000:0.00}";
+    Console.WriteLine($"  round {round + 1} {name,-12}p50 {latency.P50:0.000} ms  p99 {latency.P99:0.000} ms  {load.Rps:0} req/s{usage}");
+}
+
+// The same number of requests through every target before it is measured, on the measured number of connections.
+async Task WarmUpAsync(string name, string url)
+{
+    var took = Stopwatch.StartNew();
+    var sent = 0L;
+    while (sent < warmup)
+    {
+        // Runs of one second until the count is reached (wrk stops by time only).
+        sent += (await WrkAsync(url, connections, 2, 1)).Requests;
+    }
+
+    Console.WriteLine($"  warm-up {name,-12}{sent} requests in {took.Elapsed.TotalSeconds:0.0} s");
+}
 
 static int Setting(string name, int fallback) => int.TryParse(Environment.GetEnvironmentVariable(name), out var v) && v > 0 ? v : fallback;
 
@@ -306,10 +348,9 @@ async Task<TraceBatch> TracesAfterAsync(long after)
 
 // For trying router settings against the same run's baselines: BENCH_ROUTER_CPU (the container's CPU request, e.g.
 // 500m) and BENCH_ROUTER_ENV (NAME=value,... added to its environment) patch the router's Deployment.
-async Task<bool> TryRouterSettingsAsync()
+async Task<bool> TryRouterSettingsAsync(List<V1EnvVar> deployedEnv, string? env)
 {
     var cpu = Environment.GetEnvironmentVariable("BENCH_ROUTER_CPU");
-    var env = Environment.GetEnvironmentVariable("BENCH_ROUTER_ENV");
     if (string.IsNullOrEmpty(cpu) && string.IsNullOrEmpty(env))
     {
         return false;
@@ -322,19 +363,23 @@ async Task<bool> TryRouterSettingsAsync()
         container.Resources.Requests["cpu"] = new ResourceQuantity(cpu);
     }
 
+    container.Env = deployedEnv.ToList();
     foreach (var pair in (env ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
     {
         var (name, value) = (pair[..pair.IndexOf('=')], pair[(pair.IndexOf('=') + 1)..]);
         container.Env.Add(new V1EnvVar { Name = name, Value = value });
     }
 
-    await client.AppsV1.ReplaceNamespacedDeploymentAsync(deployment, "devspaces-router", ns);
+    var replaced = await client.AppsV1.ReplaceNamespacedDeploymentAsync(deployment, "devspaces-router", ns);
     var deadline = Stopwatch.StartNew();
     while (true)
     {
+        // The status must be of the replaced spec (observed generation): until the controller saw it, it still
+        // describes the old pod as updated and ready.
         var pods = (await client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: "devspaces.io/router=true")).Items;
         var done = await client.AppsV1.ReadNamespacedDeploymentAsync("devspaces-router", ns);
-        if (pods.Count == 1 && pods[0].Metadata.DeletionTimestamp is null && done.Status.UpdatedReplicas == 1 && done.Status.ReadyReplicas == 1 && done.Status.Replicas == 1)
+        if (done.Status.ObservedGeneration >= replaced.Metadata.Generation && pods.Count == 1 && pods[0].Metadata.DeletionTimestamp is null
+            && done.Status.UpdatedReplicas == 1 && done.Status.ReadyReplicas == 1 && done.Status.Replicas == 1)
         {
             return true;
         }
@@ -440,10 +485,10 @@ static string NginxVersion()
     return text.Replace("nginx version: ", "", StringComparison.Ordinal);
 }
 
-static async Task<(double P50, double P99, double Rps, long Requests)> WrkAsync(string url, int connections, int threads)
+static async Task<(double P50, double P99, double Rps, long Requests)> WrkAsync(string url, int connections, int threads, int? runSeconds = null)
 {
-    var seconds = Setting("BENCH_SECONDS", 5);
-    using var process = Process.Start(new ProcessStartInfo("wrk", ["-t", threads.ToString(CultureInfo.InvariantCulture), "-c", connections.ToString(CultureInfo.InvariantCulture), "-d", $"{(connections == 4 ? 2 : seconds)}s", "--latency", url]) { RedirectStandardOutput = true })!;
+    var seconds = runSeconds ?? Setting("BENCH_SECONDS", 5);
+    using var process = Process.Start(new ProcessStartInfo("wrk", ["-t", threads.ToString(CultureInfo.InvariantCulture), "-c", connections.ToString(CultureInfo.InvariantCulture), "-d", $"{seconds}s", "--latency", url]) { RedirectStandardOutput = true })!;
     var text = await process.StandardOutput.ReadToEndAsync();
     await process.WaitForExitAsync();
     double Percentile(string p) => Millis(Regex.Match(text, $@"^\s+{p}%\s+(\S+)", RegexOptions.Multiline).Groups[1].Value);
@@ -465,10 +510,11 @@ static double Millis(string value)
     return match.Groups[2].Value switch { "us" => number / 1000, "ms" => number, _ => number * 1000 };
 }
 
-// CPU seconds (user + system) of a process and its descendants, from /proc (clock ticks of 1/100 s).
-static double ProcessTreeCpuSeconds(int root)
+// CPU seconds (user, system) and context switches (voluntary and not) of a process and its descendants' threads, from
+// /proc (clock ticks of 1/100 s).
+static Usage ProcessTreeUsage(int root)
 {
-    var total = 0L;
+    var usage = Usage.None;
     foreach (var dir in Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
     {
         try
@@ -478,7 +524,11 @@ static double ProcessTreeCpuSeconds(int root)
             var pid = int.Parse(Path.GetFileName(dir), CultureInfo.InvariantCulture);
             if (pid == root || int.Parse(fields[1], CultureInfo.InvariantCulture) == root)
             {
-                total += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                var switches = Directory.EnumerateDirectories(Path.Combine(dir, "task"))
+                    .SelectMany(task => File.ReadLines(Path.Combine(task, "status")))
+                    .Where(line => line.Contains("ctxt_switches:", StringComparison.Ordinal))
+                    .Sum(line => long.Parse(line[(line.IndexOf(':') + 1)..].Trim(), CultureInfo.InvariantCulture));
+                usage += new Usage(long.Parse(fields[11], CultureInfo.InvariantCulture) / 100.0, long.Parse(fields[12], CultureInfo.InvariantCulture) / 100.0, switches);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -487,12 +537,12 @@ static double ProcessTreeCpuSeconds(int root)
         }
     }
 
-    return total / 100.0;
+    return usage;
 }
 
 // A pod's container's main process and its children on this machine's Docker engine (the bundled cluster runs its pods
 // there).
-static double ContainerCpuSeconds(string pod, string container)
+static Usage ContainerUsage(string pod, string container)
 {
     using var process = Process.Start(new ProcessStartInfo("docker", ["ps", "-q", "--filter", $"label=io.kubernetes.pod.name={pod}", "--filter", $"label=io.kubernetes.container.name={container}"]) { RedirectStandardOutput = true })!;
     var id = process.StandardOutput.ReadToEnd().Trim().Split('\n')[0];
@@ -500,11 +550,21 @@ static double ContainerCpuSeconds(string pod, string container)
     if (id.Length == 0)
     {
         // Not found on this engine (seen once right after the router was patched): the CPU figure is left out.
-        return double.NaN;
+        return new Usage(double.NaN, double.NaN, 0);
     }
 
     using var inspect = Process.Start(new ProcessStartInfo("docker", ["inspect", "-f", "{{.State.Pid}}", id]) { RedirectStandardOutput = true })!;
     var pid = int.Parse(inspect.StandardOutput.ReadToEnd().Trim(), CultureInfo.InvariantCulture);
     inspect.WaitForExit();
-    return ProcessTreeCpuSeconds(pid);
+    return ProcessTreeUsage(pid);
+}
+
+/// <summary>A proxy's CPU seconds in user and system mode, and its threads' context switches.</summary>
+internal readonly record struct Usage(double User, double System, long Switches)
+{
+    public static readonly Usage None = new(0, 0, 0);
+
+    public static Usage operator +(Usage a, Usage b) => new(a.User + b.User, a.System + b.System, a.Switches + b.Switches);
+
+    public static Usage operator -(Usage a, Usage b) => new(a.User - b.User, a.System - b.System, a.Switches - b.Switches);
 }
