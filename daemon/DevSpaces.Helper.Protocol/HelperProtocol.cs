@@ -4,7 +4,7 @@ namespace DevSpaces.Helper.Protocol;
 public static class HelperProtocol
 {
     /// <summary>Raised whenever a frame's meaning changes; the helper refuses other versions.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>The helper's default port inside the pod (it listens on loopback; the daemon comes through a port-forward).</summary>
     public const int DefaultPort = 50051;

@@ -76,8 +76,12 @@ internal sealed class AppProcess
         }
     }
 
-    /// <summary>Stops the app (if it runs) and starts it again; reports its state after <paramref name="settle"/>, or as soon as it exits.</summary>
-    public async Task<AppStatus> RestartAsync(TimeSpan grace, TimeSpan settle, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stops the app (if it runs) and starts it again. Reports its state after <paramref name="settle"/>, or as soon
+    /// as it exits; with a <paramref name="readyPort"/>, as soon as something listens on that port instead (at the
+    /// latest after <paramref name="readyTimeout"/>, then not <see cref="AppStatus.Listening"/>).
+    /// </summary>
+    public async Task<AppStatus> RestartAsync(TimeSpan grace, TimeSpan settle, int readyPort, TimeSpan readyTimeout, CancellationToken cancellationToken)
     {
         await StopAsync(grace, cancellationToken).ConfigureAwait(false);
         var started = Start();
@@ -86,16 +90,48 @@ internal sealed class AppProcess
             return started;
         }
 
+        var exit = Exited;
+        if (readyPort <= 0)
+        {
+            await WaitAsync(exit, settle, cancellationToken).ConfigureAwait(false);
+            return Status;
+        }
+
+        var time = System.Diagnostics.Stopwatch.StartNew();
+        while (!ListeningPorts.IsListening(readyPort))
+        {
+            if (time.Elapsed >= readyTimeout)
+            {
+                log($"pid {started.Pid} runs, but nothing listens on port {readyPort} after {time.Elapsed.TotalSeconds:0.#} s");
+                return Status;
+            }
+
+            if (await WaitAsync(exit, ReadyPoll, cancellationToken).ConfigureAwait(false))
+            {
+                return Status;
+            }
+        }
+
+        log($"pid {started.Pid} listens on port {readyPort} after {time.Elapsed.TotalMilliseconds:0} ms");
+        var now = Status;
+        return now.State == AppState.Running && now.Pid == started.Pid ? now with { Listening = true } : now;
+    }
+
+    /// <summary>How often a restart looks for the app's listening socket: a table read each time, no connection.</summary>
+    private static readonly TimeSpan ReadyPoll = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>True when <paramref name="exit"/> completed within <paramref name="timeout"/>.</summary>
+    private static async Task<bool> WaitAsync(Task<int> exit, TimeSpan timeout, CancellationToken cancellationToken)
+    {
         try
         {
-            await Exited.WaitAsync(settle, cancellationToken).ConfigureAwait(false);
+            await exit.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            return true;
         }
         catch (TimeoutException)
         {
-            // Still running after the settle time: a good start.
+            return false;
         }
-
-        return Status;
     }
 
     /// <summary>SIGTERM to the app's process group, SIGKILL after <paramref name="grace"/>; the exit code, or null when nothing ran.</summary>

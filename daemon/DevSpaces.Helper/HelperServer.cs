@@ -140,7 +140,7 @@ internal sealed class HelperServer(TreeStore tree, AppProcess app, Children chil
                 return;
             case HelperFrameKind.Restart:
                 var restart = RestartRequest.Read(reader);
-                var restarted = await app.RestartAsync(TimeSpan.FromMilliseconds(restart.GraceMilliseconds), TimeSpan.FromMilliseconds(restart.SettleMilliseconds), cancellationToken).ConfigureAwait(false);
+                var restarted = await app.RestartAsync(TimeSpan.FromMilliseconds(restart.GraceMilliseconds), TimeSpan.FromMilliseconds(restart.SettleMilliseconds), restart.ReadyPort, TimeSpan.FromMilliseconds(restart.ReadyTimeoutMilliseconds), cancellationToken).ConfigureAwait(false);
                 await ReplyAsync(frames, HelperFrameKind.AppStatus, frame.RequestId, restarted.Encode(), cancellationToken).ConfigureAwait(false);
                 return;
             case HelperFrameKind.GetStatus:

@@ -26,6 +26,12 @@ public sealed class PortForwardSession : IAsyncDisposable
     private readonly ConcurrentDictionary<long, Task> _connections = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<Task> _acceptLoops = [];
+    private readonly Lock _holdLock = new();
+    private readonly List<CancellationTokenSource> _endedEpochs = [];
+    private TaskCompletionSource? _hold;
+    private int _holds;
+    private int _held;
+    private CancellationTokenSource _epoch;
     private long _nextConnectionId;
     private int _disposed;
 
@@ -39,6 +45,7 @@ public sealed class PortForwardSession : IAsyncDisposable
         _connector = connector;
         _events = events;
         _listeners = listeners;
+        _epoch = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
     }
 
     public PortForwardTarget Target => _target.Target;
@@ -134,6 +141,37 @@ public sealed class PortForwardSession : IAsyncDisposable
         return session;
     }
 
+    /// <summary>
+    /// Holds new connections while the process behind the forwarded ports restarts: they wait for it, instead of
+    /// reaching a port nothing listens on yet. Disposing the hold lets them through, and ends the connections and
+    /// warm spares opened before it: they reached the process the restart replaced.
+    /// </summary>
+    public IDisposable HoldForRestart()
+    {
+        lock (_holdLock)
+        {
+            _hold ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _holds++;
+        }
+
+        return new RestartHold(this);
+    }
+
+    /// <summary>True while a restart holds new connections.</summary>
+    public bool IsHolding
+    {
+        get
+        {
+            lock (_holdLock)
+            {
+                return _hold is not null;
+            }
+        }
+    }
+
+    /// <summary>Connections waiting for a hold to end.</summary>
+    public int HeldConnections => Volatile.Read(ref _held);
+
     /// <summary>Stops the forward; the same as disposing.</summary>
     public Task StopAsync() => DisposeAsync().AsTask();
 
@@ -164,6 +202,16 @@ public sealed class PortForwardSession : IAsyncDisposable
         }
 
         await _tracker.DisposeAsync().ConfigureAwait(false);
+        lock (_holdLock)
+        {
+            _hold?.TrySetResult();
+            _endedEpochs.Add(_epoch);
+            foreach (var epoch in _endedEpochs)
+            {
+                epoch.Dispose();
+            }
+        }
+
         _stop.Dispose();
         Report(new PortForwardEvent(DateTimeOffset.UtcNow, ForwardEventKind.Stopped, $"Stopped forwarding to {Target}."));
         _stopped.TrySetResult();
@@ -276,10 +324,12 @@ public sealed class PortForwardSession : IAsyncDisposable
             using (local)
             {
                 // Ensure an open is in flight for this connection to take, then one more for the next.
-                spare.Replenish();
                 PodConnection? connection;
+                CancellationToken epoch;
                 try
                 {
+                    epoch = await PassHoldAsync(cancellationToken).ConfigureAwait(false);
+                    spare.Replenish();
                     connection = await spare.TakeAsync(cancellationToken).ConfigureAwait(false);
                     spare.Replenish();
                     connection ??= await ConnectAsync(id, port, cancellationToken).ConfigureAwait(false);
@@ -301,7 +351,7 @@ public sealed class PortForwardSession : IAsyncDisposable
                     Report(new PortForwardEvent(DateTimeOffset.UtcNow, ForwardEventKind.ConnectionOpened,
                         $"Connection {id} on port {port.LocalEndPoint.Port} -> pod {pod}:{remotePort}.",
                         Pod: pod, LocalPort: port.LocalEndPoint.Port, RemotePort: remotePort, ConnectionId: id));
-                    var (toPod, fromPod) = await ForwardedConnection.PumpAsync(local, channel, _request.HalfClosedIdleTimeout, cancellationToken).ConfigureAwait(false);
+                    var (toPod, fromPod) = await ForwardedConnection.PumpAsync(local, channel, _request.HalfClosedIdleTimeout, epoch).ConfigureAwait(false);
                     var error = channel.Error;
                     Report(error is null
                         ? new PortForwardEvent(DateTimeOffset.UtcNow, ForwardEventKind.ConnectionClosed,
@@ -318,6 +368,74 @@ public sealed class PortForwardSession : IAsyncDisposable
         finally
         {
             _connections.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>Waits while a restart holds new connections; the token ends the connection when a later restart replaces its process.</summary>
+    private async Task<CancellationToken> PassHoldAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task hold;
+            lock (_holdLock)
+            {
+                if (_hold is null)
+                {
+                    return _epoch.Token;
+                }
+
+                hold = _hold.Task;
+            }
+
+            Interlocked.Increment(ref _held);
+            try
+            {
+                await hold.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _held);
+            }
+        }
+    }
+
+    private void EndHold()
+    {
+        TaskCompletionSource released;
+        CancellationTokenSource earlier;
+        lock (_holdLock)
+        {
+            if (--_holds > 0 || _hold is null || _disposed == 1)
+            {
+                return;
+            }
+
+            released = _hold;
+            _hold = null;
+            earlier = _epoch;
+            _endedEpochs.Add(earlier);
+            _epoch = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+            earlier.Cancel();
+        }
+
+        foreach (var spare in _spares)
+        {
+            spare.Discard();
+        }
+
+        released.TrySetResult();
+    }
+
+    private sealed class RestartHold(PortForwardSession session) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                session.EndHold();
+            }
         }
     }
 

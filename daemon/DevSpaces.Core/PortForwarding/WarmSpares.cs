@@ -17,6 +17,7 @@ public sealed class WarmSpares(
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _opening;
     private int _waiting;
+    private int _generation;
 
     private bool Enabled => count > 0 && lifetime > TimeSpan.Zero;
 
@@ -100,6 +101,21 @@ public sealed class WarmSpares(
         }
     }
 
+    /// <summary>Drops every spare, ready or being opened: they reach a process that is gone (the app restarted).</summary>
+    public void Discard()
+    {
+        lock (_lock)
+        {
+            _generation++;
+            foreach (var spare in _ready)
+            {
+                spare.Expiry.Cancel();
+            }
+
+            _ready.Clear();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         Task[] lifetimes;
@@ -121,7 +137,8 @@ public sealed class WarmSpares(
 
     private async Task LiveAsync(CancellationToken cancellationToken)
     {
-        // Leave the caller's lock and thread before connecting.
+        // Called under the lock: the generation this spare belongs to. Then leave the caller's lock and thread.
+        var generation = _generation;
         await Task.Yield();
         PodConnection spare;
         try
@@ -146,7 +163,15 @@ public sealed class WarmSpares(
         lock (_lock)
         {
             _opening--;
-            _ready.Add(entry);
+            if (generation == _generation)
+            {
+                _ready.Add(entry);
+            }
+            else
+            {
+                expiry.Cancel();
+            }
+
             Signal();
         }
 

@@ -91,7 +91,11 @@ public sealed class HelperClient : ISyncTarget, IAsyncDisposable
 
     /// <summary>Restarts the app (SIGTERM, SIGKILL after <paramref name="grace"/>) and reports it after <paramref name="settle"/>, or when it exits sooner.</summary>
     public Task<AppStatus> RestartAsync(TimeSpan grace, TimeSpan settle, CancellationToken cancellationToken) =>
-        RequestAsync(HelperFrameKind.Restart, new RestartRequest((int)grace.TotalMilliseconds, (int)settle.TotalMilliseconds).Encode(), HelperFrameKind.AppStatus, AppStatus.Read, cancellationToken);
+        RestartAsync(grace, settle, 0, TimeSpan.Zero, cancellationToken);
+
+    /// <summary>Restarts the app and answers once something listens on <paramref name="readyPort"/> in the pod, the app exited, or <paramref name="readyTimeout"/> passed.</summary>
+    public Task<AppStatus> RestartAsync(TimeSpan grace, TimeSpan settle, int readyPort, TimeSpan readyTimeout, CancellationToken cancellationToken) =>
+        RequestAsync(HelperFrameKind.Restart, new RestartRequest((int)grace.TotalMilliseconds, (int)settle.TotalMilliseconds, readyPort, (int)readyTimeout.TotalMilliseconds).Encode(), HelperFrameKind.AppStatus, AppStatus.Read, cancellationToken);
 
     public Task<AppStatus> GetStatusAsync(CancellationToken cancellationToken) =>
         RequestAsync(HelperFrameKind.GetStatus, new WireWriter(), HelperFrameKind.AppStatus, AppStatus.Read, cancellationToken);

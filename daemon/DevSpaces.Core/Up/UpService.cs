@@ -149,7 +149,7 @@ public sealed class UpService(ClusterConnection cluster, IDockerClient docker, I
             ? new PortForwardTarget(PortForwardTargetKind.Deployment, ns, workload.Metadata.Name)
             : new PortForwardTarget(PortForwardTargetKind.Pod, ns, deployment.Pod.Metadata.Name);
         var mapping = new PortMapping(localPort, remotePort.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        return await PortForwardSession.StartAsync(cluster.Client, connector, new PortForwardRequest(target, [mapping]), null, cancellationToken).ConfigureAwait(false);
+        return await PortForwardSession.StartAsync(cluster.Client, SessionPodChannelOpener.ForCluster(cluster.Client), new PortForwardRequest(target, [mapping]), null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

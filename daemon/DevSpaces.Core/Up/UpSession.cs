@@ -372,17 +372,32 @@ public sealed class UpSession : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Restarts the app through the helper, which answers once the app listens on its port (in debug mode the
+    /// debugger's, which a stopped-on-entry app opens first). Meanwhile the forwards hold new connections, so a
+    /// browser or debugger reconnecting during the restart waits for the new process instead of failing.
+    /// </summary>
     private async Task RestartAsync(Attachment attachment, string cause, CancellationToken cancellationToken)
     {
         var time = Stopwatch.StartNew();
-        var status = await attachment.Helper.RestartAsync(settings.RestartGrace, settings.RestartSettle, cancellationToken).ConfigureAwait(false);
-        if (status.State == AppState.Running)
+        var readyPort = Debug?.RemotePort ?? Project.Forward?.Port ?? 0;
+        AppStatus status;
+        using (forward?.HoldForRestart())
+        using (debugForward?.HoldForRestart())
         {
-            events(new UpEvent(UpEventKind.Restarted, $"Restarted the app (pid {status.Pid}) because {cause} changed", time.Elapsed));
+            status = await attachment.Helper.RestartAsync(settings.RestartGrace, settings.RestartSettle, readyPort, settings.RestartReadyTimeout, cancellationToken).ConfigureAwait(false);
         }
-        else
+
+        if (status.State != AppState.Running)
         {
             events(new UpEvent(UpEventKind.Warning, $"The app exited right after its restart (exit code {status.ExitCode}){(status.Message.Length > 0 ? $": {status.Message}" : "")}; its output above shows why. Save a fix and it restarts.", time.Elapsed));
+            return;
+        }
+
+        events(new UpEvent(UpEventKind.Restarted, $"Restarted the app (pid {status.Pid}) because {cause} changed", time.Elapsed));
+        if (readyPort > 0 && !status.Listening)
+        {
+            events(new UpEvent(UpEventKind.Warning, $"The app (pid {status.Pid}) runs, but nothing listens on port {readyPort} in the pod after {settings.RestartReadyTimeout.TotalSeconds:0} s. Check the port it listens on{(Debug is null ? " against forward.port in devspaces.yaml" : "")}."));
         }
     }
 

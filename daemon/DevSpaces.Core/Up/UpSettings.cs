@@ -23,6 +23,9 @@ public sealed record UpSettings
     /// <summary>How long after a restart the app's state is reported, so an app failing at start shows as failed.</summary>
     public TimeSpan RestartSettle { get; init; } = TimeSpan.FromMilliseconds(300);
 
+    /// <summary>How long a restart waits for the app to listen on its port before saying it does not.</summary>
+    public TimeSpan RestartReadyTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>A local folder with a Linux build of vsdbg or netcoredbg, copied into the pod of a .NET service up in debug mode.</summary>
     public string? DotNetDebuggerFolder { get; init; }
 

@@ -99,6 +99,22 @@ public class WarmSparesTests
     }
 
     [Test]
+    public async Task Discarded_Spares_Are_Closed_And_Never_Handed_Out_Even_One_Still_Being_Opened()
+    {
+        var release = new TaskCompletionSource();
+        var opens = 0;
+        await using var spares = new WarmSpares(async _ => { if (Interlocked.Increment(ref opens) > 1) { await release.Task; } return await Open(); }, () => _currentPod, 2, TimeSpan.FromMinutes(1));
+        spares.Replenish();
+        await WaitUntilAsync(() => _sockets.Count == 1 && opens == 2, "one spare is open and one is being opened");
+
+        spares.Discard();
+        release.SetResult();
+
+        await WaitUntilAsync(() => _sockets.Count == 2 && _sockets.All(s => s.State != WebSocketState.Open), "both spares are closed");
+        Assert.That(await spares.TakeAsync(new CancellationTokenSource(Timeout).Token), Is.Null);
+    }
+
+    [Test]
     public async Task An_Unused_Spare_Is_Closed_When_Its_Lifetime_Ends()
     {
         await using var spares = new WarmSpares(_ => Open(), () => _currentPod, 1, TimeSpan.FromMilliseconds(50));

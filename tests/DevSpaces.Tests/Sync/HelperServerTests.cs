@@ -180,4 +180,44 @@ public sealed class HelperServerTests
         Assert.That(status.State, Is.EqualTo(AppState.Exited));
         Assert.That(status.ExitCode, Is.EqualTo(7));
     }
+    [Test]
+    public async Task A_Restart_With_A_Ready_Port_Answers_Once_The_New_Process_Listens_There()
+    {
+        var port = LoopbackPorts.Free();
+        await using var helper = new InProcessHelper(["python3", "-c", $"import socket,time; time.sleep(0.4); s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', {port})); s.listen(); time.sleep(60)"]);
+        var client = await helper.ConnectAsync();
+
+        var restarted = await client.RestartAsync(TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(10), port, TimeSpan.FromSeconds(20), SyncTrees.Timeout);
+
+        Assert.That(restarted.State, Is.EqualTo(AppState.Running));
+        Assert.That(restarted.Listening, Is.True);
+        using var probe = new System.Net.Sockets.TcpClient();
+        Assert.DoesNotThrowAsync(async () => await probe.ConnectAsync(System.Net.IPAddress.Loopback, port), "the answer came after the app listened, not after the settle time");
+        Assert.That(helper.Log.Snapshot(), Has.Some.Contains($"listens on port {port} after"));
+    }
+
+    [Test]
+    public async Task A_Restart_Whose_App_Never_Listens_Answers_After_The_Ready_Timeout_As_Running_But_Not_Listening()
+    {
+        await using var helper = new InProcessHelper(["sleep", "60"]);
+        var client = await helper.ConnectAsync();
+
+        var restarted = await client.RestartAsync(TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(10), LoopbackPorts.Free(), TimeSpan.FromMilliseconds(300), SyncTrees.Timeout);
+
+        Assert.That(restarted.State, Is.EqualTo(AppState.Running));
+        Assert.That(restarted.Listening, Is.False);
+        Assert.That(helper.Log.Snapshot(), Has.Some.Contains("nothing listens on port"));
+    }
+
+    [Test]
+    public async Task A_Restart_With_A_Ready_Port_Reports_An_App_That_Exits_Before_Listening()
+    {
+        await using var helper = new InProcessHelper(["sh", "-c", "sleep 0.2; exit 4"]);
+        var client = await helper.ConnectAsync();
+
+        var restarted = await client.RestartAsync(TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(10), LoopbackPorts.Free(), TimeSpan.FromSeconds(20), SyncTrees.Timeout);
+
+        Assert.That(restarted.State, Is.EqualTo(AppState.Exited));
+        Assert.That(restarted.ExitCode, Is.EqualTo(4));
+    }
 }
