@@ -17,6 +17,7 @@ var repo = args.Length > 0 ? args[0] : Directory.GetCurrentDirectory();
 var kubeconfig = Environment.GetEnvironmentVariable("DEVSPACES_TEST_KUBECONFIG") ?? Environment.GetEnvironmentVariable("KUBECONFIG")
     ?? throw new InvalidOperationException("Set DEVSPACES_TEST_KUBECONFIG (bench/up/run does).");
 var rounds = int.TryParse(Environment.GetEnvironmentVariable("BENCH_ROUNDS"), out var r) ? r : 5;
+var parts = (Environment.GetEnvironmentVariable("BENCH_PARTS") ?? "node,sync,dotnet,java").Split(',', StringSplitOptions.TrimEntries);
 var loaded = new KubeconfigSource(kubeconfig, null, null).Load();
 using var connection = ClusterConnection.Open(loaded, loaded.Config.CurrentContext);
 var client = connection.Client;
@@ -49,7 +50,7 @@ try
     var ours = new List<double>();
     var theirs = new List<double>();
     var version = 0;
-    for (var i = 0; i < rounds; i++)
+    for (var i = 0; i < (parts.Contains("node") ? rounds : 0); i++)
     {
         version++;
         var time = Stopwatch.StartNew();
@@ -64,47 +65,61 @@ try
         theirs.Add(time.Elapsed.TotalMilliseconds);
     }
 
-    Console.WriteLine($"save -> running, Node.js, median of {rounds}: devspaces up {Median(ours):0} ms; kubectl cp + exec restart {Median(theirs):0} ms; ratio (baseline / up) {Median(theirs) / Median(ours):0.00}");
-
-    // Initial sync: 2,000 files / 50 MB of random content, sent to the helper of the up pod by a sync session of its
-    // own (as up does when it starts), vs tar through kubectl exec into the baseline pod. The assets folder stands
-    // alone: what the container holds that it lacks is deleted, as a sync of that folder would.
-    var assets = Directory.CreateTempSubdirectory("devspaces-bench-assets-").FullName;
-    for (var i = 0; i < 2000; i++)
+    if (parts.Contains("node"))
     {
-        var sub = Path.Combine(assets, "assets", $"d{i % 50}");
-        Directory.CreateDirectory(sub);
-        File.WriteAllBytes(Path.Combine(sub, $"f{i}.bin"), RandomNumberGenerator.GetBytes(25 * 1024));
+        Console.WriteLine($"save -> running, Node.js, median of {rounds}: devspaces up {Median(ours):0} ms; kubectl cp + exec restart {Median(theirs):0} ms; ratio (baseline / up) {Median(theirs) / Median(ours):0.00}");
     }
 
     var upPod = session.Pod;
     await session.DisposeAsync();
-    var secret = await client.CoreV1.ReadNamespacedSecretAsync(UpLabels.KeySecret("bench"), ns);
-    var key = System.Text.Encoding.UTF8.GetString(secret.Data[UpLabels.KeySecretKey]);
-    var syncTime = Stopwatch.StartNew();
-    var channel = await new WebSocketPodPortConnector(client).ConnectAsync(ns, upPod, DevSpaces.Helper.Protocol.HelperProtocol.DefaultPort, CancellationToken.None);
-    await using (var helper = await HelperClient.ConnectAsync(new PodPortStream(channel), key, CancellationToken.None))
+    if (parts.Contains("sync"))
     {
-        var scanner = new FolderScanner(assets, SyncRules.ForFolder(assets));
-        await using var sync = new SyncSession(scanner, helper, new GlobUpdateRules([]), SyncTimings.Default, (_, _) => Task.CompletedTask);
-        var first = await sync.StartAsync(CancellationToken.None);
-        if (first.Result?.FileCount != 2000)
+        // Initial sync: 2,000 files / 50 MB of random content, sent to the helper of the up pod by a sync session of its
+        // own (as up does when it starts), vs tar through kubectl exec into the baseline pod. The assets folder stands
+        // alone: what the container holds that it lacks is deleted, as a sync of that folder would.
+        var assets = Directory.CreateTempSubdirectory("devspaces-bench-assets-").FullName;
+        for (var i = 0; i < 2000; i++)
         {
-            throw new InvalidOperationException($"the container holds {first.Result?.FileCount} files after the sync, not 2000");
+            var sub = Path.Combine(assets, "assets", $"d{i % 50}");
+            Directory.CreateDirectory(sub);
+            File.WriteAllBytes(Path.Combine(sub, $"f{i}.bin"), RandomNumberGenerator.GetBytes(25 * 1024));
         }
+
+        var secret = await client.CoreV1.ReadNamespacedSecretAsync(UpLabels.KeySecret("bench"), ns);
+        var key = System.Text.Encoding.UTF8.GetString(secret.Data[UpLabels.KeySecretKey]);
+        var syncTime = Stopwatch.StartNew();
+        var channel = await new WebSocketPodPortConnector(client).ConnectAsync(ns, upPod, DevSpaces.Helper.Protocol.HelperProtocol.DefaultPort, CancellationToken.None);
+        await using (var helper = await HelperClient.ConnectAsync(new PodPortStream(channel), key, CancellationToken.None))
+        {
+            var scanner = new FolderScanner(assets, SyncRules.ForFolder(assets));
+            await using var sync = new SyncSession(scanner, helper, new GlobUpdateRules([]), SyncTimings.Default, (_, _) => Task.CompletedTask);
+            var first = await sync.StartAsync(CancellationToken.None);
+            if (first.Result?.FileCount != 2000)
+            {
+                throw new InvalidOperationException($"the container holds {first.Result?.FileCount} files after the sync, not 2000");
+            }
+        }
+
+        var oursSync = syncTime.Elapsed.TotalMilliseconds;
+        syncTime.Restart();
+        await Shell($"tar -C {assets} -cf - assets | kubectl --kubeconfig {kubeconfig} -n {ns} exec -i {pod} -- tar -C /tmp -xf -");
+        var theirsSync = syncTime.Elapsed.TotalMilliseconds;
+        Directory.Delete(assets, true);
+        Console.WriteLine($"initial sync of 2,000 files / 50 MB: devspaces up {oursSync:0} ms; tar | kubectl exec tar {theirsSync:0} ms; ratio (baseline / up) {theirsSync / oursSync:0.00}");
     }
 
-    var oursSync = syncTime.Elapsed.TotalMilliseconds;
-    syncTime.Restart();
-    await Shell($"tar -C {assets} -cf - assets | kubectl --kubeconfig {kubeconfig} -n {ns} exec -i {pod} -- tar -C /tmp -xf -");
-    var theirsSync = syncTime.Elapsed.TotalMilliseconds;
-    Directory.Delete(assets, true);
-    Console.WriteLine($"initial sync of 2,000 files / 50 MB: devspaces up {oursSync:0} ms; tar | kubectl exec tar {theirsSync:0} ms; ratio (baseline / up) {theirsSync / oursSync:0.00}");
     await forward.DisposeAsync();
 
     var compiledRounds = int.TryParse(Environment.GetEnvironmentVariable("BENCH_COMPILED_ROUNDS"), out var c) ? c : 3;
-    await CompiledAsync(".NET", "api", "Program.cs", "status = \"ok\"", v => $"status = \"{v}\"", new() { ["SDK_IMAGE"] = "devspaces.local/dotnet-sdk:10.0", ["RUNTIME_IMAGE"] = "devspaces.local/dotnet-aspnet:10.0" });
-    await CompiledAsync("Java", "quotes", "src/io/devspaces/sample/quotes/QuotesServer.java", "health.put(\"status\", \"ok\")", v => $"health.put(\"status\", \"{v}\")", new() { ["JDK_IMAGE"] = "devspaces.local/java:17", ["JRE_IMAGE"] = "devspaces.local/java:17" });
+    if (parts.Contains("dotnet"))
+    {
+        await CompiledAsync(".NET", "api", "Program.cs", "status = \"ok\"", v => $"status = \"{v}\"", new() { ["SDK_IMAGE"] = "devspaces.local/dotnet-sdk:10.0", ["RUNTIME_IMAGE"] = "devspaces.local/dotnet-aspnet:10.0" });
+    }
+
+    if (parts.Contains("java"))
+    {
+        await CompiledAsync("Java", "quotes", "src/io/devspaces/sample/quotes/QuotesServer.java", "health.put(\"status\", \"ok\")", v => $"health.put(\"status\", \"{v}\")", new() { ["JDK_IMAGE"] = "devspaces.local/java:17", ["JRE_IMAGE"] = "devspaces.local/java:17" });
+    }
 
     // Save -> running for a compiled sample: up compiles here and copies the changed output (run.compile) vs the usual
     // loop for compiled code, docker build (with its layer cache) + kubectl set image + rollout status. The baseline's
