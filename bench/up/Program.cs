@@ -88,12 +88,14 @@ try
         var secret = await client.CoreV1.ReadNamespacedSecretAsync(UpLabels.KeySecret("bench"), ns);
         var key = System.Text.Encoding.UTF8.GetString(secret.Data[UpLabels.KeySecretKey]);
         var syncTime = Stopwatch.StartNew();
+        TimeSpan syncScan = default, syncApply = default;
         var channel = await new WebSocketPodPortConnector(client).ConnectAsync(ns, upPod, DevSpaces.Helper.Protocol.HelperProtocol.DefaultPort, CancellationToken.None);
         await using (var helper = await HelperClient.ConnectAsync(new PodPortStream(channel), key, CancellationToken.None))
         {
             var scanner = new FolderScanner(assets, SyncRules.ForFolder(assets));
             await using var sync = new SyncSession(scanner, helper, new GlobUpdateRules([]), SyncTimings.Default, (_, _) => Task.CompletedTask);
             var first = await sync.StartAsync(CancellationToken.None);
+            (syncScan, syncApply) = (first.ScanTime, first.ApplyTime);
             if (first.Result?.FileCount != 2000)
             {
                 throw new InvalidOperationException($"the container holds {first.Result?.FileCount} files after the sync, not 2000");
@@ -101,6 +103,7 @@ try
         }
 
         var oursSync = syncTime.Elapsed.TotalMilliseconds;
+        Console.WriteLine($"  initial sync: scan and hash {syncScan.TotalMilliseconds:0} ms, send and apply {syncApply.TotalMilliseconds:0} ms");
         syncTime.Restart();
         await Shell($"tar -C {assets} -cf - assets | kubectl --kubeconfig {kubeconfig} -n {ns} exec -i {pod} -- tar -C /tmp -xf -");
         var theirsSync = syncTime.Elapsed.TotalMilliseconds;

@@ -43,15 +43,17 @@ public sealed class SyncSession : IAsyncDisposable
     /// <summary>The first sync: what the container lacks travels; then the watch begins. Returns the first round.</summary>
     public async Task<SyncRound> StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var file in await target.ListFilesAsync(cancellationToken).ConfigureAwait(false))
-        {
-            remote[file.Path] = file;
-        }
+        // The container's listing travels while the folder is scanned here.
+        var listing = target.ListFilesAsync(cancellationToken);
 
         // Watch before the first scan, so nothing written during it is missed.
         watcher = new FolderWatcher(scanner.Root, Hint);
         var scanTime = Stopwatch.StartNew();
         scanner.ScanAll();
+        foreach (var file in await listing.ConfigureAwait(false))
+        {
+            remote[file.Path] = file;
+        }
         var first = await SyncAsync(scanTime.Elapsed, alwaysReport: true, cancellationToken).ConfigureAwait(false);
         loop = RunAsync(stop.Token);
         return first;
