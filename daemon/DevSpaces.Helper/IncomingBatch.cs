@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using DevSpaces.Helper.Protocol;
 
 namespace DevSpaces.Helper;
@@ -11,7 +10,7 @@ internal sealed class IncomingBatch(TreeStore tree) : IDisposable
 {
     private FileStream? current;
     private PutFile? announced;
-    private IncrementalHash? hash;
+    private Sha256? hash;
     private string? currentStaged;
     private long remaining;
 
@@ -46,7 +45,7 @@ internal sealed class IncomingBatch(TreeStore tree) : IDisposable
             {
                 currentStaged = tree.NewStagingPath();
                 current = new FileStream(currentStaged, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
-                hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                hash = new Sha256();
             }
             catch (Exception e) when (e is UnauthorizedAccessException or IOException)
             {
@@ -74,7 +73,7 @@ internal sealed class IncomingBatch(TreeStore tree) : IDisposable
 
         // Data of a refused path is read and dropped.
         current?.Write(data);
-        hash?.AppendData(data);
+        hash?.Append(data);
         remaining -= data.Length;
         if (remaining == 0)
         {
@@ -115,7 +114,6 @@ internal sealed class IncomingBatch(TreeStore tree) : IDisposable
             currentStaged = null;
         }
 
-        hash?.Dispose();
         hash = null;
     }
 }

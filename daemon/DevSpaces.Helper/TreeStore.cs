@@ -213,7 +213,7 @@ internal sealed class TreeStore
                 string hash;
                 try
                 {
-                    hash = TreeHash.OfFile(file.FullName);
+                    hash = Sha256.OfFile(file.FullName);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {

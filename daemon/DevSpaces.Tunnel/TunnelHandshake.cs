@@ -1,11 +1,14 @@
 using System.Security.Cryptography;
 using System.Text;
+using DevSpaces.Helper.Protocol;
 
 namespace DevSpaces.Tunnel;
 
 /// <summary>
 /// Proves that the connecting side knows the session key without sending it: the agent sends a fresh nonce, the
-/// daemon answers with HMAC-SHA256(key, context + nonce), the agent answers one byte (accepted or not).
+/// daemon answers with HMAC-SHA256(key, context + nonce), the agent answers one byte (accepted or not). The accepting
+/// side needs no OpenSSL (the in-container helper runs in images without libssl): its nonce comes from the kernel and
+/// the HMAC is <see cref="Sha256"/>'s.
 /// </summary>
 public static class TunnelHandshake
 {
@@ -21,7 +24,7 @@ public static class TunnelHandshake
     /// <summary>The agent's side; returns false (after telling the peer) when the proof is wrong.</summary>
     public static async Task<bool> AcceptAsync(Stream stream, string key, CancellationToken cancellationToken)
     {
-        var nonce = RandomNumberGenerator.GetBytes(NonceLength);
+        var nonce = KernelRandom(NonceLength);
         await stream.WriteAsync(Magic.Concat(nonce).ToArray(), cancellationToken).ConfigureAwait(false);
         await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
         var proof = new byte[32];
@@ -53,5 +56,19 @@ public static class TunnelHandshake
     }
 
     private static byte[] Prove(string key, byte[] nonce) =>
-        HMACSHA256.HashData(Convert.FromBase64String(key), Context.Concat(nonce).ToArray());
+        Sha256.Hmac(Convert.FromBase64String(key), Context.Concat(nonce).ToArray());
+
+    /// <summary>Random bytes from /dev/urandom where there is one (Linux, also in an image without libssl), else from the platform's generator.</summary>
+    private static byte[] KernelRandom(int length)
+    {
+        if (!File.Exists("/dev/urandom"))
+        {
+            return RandomNumberGenerator.GetBytes(length);
+        }
+
+        var bytes = new byte[length];
+        using var urandom = new FileStream("/dev/urandom", FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1);
+        urandom.ReadExactly(bytes);
+        return bytes;
+    }
 }
