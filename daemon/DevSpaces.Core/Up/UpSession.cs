@@ -42,6 +42,7 @@ public sealed class UpSession : IAsyncDisposable
     private Attachment? attached;
     private SyncSession? triggers;
     private Task loop = Task.CompletedTask;
+    private int disposed;
 
     internal UpSession(UpService service, ProjectFile project, UpRequest request, UpDeployment deployment, IReadOnlyList<string> ancestors, PortForwardSession? forward, string? url, PortForwardSession? debugForward, UpDebugInfo? debug, ClusterConnection cluster, IPodPortConnector connector, UpSettings settings, ILog log, Action<UpEvent> events)
     {
@@ -460,8 +461,14 @@ public sealed class UpSession : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops watching; a second call does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
         await OwnedLoop.CancelAndWaitAsync(stop, loop).ConfigureAwait(false);
         if (triggers != null)
         {
