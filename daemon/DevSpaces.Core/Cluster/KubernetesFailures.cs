@@ -89,6 +89,13 @@ public static class KubernetesFailures
                     "It may be being deleted or changed by someone else; wait a moment and retry.",
                     serverMessage,
                     http);
+            case HttpStatusCode.UnprocessableEntity when status?.Message is { Length: > 0 } invalid:
+                return new DevSpacesException(
+                    RpcErrorCode.ClusterError,
+                    $"Could not {operation.Describe()} in context '{target.Context}': the API server refused it as invalid: {invalid}",
+                    "Fix what the API server names in the object (its manifest), then retry.",
+                    serverMessage,
+                    http);
             default:
                 return new DevSpacesException(
                     RpcErrorCode.ClusterError,

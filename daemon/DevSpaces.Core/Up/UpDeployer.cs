@@ -66,7 +66,7 @@ public sealed class UpDeployer(ClusterConnection cluster)
             }
 
             var current = await cluster.TryCallAsync(new ClusterOperation("read", kind.Plural, item.Name(), ns), (k, ct) => kind.Read(k, ns, item.Name(), ct), cancellationToken).ConfigureAwait(false);
-            var ours = current?.Metadata.Labels?.TryGetValue(UpLabels.Service, out var owner) == true && owner == service;
+            var ours = current != null && IsOurs(current, service);
             record = record.With(new UpRecordEntry(kind.Kind, item.Name(), current == null || ours ? null : UpRecord.Original(current)));
         }
 
@@ -78,6 +78,18 @@ public sealed class UpDeployer(ClusterConnection cluster)
         foreach (var item in manifests.Objects)
         {
             var kind = ObjectKinds.Find(item.ApiVersion, item.Kind)!;
+            if (SelectorOf(item) != null && record.Find(kind.Kind, item.Name())?.Original != null)
+            {
+                // A workload of the space's own that up replaces is created anew from the manifest: applied over it,
+                // the fields its other managers own would stay (a second probe handler, an immutable selector).
+                var current = await cluster.TryCallAsync(new ClusterOperation("read", kind.Plural, item.Name(), ns), (k, ct) => kind.Read(k, ns, item.Name(), ct), cancellationToken).ConfigureAwait(false);
+                if (current != null && !IsOurs(current, service))
+                {
+                    var name = item.Name();
+                    await cluster.CallAsync(new ClusterOperation("delete", kind.Plural, name, ns), (k, ct) => kind.Delete(k, ns, name, ct), cancellationToken).ConfigureAwait(false);
+                }
+            }
+
             var patch = new V1Patch(KubernetesJson.Serialize(item), V1Patch.PatchType.ApplyPatch);
             await cluster.CallAsync(new ClusterOperation("apply", kind.Plural, item.Name(), ns), (k, ct) => kind.Apply(k, patch, ns, item.Name(), ct), cancellationToken).ConfigureAwait(false);
         }
@@ -189,8 +201,17 @@ public sealed class UpDeployer(ClusterConnection cluster)
                 continue;
             }
 
-            original.Metadata.ResourceVersion = current.Metadata.ResourceVersion;
-            await cluster.CallAsync(new ClusterOperation("restore", kind.Plural, entry.Name, ns), (k, ct) => kind.Replace(k, original, ns, ct), cancellationToken).ConfigureAwait(false);
+            if (await DeleteIfSelectorDiffersAsync(kind, ns, current, original, cancellationToken).ConfigureAwait(false))
+            {
+                var patch = new V1Patch(entry.Original, V1Patch.PatchType.ApplyPatch);
+                await cluster.CallAsync(new ClusterOperation("restore", kind.Plural, entry.Name, ns), (k, ct) => kind.Apply(k, patch, ns, entry.Name, ct), cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                original.Metadata.ResourceVersion = current.Metadata.ResourceVersion;
+                await cluster.CallAsync(new ClusterOperation("restore", kind.Plural, entry.Name, ns), (k, ct) => kind.Replace(k, original, ns, ct), cancellationToken).ConfigureAwait(false);
+            }
+
             done.Add($"restored {kind.Describe(entry.Name)}");
         }
 
@@ -206,6 +227,37 @@ public sealed class UpDeployer(ClusterConnection cluster)
 
         return done;
     }
+
+    private static bool IsOurs(IKubernetesObject<V1ObjectMeta> item, string service) =>
+        item.Metadata.Labels?.TryGetValue(UpLabels.Service, out var owner) == true && owner == service;
+
+    /// <summary>
+    /// A workload's selector cannot change: when <paramref name="current"/> selects other pods than <paramref name="wanted"/>
+    /// (down putting back the space's own Deployment of that name), it is deleted so that applying <paramref name="wanted"/>
+    /// creates it anew. True when it was deleted.
+    /// </summary>
+    private async Task<bool> DeleteIfSelectorDiffersAsync(ObjectKind kind, string ns, IKubernetesObject<V1ObjectMeta>? current, IKubernetesObject<V1ObjectMeta> wanted, CancellationToken cancellationToken)
+    {
+        if (current == null || SelectorOf(current) is not { } have || SelectorOf(wanted) is not { } want || Describe(have) == Describe(want))
+        {
+            return false;
+        }
+
+        var name = current.Name();
+        await cluster.CallAsync(new ClusterOperation("delete", kind.Plural, name, ns), (k, ct) => kind.Delete(k, ns, name, ct), cancellationToken).ConfigureAwait(false);
+        return true;
+
+        static string Describe(V1LabelSelector selector) =>
+            string.Join(",", (selector.MatchLabels ?? new Dictionary<string, string>()).OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}"))
+            + KubernetesJson.Serialize(selector.MatchExpressions ?? []);
+    }
+
+    private static V1LabelSelector? SelectorOf(IKubernetesObject<V1ObjectMeta> item) => item switch
+    {
+        V1Deployment d => d.Spec?.Selector,
+        V1StatefulSet s => s.Spec?.Selector,
+        _ => null,
+    };
 
     private static IKubernetesObject<V1ObjectMeta> Deserialize(ObjectKind kind, string json) => kind.Kind switch
     {

@@ -47,13 +47,15 @@ public sealed class UpSpace : IAsyncDisposable
     }
 
     /// <summary>The up pipeline through <paramref name="connection"/> (default: the cluster admin's), with <paramref name="dotNetDebugger"/> as the .NET debugger's folder.</summary>
-    public UpService CreateService(ClusterConnection? connection = null, string? dotNetDebugger = null)
+    public UpService CreateService(ClusterConnection? connection = null, string? dotNetDebugger = null) => CreateService(connection ?? Connection, Docker, dotNetDebugger);
+
+    /// <summary>The up pipeline through <paramref name="through"/> with images built by <paramref name="docker"/>, as in a space made otherwise.</summary>
+    public static UpService CreateService(ClusterConnection through, DockerClient docker, string? dotNetDebugger = null)
     {
-        var through = connection ?? Connection;
-        var builder = new ImageBuilder(Docker);
-        var delivery = new ImageDelivery(Docker, through.Client, new ImageDeliverySettings());
+        var builder = new ImageBuilder(docker);
+        var delivery = new ImageDelivery(docker, through.Client, new ImageDeliverySettings());
         var settings = new UpSettings { HelperBaseImage = HelperBase, DotNetDebuggerFolder = dotNetDebugger };
-        return new UpService(through, Docker, builder, delivery, new HelperImage(builder, delivery, settings), new WebSocketPodPortConnector(through.Client), settings, new NullLog());
+        return new UpService(through, docker, builder, delivery, new HelperImage(builder, delivery, settings), new WebSocketPodPortConnector(through.Client), settings, new NullLog());
     }
 
     public async ValueTask DisposeAsync()
