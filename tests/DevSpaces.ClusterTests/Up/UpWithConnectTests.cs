@@ -11,8 +11,8 @@ namespace DevSpaces.ClusterTests.Up;
 
 /// <summary>
 /// The deployed sample with its front end <c>up</c> from a folder and its <c>api</c> connected to a local process at
-/// the same time: the up front end reaches the local api, syncs and restarts, and ending the connect restores
-/// <c>api</c> while the up session goes on.
+/// the same time: the up front end reaches the local api, syncs and restarts, ending the connect restores <c>api</c>
+/// while the up session goes on, and <c>down</c> puts the sample's own front end back.
 /// </summary>
 public sealed class UpWithConnectTests() : SampleSpaceFixture("up-connect", waitUntilCleanAfterEachTest: false)
 {
@@ -51,6 +51,14 @@ public sealed class UpWithConnectTests() : SampleSpaceFixture("up-connect", wait
             await UpAnswers.UntilAsync(up.Url!, "/api/greeting", a => a.Contains("\"api\"") && !a.Contains("\"local-process\""), events);
             Assert.That(up.Watching, Is.True, "the up session keeps watching");
             Assert.That((await up.GetAppStatusAsync(cts.Token)).Pid, Is.EqualTo(running), "the front end kept running");
+
+            // down puts the sample's own front end back, and the sample answers through it again.
+            await up.DisposeAsync();
+            Assert.That(await UpSpace.CreateService(Space.Connection, docker).DownAsync(folder, Space.Namespace, cts.Token), Does.Contain("restored Deployment/frontend"));
+            await ClusterWaits.DeploymentReadyAsync(Space.Client, Space.Namespace, "frontend", TimeSpan.FromSeconds(90));
+            var (status, body) = await Space.GetServiceAsync("frontend", "/api/greeting");
+            Assert.That(status, Is.EqualTo(200), body);
+            Assert.That(body, Does.Contain("\"api\"").And.Not.Contain("local-process"));
         }
         finally
         {
