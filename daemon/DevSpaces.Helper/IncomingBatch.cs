@@ -10,7 +10,7 @@ internal sealed class IncomingBatch(TreeStore tree) : IDisposable
 {
     private FileStream? current;
     private PutFile? announced;
-    private Sha256? hash;
+    private ContentHasher? hash;
     private string? currentStaged;
     private long remaining;
 
@@ -45,7 +45,7 @@ internal sealed class IncomingBatch(TreeStore tree) : IDisposable
             {
                 currentStaged = tree.NewStagingPath();
                 current = new FileStream(currentStaged, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
-                hash = new Sha256();
+                hash = new ContentHasher();
             }
             catch (Exception e) when (e is UnauthorizedAccessException or IOException)
             {
@@ -114,6 +114,7 @@ internal sealed class IncomingBatch(TreeStore tree) : IDisposable
             currentStaged = null;
         }
 
+        hash?.Dispose();
         hash = null;
     }
 }

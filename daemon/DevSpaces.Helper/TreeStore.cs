@@ -213,7 +213,7 @@ internal sealed class TreeStore
                 string hash;
                 try
                 {
-                    hash = Sha256.OfFile(file.FullName);
+                    hash = ContentHasher.OfFile(file.FullName);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {

@@ -42,4 +42,21 @@ public class Sha256Tests
         var message = "devspaces-tunnel-v1 and a nonce"u8.ToArray();
         Assert.That(Sha256.Hmac(key, message), Is.EqualTo(HMACSHA256.HashData(key, message)));
     }
+
+    [Test]
+    public void Where_Libssl_Loads_The_Content_Hasher_Uses_The_Platforms_Hash_With_The_Same_Result()
+    {
+        Assert.That(ContentHasher.PlatformAvailable, Is.True, "this machine has libssl, as Debian-based images do");
+        var data = new byte[300_001];
+        new Random(7).NextBytes(data);
+        using var hasher = new ContentHasher();
+        hasher.Append(data.AsSpan(0, 1000));
+        hasher.Append(data.AsSpan(1000));
+        Assert.That(hasher.GetHashAndReset(), Is.EqualTo(SHA256.HashData(data)));
+
+        using var file = new DevSpaces.Tests.Support.TempDirectory();
+        var path = Path.Combine(file.Path, "f.bin");
+        File.WriteAllBytes(path, data);
+        Assert.That(ContentHasher.OfFile(path), Is.EqualTo(Sha256.OfFile(path)));
+    }
 }
