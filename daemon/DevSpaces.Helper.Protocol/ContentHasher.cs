@@ -47,16 +47,7 @@ public sealed class ContentHasher : IDisposable
     public byte[] GetHashAndReset() => platform?.GetHashAndReset() ?? managed!.GetHashAndReset();
 
     /// <summary>SHA-256 of a file's content, lowercase hex.</summary>
-    public static string OfFile(string path)
-    {
-        if (!PlatformAvailable)
-        {
-            return Sha256.OfFile(path);
-        }
-
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
+    public static string OfFile(string path) => PlatformAvailable ? TreeHash.OfFile(path) : Sha256.OfFile(path);
 
     public void Dispose() => platform?.Dispose();
 
