@@ -40,7 +40,10 @@ public static class TakeoverNames
     public static string SessionSecret(string workload) => Limit($"devspaces-connect-{workload}");
 
     /// <summary>The agent's Deployment.</summary>
-    public static string Agent(string workload) => Limit($"{workload}-devspaces-agent");
+    public static string Agent(string workload) => Limit(workload + AgentSuffix);
+
+    /// <summary>What every agent Deployment's name (and so its pods' names) carries.</summary>
+    public const string AgentSuffix = "-devspaces-agent";
 
     /// <summary>
     /// The agent's ServiceAccount, Role and RoleBinding. Named per session: the garbage collector removes a previous

@@ -155,7 +155,11 @@ public sealed class SampleSpace : IAsyncDisposable
     public async Task WaitUntilCleanAsync(string deployment, TimeSpan timeout)
     {
         List<string> left = [];
-        await ClusterWaits.ConditionAsync(async () => (left = await LeftoversAsync(deployment)).Count == 0, timeout, () => $"the connect objects of {deployment} are gone; still there: {string.Join(", ", left)}");
+        await ClusterWaits.ConditionAsync(
+            async () => (left = await LeftoversAsync(deployment)).Count == 0,
+            timeout,
+            () => $"the connect objects of {deployment} are gone; still there: {string.Join(", ", left)}",
+            () => ClusterWaits.DiagnoseNamespaceAsync(Client, Namespace));
         await ClusterWaits.DeploymentReadyAsync(Client, Namespace, deployment, TimeSpan.FromSeconds(90));
     }
 

@@ -1,6 +1,7 @@
 using System.Text;
 using k8s;
 using k8s.Models;
+using DevSpaces.Tunnel.Takeover;
 
 namespace DevSpaces.ClusterTests.Support;
 
@@ -37,7 +38,11 @@ public static class ClusterWaits
     /// Re-checks a condition until it holds, for state no watch reports (a socket, a process, an
     /// HTTP answer); fails with what was awaited on timeout.
     /// </summary>
-    public static async Task ConditionAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> what)
+    public static Task ConditionAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> what) =>
+        ConditionAsync(condition, timeout, what, () => Task.FromResult(string.Empty));
+
+    /// <summary>As above; on timeout the failure also carries what <paramref name="diagnose"/> finds.</summary>
+    public static async Task ConditionAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> what, Func<Task<string>> diagnose)
     {
         using var cts = new CancellationTokenSource(timeout);
         while (!await condition())
@@ -48,7 +53,8 @@ public static class ClusterWaits
             }
             catch (OperationCanceledException)
             {
-                Assert.Fail($"Timed out after {timeout.TotalSeconds:0} s waiting until {what()}.");
+                var diagnosis = await diagnose();
+                Assert.Fail($"Timed out after {timeout.TotalSeconds:0} s waiting until {what()}.{(diagnosis.Length > 0 ? "\n" + diagnosis : "")}");
             }
         }
     }
@@ -150,6 +156,12 @@ public static class ClusterWaits
             text.AppendLine();
         }
 
+        foreach (var pod in pods.Items.Where(p => p.Metadata.Name.Contains(TakeoverNames.AgentSuffix, StringComparison.Ordinal)))
+        {
+            text.AppendLine($"last lines of {pod.Metadata.Name}:");
+            text.AppendLine(await PodLogTailAsync(client, ns, pod.Metadata.Name, cts.Token));
+        }
+
         var events = await client.CoreV1.ListNamespacedEventAsync(ns, cancellationToken: cts.Token);
         foreach (var e in events.Items.OrderByDescending(e => e.LastTimestamp ?? e.EventTime ?? DateTime.MinValue).Take(10).Reverse())
         {
@@ -157,5 +169,19 @@ public static class ClusterWaits
         }
 
         return text.ToString();
+    }
+
+    private static async Task<string> PodLogTailAsync(Kubernetes client, string ns, string pod, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var log = await client.CoreV1.ReadNamespacedPodLogAsync(pod, ns, tailLines: 30, cancellationToken: cancellationToken);
+            using var reader = new StreamReader(log);
+            return await reader.ReadToEndAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is k8s.Autorest.HttpOperationException or HttpRequestException or OperationCanceledException)
+        {
+            return $"(its log could not be read: {e.Message})";
+        }
     }
 }
