@@ -34,6 +34,11 @@ builder.WebHost.ConfigureKestrel(kestrel =>
         kestrel.ListenAnyIP(route.Listen, listen => listen.Protocols = route.H2c ? HttpProtocols.Http2 : HttpProtocols.Http1);
     }
 });
+// Kestrel runs each connection's request processing on the socket thread that completed its read (and its sends
+// likewise) instead of handing it to the thread pool: the runtime's own socket completions already run there
+// (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 in the image), and nothing on a request's path blocks. Without it
+// every request woke a pool thread two or three times: bench/router.
+builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = Environment.GetEnvironmentVariable(RouterEnvironment.InlineScheduling) != "0");
 builder.Services.AddHttpForwarder();
 
 using var client = new Kubernetes(KubernetesClientConfiguration.InClusterConfig());
