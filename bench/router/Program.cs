@@ -58,27 +58,7 @@ try
     Console.WriteLine($"backend: Node.js http server, pod {pod.Metadata.Name}; router pod {routerPod.Metadata.Name}; nginx {NginxVersion()} pod {nginxPod} with {Environment.ProcessorCount} workers, keepalive upstream");
     Console.WriteLine($"{rounds} rounds, order rotated; warm-up: {warmup} requests on {connections} connections per target; latency: wrk 1 connection {seconds} s; throughput: wrk {connections} connections {seconds} s");
 
-    foreach (var target in targets)
-    {
-        results[target.Name] = [];
-    }
-
-    foreach (var target in targets)
-    {
-        await WarmUpAsync(target.Name, target.Url);
-    }
-
-    for (var round = 0; round < rounds; round++)
-    {
-        foreach (var target in targets.Skip(round % targets.Length).Concat(targets.Take(round % targets.Length)))
-        {
-            var latency = await WrkAsync(target.Url, 1, 1);
-            var cpuBefore = target.Cpu?.Invoke() ?? Usage.None;
-            var load = await WrkAsync(target.Url, connections, 2);
-            var cpu = (target.Cpu?.Invoke() ?? Usage.None) - cpuBefore;
-            Record(target.Name, round, latency, load, cpu);
-        }
-    }
+    await MeasureAsync(targets);
 
     // With BENCH_ROUTER_CPU / BENCH_ROUTER_ENV the router is patched and measured again as "router*" (with several
     // variants of BENCH_ROUTER_ENV, separated by ';', each on a new pod as "router*1", "router*2", ...).
@@ -111,12 +91,24 @@ try
     }
 
     // BENCH_CHILDREN child spaces (default 200, a team-sized cluster) under the root, each followed by the router:
-    // the router measured again, then a new child's routes timed from its creation to the first request for it that
-    // the router sends to the child's own Service instead of the baseline.
+    // the deployed router (put back if a variant ran) measured again with direct and nginx alongside, in rotated
+    // rounds as before, so its overhead is compared with baselines measured while the cluster holds the same tree;
+    // then a new child's routes timed from its creation to the first request for it that the router sends to the
+    // child's own Service instead of the baseline.
     var childCount = Setting("BENCH_CHILDREN", 200);
     var (routedMs, answeredMs) = (double.NaN, double.NaN);
     if (Environment.GetEnvironmentVariable("BENCH_CHILDREN") != "0")
     {
+        if (lastRouter != "router")
+        {
+            await RollOutRouterAsync(container =>
+            {
+                container.Env = deployedEnv.ToList();
+                container.Resources = routerContainer.Resources;
+            });
+            await UntilRouterAnswersAsync($"http://{routed}/");
+        }
+
         var created = Stopwatch.StartNew();
         for (var i = 0; i < childCount; i++)
         {
@@ -127,17 +119,10 @@ try
 
         Console.WriteLine($"{childCount} child spaces created in {created.Elapsed.TotalSeconds:0.0} s");
         var current = (await client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: "devspaces.io/router=true")).Items.Single(p => p.Metadata.DeletionTimestamp is null).Metadata.Name;
-        var label = $"router+{childCount}";
-        results[label] = [];
-        await WarmUpAsync(label, $"http://{routed}/");
-        for (var round = 0; round < rounds; round++)
-        {
-            var latency = await WrkAsync($"http://{routed}/", 1, 1);
-            var cpuBefore = ContainerUsage(current, "router");
-            var load = await WrkAsync($"http://{routed}/", connections, 2);
-            Record(label, round, latency, load, ContainerUsage(current, "router") - cpuBefore);
-        }
-
+        await MeasureAsync(targets.Select(t => (
+            $"{t.Name}+{childCount}",
+            t.Url,
+            t.Name == "router" ? () => ContainerUsage(current, "router") : t.Cpu)).ToArray());
         (routedMs, answeredMs) = await NewChildLiveMsAsync(routed);
     }
 
@@ -148,7 +133,7 @@ try
     Console.WriteLine($"{"",-12}{"p50 ms",10}{"p99 ms",10}{"req/s",10}{"proxy CPU ms / 1000 req",26}");
     foreach (var (name, m) in median)
     {
-        Console.WriteLine($"{name,-12}{m.P50,10:0.000}{m.P99,10:0.000}{m.Rps,10:0}{(name == "direct" ? "" : m.Cpu.ToString("0.0", CultureInfo.InvariantCulture)),26}");
+        Console.WriteLine($"{name,-12}{m.P50,10:0.000}{m.P99,10:0.000}{m.Rps,10:0}{(name.StartsWith("direct", StringComparison.Ordinal) ? "" : m.Cpu.ToString("0.0", CultureInfo.InvariantCulture)),26}");
     }
 
     var (d, rt, ng) = (median["direct"], median["router"], median["nginx"]);
@@ -159,9 +144,8 @@ try
     Console.WriteLine($"proxy CPU per request: router / nginx {rt.Cpu / ng.Cpu:0.00}");
     if (median.TryGetValue($"router+{childCount}", out var many))
     {
-        // Measured after router* when that ran: compared with the same router.
-        var few = median[lastRouter];
-        Console.WriteLine($"with {childCount} child spaces: router p50 added {many.P50 - d.P50:+0.000;-0.000} ms (without: {few.P50 - d.P50:+0.000;-0.000}), throughput {many.Rps / few.Rps:0.00} of without");
+        var (manyDirect, manyNginx) = (median[$"direct+{childCount}"], median[$"nginx+{childCount}"]);
+        Console.WriteLine($"with {childCount} child spaces: p50 added: router {many.P50 - manyDirect.P50:+0.000;-0.000} ms (without: {rt.P50 - d.P50:+0.000;-0.000}), nginx {manyNginx.P50 - manyDirect.P50:+0.000;-0.000} ms; throughput router / nginx {many.Rps / manyNginx.Rps:0.00} (without: {rt.Rps / ng.Rps:0.00}); proxy CPU per request router / nginx {many.Cpu / manyNginx.Cpu:0.00}");
         Console.WriteLine($"a new child space: the router sends its requests to the child's Service {routedMs:0} ms after the space's creation (goal ≤ 1000 ms): {(routedMs <= 1000 ? "met" : "missed")}; first answered by the child's version after {answeredMs:0} ms");
     }
 
@@ -182,6 +166,33 @@ finally
 }
 
 return 0;
+
+// Every target warmed up alike, then measured in rounds, the order rotated each round: latency on one connection,
+// then throughput with the proxy's CPU.
+async Task MeasureAsync((string Name, string Url, Func<Usage>? Cpu)[] targets)
+{
+    foreach (var target in targets)
+    {
+        results[target.Name] = [];
+    }
+
+    foreach (var target in targets)
+    {
+        await WarmUpAsync(target.Name, target.Url);
+    }
+
+    for (var round = 0; round < rounds; round++)
+    {
+        foreach (var target in targets.Skip(round % targets.Length).Concat(targets.Take(round % targets.Length)))
+        {
+            var latency = await WrkAsync(target.Url, 1, 1);
+            var cpuBefore = target.Cpu?.Invoke() ?? Usage.None;
+            var load = await WrkAsync(target.Url, connections, 2);
+            var cpu = (target.Cpu?.Invoke() ?? Usage.None) - cpuBefore;
+            Record(target.Name, round, latency, load, cpu);
+        }
+    }
+}
 
 // One round's figures, kept for the medians and printed as they come (a trend across rounds shows a target still warming).
 void Record(string name, int round, (double P50, double P99, double Rps, long Requests) latency, (double P50, double P99, double Rps, long Requests) load, Usage cpu)
@@ -356,20 +367,28 @@ async Task<bool> TryRouterSettingsAsync(List<V1EnvVar> deployedEnv, string? env)
         return false;
     }
 
+    await RollOutRouterAsync(container =>
+    {
+        if (!string.IsNullOrEmpty(cpu))
+        {
+            container.Resources.Requests["cpu"] = new ResourceQuantity(cpu);
+        }
+
+        container.Env = deployedEnv.ToList();
+        foreach (var pair in (env ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var (name, value) = (pair[..pair.IndexOf('=')], pair[(pair.IndexOf('=') + 1)..]);
+            container.Env.Add(new V1EnvVar { Name = name, Value = value });
+        }
+    });
+    return true;
+}
+
+// Changes the router's container in its Deployment and waits until the one pod of the changed spec is ready.
+async Task RollOutRouterAsync(Action<V1Container> change)
+{
     var deployment = await client.AppsV1.ReadNamespacedDeploymentAsync("devspaces-router", ns);
-    var container = deployment.Spec.Template.Spec.Containers[0];
-    if (!string.IsNullOrEmpty(cpu))
-    {
-        container.Resources.Requests["cpu"] = new ResourceQuantity(cpu);
-    }
-
-    container.Env = deployedEnv.ToList();
-    foreach (var pair in (env ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
-    {
-        var (name, value) = (pair[..pair.IndexOf('=')], pair[(pair.IndexOf('=') + 1)..]);
-        container.Env.Add(new V1EnvVar { Name = name, Value = value });
-    }
-
+    change(deployment.Spec.Template.Spec.Containers[0]);
     var replaced = await client.AppsV1.ReplaceNamespacedDeploymentAsync(deployment, "devspaces-router", ns);
     var deadline = Stopwatch.StartNew();
     while (true)
@@ -381,7 +400,7 @@ async Task<bool> TryRouterSettingsAsync(List<V1EnvVar> deployedEnv, string? env)
         if (done.Status.ObservedGeneration >= replaced.Metadata.Generation && pods.Count == 1 && pods[0].Metadata.DeletionTimestamp is null
             && done.Status.UpdatedReplicas == 1 && done.Status.ReadyReplicas == 1 && done.Status.Replicas == 1)
         {
-            return true;
+            return;
         }
 
         if (deadline.Elapsed > TimeSpan.FromMinutes(2))
