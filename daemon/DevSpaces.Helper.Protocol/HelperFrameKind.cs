@@ -21,7 +21,7 @@ public enum HelperFrameKind : byte
     /// <summary>Batch: a file moved to another path (<see cref="MoveFile"/> payload).</summary>
     Move = 6,
 
-    /// <summary>Batch: applies everything announced under this request id. Reply: <see cref="BatchResult"/>.</summary>
+    /// <summary>Batch: ends it (its changes were applied as they arrived, in order). Reply: <see cref="BatchResult"/>.</summary>
     Commit = 7,
 
     /// <summary>Request: restarts the app (<see cref="RestartRequest"/> payload). Reply: <see cref="AppStatus"/>.</summary>

@@ -122,18 +122,18 @@ internal sealed class HelperServer(TreeStore tree, AppProcess app, Children chil
                 Batch().Write(frame.Payload.Span);
                 return;
             case HelperFrameKind.Delete:
-                Batch().Deletes.Add(reader.String());
+                Batch().Delete(reader.String());
                 return;
             case HelperFrameKind.Move:
-                Batch().Moves.Add(MoveFile.Read(reader));
+                Batch().Move(MoveFile.Read(reader));
                 return;
             case HelperFrameKind.Commit:
                 using (var batch = Batch())
                 {
                     batches.Remove(frame.RequestId);
                     var received = batch.Received.Elapsed;
-                    var result = tree.Apply(batch);
-                    log($"batch {frame.RequestId}: {batch.Moves.Count} moved, {batch.Deletes.Count} deleted, {result.Applied} applied; received in {received.TotalMilliseconds:0} ms, applied in {(batch.Received.Elapsed - received).TotalMilliseconds:0} ms");
+                    var result = tree.Complete(batch);
+                    log($"batch {frame.RequestId}: {batch.Moved} moved, {batch.Deleted} deleted, {result.Applied} applied; received and applied in {received.TotalMilliseconds:0} ms, tree listed in {(batch.Received.Elapsed - received).TotalMilliseconds:0} ms");
                     await ReplyAsync(frames, HelperFrameKind.BatchResult, frame.RequestId, result.Encode(), cancellationToken).ConfigureAwait(false);
                 }
 

@@ -3,11 +3,15 @@ using DevSpaces.Helper.Protocol;
 namespace DevSpaces.Helper;
 
 /// <summary>
-/// A batch as its frames arrive: files are written to the staging folder (hashed on the way) and wait there, with
-/// the deletes and moves, until the commit applies them all at once.
+/// A batch as its frames arrive, applied as it arrives: moves and deletes at once, each file written to the staging
+/// folder (hashed on the way) and renamed into place when its last byte is there, so no file is ever seen half
+/// written and the tree is done when the commit comes. Changes are applied in the order they were sent.
 /// </summary>
 internal sealed class IncomingBatch(TreeStore tree) : IDisposable
 {
+    private static readonly UnixFileMode ExecutableMode = (UnixFileMode)0b111_101_101;
+    private static readonly UnixFileMode PlainMode = (UnixFileMode)0b110_100_100;
+
     private FileStream? current;
     private PutFile? announced;
     private ContentHasher? hash;
@@ -17,13 +21,26 @@ internal sealed class IncomingBatch(TreeStore tree) : IDisposable
     /// <summary>Runs from the batch's first frame, for the helper's log.</summary>
     public System.Diagnostics.Stopwatch Received { get; } = System.Diagnostics.Stopwatch.StartNew();
 
-    public List<StagedFile> Puts { get; } = [];
+    /// <summary>Changes applied so far.</summary>
+    public int Applied { get; private set; }
 
-    public List<string> Deletes { get; } = [];
+    public int Moved { get; private set; }
 
-    public List<MoveFile> Moves { get; } = [];
+    public int Deleted { get; private set; }
 
     public List<PathProblem> Problems { get; } = [];
+
+    public void Move(MoveFile move)
+    {
+        Moved++;
+        Count(tree.Move(move));
+    }
+
+    public void Delete(string path)
+    {
+        Deleted++;
+        Count(tree.Delete(path));
+    }
 
     public void Announce(PutFile put)
     {
@@ -81,25 +98,18 @@ internal sealed class IncomingBatch(TreeStore tree) : IDisposable
         }
     }
 
-    /// <summary>Deletes whatever was staged and not applied (after a commit, or when the connection ends).</summary>
+    /// <summary>Deletes what was staged and not put in place (a file cut off when the connection ended).</summary>
     public void DiscardStaged()
     {
         current?.Dispose();
         current = null;
-        foreach (var path in Puts.Select(p => p.StagedPath).Append(currentStaged).OfType<string>())
+        hash?.Dispose();
+        hash = null;
+        if (currentStaged != null)
         {
-            try
-            {
-                File.Delete(path);
-            }
-            catch (DirectoryNotFoundException)
-            {
-                // The staging folder went with the commit.
-            }
+            DeleteStaged();
+            currentStaged = null;
         }
-
-        Puts.Clear();
-        currentStaged = null;
     }
 
     public void Dispose() => DiscardStaged();
@@ -108,13 +118,58 @@ internal sealed class IncomingBatch(TreeStore tree) : IDisposable
     {
         if (current != null)
         {
+            var put = announced!;
+            var content = Convert.ToHexStringLower(hash!.GetHashAndReset());
+            PathProblem? problem;
+            try
+            {
+                // The mode, size and modification time come from the open file: no lookups by path.
+                File.SetUnixFileMode(current.SafeFileHandle, put.Executable ? ExecutableMode : PlainMode);
+                var modified = File.GetLastWriteTimeUtc(current.SafeFileHandle).Ticks;
+                current.Dispose();
+                problem = tree.Put(new StagedFile(put.Path, currentStaged!, content, put.Executable, put.Size, modified));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                problem = new PathProblem(put.Path, e.Message);
+            }
+
             current.Dispose();
             current = null;
-            Puts.Add(new StagedFile(announced!.Path, currentStaged!, Convert.ToHexStringLower(hash!.GetHashAndReset()), announced.Executable));
+            if (problem != null)
+            {
+                DeleteStaged();
+            }
+
             currentStaged = null;
+            Count(problem);
         }
 
         hash?.Dispose();
         hash = null;
+    }
+
+    private void DeleteStaged()
+    {
+        try
+        {
+            File.Delete(currentStaged!);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // The staging folder went with another batch's end.
+        }
+    }
+
+    private void Count(PathProblem? problem)
+    {
+        if (problem == null)
+        {
+            Applied++;
+        }
+        else
+        {
+            Problems.Add(problem);
+        }
     }
 }

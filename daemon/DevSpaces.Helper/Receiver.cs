@@ -28,7 +28,7 @@ internal static class Receiver
                         batch.Write(frame.Payload.Span);
                         break;
                     case HelperFrameKind.Commit:
-                        var result = tree.Apply(batch);
+                        var result = tree.Complete(batch);
                         foreach (var problem in result.Problems)
                         {
                             await error.WriteLineAsync($"devspaces-helper: {problem.Path}: {problem.Message}").ConfigureAwait(false);

@@ -4,7 +4,7 @@ namespace DevSpaces.Helper;
 
 /// <summary>
 /// The synced folder in the container: lists its files with their hashes (a file is hashed again only when its size
-/// or modification time changed) and applies committed batches. Paths are checked on this side too: nothing is
+/// or modification time changed) and applies batches as their frames arrive. Paths are checked on this side too: nothing is
 /// written through a symbolic link or outside the root.
 /// </summary>
 internal sealed class TreeStore
@@ -23,7 +23,7 @@ internal sealed class TreeStore
 
     public string StagingDirectory => Path.Combine(Root, HelperProtocol.StagingFolder);
 
-    /// <summary>A new file name in the staging folder, which is on the root's file system, so the commit is a rename.</summary>
+    /// <summary>A new file name in the staging folder, which is on the root's file system, so putting a file in place is a rename.</summary>
     public string NewStagingPath()
     {
         Directory.CreateDirectory(StagingDirectory);
@@ -39,86 +39,59 @@ internal sealed class TreeStore
         }
     }
 
-    public BatchResult Apply(IncomingBatch batch)
+    /// <summary>Moves a file to another path; null when done, else why not.</summary>
+    public PathProblem? Move(MoveFile move) => Change(move.To, () =>
     {
+        if (UnsafeReason(move.From) is { } fromReason)
+        {
+            throw new IOException($"cannot move from {move.From}: {fromReason}");
+        }
+
+        var target = Full(move.To);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.Move(Full(move.From), target, overwrite: true);
+        PruneEmptyParents(move.From);
+    });
+
+    /// <summary>Deletes a file or folder (and the folders that leaves empty); null when done, else why not.</summary>
+    public PathProblem? Delete(string path) => Change(path, () =>
+    {
+        var full = Full(path);
+        if (File.Exists(full) || new FileInfo(full).LinkTarget != null)
+        {
+            File.Delete(full);
+        }
+        else if (Directory.Exists(full))
+        {
+            Directory.Delete(full, recursive: true);
+        }
+
+        PruneEmptyParents(path);
+    });
+
+    /// <summary>Renames a received file from the staging folder into place; null when done, else why not.</summary>
+    public PathProblem? Put(StagedFile put) => Change(put.Path, () =>
+    {
+        var target = Full(put.Path);
+        if (Directory.Exists(target) && new FileInfo(target).LinkTarget == null)
+        {
+            throw new IOException("a folder of that name is in the way");
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.Move(put.StagedPath, target, overwrite: true);
+        cache[put.Path] = new CachedFile(put.Size, put.ModifiedTicks, put.Hash, put.Executable);
+    });
+
+    /// <summary>
+    /// Ends a batch whose changes were applied as they arrived: what is still staged goes, and the tree is listed
+    /// (files hashed again only where they changed since) for its count and <see cref="TreeHash"/>.
+    /// </summary>
+    public BatchResult Complete(IncomingBatch batch)
+    {
+        batch.DiscardStaged();
         lock (gate)
         {
-            var applied = 0;
-            var problems = new List<PathProblem>(batch.Problems);
-            void Try(string path, Action action)
-            {
-                var unsafeReason = UnsafeReason(path);
-                if (unsafeReason != null)
-                {
-                    problems.Add(new PathProblem(path, unsafeReason));
-                    return;
-                }
-
-                try
-                {
-                    action();
-                    applied++;
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    problems.Add(new PathProblem(path, e.Message));
-                }
-            }
-
-            // Moves read old paths, so they go first; then deletes, so a file may become a folder; then new content.
-            foreach (var move in batch.Moves)
-            {
-                Try(move.To, () =>
-                {
-                    if (UnsafeReason(move.From) is { } fromReason)
-                    {
-                        throw new IOException($"cannot move from {move.From}: {fromReason}");
-                    }
-
-                    var target = Full(move.To);
-                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                    File.Move(Full(move.From), target, overwrite: true);
-                    PruneEmptyParents(move.From);
-                });
-            }
-
-            foreach (var delete in batch.Deletes)
-            {
-                Try(delete, () =>
-                {
-                    var full = Full(delete);
-                    if (File.Exists(full) || new FileInfo(full).LinkTarget != null)
-                    {
-                        File.Delete(full);
-                    }
-                    else if (Directory.Exists(full))
-                    {
-                        Directory.Delete(full, recursive: true);
-                    }
-
-                    PruneEmptyParents(delete);
-                });
-            }
-
-            foreach (var put in batch.Puts)
-            {
-                Try(put.Path, () =>
-                {
-                    var target = Full(put.Path);
-                    if (Directory.Exists(target) && new FileInfo(target).LinkTarget == null)
-                    {
-                        throw new IOException("a folder of that name is in the way");
-                    }
-
-                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                    File.SetUnixFileMode(put.StagedPath, put.Executable ? (UnixFileMode)0b111_101_101 : (UnixFileMode)0b110_100_100);
-                    File.Move(put.StagedPath, target, overwrite: true);
-                    var written = new FileInfo(target);
-                    cache[put.Path] = new CachedFile(written.Length, written.LastWriteTimeUtc.Ticks, put.Hash, put.Executable);
-                });
-            }
-
-            batch.DiscardStaged();
             try
             {
                 Directory.Delete(StagingDirectory);
@@ -129,7 +102,33 @@ internal sealed class TreeStore
             }
 
             var files = ListLocked();
-            return new BatchResult(applied, problems, files.Count, TreeHash.Compute(files));
+            return new BatchResult(batch.Applied, batch.Problems, files.Count, TreeHash.Compute(files));
+        }
+    }
+
+    /// <summary>
+    /// One change to the tree, under the lock, if <paramref name="path"/> stays inside the root. Changes are applied in
+    /// the order they arrive: a batch sends moves first (they read old paths), then deletes (so a file may become a
+    /// folder), then new content, so the last write wins.
+    /// </summary>
+    private PathProblem? Change(string path, Action action)
+    {
+        lock (gate)
+        {
+            if (UnsafeReason(path) is { } unsafeReason)
+            {
+                return new PathProblem(path, unsafeReason);
+            }
+
+            try
+            {
+                action();
+                return null;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return new PathProblem(path, e.Message);
+            }
         }
     }
 

@@ -16,6 +16,8 @@ public sealed class FolderScanner
     private readonly Dictionary<string, CachedHash> hashes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SyncProblem> problems = new(StringComparer.Ordinal);
     private readonly Dictionary<string, bool> selected = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Unhashed> unhashed = new(StringComparer.Ordinal);
+    private bool deferHashing;
 
     // Hidden files are synced like any other; links are not followed into folders.
     private static readonly EnumerationOptions WalkOptions = new() { AttributesToSkip = 0, IgnoreInaccessible = true, RecurseSubdirectories = false };
@@ -39,8 +41,64 @@ public sealed class FolderScanner
 
     public IReadOnlySet<string> SkippedPaths => problems.Keys.ToHashSet(StringComparer.Ordinal);
 
+    /// <summary>The hash of a listed file whose hashing was deferred (<see cref="ScanAll(bool)"/>).</summary>
+    public const string NotHashed = "";
+
     /// <summary>Scans the whole folder.</summary>
-    public void ScanAll() => Scan([""]);
+    public void ScanAll() => ScanAll(deferHashing: false);
+
+    /// <summary>
+    /// Scans the whole folder; with <paramref name="deferHashing"/>, files not hashed before are listed with
+    /// <see cref="NotHashed"/> until <see cref="HashDeferred"/> hashes them or <see cref="Hashed"/> is told their hash
+    /// (a file that travels is hashed on the way, so it need not be read twice).
+    /// </summary>
+    public void ScanAll(bool deferHashing)
+    {
+        this.deferHashing = deferHashing;
+        try
+        {
+            Scan([""]);
+        }
+        finally
+        {
+            this.deferHashing = false;
+        }
+    }
+
+    /// <summary>Hashes the deferred files <paramref name="needed"/> selects (all when null).</summary>
+    public void HashDeferred(Func<FileEntry, bool>? needed = null)
+    {
+        foreach (var (path, file) in unhashed.Where(u => needed == null || needed(files[u.Key])).ToList())
+        {
+            unhashed.Remove(path);
+            files.Remove(path);
+            Add(path, file.FullPath, file.Size, file.ModifiedTicks);
+        }
+    }
+
+    /// <summary>
+    /// A deferred file's hash as it was read while it travelled; it is kept for the size and modification time the
+    /// scan saw only if the size read is the one the scan saw (a later write changes the modification time, so the
+    /// next scan hashes the file again).
+    /// </summary>
+    public void Hashed(FileEntry read)
+    {
+        if (!unhashed.Remove(read.Path, out var file))
+        {
+            return;
+        }
+
+        if (read.Size == file.Size)
+        {
+            hashes[read.Path] = new CachedHash(file.Size, file.ModifiedTicks, read.Hash, file.Executable);
+            files[read.Path] = new FileEntry(read.Path, read.Hash, file.Size, file.Executable);
+        }
+        else
+        {
+            files.Remove(read.Path);
+            Add(read.Path, file.FullPath, file.Size, file.ModifiedTicks);
+        }
+    }
 
     /// <summary>
     /// Scans the given folders (folder-relative, forward slashes, "" for the root) and everything under them; what
@@ -55,6 +113,7 @@ public sealed class FolderScanner
             {
                 files.Clear();
                 problems.Clear();
+                unhashed.Clear();
             }
             else
             {
@@ -66,6 +125,11 @@ public sealed class FolderScanner
                 foreach (var path in problems.Keys.Where(p => p.StartsWith(prefix, StringComparison.Ordinal)).ToList())
                 {
                     problems.Remove(path);
+                }
+
+                foreach (var path in unhashed.Keys.Where(p => p.StartsWith(prefix, StringComparison.Ordinal)).ToList())
+                {
+                    unhashed.Remove(path);
                 }
             }
 
@@ -208,6 +272,23 @@ public sealed class FolderScanner
 
         if (!hashes.TryGetValue(path, out var cached) || cached.Size != length || cached.ModifiedTicks != ticks)
         {
+            if (deferHashing)
+            {
+                bool executable;
+                try
+                {
+                    executable = IsExecutable(fullPath);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    return;
+                }
+
+                unhashed[path] = new Unhashed(fullPath, length, ticks, executable);
+                files[path] = new FileEntry(path, NotHashed, length, executable);
+                return;
+            }
+
             try
             {
                 cached = new CachedHash(length, ticks, TreeHash.OfFile(fullPath), IsExecutable(fullPath));
@@ -230,6 +311,8 @@ public sealed class FolderScanner
     private static string Megabytes(long bytes) => $"{bytes / (1024.0 * 1024.0):0.#} MB";
 
     private readonly record struct CachedHash(long Size, long ModifiedTicks, string Hash, bool Executable);
+
+    private readonly record struct Unhashed(string FullPath, long Size, long ModifiedTicks, bool Executable);
 
     private readonly record struct Entry(string Name, bool IsDirectory, bool IsLink, long Length, long ModifiedTicks);
 }

@@ -73,6 +73,8 @@ public sealed class HelperClient : ISyncTarget, IAsyncDisposable
         }
     }
 
+    public bool HashesWhatItSends => true;
+
     public async Task<SyncApplied> ApplyAsync(SyncPlan plan, string localRoot, CancellationToken cancellationToken)
     {
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);

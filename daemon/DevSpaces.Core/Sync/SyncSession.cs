@@ -49,11 +49,17 @@ public sealed class SyncSession : IAsyncDisposable
         // Watch before the first scan, so nothing written during it is missed.
         watcher = new FolderWatcher(scanner.Root, Hint);
         var scanTime = Stopwatch.StartNew();
-        scanner.ScanAll();
+        scanner.ScanAll(deferHashing: target.HashesWhatItSends);
         foreach (var file in await listing.ConfigureAwait(false))
         {
             remote[file.Path] = file;
         }
+
+        // A file the container lacks, or holds at another size, travels whatever its hash: the sender hashes it on
+        // the way. The others are hashed here to compare, as is a file whose content may be that of a container file
+        // to delete (a rename, sent as a move).
+        var deletedSizes = remote.Values.Where(f => !scanner.Files.ContainsKey(f.Path)).Select(f => f.Size).ToHashSet();
+        scanner.HashDeferred(local => (remote.TryGetValue(local.Path, out var there) && there.Size == local.Size) || deletedSizes.Contains(local.Size));
         var first = await SyncAsync(scanTime.Elapsed, alwaysReport: true, cancellationToken).ConfigureAwait(false);
         loop = RunAsync(stop.Token);
         return first;
@@ -131,9 +137,15 @@ public sealed class SyncSession : IAsyncDisposable
             var applied = await target.ApplyAsync(plan, scanner.Root, cancellationToken).ConfigureAwait(false);
             result = applied.Result;
             Remember(plan, applied);
+            foreach (var sent in applied.Sent)
+            {
+                scanner.Hashed(sent);
+            }
             problems.AddRange(applied.Result.Problems.Select(p => new SyncProblem(p.Path, $"not applied in the container: {p.Message}")));
         }
 
+        // What did not travel (gone meanwhile) is hashed now, so the manifest is whole for the next round.
+        scanner.HashDeferred();
         var round = new SyncRound(plan, UpdateDecision.For(plan, updates), result, problems, scanTime, applyTime.Elapsed);
         if (alwaysReport || !plan.IsEmpty || problems.Count > 0)
         {
