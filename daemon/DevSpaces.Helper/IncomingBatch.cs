@@ -12,7 +12,8 @@ internal sealed class IncomingBatch(TreeStore tree) : IDisposable
     private static readonly UnixFileMode ExecutableMode = (UnixFileMode)0b111_101_101;
     private static readonly UnixFileMode PlainMode = (UnixFileMode)0b110_100_100;
 
-    private FileStream? current;
+    private Microsoft.Win32.SafeHandles.SafeFileHandle? current;
+    private long written;
     private PutFile? announced;
     private ContentHasher? hash;
     private string? currentStaged;
@@ -51,7 +52,10 @@ internal sealed class IncomingBatch(TreeStore tree) : IDisposable
 
         announced = put;
         remaining = put.Size;
-        if (tree.UnsafeReason(put.Path) is { } reason)
+        written = 0;
+
+        // Links and folders on the way are checked when the file is put in place.
+        if (SyncPath.Problem(put.Path) is { } reason)
         {
             Problems.Add(new PathProblem(put.Path, reason));
             current = null;
@@ -61,7 +65,7 @@ internal sealed class IncomingBatch(TreeStore tree) : IDisposable
             try
             {
                 currentStaged = tree.NewStagingPath();
-                current = new FileStream(currentStaged, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
+                current = tree.CreateStaged(currentStaged);
                 hash = new ContentHasher();
             }
             catch (Exception e) when (e is UnauthorizedAccessException or IOException)
@@ -89,7 +93,12 @@ internal sealed class IncomingBatch(TreeStore tree) : IDisposable
         }
 
         // Data of a refused path is read and dropped.
-        current?.Write(data);
+        if (current != null)
+        {
+            RandomAccess.Write(current, data, written);
+        }
+
+        written += data.Length;
         hash?.Append(data);
         remaining -= data.Length;
         if (remaining == 0)
@@ -124,8 +133,8 @@ internal sealed class IncomingBatch(TreeStore tree) : IDisposable
             try
             {
                 // The mode, size and modification time come from the open file: no lookups by path.
-                File.SetUnixFileMode(current.SafeFileHandle, put.Executable ? ExecutableMode : PlainMode);
-                var modified = File.GetLastWriteTimeUtc(current.SafeFileHandle).Ticks;
+                File.SetUnixFileMode(current, put.Executable ? ExecutableMode : PlainMode);
+                var modified = File.GetLastWriteTimeUtc(current).Ticks;
                 current.Dispose();
                 problem = tree.Put(new StagedFile(put.Path, currentStaged!, content, put.Executable, put.Size, modified));
             }

@@ -11,7 +11,12 @@ internal sealed class TreeStore
 {
     private readonly Lock gate = new();
     private readonly Dictionary<string, CachedFile> cache = new(StringComparer.Ordinal);
+
+    // Folders (root-relative) a put found or made real, not links: later puts into them skip the lookups. A move or
+    // delete may change what a path is, so it clears them, as does the end of a batch.
+    private readonly HashSet<string> realFolders = new(StringComparer.Ordinal);
     private long staged;
+    private bool stagingMade;
 
     public TreeStore(string root)
     {
@@ -26,8 +31,27 @@ internal sealed class TreeStore
     /// <summary>A new file name in the staging folder, which is on the root's file system, so putting a file in place is a rename.</summary>
     public string NewStagingPath()
     {
-        Directory.CreateDirectory(StagingDirectory);
+        if (!Volatile.Read(ref stagingMade))
+        {
+            Directory.CreateDirectory(StagingDirectory);
+            Volatile.Write(ref stagingMade, true);
+        }
+
         return Path.Combine(StagingDirectory, Interlocked.Increment(ref staged).ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Creates a new staged file for writing (the staging folder made again if another batch's end took it).</summary>
+    public Microsoft.Win32.SafeHandles.SafeFileHandle CreateStaged(string stagedPath)
+    {
+        try
+        {
+            return File.OpenHandle(stagedPath, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            Directory.CreateDirectory(StagingDirectory);
+            return File.OpenHandle(stagedPath, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+        }
     }
 
     /// <summary>Every regular file under the root (symbolic links and the staging folder left out).</summary>
@@ -42,6 +66,7 @@ internal sealed class TreeStore
     /// <summary>Moves a file to another path; null when done, else why not.</summary>
     public PathProblem? Move(MoveFile move) => Change(move.To, () =>
     {
+        realFolders.Clear();
         if (UnsafeReason(move.From) is { } fromReason)
         {
             throw new IOException($"cannot move from {move.From}: {fromReason}");
@@ -56,6 +81,7 @@ internal sealed class TreeStore
     /// <summary>Deletes a file or folder (and the folders that leaves empty); null when done, else why not.</summary>
     public PathProblem? Delete(string path) => Change(path, () =>
     {
+        realFolders.Clear();
         var full = Full(path);
         if (File.Exists(full) || new FileInfo(full).LinkTarget != null)
         {
@@ -70,18 +96,31 @@ internal sealed class TreeStore
     });
 
     /// <summary>Renames a received file from the staging folder into place; null when done, else why not.</summary>
-    public PathProblem? Put(StagedFile put) => Change(put.Path, () =>
+    public PathProblem? Put(StagedFile put)
     {
-        var target = Full(put.Path);
-        if (Directory.Exists(target) && new FileInfo(target).LinkTarget == null)
+        var slash = put.Path.LastIndexOf('/');
+        var folder = slash < 0 ? "" : put.Path[..slash];
+        return Change(put.Path, () =>
         {
-            throw new IOException("a folder of that name is in the way");
-        }
+            var target = Full(put.Path);
+            if (!realFolders.Contains(folder))
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        File.Move(put.StagedPath, target, overwrite: true);
-        cache[put.Path] = new CachedFile(put.Size, put.ModifiedTicks, put.Hash, put.Executable);
-    });
+            try
+            {
+                File.Move(put.StagedPath, target, overwrite: true);
+            }
+            catch (IOException) when (Directory.Exists(target) && new FileInfo(target).LinkTarget == null)
+            {
+                throw new IOException("a folder of that name is in the way");
+            }
+
+            realFolders.Add(folder);
+            cache[put.Path] = new CachedFile(put.Size, put.ModifiedTicks, put.Hash, put.Executable);
+        }, folder);
+    }
 
     /// <summary>
     /// Ends a batch whose changes were applied as they arrived: what is still staged goes, and the tree is listed
@@ -92,8 +131,10 @@ internal sealed class TreeStore
         batch.DiscardStaged();
         lock (gate)
         {
+            realFolders.Clear();
             try
             {
+                Volatile.Write(ref stagingMade, false);
                 Directory.Delete(StagingDirectory);
             }
             catch (IOException)
@@ -111,11 +152,11 @@ internal sealed class TreeStore
     /// the order they arrive: a batch sends moves first (they read old paths), then deletes (so a file may become a
     /// folder), then new content, so the last write wins.
     /// </summary>
-    private PathProblem? Change(string path, Action action)
+    private PathProblem? Change(string path, Action action, string? checkedFolder = null)
     {
         lock (gate)
         {
-            if (UnsafeReason(path) is { } unsafeReason)
+            if ((checkedFolder != null && realFolders.Contains(checkedFolder) ? SyncPath.Problem(path) : UnsafeReason(path)) is { } unsafeReason)
             {
                 return new PathProblem(path, unsafeReason);
             }
