@@ -22,7 +22,8 @@ public static class DaemonHost
         RpcJson.Configure(formatter.JsonSerializerOptions);
         // Pipes over the streams whose flush writes through to stdout, so that once a response counts as sent
         // it is on the wire (a pumped pipe could still hold the answer to shutdown when the process exits).
-        var handler = new DaemonMessageHandler(PipeWriter.Create(output), PipeReader.Create(input), formatter, log);
+        await using var idleTrim = IdleTrim.ForDaemon(log);
+        var handler = new DaemonMessageHandler(PipeWriter.Create(output), PipeReader.Create(input), formatter, log, idleTrim.Activity);
         Composition? composition = null;
         using var rpc = new DaemonRpc(handler, () => composition?.Lifecycle?.IsShuttingDown == true, log, options.LogFile);
         rpc.TraceSource = new TraceSource("devspaces-rpc", SourceLevels.Warning);

@@ -11,9 +11,9 @@ namespace DevSpaces.Cli.Daemon;
 /// JSON-RPC message (not JSON, or JSON of another shape) is logged and skipped: its length was known, so the next
 /// frame starts right after it and the daemon keeps serving. A malformed header (a non-numeric Content-Length, a
 /// missing one, a line without CRLF) loses the framing: that is logged and recorded as <see cref="ProtocolError"/>,
-/// and the connection ends.
+/// and the connection ends. Every message read is told to <paramref name="activity"/> (the idle trim).
 /// </summary>
-public sealed class DaemonMessageHandler(PipeWriter writer, PipeReader reader, IJsonRpcMessageFormatter formatter, ILog log)
+public sealed class DaemonMessageHandler(PipeWriter writer, PipeReader reader, IJsonRpcMessageFormatter formatter, ILog log, Action? activity = null)
     : HeaderDelimitedMessageHandler(writer, reader, formatter)
 {
     private volatile string? protocolError;
@@ -27,7 +27,9 @@ public sealed class DaemonMessageHandler(PipeWriter writer, PipeReader reader, I
         {
             try
             {
-                return await base.ReadCoreAsync(cancellationToken).ConfigureAwait(false);
+                var message = await base.ReadCoreAsync(cancellationToken).ConfigureAwait(false);
+                activity?.Invoke();
+                return message;
             }
             catch (BadRpcHeaderException e)
             {

@@ -1,4 +1,6 @@
+using System.Text.Json.Serialization.Metadata;
 using DevSpaces.Contracts;
+using DevSpaces.Core.Cluster.Api;
 using DevSpaces.Core.Errors;
 using k8s;
 using System.Net;
@@ -7,16 +9,23 @@ using k8s.Exceptions;
 
 namespace DevSpaces.Core.Cluster;
 
-/// <summary>A Kubernetes client for one kubeconfig context; every call goes through <see cref="CallAsync{T}"/>.</summary>
+/// <summary>
+/// A Kubernetes client for one kubeconfig context; every call goes through <see cref="CallAsync{T}"/> or
+/// <see cref="ReadAsync{T}"/>. The reads and watches of the idle daemon use <see cref="Api"/>; KubernetesClient's
+/// <see cref="Client"/> (its generated operations and serializer, ~15 MiB once loaded) is built at its first use.
+/// </summary>
 public sealed class ClusterConnection : IDisposable
 {
     /// <summary>How long a single API call may take before the server counts as unreachable.</summary>
     public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(20);
 
-    private ClusterConnection(ClusterTarget target, IKubernetes client)
+    private readonly Lazy<IKubernetes> client;
+
+    private ClusterConnection(ClusterTarget target, KubernetesClientConfiguration config, ApiServerClient api)
     {
         Target = target;
-        Client = client;
+        Api = api;
+        client = new Lazy<IKubernetes>(() => new Kubernetes(config));
     }
 
     public ClusterTarget Target { get; }
@@ -24,7 +33,10 @@ public sealed class ClusterConnection : IDisposable
     public string Context => Target.Context;
 
     /// <summary>The client; long-running watches use it directly, requests go through <see cref="CallAsync{T}"/>.</summary>
-    public IKubernetes Client { get; }
+    public IKubernetes Client => client.Value;
+
+    /// <summary>The small client of the idle daemon's reads and watches; reads go through <see cref="ReadAsync{T}"/>.</summary>
+    public ApiServerClient Api { get; }
 
     /// <summary>Builds a client for <paramref name="context"/> (which must exist in <paramref name="kubeconfig"/>).</summary>
     public static ClusterConnection Open(LoadedKubeconfig kubeconfig, string context)
@@ -36,7 +48,7 @@ public sealed class ClusterConnection : IDisposable
             var config = KubernetesClientConfiguration.BuildConfigFromConfigObject(kubeconfig.Config, context);
             // Watches stream for minutes; per-call timeouts come from CallAsync instead.
             config.HttpClientTimeout = Timeout.InfiniteTimeSpan;
-            return new ClusterConnection(target, new Kubernetes(config));
+            return new ClusterConnection(target, config, ApiServerClient.Open(config));
         }
         catch (KubeConfigException ex) when (kubeconfig.UserOf(entry)?.UserCredentials is { ExternalExecution: { } exec })
         {
@@ -75,7 +87,7 @@ public sealed class ClusterConnection : IDisposable
     /// <summary>Runs one API call with a timeout and turns its failure into a user-visible error.</summary>
     public async Task<T> CallAsync<T>(ClusterOperation operation, Func<IKubernetes, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
-        var (found, value) = await RunAsync(operation, call, nullOnNotFound: false, cancellationToken).ConfigureAwait(false);
+        var (found, value) = await RunAsync(operation, ct => call(Client, ct), nullOnNotFound: false, cancellationToken).ConfigureAwait(false);
         return found ? value! : throw new InvalidOperationException("unreachable");
     }
 
@@ -83,17 +95,32 @@ public sealed class ClusterConnection : IDisposable
     public async Task<T?> TryCallAsync<T>(ClusterOperation operation, Func<IKubernetes, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
         where T : class
     {
-        var (found, value) = await RunAsync(operation, call, nullOnNotFound: true, cancellationToken).ConfigureAwait(false);
+        var (found, value) = await RunAsync(operation, ct => call(Client, ct), nullOnNotFound: true, cancellationToken).ConfigureAwait(false);
         return found ? value : null;
     }
 
-    private async Task<(bool Found, T? Value)> RunAsync<T>(ClusterOperation operation, Func<IKubernetes, CancellationToken, Task<T>> call, bool nullOnNotFound, CancellationToken cancellationToken)
+    /// <summary>Reads <paramref name="path"/> with <see cref="Api"/>, with the timeout and the errors of <see cref="CallAsync{T}"/>.</summary>
+    public async Task<T> ReadAsync<T>(ClusterOperation operation, string path, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    {
+        var (found, value) = await RunAsync(operation, ct => Api.GetAsync(path, type, ct), nullOnNotFound: false, cancellationToken).ConfigureAwait(false);
+        return found ? value! : throw new InvalidOperationException("unreachable");
+    }
+
+    /// <summary>As <see cref="ReadAsync{T}"/>, but a 404 gives null instead of an error.</summary>
+    public async Task<T?> TryReadAsync<T>(ClusterOperation operation, string path, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+        where T : class
+    {
+        var (found, value) = await RunAsync(operation, ct => Api.GetAsync(path, type, ct), nullOnNotFound: true, cancellationToken).ConfigureAwait(false);
+        return found ? value : null;
+    }
+
+    private async Task<(bool Found, T? Value)> RunAsync<T>(ClusterOperation operation, Func<CancellationToken, Task<T>> call, bool nullOnNotFound, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(CallTimeout);
         try
         {
-            return (true, await call(Client, timeout.Token).ConfigureAwait(false));
+            return (true, await call(timeout.Token).ConfigureAwait(false));
         }
         catch (HttpOperationException ex) when (nullOnNotFound && ex.Response?.StatusCode == HttpStatusCode.NotFound)
         {
@@ -117,5 +144,12 @@ public sealed class ClusterConnection : IDisposable
             return true;
         }, cancellationToken);
 
-    public void Dispose() => Client.Dispose();
+    public void Dispose()
+    {
+        Api.Dispose();
+        if (client.IsValueCreated)
+        {
+            client.Value.Dispose();
+        }
+    }
 }

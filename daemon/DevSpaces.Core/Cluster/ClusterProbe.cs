@@ -1,7 +1,7 @@
 using DevSpaces.Contracts;
+using DevSpaces.Core.Cluster.Api;
 using DevSpaces.Core.Errors;
 using DevSpaces.Core.Workspace;
-using k8s;
 
 namespace DevSpaces.Core.Cluster;
 
@@ -18,10 +18,7 @@ public static class ClusterProbe
             context = session.EffectiveContext(config);
             server = context == null ? null : config.FindContext(context) is { } entry ? config.ServerOf(entry) : null;
             var connection = session.Connect();
-            var version = await connection.CallAsync(
-                new ClusterOperation("get", "version"),
-                (client, ct) => client.Version.GetCodeAsync(ct),
-                cancellationToken).ConfigureAwait(false);
+            var version = await connection.ReadAsync(new ClusterOperation("get", "version"), ApiPaths.Version, ApiJson.Default.VersionInfo, cancellationToken).ConfigureAwait(false);
             return new ConnectionStatus(ConnectionState.Connected, connection.Context, connection.Target.Server, version.GitVersion, null);
         }
         catch (DevSpacesException ex)

@@ -150,7 +150,8 @@ public static class KubernetesFailures
 
         try
         {
-            return KubernetesJson.Deserialize<V1Status>(content);
+            // The generated reader: KubernetesClient's own would be loaded by a denied watch of a namespace admin.
+            return System.Text.Json.JsonSerializer.Deserialize(content, Api.ApiJson.Default.V1Status);
         }
         catch (System.Text.Json.JsonException)
         {

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using DevSpaces.Contracts;
 using DevSpaces.Core.Cluster;
+using DevSpaces.Core.Cluster.Api;
 using DevSpaces.Core.Connect;
 using DevSpaces.Core.Errors;
 using DevSpaces.Core.Logging;
@@ -298,9 +299,10 @@ public sealed class RoutingService(WorkspaceSession session, Func<ClusterConnect
     }
 
     private static Task<V1ConfigMap?> ReadConfigMapAsync(ClusterConnection cluster, string root, CancellationToken cancellationToken) =>
-        cluster.TryCallAsync(
+        cluster.TryReadAsync(
             new ClusterOperation("get", "configmaps", RoutingNames.ConfigMap, root),
-            (c, ct) => c.CoreV1.ReadNamespacedConfigMapAsync(RoutingNames.ConfigMap, root, cancellationToken: ct),
+            ApiPaths.Namespaced(root, "configmaps", RoutingNames.ConfigMap),
+            ApiJson.Default.V1ConfigMap,
             cancellationToken);
 
     private static async Task WriteSpacesAsync(ClusterConnection cluster, string root, V1ConfigMap map, IEnumerable<RoutedSpace> spaces, CancellationToken cancellationToken)
@@ -315,9 +317,10 @@ public sealed class RoutingService(WorkspaceSession session, Func<ClusterConnect
 
     private static async Task<int?> EntryNodePortAsync(ClusterConnection cluster, string root, CancellationToken cancellationToken)
     {
-        var service = await cluster.TryCallAsync(
+        var service = await cluster.TryReadAsync(
             new ClusterOperation("get", "services", RoutingNames.Router, root),
-            (c, ct) => c.CoreV1.ReadNamespacedServiceAsync(RoutingNames.Router, root, cancellationToken: ct),
+            ApiPaths.Namespaced(root, "services", RoutingNames.Router),
+            ApiJson.Default.V1Service,
             cancellationToken).ConfigureAwait(false);
         return service?.Spec?.Ports?.FirstOrDefault()?.NodePort;
     }

@@ -1,5 +1,6 @@
 using DevSpaces.Contracts;
 using DevSpaces.Core.Cluster;
+using DevSpaces.Core.Cluster.Api;
 using DevSpaces.Core.Errors;
 using k8s;
 using k8s.Models;
@@ -13,18 +14,16 @@ public sealed class ClusterNamespaces(ClusterConnection connection) : ISpaceName
 
     public async Task<IReadOnlyList<SpaceRecord>> ListSpacesAsync(CancellationToken cancellationToken)
     {
-        var list = await connection.CallAsync(
+        var list = await connection.ReadAsync(
             new ClusterOperation("list", "namespaces"),
-            (client, ct) => client.CoreV1.ListNamespaceAsync(labelSelector: SpaceLabels.SpaceSelector, cancellationToken: ct),
+            ApiPaths.All("namespaces", SpaceLabels.SpaceSelector),
+            ApiJson.Default.V1NamespaceList,
             cancellationToken).ConfigureAwait(false);
         return list.Items.Select(SpaceRecord.From).OfType<SpaceRecord>().ToList();
     }
 
     public Task<V1Namespace?> ReadAsync(string name, CancellationToken cancellationToken) =>
-        connection.TryCallAsync(
-            new ClusterOperation("get", "namespaces", name),
-            (client, ct) => client.CoreV1.ReadNamespaceAsync(name, cancellationToken: ct),
-            cancellationToken);
+        connection.TryReadAsync(new ClusterOperation("get", "namespaces", name), ApiPaths.Namespace(name), ApiJson.Default.V1Namespace, cancellationToken);
 
     public async Task CreateSpaceAsync(string name, string? parent, CancellationToken cancellationToken)
     {

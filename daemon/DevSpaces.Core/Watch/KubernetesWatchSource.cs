@@ -7,9 +7,10 @@ using k8s.Autorest;
 namespace DevSpaces.Core.Watch;
 
 /// <summary>
-/// A <see cref="IWatchSource{T}"/> on the API server, given the list and watch calls of one resource. The client
+/// A <see cref="IWatchSource{T}"/> on the API server, given the list and watch calls of one resource. KubernetesClient
 /// reports a status in the stream (410 Gone after a compaction, say) through the watch call's <c>onError</c>
-/// instead of throwing; here it becomes <see cref="WatchExpiredException"/> or the error itself.
+/// instead of throwing, <see cref="Cluster.Api.ApiServerClient"/> throws it; either way it becomes
+/// <see cref="WatchExpiredException"/> or the error itself.
 /// </summary>
 /// <param name="list">Lists the objects; returns them and the list's resourceVersion.</param>
 /// <param name="watch">Watches from a resourceVersion, passing stream errors to the given callback.</param>
@@ -33,6 +34,10 @@ public sealed class KubernetesWatchSource<T>(
                     more = await events.MoveNextAsync().ConfigureAwait(false);
                 }
                 catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.Gone)
+                {
+                    throw new WatchExpiredException(resourceVersion, e);
+                }
+                catch (KubernetesException e) when (e.Status?.Code == 410)
                 {
                     throw new WatchExpiredException(resourceVersion, e);
                 }

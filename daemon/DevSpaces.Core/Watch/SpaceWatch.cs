@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using DevSpaces.Contracts;
 using DevSpaces.Core.Cluster;
+using DevSpaces.Core.Cluster.Api;
 using DevSpaces.Core.Errors;
 using DevSpaces.Core.Lifetime;
 using DevSpaces.Core.Logging;
@@ -87,10 +88,10 @@ public sealed class SpaceWatch(WorkspaceSession session, TimeSpan? serverTimeout
             new KubernetesWatchSource<V1Namespace>(
                 async ct =>
                 {
-                    var list = await session.Connect().CallAsync(new ClusterOperation("list", "namespaces"), (k, t) => k.CoreV1.ListNamespaceAsync(cancellationToken: t), ct).ConfigureAwait(false);
+                    var list = await session.Connect().ReadAsync(new ClusterOperation("list", "namespaces"), ApiPaths.All("namespaces"), ApiJson.Default.V1NamespaceList, ct).ConfigureAwait(false);
                     return (list.Items.ToList(), list.Metadata.ResourceVersion);
                 },
-                (rv, onError, ct) => session.Connect().Client.CoreV1.WatchListNamespaceAsync(resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds: timeoutSeconds, onError: onError, cancellationToken: ct)),
+                (rv, _, ct) => session.Connect().Api.WatchAsync(ApiServerClient.WatchPath(ApiPaths.All("namespaces"), rv, timeoutSeconds), ApiJson.Default.V1Namespace, ct)),
             (items, initial) => ApplyNamespaceListAsync(items, initial, spaces),
             (type, ns) => ApplyNamespaceEventAsync(type, ns, spaces),
             healthy);
@@ -99,10 +100,10 @@ public sealed class SpaceWatch(WorkspaceSession session, TimeSpan? serverTimeout
             new KubernetesWatchSource<V1Service>(
                 async ct =>
                 {
-                    var list = await session.Connect().CallAsync(new ClusterOperation("list", "services"), (k, t) => k.CoreV1.ListServiceForAllNamespacesAsync(cancellationToken: t), ct).ConfigureAwait(false);
+                    var list = await session.Connect().ReadAsync(new ClusterOperation("list", "services"), ApiPaths.All("services"), ApiJson.Default.V1ServiceList, ct).ConfigureAwait(false);
                     return (list.Items.ToList(), list.Metadata.ResourceVersion);
                 },
-                (rv, onError, ct) => session.Connect().Client.CoreV1.WatchListServiceForAllNamespacesAsync(resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds: timeoutSeconds, onError: onError, cancellationToken: ct)),
+                (rv, _, ct) => session.Connect().Api.WatchAsync(ApiServerClient.WatchPath(ApiPaths.All("services"), rv, timeoutSeconds), ApiJson.Default.V1Service, ct)),
             (items, initial) => ApplyServiceListAsync(items, initial, spaces, services),
             (type, service) => ApplyServiceEventAsync(type, service, spaces, services),
             healthy);

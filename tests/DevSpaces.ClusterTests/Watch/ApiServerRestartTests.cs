@@ -1,6 +1,7 @@
 using System.Net;
 using DevSpaces.ClusterTests.PortForwarding;
 using DevSpaces.Contracts;
+using DevSpaces.Core.Cluster.Api;
 using DevSpaces.Core.Logging;
 using DevSpaces.Core.PortForwarding;
 using DevSpaces.Core.Watch;
@@ -13,7 +14,8 @@ namespace DevSpaces.ClusterTests.Watch;
 
 /// <summary>
 /// The one list-then-watch against the real API server when a resourceVersion is too old (410 Gone after a compaction
-/// and a restart), and a running port forward across that restart.
+/// and a restart), reading through the daemon's own API client as the space watch does, and a running port forward
+/// (KubernetesClient's watch) across that restart.
 /// </summary>
 [NonParallelizable]
 public sealed class ApiServerRestartTests
@@ -52,13 +54,15 @@ public sealed class ApiServerRestartTests
         await ApiServerRestart.CompactAndRestartAsync();
 
         // A watch from the list read before the restart: the server answers 410, and the helper lists again.
+        using var api = ApiServerClient.Open(KubernetesClientConfiguration.BuildConfigFromConfigFile(TestCluster.KubeconfigPath));
+        var configMaps = ApiPaths.InNamespace(ns, "configmaps");
         var source = new RecordingSource(new KubernetesWatchSource<V1ConfigMap>(
             async ct =>
             {
-                var list = await client.CoreV1.ListNamespacedConfigMapAsync(ns, cancellationToken: ct);
+                var list = await api.GetAsync(configMaps, ApiJson.Default.V1ConfigMapList, ct);
                 return (list.Items.ToList(), list.Metadata.ResourceVersion);
             },
-            (rv, onError, ct) => client.CoreV1.WatchListNamespacedConfigMapAsync(ns, resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds: 60, onError: onError, cancellationToken: ct)),
+            (rv, _, ct) => api.WatchAsync(ApiServerClient.WatchPath(configMaps, rv, 60), ApiJson.Default.V1ConfigMap, ct)),
             ([.. before.Items], before.Metadata.ResourceVersion));
         var changes = new Signal<string>();
         await using (ListWatch<V1ConfigMap>.Start(
