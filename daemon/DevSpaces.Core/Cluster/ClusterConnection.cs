@@ -12,7 +12,8 @@ namespace DevSpaces.Core.Cluster;
 /// <summary>
 /// A Kubernetes client for one kubeconfig context; every call goes through <see cref="CallAsync{T}"/> or
 /// <see cref="ReadAsync{T}"/>. The reads and watches of the idle daemon use <see cref="Api"/>; KubernetesClient's
-/// <see cref="Client"/> (its generated operations and serializer, ~15 MiB once loaded) is built at its first use.
+/// <see cref="Client"/> (its generated operations and serializer: 13 MiB of the idle daemon when it served those) is built
+/// at its first use.
 /// </summary>
 public sealed class ClusterConnection : IDisposable
 {
