@@ -42,6 +42,31 @@ public sealed class FolderScannerTests
     }
 
     [Test]
+    public void A_Deferred_Scan_Hashes_Only_What_Is_Asked_And_Keeps_The_Hash_A_Sender_Read()
+    {
+        using var folder = new TempDirectory();
+        var sent = folder.File("sent.txt", "travels");
+        var compared = folder.File("compared.txt", "compared");
+        var left = folder.File("left.txt", "left over");
+        var scanner = new FolderScanner(folder.Path, new SyncRules(null, []));
+        scanner.ScanAll(deferHashing: true);
+        Assert.That(scanner.Files.Values.Select(f => f.Hash), Is.All.EqualTo(FolderScanner.NotHashed), "nothing read yet");
+        Assert.That(scanner.Files["sent.txt"].Size, Is.EqualTo(7));
+
+        scanner.HashDeferred(f => f.Path == "compared.txt");
+        Assert.That(scanner.Files["compared.txt"].Hash, Is.EqualTo(TreeHash.OfFile(compared)));
+        Assert.That(scanner.Files["sent.txt"].Hash, Is.EqualTo(FolderScanner.NotHashed));
+
+        // The hash the sender computed is kept: the same size and time on the next scan do not read the file again.
+        scanner.Hashed(new FileEntry("sent.txt", "hash-the-sender-read", 7, false));
+        scanner.HashDeferred();
+        Assert.That(scanner.Files["left.txt"].Hash, Is.EqualTo(TreeHash.OfFile(left)));
+        scanner.ScanAll();
+        Assert.That(scanner.Files["sent.txt"].Hash, Is.EqualTo("hash-the-sender-read"));
+        Assert.That(TreeHash.OfFile(sent), Is.Not.EqualTo("hash-the-sender-read"));
+    }
+
+    [Test]
     public void A_Scan_Of_One_Folder_Drops_What_Is_Gone_There_And_Keeps_The_Rest()
     {
         using var folder = new TempDirectory();
