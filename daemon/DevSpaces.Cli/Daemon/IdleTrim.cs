@@ -59,13 +59,19 @@ public sealed class IdleTrim : IAsyncDisposable
         while (true)
         {
             await woken.WaitAsync(cancellationToken).ConfigureAwait(false);
-            TimeSpan idle;
-            while ((idle = Stopwatch.GetElapsedTime(Volatile.Read(ref lastActivity))) < Quiet)
+            do
             {
-                await Task.Delay(Quiet - idle, cancellationToken).ConfigureAwait(false);
-            }
+                TimeSpan idle;
+                while ((idle = Stopwatch.GetElapsedTime(Volatile.Read(ref lastActivity))) < Quiet)
+                {
+                    await Task.Delay(Quiet - idle, cancellationToken).ConfigureAwait(false);
+                }
 
-            Volatile.Write(ref pending, 0);
+                Volatile.Write(ref pending, 0);
+            }
+            // A message that arrived while the flag was still set did not wake the loop: wait for the quiet after it too.
+            while (Stopwatch.GetElapsedTime(Volatile.Read(ref lastActivity)) < Quiet);
+
             trim();
         }
     }
