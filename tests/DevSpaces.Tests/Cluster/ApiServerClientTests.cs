@@ -212,6 +212,18 @@ public class ApiServerClientTests
 
     private static string? HeaderOf(ApiCredentials credentials) => credentials.HeaderAsync(CancellationToken.None).GetAwaiter().GetResult()?.ToString();
 
+    [Test]
+    public void A_Cluster_Entry_Without_Certificate_Authorities_Is_Reached_With_The_Systems_Trust_And_Its_Failure_Names_The_Server()
+    {
+        // A cluster entry with only a server and a token (kubectl config set-cluster --server=…): nothing listens on port 1.
+        var config = new KubernetesClientConfiguration { Host = "https://127.0.0.1:1", AccessToken = "not-a-real-token" };
+        using var transport = HttpApiServerTransport.For(new Uri(config.Host), config);
+        var client = new ApiServerClient(new Uri(config.Host), transport, ApiCredentials.From(config));
+
+        var failure = Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync("/version", ApiJson.Default.VersionInfo, CancellationToken.None));
+        Assert.That(failure!.Message, Does.Contain("127.0.0.1:1"));
+    }
+
     private static KubernetesWatchSource<V1Namespace> Source(ApiServerClient client) => new(
         _ => throw new NotSupportedException("listing is not part of these tests"),
         (rv, _, ct) => client.WatchAsync(ApiServerClient.WatchPath(ApiPaths.All("namespaces"), rv, 60), ApiJson.Default.V1Namespace, ct));

@@ -1,7 +1,6 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using k8s;
-using k8s.Exceptions;
 
 namespace DevSpaces.Core.Cluster.Api;
 
@@ -16,7 +15,6 @@ public sealed class HttpApiServerTransport : IApiServerTransport
 
     private HttpApiServerTransport(HttpClient http) => this.http = http;
 
-    /// <exception cref="KubeConfigException">An HTTPS server without certificate authorities and with verification on.</exception>
     public static HttpApiServerTransport For(Uri server, KubernetesClientConfiguration config)
     {
         var handler = new SocketsHttpHandler
@@ -48,14 +46,19 @@ public sealed class HttpApiServerTransport : IApiServerTransport
 
     public void Dispose() => http.Dispose();
 
-    private static RemoteCertificateValidationCallback ServerCheck(KubernetesClientConfiguration config)
+    /// <summary>Null (the system's check alone) for a cluster entry without certificate authorities, as KubernetesClient does.</summary>
+    private static RemoteCertificateValidationCallback? ServerCheck(KubernetesClientConfiguration config)
     {
         if (config.SkipTlsVerify)
         {
             return (_, _, _, _) => true;
         }
 
-        var authorities = config.SslCaCerts ?? throw new KubeConfigException("A CA must be set when SkipTlsVerify === false");
+        if (config.SslCaCerts is not { Count: > 0 } authorities)
+        {
+            return null;
+        }
+
         return (_, certificate, chain, errors) => IsTrusted(authorities, certificate, chain, errors);
     }
 
