@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using DevSpaces.Core.Lifetime;
 using DevSpaces.Core.Logging;
 
@@ -80,21 +79,7 @@ public sealed class IdleTrim : IAsyncDisposable
     {
         var before = Environment.WorkingSet;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        if (OperatingSystem.IsLinux())
-        {
-            try
-            {
-                MallocTrim(0);
-            }
-            catch (EntryPointNotFoundException)
-            {
-                // Not glibc (musl): its allocator returns memory on its own.
-            }
-        }
-
+        PosixCalls.TrimCHeap();
         log.Debug($"idle: working set {before / 1024} KiB -> {Environment.WorkingSet / 1024} KiB");
     }
-
-    [DllImport("libc", EntryPoint = "malloc_trim")]
-    private static extern int MallocTrim(nuint pad);
 }

@@ -2,8 +2,8 @@ using System.Runtime.InteropServices;
 
 namespace DevSpaces.Core.Lifetime;
 
-/// <summary>The few libc calls process supervision needs (Linux and macOS; signal numbers are the same on both).</summary>
-internal static class PosixCalls
+/// <summary>The few libc calls the daemon needs: process supervision (Linux and macOS; signal numbers are the same on both) and giving the C heap's free pages back.</summary>
+public static class PosixCalls
 {
     public const int SigKill = 9;
 
@@ -23,6 +23,22 @@ internal static class PosixCalls
 
     /// <summary>Reaps <paramref name="pid"/> if it is an exited child of this process.</summary>
     public static void Reap(int pid) => WaitPid(pid, out _, WNoHang);
+
+    /// <summary>glibc: returns the C heap's free pages to the system; false where libc has no <c>malloc_trim</c> (musl, macOS).</summary>
+    public static bool TrimCHeap()
+    {
+        try
+        {
+            return OperatingSystem.IsLinux() && MallocTrim(0) >= 0;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "malloc_trim")]
+    private static extern int MallocTrim(nuint pad);
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
