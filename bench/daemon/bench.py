@@ -62,6 +62,20 @@ def private_dirty_kib(pid):
     return 0
 
 
+def rss_by_mapping_kib(pid):
+    """Resident KiB per mapped file (or [anon], [heap], /memfd:...), largest first."""
+    sizes = {}
+    name = None
+    with open(f"/proc/{pid}/smaps") as smaps:
+        for line in smaps:
+            fields = line.split()
+            if "-" in fields[0] and ":" not in fields[0]:
+                name = os.path.basename(fields[5]) if len(fields) > 5 else "[anon]"
+            elif fields[0] == "Rss:":
+                sizes[name] = sizes.get(name, 0) + int(fields[1])
+    return sorted(sizes.items(), key=lambda item: -item[1])
+
+
 def rss_kib(pid):
     with open(f"/proc/{pid}/status") as status:
         for line in status:
@@ -88,6 +102,7 @@ def main():
     parser.add_argument("--exe", required=True)
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--calls", type=int, default=2000)
+    parser.add_argument("--mappings", type=int, default=0, help="also print the N largest mappings of the idle daemon")
     parser.add_argument("--kubeconfig", default=os.environ.get("DEVSPACES_TEST_KUBECONFIG") or os.environ.get("KUBECONFIG"))
     options = parser.parse_args()
     if not os.path.exists(options.exe):
@@ -146,6 +161,7 @@ def main():
         idle_cpu = cpu_seconds(daemon.pid) - idle_cpu
         idle_rss = rss_kib(daemon.pid)
         idle_private = private_dirty_kib(daemon.pid)
+        mappings = rss_by_mapping_kib(daemon.pid)
         began = time.perf_counter()
         daemon.stdin.write(frame({"jsonrpc": "2.0", "id": 3, "method": "space/current"}))
         daemon.stdin.flush()
@@ -161,6 +177,10 @@ def main():
     print(f"daemon idle RSS: {idle_rss / 1024:.1f} MiB = {idle_rss / baseline_rss:.2f}x dotnet --version peak RSS"
           f" (of which private dirty {idle_private / 1024:.1f} MiB; the rest is mostly runtime files shared with other .NET processes)")
     print(f"daemon CPU in those 3 idle seconds: {idle_cpu * 1000:.0f} ms; first space/current after them: {after_idle * 1000:.3f} ms = {after_idle / p50:.1f}x the p50 round-trip")
+    if options.mappings:
+        print(f"idle daemon's largest mappings (of {len(mappings)}): " + ", ".join(f"{name} {kib / 1024:.1f}" for name, kib in mappings[:options.mappings]) + " MiB")
+        print(f"KubernetesClient.dll mapped: {'yes' if any(name == 'KubernetesClient.dll' for name, _ in mappings) else 'no'};"
+              f" YamlDotNet.dll mapped: {'yes' if any(name == 'YamlDotNet.dll' for name, _ in mappings) else 'no'}")
     print(f"cluster: {'kubeconfig ' + options.kubeconfig if options.kubeconfig else 'none (no kubeconfig: watches idle in back-off)'}")
 
 

@@ -5,7 +5,7 @@ using DevSpaces.Core.Errors;
 using k8s;
 using System.Net;
 using k8s.Autorest;
-using k8s.Exceptions;
+using DevSpaces.Core.Cluster.Kubeconfig;
 
 namespace DevSpaces.Core.Cluster;
 
@@ -20,13 +20,19 @@ public sealed class ClusterConnection : IDisposable
     /// <summary>How long a single API call may take before the server counts as unreachable.</summary>
     public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(20);
 
-    private readonly Lazy<IKubernetes> client;
+    private readonly Lock gate = new();
+    private readonly ClusterAccess access;
+    private readonly string? @namespace;
 
-    private ClusterConnection(ClusterTarget target, KubernetesClientConfiguration config, ApiServerClient api)
+    // IKubernetes, typed object so that building a connection does not load KubernetesClient.
+    private IDisposable? client;
+
+    private ClusterConnection(ClusterTarget target, ClusterAccess access, string? @namespace)
     {
         Target = target;
-        Api = api;
-        client = new Lazy<IKubernetes>(() => new Kubernetes(config));
+        this.access = access;
+        this.@namespace = @namespace;
+        Api = ApiServerClient.Open(access);
     }
 
     public ClusterTarget Target { get; }
@@ -34,7 +40,17 @@ public sealed class ClusterConnection : IDisposable
     public string Context => Target.Context;
 
     /// <summary>The client; long-running watches use it directly, requests go through <see cref="CallAsync{T}"/>.</summary>
-    public IKubernetes Client => client.Value;
+    public IKubernetes Client
+    {
+        get
+        {
+            lock (gate)
+            {
+                client ??= new Kubernetes(KubernetesClientSetup.Configuration(access, @namespace));
+                return (IKubernetes)client;
+            }
+        }
+    }
 
     /// <summary>The small client of the idle daemon's reads and watches; reads go through <see cref="ReadAsync{T}"/>.</summary>
     public ApiServerClient Api { get; }
@@ -43,33 +59,26 @@ public sealed class ClusterConnection : IDisposable
     public static ClusterConnection Open(LoadedKubeconfig kubeconfig, string context)
     {
         var entry = kubeconfig.FindContext(context) ?? throw ContextNotFound(kubeconfig, context);
-        var target = new ClusterTarget(context, kubeconfig.ServerOf(entry), entry.ContextDetails?.User);
+        var target = new ClusterTarget(context, kubeconfig.ServerOf(entry), entry.User);
         try
         {
-            var config = KubernetesClientConfiguration.BuildConfigFromConfigObject(kubeconfig.Config, context);
-            // Watches stream for minutes; per-call timeouts come from CallAsync instead.
-            config.HttpClientTimeout = Timeout.InfiniteTimeSpan;
-            return new ClusterConnection(target, config, ApiServerClient.Open(config));
+            return new ClusterConnection(target, ClusterAccess.Resolve(kubeconfig, entry), entry.Namespace);
         }
-        catch (KubeConfigException ex) when (kubeconfig.UserOf(entry)?.UserCredentials is { ExternalExecution: { } exec })
+        catch (CredentialPluginException ex)
         {
             throw new DevSpacesException(
                 RpcErrorCode.AuthProviderFailed,
                 $"The credential plugin of user '{target.User}' (context '{context}') failed.",
                 "Run the plugin's login command (see its message), check that it is installed and on PATH, then retry.",
-                CredentialPluginDiagnosis.Describe(exec) ?? ex.Message,
+                ex.Message,
                 ex);
         }
-        catch (KubeConfigException ex) when (kubeconfig.UserOf(entry)?.UserCredentials is { AuthProvider: not null })
-        {
-            throw KubernetesFailures.Translate(ex, new ClusterOperation("authenticate", "users", target.User), target);
-        }
-        catch (KubeConfigException ex)
+        catch (KubeconfigUnusableException ex)
         {
             throw new DevSpacesException(
                 RpcErrorCode.KubeconfigInvalid,
                 $"Context '{context}' in {string.Join(", ", kubeconfig.Files)} cannot be used.",
-                "Check that its cluster and user entries exist and their certificate files are readable (kubectl config view).",
+                ex.Hint,
                 ex.Message,
                 ex);
         }
@@ -148,9 +157,9 @@ public sealed class ClusterConnection : IDisposable
     public void Dispose()
     {
         Api.Dispose();
-        if (client.IsValueCreated)
+        lock (gate)
         {
-            client.Value.Dispose();
+            client?.Dispose();
         }
     }
 }

@@ -1,10 +1,6 @@
 using DevSpaces.Contracts;
 using DevSpaces.Core.Errors;
-using k8s;
-using k8s.Exceptions;
-using k8s.KubeConfigModels;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
+using DevSpaces.Core.Cluster.Kubeconfig;
 
 namespace DevSpaces.Core.Cluster;
 
@@ -14,11 +10,6 @@ namespace DevSpaces.Core.Cluster;
 /// </summary>
 public sealed class KubeconfigSource(string? explicitPath, string? kubeconfigVariable, string? homeDirectory) : IKubeconfigSource
 {
-    private static readonly IDeserializer KubeconfigYaml = new DeserializerBuilder()
-        .WithNamingConvention(CamelCaseNamingConvention.Instance)
-        .IgnoreUnmatchedProperties()
-        .Build();
-
     /// <summary>From the process: <c>KUBECONFIG</c> and the user's home.</summary>
     public static KubeconfigSource FromEnvironment(string? explicitPath) =>
         new(explicitPath, Environment.GetEnvironmentVariable("KUBECONFIG"), Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
@@ -58,49 +49,16 @@ public sealed class KubeconfigSource(string? explicitPath, string? kubeconfigVar
 
         try
         {
-            var configs = existing.Select(Read).ToList();
-            return new LoadedKubeconfig(Merge(configs), existing);
+            return LoadedKubeconfig.Merge(existing.Select(KubeconfigReader.ReadFile).ToList());
         }
-        catch (Exception ex) when (ex is KubeConfigException or IOException or UnauthorizedAccessException or FormatException
-                                       or YamlDotNet.Core.YamlException or ArgumentException or InvalidOperationException)
+        catch (KubeconfigUnusableException ex)
         {
             throw new DevSpacesException(
                 RpcErrorCode.KubeconfigInvalid,
                 $"The kubeconfig {string.Join(", ", existing)} could not be read.",
-                "Fix the file (kubectl config view shows what kubectl makes of it) or point KUBECONFIG at another one.",
+                ex.Hint,
                 ex.Message,
                 ex);
         }
-    }
-
-    /// <summary>
-    /// One kubeconfig file, read with YamlDotNet alone: KubernetesClient's reader (<c>KubernetesYaml</c>) first maps
-    /// every model type of the library, about 25 MiB that a daemon would carry for its whole life.
-    /// </summary>
-    private static K8SConfiguration Read(string file)
-    {
-        var config = KubeconfigYaml.Deserialize<K8SConfiguration?>(File.ReadAllText(file))
-                     ?? throw new KubeConfigException($"{file} is empty.");
-
-        // Relative certificate, key and token paths are relative to the file, as for kubectl.
-        config.FileName = Path.GetFullPath(file);
-        return config;
-    }
-
-    /// <summary>kubectl's merge rule: the first file that sets a value or names an entry wins.</summary>
-    private static K8SConfiguration Merge(IReadOnlyList<K8SConfiguration> configs)
-    {
-        if (configs.Count == 1)
-        {
-            return configs[0];
-        }
-
-        return new K8SConfiguration
-        {
-            CurrentContext = configs.Select(c => c.CurrentContext).FirstOrDefault(c => !string.IsNullOrEmpty(c)),
-            Contexts = configs.SelectMany(c => c.Contexts ?? []).DistinctBy(c => c.Name).ToList(),
-            Clusters = configs.SelectMany(c => c.Clusters ?? []).DistinctBy(c => c.Name).ToList(),
-            Users = configs.SelectMany(c => c.Users ?? []).DistinctBy(c => c.Name).ToList(),
-        };
     }
 }

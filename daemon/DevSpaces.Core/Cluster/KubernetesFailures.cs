@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using DevSpaces.Contracts;
+using DevSpaces.Core.Cluster.Kubeconfig;
 using DevSpaces.Core.Errors;
 using k8s;
 using k8s.Autorest;
@@ -24,6 +25,15 @@ public static class KubernetesFailures
                 return known;
             case HttpOperationException http:
                 return FromStatus(http, operation, target);
+            case CredentialPluginException plugin:
+                return AuthProvider(plugin, target);
+            case KubeconfigUnusableException unusable:
+                return new DevSpacesException(
+                    RpcErrorCode.KubeconfigInvalid,
+                    $"Context '{target.Context}' cannot be used to {operation.Describe()}.",
+                    unusable.Hint,
+                    unusable.Message,
+                    unusable);
             case KubeConfigException config:
                 return AuthProvider(config, target);
             case KubernetesClientException { InnerException: KubeConfigException config }:
@@ -106,7 +116,7 @@ public static class KubernetesFailures
         }
     }
 
-    private static DevSpacesException AuthProvider(KubeConfigException error, ClusterTarget target) =>
+    private static DevSpacesException AuthProvider(Exception error, ClusterTarget target) =>
         new(RpcErrorCode.AuthProviderFailed,
             $"The credential plugin of user '{target.User}' (context '{target.Context}') failed.",
             "Run the plugin's login command (see the kubeconfig's users[].exec), check it is on PATH, then retry.",

@@ -12,7 +12,7 @@ public sealed class ContextService(WorkspaceSession session) : IContextRpc
         var config = session.LoadKubeconfig();
         var current = session.EffectiveContext(config);
         var contexts = config.Contexts
-            .Select(c => new ContextInfo(c.Name, c.ContextDetails?.Cluster, c.ContextDetails?.User, c.ContextDetails?.Namespace, config.ServerOf(c), c.Name == current))
+            .Select(c => new ContextInfo(c.Name, c.Cluster, c.User, c.Namespace, config.ServerOf(c), c.Name == current))
             .ToList();
         return Task.FromResult(new ContextList(contexts, current, config.Files));
     }

@@ -90,7 +90,7 @@ public sealed class WorkspaceSession(IKubeconfigSource kubeconfig, IClientNotifi
             return chosen;
         }
 
-        return string.IsNullOrEmpty(config.Config.CurrentContext) ? null : config.Config.CurrentContext;
+        return string.IsNullOrEmpty(config.CurrentContext) ? null : config.CurrentContext;
     }
 
     /// <summary>The namespace the workspace's kubeconfig context names, if any.</summary>
@@ -98,7 +98,7 @@ public sealed class WorkspaceSession(IKubeconfigSource kubeconfig, IClientNotifi
     {
         var config = LoadKubeconfig();
         var context = EffectiveContext(config);
-        return context is null ? null : config.FindContext(context)?.ContextDetails?.Namespace;
+        return context is null ? null : config.FindContext(context)?.Namespace;
     }
 
     /// <summary>The connection to the workspace's cluster; rebuilt when the context or the kubeconfig files change.</summary>

@@ -162,11 +162,11 @@ public sealed class ConnectFaultTests() : SampleSpaceFixture("connect-fault", wa
             return token != null;
         }, TimeSpan.FromSeconds(30), () => "the service account 'reader' has a token");
 
-        var config = KubernetesClientConfiguration.LoadKubeConfig(Space.Cluster.KubeconfigPath);
-        var context = config.Contexts.Single(c => c.Name == config.CurrentContext);
-        var user = config.Users.Single(u => u.Name == context.ContextDetails.User);
-        user.UserCredentials = new k8s.KubeConfigModels.UserCredentials { Token = token };
-        using var narrow = ClusterConnection.Open(new LoadedKubeconfig(config, [Space.Cluster.KubeconfigPath]), config.CurrentContext);
+        var config = new KubeconfigSource(Space.Cluster.KubeconfigPath, null, null).Load();
+        var context = config.FindContext(config.CurrentContext!)!;
+        var user = config.UserOf(context)!;
+        var reader = user with { ClientCertificate = null, ClientCertificateData = null, ClientKey = null, ClientKeyData = null, Token = token, Exec = null, AuthProvider = null };
+        using var narrow = ClusterConnection.Open(config with { Users = [reader] }, context.Name);
 
         var error = await ConnectFailsAsync("api", narrow);
         Assert.That(error.ErrorCode, Is.EqualTo(RpcErrorCode.Forbidden));

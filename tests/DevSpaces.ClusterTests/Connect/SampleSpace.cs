@@ -40,7 +40,7 @@ public sealed class SampleSpace : IAsyncDisposable
         var deployed = await ScriptRunner.RunAsync("bash", [deploy, "--namespace", ns, "--local-bases", "--node-port", "auto", "--timeout", "180", "--kubeconfig", cluster.KubeconfigPath], TimeSpan.FromMinutes(10));
         var (exitCode, output) = (deployed.ExitCode, deployed.Stdout + deployed.Stderr);
         var loaded = new KubeconfigSource(cluster.KubeconfigPath, null, null).Load();
-        var space = new SampleSpace(cluster, ns, ClusterConnection.Open(loaded, loaded.Config.CurrentContext));
+        var space = new SampleSpace(cluster, ns, ClusterConnection.Open(loaded, loaded.CurrentContext!));
         if (exitCode != 0)
         {
             await space.DisposeAsync();

@@ -48,7 +48,7 @@ public class PreviewClusterTests
         // The baseline, deployed as up does (the previews run the same pipeline through the CLI).
         using var docker = DockerEngine.Connect();
         var loaded = new KubeconfigSource(cluster.KubeconfigPath, null, null).Load();
-        using var connection = ClusterConnection.Open(loaded, loaded.Config.CurrentContext);
+        using var connection = ClusterConnection.Open(loaded, loaded.CurrentContext!);
         var builder = new ImageBuilder(docker);
         var delivery = new ImageDelivery(docker, cluster.Client, new ImageDeliverySettings());
         var settings = new UpSettings { HelperBaseImage = "devspaces.local/debian:bookworm" };

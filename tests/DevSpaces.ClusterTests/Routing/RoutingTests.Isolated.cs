@@ -166,7 +166,7 @@ public partial class RoutingTests
     public void An_Isolated_Connect_In_The_Root_Says_It_Needs_A_Child_Space()
     {
         var loaded = new KubeconfigSource(cluster.KubeconfigPath, null, null).Load();
-        using var admin = ClusterConnection.Open(loaded, loaded.Config.CurrentContext);
+        using var admin = ClusterConnection.Open(loaded, loaded.CurrentContext!);
         var connect = new ConnectService(admin, new AgentImageNeverNeeded(), new AgentSettings(), new NullLog());
         var error = Assert.ThrowsAsync<Core.Errors.DevSpacesException>(() => connect.ConnectAsync(new ConnectRequest(root, "api", 5000) { Isolated = true }, _ => { }, CancellationToken.None))!;
         Assert.That(error.ErrorCode, Is.EqualTo(Contracts.RpcErrorCode.IsolatedNeedsChildSpace));

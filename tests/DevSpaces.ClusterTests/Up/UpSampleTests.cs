@@ -29,7 +29,7 @@ public class UpSampleTests
         using var cluster = await TestCluster.ConnectAsync();
         using var docker = DockerEngine.Connect();
         var loaded = new KubeconfigSource(cluster.KubeconfigPath, null, null).Load();
-        using var connection = ClusterConnection.Open(loaded, loaded.Config.CurrentContext);
+        using var connection = ClusterConnection.Open(loaded, loaded.CurrentContext!);
         var ns = await cluster.CreateNamespaceAsync($"up-{sample}", cts.Token);
         var folder = Path.Combine(Directory.CreateTempSubdirectory("devspaces-up-sample-").FullName, sample);
         var events = new ConcurrentQueue<UpEvent>();

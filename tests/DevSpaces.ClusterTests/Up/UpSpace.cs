@@ -41,7 +41,7 @@ public sealed class UpSpace : IAsyncDisposable
         var cluster = await TestCluster.ConnectAsync();
         var docker = DockerEngine.Connect();
         var loaded = new KubeconfigSource(cluster.KubeconfigPath, null, null).Load();
-        var connection = ClusterConnection.Open(loaded, loaded.Config.CurrentContext);
+        var connection = ClusterConnection.Open(loaded, loaded.CurrentContext!);
         var ns = await cluster.CreateNamespaceAsync(prefix, cancellationToken);
         return new UpSpace(cluster, docker, connection, ns, Directory.CreateTempSubdirectory($"devspaces-{prefix}-").FullName);
     }

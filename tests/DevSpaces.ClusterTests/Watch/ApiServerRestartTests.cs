@@ -1,6 +1,7 @@
 using System.Net;
 using DevSpaces.ClusterTests.PortForwarding;
 using DevSpaces.Contracts;
+using DevSpaces.Core.Cluster;
 using DevSpaces.Core.Cluster.Api;
 using DevSpaces.Core.Logging;
 using DevSpaces.Core.PortForwarding;
@@ -54,7 +55,8 @@ public sealed class ApiServerRestartTests
         await ApiServerRestart.CompactAndRestartAsync();
 
         // A watch from the list read before the restart: the server answers 410, and the helper lists again.
-        using var api = ApiServerClient.Open(KubernetesClientConfiguration.BuildConfigFromConfigFile(TestCluster.KubeconfigPath));
+        var kubeconfig = new KubeconfigSource(TestCluster.KubeconfigPath, null, null).Load();
+        using var api = ApiServerClient.Open(ClusterAccess.Resolve(kubeconfig, kubeconfig.FindContext(kubeconfig.CurrentContext!)!));
         var configMaps = ApiPaths.InNamespace(ns, "configmaps");
         var source = new RecordingSource(new KubernetesWatchSource<V1ConfigMap>(
             async ct =>

@@ -5,7 +5,6 @@ using DevSpaces.Core.Cluster;
 using DevSpaces.Core.Cluster.Api;
 using DevSpaces.Core.Watch;
 using k8s;
-using k8s.Authentication;
 using k8s.Autorest;
 using k8s.Models;
 
@@ -171,18 +170,10 @@ public class ApiServerClientTests
     }
 
     [Test]
-    public void A_Static_Token_Is_Sent_As_Bearer()
+    public void A_Header_Source_Is_Asked_On_Every_Request()
     {
-        var credentials = ApiCredentials.From(new KubernetesClientConfiguration { Host = "https://x", AccessToken = "t0k3n" });
-
-        Assert.That(HeaderOf(credentials), Is.EqualTo("Bearer t0k3n"));
-    }
-
-    [Test]
-    public void A_Token_Provider_Wins_Over_A_Static_Token_And_Is_Asked_On_Every_Request()
-    {
-        var provider = new CountingTokenProvider();
-        var (client, server) = Client(ApiCredentials.From(new KubernetesClientConfiguration { Host = "https://x", AccessToken = "stale", TokenProvider = provider }));
+        var calls = 0;
+        var (client, server) = Client(ApiCredentials.From(_ => Task.FromResult<AuthenticationHeaderValue?>(new("Bearer", $"plugin-{Interlocked.Increment(ref calls)}"))));
         server.Answer("""{"gitVersion":"v1"}""").Answer("""{"gitVersion":"v1"}""");
 
         Assert.DoesNotThrowAsync(async () =>
@@ -195,30 +186,12 @@ public class ApiServerClientTests
     }
 
     [Test]
-    public void A_User_Name_And_Password_Are_Sent_As_Basic()
-    {
-        var credentials = ApiCredentials.From(new KubernetesClientConfiguration { Host = "https://x", Username = "admin", Password = "s3cret" });
-
-        Assert.That(HeaderOf(credentials), Is.EqualTo("Basic YWRtaW46czNjcmV0"));
-    }
-
-    [Test]
-    public void A_User_With_A_Client_Certificate_Alone_Sends_No_Authorization()
-    {
-        var credentials = ApiCredentials.From(new KubernetesClientConfiguration { Host = "https://x", ClientCertificateData = "Y2VydA==", ClientCertificateKeyData = "a2V5" });
-
-        Assert.That(HeaderOf(credentials), Is.Null);
-    }
-
-    private static string? HeaderOf(ApiCredentials credentials) => credentials.HeaderAsync(CancellationToken.None).GetAwaiter().GetResult()?.ToString();
-
-    [Test]
     public void A_Cluster_Entry_Without_Certificate_Authorities_Is_Reached_With_The_Systems_Trust_And_Its_Failure_Names_The_Server()
     {
         // A cluster entry with only a server and a token (kubectl config set-cluster --server=…): nothing listens on port 1.
-        var config = new KubernetesClientConfiguration { Host = "https://127.0.0.1:1", AccessToken = "not-a-real-token" };
-        using var transport = HttpApiServerTransport.For(new Uri(config.Host), config);
-        var client = new ApiServerClient(new Uri(config.Host), transport, ApiCredentials.From(config));
+        var access = new ClusterAccess(new Uri("https://127.0.0.1:1"), null, false, null, null, null, ApiCredentials.Bearer("not-a-real-token"));
+        using var transport = HttpApiServerTransport.For(access);
+        var client = new ApiServerClient(access.Server, transport, access.Credentials);
 
         var failure = Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync("/version", ApiJson.Default.VersionInfo, CancellationToken.None));
         Assert.That(failure!.Message, Does.Contain("127.0.0.1:1"));
@@ -233,14 +206,5 @@ public class ApiServerClientTests
         await foreach (var _ in source.WatchAsync(version, CancellationToken.None))
         {
         }
-    }
-
-    /// <summary>A credential plugin whose token changes on every call (as a refreshed one would).</summary>
-    private sealed class CountingTokenProvider : ITokenProvider
-    {
-        private int calls;
-
-        public Task<AuthenticationHeaderValue> GetAuthenticationHeaderAsync(CancellationToken cancellationToken) =>
-            Task.FromResult(new AuthenticationHeaderValue("Bearer", $"plugin-{Interlocked.Increment(ref calls)}"));
     }
 }

@@ -33,7 +33,7 @@ public class KubeconfigSourceTests
     {
         var explicitFile = Kubeconfigs.Unreachable(dir, "explicit");
         var source = new KubeconfigSource(explicitFile, "/does/not/exist", dir.Path);
-        Assert.That(source.Load().Config.CurrentContext, Is.EqualTo("explicit"));
+        Assert.That(source.Load().CurrentContext, Is.EqualTo("explicit"));
     }
 
     [Test]
@@ -45,7 +45,7 @@ public class KubeconfigSourceTests
         var loaded = source.Load();
         Assert.Multiple(() =>
         {
-            Assert.That(loaded.Config.CurrentContext, Is.EqualTo("first"), "the first file's current-context wins");
+            Assert.That(loaded.CurrentContext, Is.EqualTo("first"), "the first file's current-context wins");
             Assert.That(loaded.Contexts.Select(c => c.Name), Is.EquivalentTo(new[] { "first", "other", "second", "extra" }));
             Assert.That(loaded.Files, Is.EqualTo(new[] { first, second }));
         });

@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using k8s;
 using k8s.Autorest;
-using k8s.Exceptions;
 
 namespace DevSpaces.Core.Cluster.Api;
 
@@ -16,17 +15,8 @@ namespace DevSpaces.Core.Cluster.Api;
 /// </summary>
 public sealed class ApiServerClient(Uri server, IApiServerTransport transport, ApiCredentials credentials) : IDisposable
 {
-    /// <summary>A client for the server and user of <paramref name="config"/> (built from the kubeconfig by KubernetesClient).</summary>
-    /// <exception cref="KubeConfigException">The server's URL or TLS settings are unusable.</exception>
-    public static ApiServerClient Open(KubernetesClientConfiguration config)
-    {
-        if (string.IsNullOrWhiteSpace(config.Host) || !Uri.TryCreate(config.Host, UriKind.Absolute, out var server))
-        {
-            throw new KubeConfigException($"Bad host url '{config.Host}'");
-        }
-
-        return new ApiServerClient(server, HttpApiServerTransport.For(server, config), ApiCredentials.From(config));
-    }
+    /// <summary>A client for the server and user of one kubeconfig context.</summary>
+    public static ApiServerClient Open(ClusterAccess access) => new(access.Server, HttpApiServerTransport.For(access), access.Credentials);
 
     /// <summary>The path of a watch from <paramref name="resourceVersion"/> (with bookmarks) of the collection at <paramref name="path"/>.</summary>
     public static string WatchPath(string path, string resourceVersion, int timeoutSeconds) =>

@@ -1,11 +1,10 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
-using k8s;
 
 namespace DevSpaces.Core.Cluster.Api;
 
 /// <summary>
-/// HTTPS to the API server with the kubeconfig's TLS settings as KubernetesClient applies them: the cluster's
+/// HTTPS to the API server with the kubeconfig's TLS settings (<see cref="ClusterAccess"/>) as KubernetesClient applies them: the cluster's
 /// certificate authorities (or no verification when the kubeconfig says so), its TLS server name, the user's client
 /// certificate. Proxies come from the environment (<c>HTTPS_PROXY</c>, <c>NO_PROXY</c>) as for KubernetesClient.
 /// </summary>
@@ -15,7 +14,7 @@ public sealed class HttpApiServerTransport : IApiServerTransport
 
     private HttpApiServerTransport(HttpClient http) => this.http = http;
 
-    public static HttpApiServerTransport For(Uri server, KubernetesClientConfiguration config)
+    public static HttpApiServerTransport For(ClusterAccess access)
     {
         var handler = new SocketsHttpHandler
         {
@@ -23,15 +22,15 @@ public sealed class HttpApiServerTransport : IApiServerTransport
             KeepAlivePingDelay = TimeSpan.FromMinutes(3),
             KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
         };
-        if (server.Scheme == Uri.UriSchemeHttps)
+        if (access.Server.Scheme == Uri.UriSchemeHttps)
         {
-            handler.SslOptions.RemoteCertificateValidationCallback = ServerCheck(config);
-            if (!string.IsNullOrEmpty(config.TlsServerName))
+            handler.SslOptions.RemoteCertificateValidationCallback = ServerCheck(access);
+            if (!string.IsNullOrEmpty(access.TlsServerName))
             {
-                handler.SslOptions.TargetHost = config.TlsServerName;
+                handler.SslOptions.TargetHost = access.TlsServerName;
             }
 
-            if (ClientCertificate.From(config) is { } clientCertificate)
+            if (access.ClientCertificate() is { } clientCertificate)
             {
                 handler.SslOptions.ClientCertificates = [clientCertificate];
             }
@@ -47,14 +46,14 @@ public sealed class HttpApiServerTransport : IApiServerTransport
     public void Dispose() => http.Dispose();
 
     /// <summary>Null (the system's check alone) for a cluster entry without certificate authorities, as KubernetesClient does.</summary>
-    private static RemoteCertificateValidationCallback? ServerCheck(KubernetesClientConfiguration config)
+    private static RemoteCertificateValidationCallback? ServerCheck(ClusterAccess access)
     {
-        if (config.SkipTlsVerify)
+        if (access.SkipTlsVerify)
         {
             return (_, _, _, _) => true;
         }
 
-        if (config.SslCaCerts is not { Count: > 0 } authorities)
+        if (access.Authorities is not { Count: > 0 } authorities)
         {
             return null;
         }
