@@ -64,7 +64,7 @@ public sealed partial class ProjectFileReader
         }
         catch (YamlException e)
         {
-            Error(e.Start, e.End, SyntaxMessage(e));
+            Error(e.Start, e.End, YamlScalars.SyntaxMessage(e));
             return null;
         }
 
@@ -549,20 +549,6 @@ public sealed partial class ProjectFileReader
         YamlScalarNode scalar => $"the text '{scalar.Value}'",
         _ => "an alias",
     };
-
-    private static string SyntaxMessage(YamlException e)
-    {
-        var message = MarkPrefix().Replace(e.Message, "");
-        if (e.InnerException is { } inner && message.Length == 0)
-        {
-            message = inner.Message;
-        }
-
-        return $"not valid YAML: {message}";
-    }
-
-    [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\):\s*")]
-    private static partial Regex MarkPrefix();
 
     [GeneratedRegex(@"^(?:[a-z0-9.-]+(?::[0-9]+)?/)?[a-z0-9]+(?:[._-]+[a-z0-9]+)*(?:/[a-z0-9]+(?:[._-]+[a-z0-9]+)*)*$")]
     private static partial Regex ImageRepository();

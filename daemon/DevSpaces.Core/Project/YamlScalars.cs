@@ -19,6 +19,21 @@ public static partial class YamlScalars
         : Number().IsMatch(text) ? "a number"
         : null;
 
+    /// <summary>A YAML syntax error's message without the line and column YamlDotNet puts first (the caller names the place).</summary>
+    public static string SyntaxMessage(YamlException e)
+    {
+        var message = MarkPrefix().Replace(e.Message, "");
+        if (e.InnerException is { } inner && message.Length == 0)
+        {
+            message = inner.Message;
+        }
+
+        return $"not valid YAML: {message}";
+    }
+
+    [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\):\s*")]
+    private static partial Regex MarkPrefix();
+
     [GeneratedRegex(@"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")]
     private static partial Regex Number();
 }

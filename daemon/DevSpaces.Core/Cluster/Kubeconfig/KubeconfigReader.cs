@@ -1,3 +1,4 @@
+using DevSpaces.Core.Project;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -41,7 +42,7 @@ public static class KubeconfigReader
         }
         catch (YamlException e)
         {
-            throw new KubeconfigUnusableException($"{new KubeconfigPlace(path, e.Start.Line, e.Start.Column)}: the kubeconfig is not valid YAML: {Innermost(e).Message}", Hint, e);
+            throw new KubeconfigUnusableException($"{new KubeconfigPlace(path, e.Start.Line, e.Start.Column)}: the kubeconfig is {YamlScalars.SyntaxMessage(e)}", Hint, e);
         }
 
         var reader = new Walker(path);
@@ -59,10 +60,7 @@ public static class KubeconfigReader
             reader.Entries(root, "users", "user", reader.User));
     }
 
-    private static Exception Innermost(Exception e) => e.InnerException is YamlException inner ? Innermost(inner) : e;
-
-    private static bool IsNull(YamlNode? node) =>
-        node is null || node is YamlScalarNode { Style: ScalarStyle.Plain or ScalarStyle.Any, Value: null or "" or "~" or "null" or "Null" or "NULL" };
+    private static bool IsNull(YamlNode? node) => node is null || node is YamlScalarNode scalar && YamlScalars.IsNull(scalar);
 
     /// <summary>The node walk of one file, which knows the file's name and folder for places and relative paths.</summary>
     private sealed class Walker(string path)
