@@ -91,7 +91,15 @@ public sealed class ExecCredentialPlugin(KubeconfigExec exec, string user)
             }
             catch (OperationCanceledException)
             {
-                process.Kill(entireProcessTree: true);
+                try
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+                catch (InvalidOperationException)
+                {
+                    // It ended meanwhile.
+                }
+
                 cancellationToken.ThrowIfCancellationRequested();
                 throw new CredentialPluginException($"'{exec.Command}' did not finish within {Timeout.TotalSeconds:0} s.");
             }
