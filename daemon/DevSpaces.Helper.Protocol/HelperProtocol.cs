@@ -15,6 +15,9 @@ public static class HelperProtocol
     /// <summary>Manifest entries per <see cref="HelperFrameKind.ManifestPart"/> frame.</summary>
     public const int ManifestEntriesPerFrame = 2000;
 
-    /// <summary>Folder in the synced root where a batch's files wait until its commit; never part of the tree.</summary>
-    public const string StagingFolder = ".devspaces-staging";
+    /// <summary>
+    /// How the name of a file the helper is still receiving begins: it is written beside its place under this name and a
+    /// number, then renamed; never part of the tree.
+    /// </summary>
+    public const string PartialPrefix = ".devspaces-partial-";
 }

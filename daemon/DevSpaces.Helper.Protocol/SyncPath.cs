@@ -24,9 +24,9 @@ public static class SyncPath
             }
         }
 
-        if (path == HelperProtocol.StagingFolder || path.StartsWith(HelperProtocol.StagingFolder + "/", StringComparison.Ordinal))
+        if (path[(path.LastIndexOf('/') + 1)..].StartsWith(HelperProtocol.PartialPrefix, StringComparison.Ordinal))
         {
-            return $"{HelperProtocol.StagingFolder} is the helper's own folder";
+            return $"names beginning with {HelperProtocol.PartialPrefix} are the helper's own, for files it is receiving";
         }
 
         return null;

@@ -133,7 +133,8 @@ internal sealed class HelperServer(TreeStore tree, AppProcess app, Children chil
                     batches.Remove(frame.RequestId);
                     var received = batch.Received.Elapsed;
                     var result = tree.Complete(batch);
-                    log($"batch {frame.RequestId}: {batch.Moved} moved, {batch.Deleted} deleted, {result.Applied} applied; received and applied in {received.TotalMilliseconds:0} ms, tree listed in {(batch.Received.Elapsed - received).TotalMilliseconds:0} ms");
+                    var cpu = Environment.CpuUsage;
+                    log($"batch {frame.RequestId}: {batch.Moved} moved, {batch.Deleted} deleted, {result.Applied} applied; received and applied in {received.TotalMilliseconds:0} ms, tree listed in {(batch.Received.Elapsed - received).TotalMilliseconds:0} ms; the helper's CPU since the batch began: {(cpu.UserTime - batch.Cpu.UserTime).TotalMilliseconds:0} ms user, {(cpu.PrivilegedTime - batch.Cpu.PrivilegedTime).TotalMilliseconds:0} ms system");
                     await ReplyAsync(frames, HelperFrameKind.BatchResult, frame.RequestId, result.Encode(), cancellationToken).ConfigureAwait(false);
                 }
 

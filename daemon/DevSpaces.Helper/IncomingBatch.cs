@@ -3,9 +3,9 @@ using DevSpaces.Helper.Protocol;
 namespace DevSpaces.Helper;
 
 /// <summary>
-/// A batch as its frames arrive, applied as it arrives: moves and deletes at once, each file written to the staging
-/// folder (hashed on the way) and renamed into place when its last byte is there, so no file is ever seen half
-/// written and the tree is done when the commit comes. Changes are applied in the order they were sent.
+/// A batch as its frames arrive, applied as it arrives: moves and deletes at once, each file written under a hidden
+/// partial name in its folder (hashed on the way) and renamed into place when its last byte is there, so no file is
+/// ever seen half written and the tree is done when the commit comes. Changes are applied in the order they were sent.
 /// </summary>
 internal sealed class IncomingBatch(TreeStore tree) : IDisposable
 {
@@ -21,6 +21,9 @@ internal sealed class IncomingBatch(TreeStore tree) : IDisposable
 
     /// <summary>Runs from the batch's first frame, for the helper's log.</summary>
     public System.Diagnostics.Stopwatch Received { get; } = System.Diagnostics.Stopwatch.StartNew();
+
+    /// <summary>The helper's CPU time at the batch's first frame, for the helper's log.</summary>
+    public Environment.ProcessCpuUsage Cpu { get; } = Environment.CpuUsage;
 
     /// <summary>Changes applied so far.</summary>
     public int Applied { get; private set; }
@@ -54,29 +57,15 @@ internal sealed class IncomingBatch(TreeStore tree) : IDisposable
         remaining = put.Size;
         written = 0;
 
-        // Links and folders on the way are checked when the file is put in place.
-        if (SyncPath.Problem(put.Path) is { } reason)
+        // Links and folders on the way are checked before the partial file is made beside its place. A file that cannot
+        // be written has its data read and dropped, and the batch goes on.
+        if (tree.CreatePartial(put.Path, out current, out currentStaged) is { } problem)
         {
-            Problems.Add(new PathProblem(put.Path, reason));
-            current = null;
+            Problems.Add(problem);
         }
         else
         {
-            try
-            {
-                currentStaged = tree.NewStagingPath();
-                current = tree.CreateStaged(currentStaged);
-                hash = new ContentHasher();
-            }
-            catch (Exception e) when (e is UnauthorizedAccessException or IOException)
-            {
-                // Its data is read and dropped, and the batch goes on.
-                var cause = e is UnauthorizedAccessException ? "permission denied" : e.Message;
-                Problems.Add(new PathProblem(put.Path, $"cannot be written: {tree.Root} is not writable by the container's user ({cause}); give the folder to that user in the image, e.g. COPY --chown=<uid>:<gid>"));
-                current = null;
-                currentStaged = null;
-                hash = null;
-            }
+            hash = new ContentHasher();
         }
 
         if (remaining == 0)
@@ -93,9 +82,9 @@ internal sealed class IncomingBatch(TreeStore tree) : IDisposable
         }
 
         // Data of a refused path is read and dropped.
-        if (current != null)
+        if (current != null && Native.WriteAt(current, data, written) is not 0 and var errno)
         {
-            RandomAccess.Write(current, data, written);
+            throw new IOException($"{announced.Path}: cannot be written: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)}");
         }
 
         written += data.Length;
@@ -107,7 +96,7 @@ internal sealed class IncomingBatch(TreeStore tree) : IDisposable
         }
     }
 
-    /// <summary>Deletes what was staged and not put in place (a file cut off when the connection ended).</summary>
+    /// <summary>Deletes a partial file not put in place (a file cut off when the connection ended).</summary>
     public void DiscardStaged()
     {
         current?.Dispose();
@@ -166,7 +155,7 @@ internal sealed class IncomingBatch(TreeStore tree) : IDisposable
         }
         catch (DirectoryNotFoundException)
         {
-            // The staging folder went with another batch's end.
+            // Its folder went with a delete from another connection.
         }
     }
 

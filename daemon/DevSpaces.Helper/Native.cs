@@ -12,6 +12,14 @@ internal static unsafe partial class Native
     public const int EINTR = 4;
     public const int ESRCH = 3;
     public const int O_CLOEXEC = 0x80000;
+    public const int O_WRONLY = 0x1;
+    public const int O_CREAT = 0x40;
+    public const int O_TRUNC = 0x200;
+    public const int EACCES = 13;
+    public const int EPERM = 1;
+    public const int EISDIR = 21;
+    public const int ENOTEMPTY = 39;
+    public const int EEXIST = 17;
 
     // glibc's flags for posix_spawnattr_setflags.
     public const short POSIX_SPAWN_SETPGROUP = 0x02;
@@ -76,6 +84,44 @@ internal static unsafe partial class Native
                 {
                     return Marshal.GetLastPInvokeError();
                 }
+            }
+        }
+
+        return 0;
+    }
+
+    // A received file is written with these directly: .NET's own file calls add a lock, a truncate, a file system and
+    // file type query and a seek per opened file, and two lookups per rename.
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Open(string path, int flags, int mode);
+
+    [LibraryImport("libc", EntryPoint = "pwrite", SetLastError = true)]
+    public static partial nint PWrite(int fd, byte* buffer, nint count, long offset);
+
+    [LibraryImport("libc", EntryPoint = "rename", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Rename(string from, string to);
+
+    /// <summary>Writes all of <paramref name="data"/> at <paramref name="offset"/>; an errno, or 0.</summary>
+    public static int WriteAt(Microsoft.Win32.SafeHandles.SafeFileHandle file, ReadOnlySpan<byte> data, long offset)
+    {
+        var fd = (int)file.DangerousGetHandle();
+        fixed (byte* start = data)
+        {
+            for (var done = 0; done < data.Length;)
+            {
+                var n = PWrite(fd, start + done, data.Length - done, offset + done);
+                if (n < 0)
+                {
+                    var errno = Marshal.GetLastPInvokeError();
+                    if (errno == EINTR)
+                    {
+                        continue;
+                    }
+
+                    return errno;
+                }
+
+                done += (int)n;
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using DevSpaces.Helper.Protocol;
 
 namespace DevSpaces.Helper;
@@ -15,8 +16,7 @@ internal sealed class TreeStore
     // Folders (root-relative) a put found or made real, not links: later puts into them skip the lookups. A move or
     // delete may change what a path is, so it clears them, as does the end of a batch.
     private readonly HashSet<string> realFolders = new(StringComparer.Ordinal);
-    private long staged;
-    private bool stagingMade;
+    private long partials;
 
     public TreeStore(string root)
     {
@@ -26,35 +26,57 @@ internal sealed class TreeStore
 
     public string Root { get; }
 
-    public string StagingDirectory => Path.Combine(Root, HelperProtocol.StagingFolder);
-
-    /// <summary>A new file name in the staging folder, which is on the root's file system, so putting a file in place is a rename.</summary>
-    public string NewStagingPath()
+    /// <summary>
+    /// Creates the hidden file a received file is written to, in the folder it goes to (made if missing), so putting it
+    /// in place is a rename within that folder and the file system allocates it near its folder, as it does the files
+    /// tar writes; null when done, else why not.
+    /// </summary>
+    public PathProblem? CreatePartial(string path, out Microsoft.Win32.SafeHandles.SafeFileHandle? handle, out string? partialPath)
     {
-        if (!Volatile.Read(ref stagingMade))
+        (handle, partialPath) = (null, null);
+        var folder = FolderOf(path);
+        lock (gate)
         {
-            Directory.CreateDirectory(StagingDirectory);
-            Volatile.Write(ref stagingMade, true);
-        }
+            if (Unsafe(path, folder) is { } reason)
+            {
+                return new PathProblem(path, reason);
+            }
 
-        return Path.Combine(StagingDirectory, Interlocked.Increment(ref staged).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var directory = Path.GetDirectoryName(Full(path))!;
+            var partial = Path.Combine(directory, HelperProtocol.PartialPrefix + Interlocked.Increment(ref partials).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            try
+            {
+                if (!realFolders.Contains(folder))
+                {
+                    Directory.CreateDirectory(directory);
+                }
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                return NotWritable(path, directory, e.Message);
+            }
+            catch (IOException e)
+            {
+                return new PathProblem(path, $"cannot be written: {e.Message}");
+            }
+
+            // A partial file a stopped helper left under the same name is ours to overwrite.
+            var fd = Native.Open(partial, Native.O_WRONLY | Native.O_CREAT | Native.O_TRUNC | Native.O_CLOEXEC, 0b110_100_100);
+            if (fd < 0)
+            {
+                var errno = Marshal.GetLastPInvokeError();
+                var message = Marshal.GetPInvokeErrorMessage(errno);
+                return errno is Native.EACCES or Native.EPERM ? NotWritable(path, directory, message) : new PathProblem(path, $"cannot be written: {message}");
+            }
+
+            handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
+            realFolders.Add(folder);
+            partialPath = partial;
+            return null;
+        }
     }
 
-    /// <summary>Creates a new staged file for writing (the staging folder made again if another batch's end took it).</summary>
-    public Microsoft.Win32.SafeHandles.SafeFileHandle CreateStaged(string stagedPath)
-    {
-        try
-        {
-            return File.OpenHandle(stagedPath, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
-        }
-        catch (DirectoryNotFoundException)
-        {
-            Directory.CreateDirectory(StagingDirectory);
-            return File.OpenHandle(stagedPath, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
-        }
-    }
-
-    /// <summary>Every regular file under the root (symbolic links and the staging folder left out).</summary>
+    /// <summary>Every regular file under the root (symbolic links and files still being received left out).</summary>
     public IReadOnlyList<FileEntry> List()
     {
         lock (gate)
@@ -95,26 +117,16 @@ internal sealed class TreeStore
         PruneEmptyParents(path);
     });
 
-    /// <summary>Renames a received file from the staging folder into place; null when done, else why not.</summary>
+    /// <summary>Renames a received file from its partial name beside it into place; null when done, else why not.</summary>
     public PathProblem? Put(StagedFile put)
     {
-        var slash = put.Path.LastIndexOf('/');
-        var folder = slash < 0 ? "" : put.Path[..slash];
+        var folder = FolderOf(put.Path);
         return Change(put.Path, () =>
         {
-            var target = Full(put.Path);
-            if (!realFolders.Contains(folder))
+            if (Native.Rename(put.StagedPath, Full(put.Path)) != 0)
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            }
-
-            try
-            {
-                File.Move(put.StagedPath, target, overwrite: true);
-            }
-            catch (IOException) when (Directory.Exists(target) && new FileInfo(target).LinkTarget == null)
-            {
-                throw new IOException("a folder of that name is in the way");
+                var errno = Marshal.GetLastPInvokeError();
+                throw new IOException(errno is Native.EISDIR or Native.ENOTEMPTY or Native.EEXIST ? "a folder of that name is in the way" : Marshal.GetPInvokeErrorMessage(errno));
             }
 
             realFolders.Add(folder);
@@ -123,7 +135,7 @@ internal sealed class TreeStore
     }
 
     /// <summary>
-    /// Ends a batch whose changes were applied as they arrived: what is still staged goes, and the tree is listed
+    /// Ends a batch whose changes were applied as they arrived: a file still partial goes, and the tree is listed
     /// (files hashed again only where they changed since) for its count and <see cref="TreeHash"/>.
     /// </summary>
     public BatchResult Complete(IncomingBatch batch)
@@ -132,16 +144,6 @@ internal sealed class TreeStore
         lock (gate)
         {
             realFolders.Clear();
-            try
-            {
-                Volatile.Write(ref stagingMade, false);
-                Directory.Delete(StagingDirectory);
-            }
-            catch (IOException)
-            {
-                // Another connection's batch is still staging, or there was nothing staged.
-            }
-
             var files = ListLocked();
             return new BatchResult(batch.Applied, batch.Problems, files.Count, TreeHash.Compute(files));
         }
@@ -156,7 +158,7 @@ internal sealed class TreeStore
     {
         lock (gate)
         {
-            if ((checkedFolder != null && realFolders.Contains(checkedFolder) ? SyncPath.Problem(path) : UnsafeReason(path)) is { } unsafeReason)
+            if (Unsafe(path, checkedFolder) is { } unsafeReason)
             {
                 return new PathProblem(path, unsafeReason);
             }
@@ -171,6 +173,19 @@ internal sealed class TreeStore
                 return new PathProblem(path, e.Message);
             }
         }
+    }
+
+    private static PathProblem NotWritable(string path, string directory, string cause) =>
+        new(path, $"cannot be written: {directory} is not writable by the container's user ({cause}); give the folder to that user in the image, e.g. COPY --chown=<uid>:<gid>");
+
+    // A folder a put found real needs no lookups again.
+    private string? Unsafe(string path, string? checkedFolder) =>
+        checkedFolder != null && realFolders.Contains(checkedFolder) ? SyncPath.Problem(path) : UnsafeReason(path);
+
+    private static string FolderOf(string path)
+    {
+        var slash = path.LastIndexOf('/');
+        return slash < 0 ? "" : path[..slash];
     }
 
     /// <summary>Null when writing or deleting <paramref name="path"/> stays inside the root, else why not.</summary>
@@ -238,11 +253,12 @@ internal sealed class TreeStore
             var path = prefix + info.Name;
             if (info is DirectoryInfo sub)
             {
-                if (path != HelperProtocol.StagingFolder)
-                {
-                    Walk(sub, path + "/", seen, files);
-                }
+                Walk(sub, path + "/", seen, files);
+                continue;
+            }
 
+            if (info.Name.StartsWith(HelperProtocol.PartialPrefix, StringComparison.Ordinal))
+            {
                 continue;
             }
 

@@ -6,14 +6,14 @@ namespace DevSpaces.Core.Sync;
 /// <summary>
 /// Which files of the local folder are synced: those the <c>files</c> globs of <c>devspaces.yaml</c>'s <c>sync</c>
 /// select (<see cref="GlobList"/>; all files when none are given), minus what the ignore files and the
-/// folders DevSpaces never syncs (<c>.git</c>, <c>.devspaces</c>, the helper's staging folder) exclude. Files larger than
+/// folders and files DevSpaces never syncs (<c>.git</c>, <c>.devspaces</c>, the helper's partial files) exclude. Files larger than
 /// <see cref="MaxFileSize"/> are reported and skipped.
 /// </summary>
 public sealed class SyncRules
 {
     public const long DefaultMaxFileSize = 64L * 1024 * 1024;
 
-    private static readonly string[] NeverSynced = [".git", ".devspaces", Helper.Protocol.HelperProtocol.StagingFolder];
+    private static readonly string[] NeverSynced = [".git", ".devspaces", "**/" + Helper.Protocol.HelperProtocol.PartialPrefix + "*"];
 
     private readonly GlobList files;
     private readonly DockerIgnore ignored;

@@ -34,7 +34,7 @@ public sealed class HelperServerTests
         Assert.That(second.Result.FileCount, Is.EqualTo(500));
         Assert.That(second.Result.TreeHash, Is.EqualTo(TreeHash.Compute(scanner.Files.Values)));
         Assert.That(SyncTrees.HashOf(helper.Container.Path), Is.EqualTo(second.Result.TreeHash), "the container's folder hashed from scratch");
-        Assert.That(Directory.Exists(Path.Combine(helper.Container.Path, HelperProtocol.StagingFolder)), Is.False);
+        Assert.That(Directory.EnumerateFiles(helper.Container.Path, HelperProtocol.PartialPrefix + "*", SearchOption.AllDirectories), Is.Empty, "no partial file is left beside the files");
     }
 
     [Test]
@@ -95,19 +95,38 @@ public sealed class HelperServerTests
     }
 
     [Test]
-    public async Task A_Folder_The_Helper_Cannot_Write_Is_Reported_Per_File_And_The_Connection_Serves_On()
+    public async Task A_File_The_Helper_Cannot_Write_Is_Reported_Per_File_And_The_Connection_Serves_On()
     {
         await using var helper = new InProcessHelper();
-        // A file where the staging folder goes makes the folder unwritable for the helper, also when tests run as root.
-        helper.Container.File(HelperProtocol.StagingFolder, "in the way");
+        // A file where the received file's folder goes: it cannot be written, also when tests run as root.
+        helper.Container.File("lib", "in the way");
         using var local = new TempDirectory();
-        local.File("App.dll", "new code");
+        Directory.CreateDirectory(Path.Combine(local.Path, "lib"));
+        local.File("lib/App.dll", "new code");
+        local.File("App.json", "{}");
         var client = await helper.ConnectAsync();
 
-        var applied = await client.ApplyAsync(new SyncPlan([new FileEntry("App.dll", "h", 8, false)], [], []), local.Path, SyncTrees.Timeout);
+        var applied = await client.ApplyAsync(new SyncPlan([new FileEntry("lib/App.dll", "h", 8, false), new FileEntry("App.json", "h", 2, false)], [], []), local.Path, SyncTrees.Timeout);
 
-        Assert.That(applied.Result.Problems.Single().Message, Does.Contain($"cannot be written: {helper.Container.Path} is not writable by the container's user").And.Contain("COPY --chown"));
-        Assert.That((await client.ListFilesAsync(SyncTrees.Timeout)).Select(f => f.Path), Does.Not.Contain("App.dll"), "the same connection still answers");
+        Assert.That(applied.Result.Problems.Single().Path, Is.EqualTo("lib/App.dll"));
+        Assert.That(applied.Result.Problems.Single().Message, Does.StartWith("cannot be written: "));
+        Assert.That(applied.Result.Applied, Is.EqualTo(1), "the next file of the batch is applied");
+        Assert.That((await client.ListFilesAsync(SyncTrees.Timeout)).Select(f => f.Path), Is.EquivalentTo(new[] { "lib", "App.json" }), "the same connection still answers");
+    }
+
+    [Test]
+    public async Task A_Partial_File_Is_Not_Part_Of_The_Tree_And_Its_Name_Is_Not_Synced()
+    {
+        await using var helper = new InProcessHelper();
+        Directory.CreateDirectory(Path.Combine(helper.Container.Path, "a"));
+        helper.Container.File("a/real.txt", "kept");
+        helper.Container.File($"a/{HelperProtocol.PartialPrefix}7", "half a file a stopped helper left");
+        using var local = new TempDirectory();
+        var client = await helper.ConnectAsync();
+
+        Assert.That((await client.ListFilesAsync(SyncTrees.Timeout)).Select(f => f.Path), Is.EqualTo(new[] { "a/real.txt" }));
+        var applied = await client.ApplyAsync(new SyncPlan([], [], [$"a/{HelperProtocol.PartialPrefix}7"]), local.Path, SyncTrees.Timeout);
+        Assert.That(applied.Result.Problems.Single().Message, Does.Contain("the helper's own"));
     }
 
     [Test]
