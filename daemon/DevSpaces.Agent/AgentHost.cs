@@ -26,6 +26,7 @@ public sealed class AgentHost(AgentOptions options, Action<string> log)
     private readonly HeartbeatWatchdog watchdog = new(options.HeartbeatTimeout, options.FirstContactTimeout, TimeProvider.System);
     private readonly Lazy<Kubernetes> cluster = new(() => new Kubernetes(KubernetesClientConfiguration.InClusterConfig()));
     private readonly SemaphoreSlim standby = new(1, 1);
+    private readonly RouteProbe routeProbe = new(log);
     private readonly CancellationTokenSource draining = new();
     private readonly TaskCompletionSource drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int carried;
@@ -88,7 +89,8 @@ public sealed class AgentHost(AgentOptions options, Action<string> log)
         // Make before break: the original replicas start and become ready before this agent goes. Connections that
         // arrive meanwhile wait, and go on to the original pods once the Service's endpoints are theirs.
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var restorer = new WorkloadRestorer(cluster.Value, options.Kind, trafficMoved: RouteToOriginals);
+        var restorer = new WorkloadRestorer(cluster.Value, options.Kind, trafficMoved: RouteToOriginals,
+            routeLeftAgent: (address, port, wait, ct) => routeProbe.WaitAsync(IPAddress.Parse(address), port, toAgent: false, wait, ct));
         foreach (var step in await restorer.RestoreAsync(options.Namespace, options.Workload, options.Session, options.IsolatedService, timeout.Token).ConfigureAwait(false))
         {
             log(step);
@@ -276,7 +278,7 @@ public sealed class AgentHost(AgentOptions options, Action<string> log)
                 }
             }
 
-            var session = await AgentSession.OpenAsync(stream, watchdog, log, cancellationToken).ConfigureAwait(false);
+            var session = await AgentSession.OpenAsync(stream, watchdog, routeProbe, log, cancellationToken).ConfigureAwait(false);
             AgentSession? previous;
             lock (gate)
             {
@@ -338,7 +340,11 @@ public sealed class AgentHost(AgentOptions options, Action<string> log)
                         Interlocked.Increment(ref carried);
                         try
                         {
-                            await CarryAsync(client, port, ct).ConfigureAwait(false);
+                            // While the route probe runs, a connection that ends without a byte is its own (nothing to carry).
+                            if (await routeProbe.ScreenAsync(client.Client, ct).ConfigureAwait(false) is { } first)
+                            {
+                                await CarryAsync(client, port, first, ct).ConfigureAwait(false);
+                            }
                         }
                         finally
                         {
@@ -362,11 +368,11 @@ public sealed class AgentHost(AgentOptions options, Action<string> log)
     /// text. A tunnel that ends before the daemon took the connection (nothing was carried yet) is not the end of it: the
     /// connection waits for the next tunnel or the original pods like a new one. Neither is a server that ends the
     /// connection between two requests (a killed daemon's tunnel, a pod that goes): the client's next request is
-    /// carried on the same way, so a client that sends it at that very moment loses nothing.
+    /// carried on the same way, so a client that sends it at that very moment loses nothing. <paramref name="first"/>
+    /// holds what the client sent already (read while the route probe screened the connection).
     /// </summary>
-    private async Task CarryAsync(TcpClient client, int port, CancellationToken cancellationToken)
+    private async Task CarryAsync(TcpClient client, int port, ReadOnlyMemory<byte> first, CancellationToken cancellationToken)
     {
-        ReadOnlyMemory<byte> first = default;
         for (var servers = 1; ; servers++)
         {
             using var hold = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

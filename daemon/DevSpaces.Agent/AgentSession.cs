@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using DevSpaces.Tunnel;
 using Nerdbank.Streams;
@@ -9,23 +10,25 @@ namespace DevSpaces.Agent;
 public sealed class AgentSession : IAgentControl, IAsyncDisposable
 {
     private readonly HeartbeatWatchdog watchdog;
+    private readonly RouteProbe routeProbe;
     private readonly Action<string> log;
     private readonly OwnedTasks pumps;
     private TunnelConnection? tunnel;
     private IDaemonCallbacks? daemon;
 
-    private AgentSession(HeartbeatWatchdog watchdog, Action<string> log)
+    private AgentSession(HeartbeatWatchdog watchdog, RouteProbe routeProbe, Action<string> log)
     {
         this.watchdog = watchdog;
+        this.routeProbe = routeProbe;
         this.log = log;
         pumps = new OwnedTasks(log);
     }
 
     public Task Completion => tunnel!.Completion;
 
-    public static async Task<AgentSession> OpenAsync(Stream stream, HeartbeatWatchdog watchdog, Action<string> log, CancellationToken cancellationToken)
+    public static async Task<AgentSession> OpenAsync(Stream stream, HeartbeatWatchdog watchdog, RouteProbe routeProbe, Action<string> log, CancellationToken cancellationToken)
     {
-        var session = new AgentSession(watchdog, log);
+        var session = new AgentSession(watchdog, routeProbe, log);
         session.tunnel = await TunnelConnection.OpenAsync<IAgentControl>(stream, offersControl: false, session, cancellationToken).ConfigureAwait(false);
         session.daemon = session.tunnel.Rpc.Attach<IDaemonCallbacks>();
         watchdog.Beat();
@@ -64,6 +67,11 @@ public sealed class AgentSession : IAgentControl, IAsyncDisposable
         });
         return channel.QualifiedId.Id;
     }
+
+    public Task<bool> WaitForRouteAsync(string address, int port, bool toAgent, int timeoutMilliseconds, CancellationToken cancellationToken) =>
+        IPAddress.TryParse(address, out var ip)
+            ? routeProbe.WaitAsync(ip, port, toAgent, TimeSpan.FromMilliseconds(timeoutMilliseconds), cancellationToken)
+            : throw new LocalRpcException($"{address} is not an IP address; the route probe needs the Service's cluster IP") { ErrorCode = 1 };
 
     /// <summary>
     /// Carries a connection a cluster client made to a service port to the daemon, starting with <paramref name="first"/>

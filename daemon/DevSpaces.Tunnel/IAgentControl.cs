@@ -16,4 +16,13 @@ public partial interface IAgentControl
     /// </summary>
     [JsonRpcMethod("dial")]
     Task<ulong> DialAsync(string host, int port, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Connects to the Service's cluster address <paramref name="address"/>:<paramref name="port"/> again and again
+    /// until new connections reach this agent (<paramref name="toAgent"/>) or no longer do, which is when the node's
+    /// kube-proxy has applied a change of the Service's endpoints. False when that was not seen within
+    /// <paramref name="timeoutMilliseconds"/> (a cluster whose pods cannot reach themselves through their Service).
+    /// </summary>
+    [JsonRpcMethod("route")]
+    Task<bool> WaitForRouteAsync(string address, int port, bool toAgent, int timeoutMilliseconds, CancellationToken cancellationToken);
 }

@@ -260,8 +260,33 @@ public sealed class ConnectSession : IAsyncDisposable
     }
 
     /// <summary>
+    /// Waits until the node's kube-proxy sends new connections to the Service's cluster address to the agent, as the
+    /// agent sees by connecting to it (see <see cref="IAgentControl.WaitForRouteAsync"/>), for at most
+    /// <paramref name="timeout"/>; false when that could not be seen (a Service without a cluster IP, a cluster where
+    /// pods cannot reach themselves through their Service, an agent without the tunnel).
+    /// </summary>
+    internal Task<bool> WaitForServiceRouteAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        Plan.Service.Spec?.ClusterIP is { } address && IPAddress.TryParse(address, out _) && Plan.Ports.Count > 0
+            ? ProbeRouteAsync(address, Plan.Ports[0].ServicePort, toAgent: true, timeout, cancellationToken)
+            : Task.FromResult(false);
+
+    private async Task<bool> ProbeRouteAsync(string address, int port, bool toAgent, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (_, agent) = await CurrentTunnelAsync(cancellationToken).ConfigureAwait(false);
+            return await agent.WaitForRouteAsync(address, port, toAgent, (int)timeout.TotalMilliseconds, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RemoteInvocationException or ConnectionLostException or ObjectDisposedException or TimeoutException)
+        {
+            log.Debug($"the agent could not probe {address}:{port}: {e.Message}");
+            return false;
+        }
+    }
+
+    /// <summary>
     /// Reports "connected": called once requests reach this machine (the Service's endpoints are the agent's, kube-proxy
-    /// has had its time, and the original's pods are gone unless kept running).
+    /// has applied them, and the original's pods are gone unless kept running).
     /// </summary>
     internal void ReportConnected() =>
         Report(ConnectEventKind.Connected, Plan.IsolatedIn is { } child
@@ -533,7 +558,7 @@ public sealed class ConnectSession : IAsyncDisposable
             if (Interlocked.Exchange(ref restored, 1) == 0)
             {
                 using var timeout = new CancellationTokenSource(ServiceTakeover.RestoreTimeout);
-                var steps = await new ServiceTakeover(cluster).RestoreAsync(Plan, Record.Session, timeout.Token).ConfigureAwait(false);
+                var steps = await new ServiceTakeover(cluster).RestoreAsync(Plan, Record.Session, timeout.Token, (address, port, wait, ct) => ProbeRouteAsync(address, port, toAgent: false, wait, ct)).ConfigureAwait(false);
                 Report(ConnectEventKind.Restored, $"Restored service {Plan.ServiceName}: {string.Join("; ", steps)}.");
                 await WaitForAgentDrainAsync().ConfigureAwait(false);
             }

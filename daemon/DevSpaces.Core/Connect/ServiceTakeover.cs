@@ -312,8 +312,8 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
     }
 
     /// <summary>
-    /// Scales the original to 0, once the Service's endpoints are the agent's and kube-proxy has had time to apply them
-    /// (the caller waits for both): from here on its pods receive no new connections, so terminating them fails nothing.
+    /// Scales the original to 0, once the Service's endpoints are the agent's and kube-proxy has applied them (the caller
+    /// waits for both): from here on its pods receive no new connections, so terminating them fails nothing.
     /// </summary>
     public Task ScaleDownOriginalAsync(TakeoverPlan plan, CancellationToken cancellationToken) =>
         PatchWorkloadAsync(plan, """{"spec":{"replicas":0}}""", cancellationToken);
@@ -326,13 +326,17 @@ public sealed class ServiceTakeover(ClusterConnection cluster)
     public Task<IReadOnlyList<string>> RestoreAsync(string ns, string deployment, string? session, string? service, CancellationToken cancellationToken) =>
         RestoreAsync(TakeoverNames.DeploymentKind, ns, deployment, session, service, cancellationToken);
 
-    /// <summary>Undoes the takeover <paramref name="plan"/> describes (of <paramref name="session"/>, or of any session when null).</summary>
-    public Task<IReadOnlyList<string>> RestoreAsync(TakeoverPlan plan, string? session, CancellationToken cancellationToken) =>
-        RestoreAsync(plan.Workload.Kind, plan.SessionNamespace, plan.Workload.Name, session, plan.ServiceName, cancellationToken);
+    /// <summary>
+    /// Undoes the takeover <paramref name="plan"/> describes (of <paramref name="session"/>, or of any session when null);
+    /// <paramref name="routeLeftAgent"/>, when there is a tunnel to the agent, tells when kube-proxy has moved the
+    /// Service's new connections away from it (see <see cref="WorkloadRestorer"/>).
+    /// </summary>
+    public Task<IReadOnlyList<string>> RestoreAsync(TakeoverPlan plan, string? session, CancellationToken cancellationToken, Func<string, int, TimeSpan, CancellationToken, Task<bool>>? routeLeftAgent = null) =>
+        RestoreAsync(plan.Workload.Kind, plan.SessionNamespace, plan.Workload.Name, session, plan.ServiceName, cancellationToken, routeLeftAgent);
 
-    private Task<IReadOnlyList<string>> RestoreAsync(string kind, string ns, string workload, string? session, string? service, CancellationToken cancellationToken) =>
+    private Task<IReadOnlyList<string>> RestoreAsync(string kind, string ns, string workload, string? session, string? service, CancellationToken cancellationToken, Func<string, int, TimeSpan, CancellationToken, Task<bool>>? routeLeftAgent = null) =>
         cluster.CallAsync(
             new ClusterOperation("patch", Workload.ResourceOf(kind), workload, ns),
-            (c, ct) => new WorkloadRestorer(c, kind).RestoreAsync(ns, workload, session, service, ct),
+            (c, ct) => new WorkloadRestorer(c, kind, routeLeftAgent: routeLeftAgent).RestoreAsync(ns, workload, session, service, ct),
             cancellationToken);
 }

@@ -19,7 +19,17 @@ namespace DevSpaces.Tunnel.Takeover;
 /// after the API server has them (1–2 s here), and until then new connections may still be sent to the agent.
 /// </param>
 /// <param name="trafficMoved">Called with the addresses of the Service's ready endpoints once they no longer include the agent.</param>
-public sealed class WorkloadRestorer(IKubernetes client, string kind = TakeoverNames.DeploymentKind, TimeSpan? settle = null, Action<IReadOnlyList<string>>? trafficMoved = null)
+/// <param name="routeLeftAgent">
+/// Tells, probing for at most the given time, whether new connections to the Service's cluster address (IP, port) no
+/// longer reach the agent (see the agent's <c>RouteProbe</c>); the restore then goes on at once instead of waiting out
+/// <paramref name="settle"/>. Without it, or when it cannot tell, the restore waits the rest of <paramref name="settle"/>.
+/// </param>
+public sealed class WorkloadRestorer(
+    IKubernetes client,
+    string kind = TakeoverNames.DeploymentKind,
+    TimeSpan? settle = null,
+    Action<IReadOnlyList<string>>? trafficMoved = null,
+    Func<string, int, TimeSpan, CancellationToken, Task<bool>>? routeLeftAgent = null)
 {
     /// <summary>The default of the <c>settle</c> parameter.</summary>
     public static readonly TimeSpan DefaultSettle = TimeSpan.FromSeconds(3);
@@ -88,7 +98,7 @@ public sealed class WorkloadRestorer(IKubernetes client, string kind = TakeoverN
         if (moved)
         {
             await WaitUntilEndpointsLeaveAgentAsync(ns, record?.Service ?? service!, workload, cancellationToken).ConfigureAwait(false);
-            await Task.Delay(settle ?? DefaultSettle, cancellationToken).ConfigureAwait(false);
+            await SettleAsync(ns, record?.Service ?? service!, cancellationToken).ConfigureAwait(false);
         }
 
         // 3. Break: the record goes, then the agent and the session's objects.
@@ -161,6 +171,38 @@ public sealed class WorkloadRestorer(IKubernetes client, string kind = TakeoverN
         }
 
         return true; // deleted meanwhile: nothing to wait for
+    }
+
+    /// <summary>
+    /// Waits until kube-proxy sends new connections to the Service elsewhere: as long as the route probe needs to see it,
+    /// or <c>settle</c> when there is no probe or it cannot tell (a headless Service, a cluster without hairpin traffic).
+    /// </summary>
+    private async Task SettleAsync(string ns, string service, CancellationToken cancellationToken)
+    {
+        var wait = settle ?? DefaultSettle;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        if (routeLeftAgent != null)
+        {
+            try
+            {
+                var read = await TryAsync(() => client.CoreV1.ReadNamespacedServiceAsync(service, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                if (read?.Spec is { ClusterIP: { } address, Ports: [var first, ..] } && IPAddress.TryParse(address, out _)
+                    && await routeLeftAgent(address, first.Port, wait, cancellationToken).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+            catch (HttpOperationException)
+            {
+                // Without the right to read the Service (or a failed read), the settle time stands.
+            }
+        }
+
+        var rest = wait - waited.Elapsed;
+        if (rest > TimeSpan.Zero)
+        {
+            await Task.Delay(rest, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Polls the Service's endpoints until no agent pod is among them (at most 10 s; skipped without the right to read them).</summary>

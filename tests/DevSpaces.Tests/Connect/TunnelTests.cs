@@ -112,6 +112,8 @@ public sealed class TunnelTests
             return Task.FromResult(channel.QualifiedId.Id);
         }
 
+        public Task<bool> WaitForRouteAsync(string address, int port, bool toAgent, int timeoutMilliseconds, CancellationToken cancellationToken) => Task.FromResult(false);
+
         public ValueTask DisposeAsync() => echoes.DisposeAsync();
     }
 
