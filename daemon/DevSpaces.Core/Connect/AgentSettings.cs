@@ -25,8 +25,9 @@ public sealed record AgentSettings
 
     /// <summary>
     /// How long the original keeps running after the Service's endpoints became the agent's, before it is scaled to 0
-    /// and "connected" is reported: kube-proxy applies endpoint changes a moment later, and until then new connections
-    /// may still go to the original.
+    /// and "connected" is reported, where the agent cannot see kube-proxy follow (see the agent's <c>RouteProbe</c>);
+    /// also the longest the agent probes for it. Until kube-proxy has applied the endpoints, new connections may still
+    /// go to the original.
     /// </summary>
     public TimeSpan EndpointsSettle { get; init; } = DevSpaces.Tunnel.Takeover.WorkloadRestorer.DefaultSettle;
 

@@ -132,6 +132,12 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
         var record = await takeover.ApplyAsync(plan, session, key, delivered, settings, cancellationToken).ConfigureAwait(false);
         Phase("takeover");
         var connected = new ConnectSession(cluster, plan, record, delivered.Reference, key, request.LocalPort, settings, log, report, local);
+
+        // Each change below is followed from before it can happen, so it is seen the moment it does: the agent's
+        // readiness while the tunnel opens, the Service's endpoints before its selector changes.
+        using var following = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var agentReady = plan.ForwardProbes ? Task.CompletedTask : connected.WaitForReadyAgentAsync(following.Token);
+        var endpointsSwitched = Task.CompletedTask;
         try
         {
             await connected.StartAsync(outbound, request.WriteHosts, cancellationToken).ConfigureAwait(false);
@@ -140,9 +146,12 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
             // Make before break: only now, with the tunnel up and the agent ready, does the Service point at it (isolated:
             // the child space's own Service is made); until here the original pods serve. With forwarded probes the agent
             // is ready only once the local process answers them, which may be after connect returns.
-            if (!plan.ForwardProbes)
+            await agentReady.ConfigureAwait(false);
+
+            // A Service the router fronts has the agent in its baseline's endpoints next to the original pods until they go.
+            if (!plan.RouterFronted)
             {
-                await connected.WaitForReadyAgentAsync(cancellationToken).ConfigureAwait(false);
+                endpointsSwitched = WaitForAgentEndpointsAsync(plan, record.Session, Progress, following.Token);
             }
 
             if (plan.IsolatedIn is not null)
@@ -154,10 +163,9 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
                 await takeover.PointServiceAtAgentAsync(plan, record, cancellationToken).ConfigureAwait(false);
             }
 
-            // A Service the router fronts has the agent in its baseline's endpoints next to the original pods until they go.
             if (!plan.RouterFronted)
             {
-                await WaitForAgentEndpointsAsync(plan, record.Session, Progress, cancellationToken).ConfigureAwait(false);
+                await endpointsSwitched.ConfigureAwait(false);
                 Phase("endpoints switched");
             }
 
@@ -209,7 +217,18 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
         }
         catch
         {
-            await connected.DisposeAsync().ConfigureAwait(false);
+            await following.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(agentReady, endpointsSwitched).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            try
+            {
+                await connected.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The failure that ended the set-up is what the caller gets; the undo's own is told next to it.
+                Report(ConnectEventKind.Warning, $"Undoing the takeover after that failure did not finish: {e.Message} The next connect to service {plan.ServiceName} cleans up what is left.");
+            }
+
             throw;
         }
     }

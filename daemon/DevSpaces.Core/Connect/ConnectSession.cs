@@ -270,12 +270,23 @@ public sealed class ConnectSession : IAsyncDisposable
             ? ProbeRouteAsync(address, Plan.Ports[0].ServicePort, toAgent: true, timeout, cancellationToken)
             : Task.FromResult(false);
 
+    /// <summary>The agent's route probe through the tunnel there is now; false at once without one (the settle time then stands).</summary>
     private async Task<bool> ProbeRouteAsync(string address, int port, bool toAgent, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        Task<(TunnelConnection Tunnel, IAgentControl Agent)> tunnel;
+        lock (gate)
+        {
+            tunnel = current.Task;
+        }
+
+        if (!tunnel.IsCompletedSuccessfully)
+        {
+            return false;
+        }
+
         try
         {
-            var (_, agent) = await CurrentTunnelAsync(cancellationToken).ConfigureAwait(false);
-            return await agent.WaitForRouteAsync(address, port, toAgent, (int)timeout.TotalMilliseconds, cancellationToken).ConfigureAwait(false);
+            return await tunnel.Result.Agent.WaitForRouteAsync(address, port, toAgent, (int)timeout.TotalMilliseconds, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is RemoteInvocationException or ConnectionLostException or ObjectDisposedException or TimeoutException)
         {

@@ -121,7 +121,7 @@ public sealed class ConnectFaultTests() : SampleSpaceFixture("connect-fault", wa
     public async Task A_Missing_Agent_Image_Is_Reported_And_The_Service_Restored()
     {
         var error = await ConnectFailsAsync("api", image: new FixedImage($"devspaces/agent:missing-{Guid.NewGuid():N}"[..40]));
-        Assert.That(error.ErrorCode, Is.EqualTo(RpcErrorCode.AgentFailed));
+        Assert.That(error.ErrorCode, Is.EqualTo(RpcErrorCode.AgentFailed), error.Message);
         Assert.That(error.Message, Does.Contain("devspaces/agent:missing").And.Contain("ErrImageNeverPull"));
         Assert.That(await Space.IsRestoredAsync("api", 1), Is.True);
         await Space.WaitUntilCleanAsync("api", TimeSpan.FromSeconds(90));

@@ -10,7 +10,8 @@ bridge="$1"
 enable_all() {
   local mode
   for mode in /sys/class/net/"$bridge"/brif/*/hairpin_mode; do
-    [[ -e "$mode" && "$(cat "$mode" 2>/dev/null)" != 1 ]] && echo 1 > "$mode" 2>/dev/null
+    # A port may leave the bridge between the listing and the write.
+    [[ -e "$mode" && "$(cat "$mode" 2>/dev/null)" != 1 ]] && { echo 1 > "$mode"; } 2>/dev/null
   done
   return 0
 }
