@@ -18,7 +18,7 @@ var kubeconfig = Environment.GetEnvironmentVariable("DEVSPACES_TEST_KUBECONFIG")
     ?? throw new InvalidOperationException("Set DEVSPACES_TEST_KUBECONFIG (bench/debug/run does).");
 var rounds = int.TryParse(Environment.GetEnvironmentVariable("BENCH_ROUNDS"), out var r) ? r : 5;
 var loaded = new KubeconfigSource(kubeconfig, null, null).Load();
-using var connection = ClusterConnection.Open(loaded, loaded.Config.CurrentContext);
+using var connection = ClusterConnection.Open(loaded, loaded.CurrentContext!);
 var client = connection.Client;
 using var docker = DockerEngine.Connect();
 var ns = $"bench-debug-{Guid.NewGuid():N}"[..20];

@@ -27,7 +27,7 @@ var workspace = Directory.CreateTempSubdirectory("devspaces-bench-router-").Full
 var environment = new Dictionary<string, string?> { ["DEVSPACES_ROUTER_BASE_IMAGE"] = Environment.GetEnvironmentVariable("DEVSPACES_ROUTER_BASE_IMAGE") ?? "devspaces.local/dotnet-aspnet:10.0" };
 await using var app = Composition.ForCli(new KubeconfigSource(kubeconfig, null, null), new NullLog(), workspace, new CliOutput(TextWriter.Null, TextWriter.Null, false), workspace, name => environment.GetValueOrDefault(name) ?? Environment.GetEnvironmentVariable(name));
 var loaded = new KubeconfigSource(kubeconfig, null, null).Load();
-using var connection = ClusterConnection.Open(loaded, loaded.Config.CurrentContext);
+using var connection = ClusterConnection.Open(loaded, loaded.CurrentContext!);
 var client = connection.Client;
 var ns = $"bench-rt-{Guid.NewGuid():N}"[..17];
 var children = new List<string>();

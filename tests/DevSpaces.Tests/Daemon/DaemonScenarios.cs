@@ -106,6 +106,6 @@ public abstract class DaemonScenarios
         daemon = StartDaemon(Path.Combine(dir.Path, "no-such-kubeconfig"));
         await daemon.InitializeAsync(dir.Path);
         daemon.Client.Dispose();
-        Assert.That(await daemon.WaitForExitAsync("the client closed the stream"), Is.EqualTo(0));
+        Assert.That(await daemon.WaitForExitAsync("the client closed the stream"), Is.EqualTo(0), () => string.Join("\n", daemon.Log.Lines.Snapshot()));
     }
 }
