@@ -169,10 +169,10 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
                 Phase("endpoints switched");
             }
 
-            // kube-proxy applies the new endpoints a moment after the API server has them (1-2 s here), and no
-            // namespace-scoped user can read when: until then new connections may still go to the original, which keeps
-            // serving them. The agent sees it by connecting to the Service itself; where it cannot tell (the router
-            // fronts the Service, a cluster without hairpin traffic), the settle time stands.
+            // kube-proxy applies the new endpoints a moment after the API server has them, and no namespace-scoped user
+            // can read when: until then new connections may still go to the original, which keeps serving them. The
+            // agent sees it by connecting to the Service itself; where it cannot tell (the router fronts the Service, a
+            // cluster without hairpin traffic), the settle time stands.
             var settling = Stopwatch.StartNew();
             if (!plan.RouterFronted && plan.IsolatedIn is null
                 && await connected.WaitForServiceRouteAsync(settings.EndpointsSettle, cancellationToken).ConfigureAwait(false))
@@ -184,6 +184,7 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
                 await Task.Delay(rest, cancellationToken).ConfigureAwait(false);
                 Phase("endpoints settled");
             }
+
             if (!plan.OriginalKeepsRunning)
             {
                 // Break: new connections reach the agent; the original's pods go, and with them the connections clients
