@@ -62,7 +62,7 @@ public sealed class ClusterRoutes(IKubernetes client, RouterConfig config, ILog 
                     config.Root, fieldSelector: byName, resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds: WatchSeconds, onError: onError, cancellationToken: ct)),
             new WatchHandlers<V1ConfigMap>(
                 (items, ct) => SpacesChangedAsync(items.FirstOrDefault(), ct),
-                (type, map, ct) => SpacesChangedAsync(type == WatchEventType.Deleted ? null : map, ct),
+                (type, map, ct) => SpacesChangedAsync(type == WatchEventKind.Deleted ? null : map, ct),
                 (failure, retryIn, _) =>
                 {
                     log.Warn($"reading configmap {RoutingNames.ConfigMap} failed, again in {retryIn.TotalSeconds:0.#} s: {failure.Message}");
@@ -161,7 +161,7 @@ public sealed class ClusterRoutes(IKubernetes client, RouterConfig config, ILog 
 
                     var changed = new Dictionary<string, RouteTarget>(held, StringComparer.Ordinal);
                     changed.Remove(service.Metadata.Name);
-                    if (type != WatchEventType.Deleted && RouteTarget.From(service) is { } target)
+                    if (type != WatchEventKind.Deleted && RouteTarget.From(service) is { } target)
                     {
                         changed[target.Name] = target;
                     }

@@ -3,8 +3,6 @@ using DevSpaces.Contracts;
 using DevSpaces.Core.Cluster.Api;
 using DevSpaces.Core.Errors;
 using k8s;
-using System.Net;
-using k8s.Autorest;
 using DevSpaces.Core.Cluster.Kubeconfig;
 
 namespace DevSpaces.Core.Cluster;
@@ -132,7 +130,7 @@ public sealed class ClusterConnection : IDisposable
         {
             return (true, await call(timeout.Token).ConfigureAwait(false));
         }
-        catch (HttpOperationException ex) when (nullOnNotFound && ex.Response?.StatusCode == HttpStatusCode.NotFound)
+        catch (Exception ex) when (nullOnNotFound && KubernetesFailures.IsNotFound(ex))
         {
             return (false, default);
         }

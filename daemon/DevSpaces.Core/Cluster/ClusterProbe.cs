@@ -18,7 +18,7 @@ public static class ClusterProbe
             context = session.EffectiveContext(config);
             server = context == null ? null : config.FindContext(context) is { } entry ? config.ServerOf(entry) : null;
             var connection = session.Connect();
-            var version = await connection.ReadAsync(new ClusterOperation("get", "version"), ApiPaths.Version, ApiJson.Default.VersionInfo, cancellationToken).ConfigureAwait(false);
+            var version = await connection.ReadAsync(new ClusterOperation("get", "version"), ApiPaths.Version, ApiJson.Default.ApiVersion, cancellationToken).ConfigureAwait(false);
             return new ConnectionStatus(ConnectionState.Connected, connection.Context, connection.Target.Server, version.GitVersion, null);
         }
         catch (DevSpacesException ex)

@@ -1,19 +1,21 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Security.Authentication;
 using DevSpaces.Contracts;
+using DevSpaces.Core.Cluster.Api;
 using DevSpaces.Core.Cluster.Kubeconfig;
 using DevSpaces.Core.Errors;
-using k8s;
 using k8s.Autorest;
 using k8s.Exceptions;
-using k8s.Models;
 
 namespace DevSpaces.Core.Cluster;
 
 /// <summary>
-/// The one place that turns failures of the Kubernetes client (HTTP statuses, network and TLS errors,
-/// credential plugins) into <see cref="DevSpacesException"/>s with a fix suggestion.
+/// The one place that turns failures of the Kubernetes clients (HTTP statuses, network and TLS errors,
+/// credential plugins) into <see cref="DevSpacesException"/>s with a fix suggestion. KubernetesClient's exceptions are
+/// looked at in methods of their own, reached only for an exception of that library, so that the idle daemon's
+/// failures (from <see cref="ApiServerClient"/>) never load it.
 /// </summary>
 public static class KubernetesFailures
 {
@@ -23,8 +25,8 @@ public static class KubernetesFailures
         {
             case DevSpacesException known:
                 return known;
-            case HttpOperationException http:
-                return FromStatus(http, operation, target);
+            case ApiStatusException api:
+                return FromStatus(api.StatusCode, api.Status, api.Status?.Message ?? api.Content ?? api.Message, api, operation, target);
             case CredentialPluginException plugin:
                 return AuthProvider(plugin, target);
             case KubeconfigUnusableException unusable:
@@ -34,10 +36,11 @@ public static class KubernetesFailures
                     unusable.Hint,
                     unusable.Message,
                     unusable);
-            case KubeConfigException config:
-                return AuthProvider(config, target);
-            case KubernetesClientException { InnerException: KubeConfigException config }:
-                return AuthProvider(config, target);
+        }
+
+        if (IsKubernetesClients(error) && FromKubernetesClient(error, operation, target) is { } translated)
+        {
+            return translated;
         }
 
         if (FindNetworkCause(error) is { } cause)
@@ -67,11 +70,39 @@ public static class KubernetesFailures
             $"The API server {target.Server} of context '{target.Context}' did not answer within {timeout.TotalSeconds:0} s (trying to {operation.Describe()}).",
             UnreachableHint(target));
 
-    private static DevSpacesException FromStatus(HttpOperationException http, ClusterOperation operation, ClusterTarget target)
+    /// <summary>Whether the API server answered that the object does not exist (404), through either client.</summary>
+    public static bool IsNotFound(Exception error) => error switch
     {
-        var status = ReadStatus(http);
-        var serverMessage = status?.Message ?? http.Response?.Content ?? http.Message;
-        var code = http.Response?.StatusCode;
+        ApiStatusException api => api.StatusCode == HttpStatusCode.NotFound,
+        _ => IsKubernetesClients(error) && StatusOfKubernetesClient(error) == HttpStatusCode.NotFound,
+    };
+
+    private static bool IsKubernetesClients(Exception error) =>
+        error.GetType().Namespace is { } ns && (ns == "k8s" || ns.StartsWith("k8s.", StringComparison.Ordinal));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static HttpStatusCode? StatusOfKubernetesClient(Exception error) => (error as HttpOperationException)?.Response?.StatusCode;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static DevSpacesException? FromKubernetesClient(Exception error, ClusterOperation operation, ClusterTarget target)
+    {
+        switch (error)
+        {
+            case HttpOperationException http:
+                var content = http.Response?.Content;
+                var status = ApiServerClient.ReadStatus(content);
+                return FromStatus(http.Response?.StatusCode, status, status?.Message ?? content ?? http.Message, http, operation, target);
+            case KubeConfigException config:
+                return AuthProvider(config, target);
+            case KubernetesClientException { InnerException: KubeConfigException config }:
+                return AuthProvider(config, target);
+            default:
+                return null;
+        }
+    }
+
+    private static DevSpacesException FromStatus(HttpStatusCode? code, ApiStatus? status, string serverMessage, Exception http, ClusterOperation operation, ClusterTarget target)
+    {
         switch (code)
         {
             case HttpStatusCode.Unauthorized:
@@ -148,24 +179,5 @@ public static class KubernetesFailures
         }
 
         return null;
-    }
-
-    private static V1Status? ReadStatus(HttpOperationException http)
-    {
-        var content = http.Response?.Content;
-        if (string.IsNullOrWhiteSpace(content) || !content.TrimStart().StartsWith('{'))
-        {
-            return null;
-        }
-
-        try
-        {
-            // The generated reader: KubernetesClient's own would be loaded by a denied watch of a namespace admin.
-            return System.Text.Json.JsonSerializer.Deserialize(content, Api.ApiJson.Default.V1Status);
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
-        }
     }
 }

@@ -262,7 +262,7 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
             },
             (rv, onError, ct) => cluster.Client.CoreV1.WatchListNamespacedEndpointsAsync(
                 plan.SessionNamespace, fieldSelector: byName, resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds: 30, onError: onError, cancellationToken: ct));
-        if (!await WatchUntilAsync($"endpoints of service {plan.ServiceName}", source, AgentOnly, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false))
+        if (!await WatchUntilAsync($"endpoints of service {plan.ServiceName}", source, e => e.Metadata.Name, AgentOnly, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false))
         {
             progress($"The endpoints of service {plan.ServiceName} still list other pods than the agent after 30 s; some requests may still reach them (session {session}).");
         }
@@ -283,7 +283,7 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
 
         var selection = new PodSelection(plan.Namespace, LabelSelectorText.From(plan.Service.Spec.Selector), null);
         var timeout = TimeSpan.FromSeconds(60);
-        if (!await WatchUntilAsync($"pods of {plan.Workload}", ReadyPodTracker.PodsOf(cluster.Client, selection), pods => pods.All(Stopped), timeout, cancellationToken).ConfigureAwait(false))
+        if (!await WatchUntilAsync($"pods of {plan.Workload}", ReadyPodTracker.PodsOf(cluster.Client, selection), p => p.Metadata.Name, pods => pods.All(Stopped), timeout, cancellationToken).ConfigureAwait(false))
         {
             progress($"Pods of {plan.Workload} are still terminating after {timeout.TotalSeconds:0} s; requests on connections kept open to them may still reach them.");
         }
@@ -291,10 +291,10 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
 
     /// <summary>
     /// Follows <paramref name="source"/> (a list, then a watch) until <paramref name="done"/> holds for the objects it
-    /// names. False after <paramref name="timeout"/>, or when this user may not read them (logged).
+    /// names (told apart by <paramref name="nameOf"/>: a constraint to KubernetesClient's types here would load that
+    /// assembly with this class). False after <paramref name="timeout"/>, or when this user may not read them (logged).
     /// </summary>
-    private async Task<bool> WatchUntilAsync<T>(string what, IWatchSource<T> source, Func<IEnumerable<T>, bool> done, TimeSpan timeout, CancellationToken cancellationToken)
-        where T : IKubernetesObject<V1ObjectMeta>
+    private async Task<bool> WatchUntilAsync<T>(string what, IWatchSource<T> source, Func<T, string> nameOf, Func<IEnumerable<T>, bool> done, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var known = new Dictionary<string, T>(StringComparer.Ordinal);
         var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -317,20 +317,20 @@ public sealed class ConnectService(ClusterConnection cluster, IAgentImage image,
                     known.Clear();
                     foreach (var item in items)
                     {
-                        known[item.Metadata.Name] = item;
+                        known[nameOf(item)] = item;
                     }
 
                     return Check();
                 },
                 (type, item, _) =>
                 {
-                    if (type == WatchEventType.Deleted)
+                    if (type == WatchEventKind.Deleted)
                     {
-                        known.Remove(item.Metadata.Name);
+                        known.Remove(nameOf(item));
                     }
                     else
                     {
-                        known[item.Metadata.Name] = item;
+                        known[nameOf(item)] = item;
                     }
 
                     return Check();

@@ -165,11 +165,11 @@ public sealed class ReadyPodTracker : IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    private Task OnChangedAsync(WatchEventType type, V1Pod pod, CancellationToken cancellationToken)
+    private Task OnChangedAsync(WatchEventKind type, V1Pod pod, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
-            if (type == WatchEventType.Deleted)
+            if (type == WatchEventKind.Deleted)
             {
                 _pods.Remove(pod.Metadata.Name);
             }

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using DevSpaces.Contracts;
 using DevSpaces.Core.Cluster;
 using DevSpaces.Core.Cluster.Api;
@@ -22,7 +23,6 @@ namespace DevSpaces.Core.Routing;
 /// <param name="imageFor">The router image pipeline for one cluster.</param>
 public sealed class RoutingService(WorkspaceSession session, Func<ClusterConnection, RouterImage> imageFor, RouterSettings settings) : IRoutingRpc, ISpaceTreeRouting
 {
-    private const string FieldManager = "devspaces";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private ILog Log => session.Log;
@@ -36,22 +36,22 @@ public sealed class RoutingService(WorkspaceSession session, Func<ClusterConnect
         var spaces = await DescendantsAsync(cluster, space, cancellationToken).ConfigureAwait(false);
         var image = await imageFor(cluster).EnsureAsync(space, null, cancellationToken).ConfigureAwait(false);
 
-        await ApplyAsync(cluster, space, RouterManifests.ServiceAccount(), cancellationToken).ConfigureAwait(false);
-        await ApplyAsync(cluster, space, RouterManifests.RootRole(), cancellationToken).ConfigureAwait(false);
-        await ApplyAsync(cluster, space, RouterManifests.Binding(RoutingNames.Router, space, "router"), cancellationToken).ConfigureAwait(false);
+        await ServerSideApply.ApplyAsync(cluster, space, RouterManifests.ServiceAccount(), cancellationToken).ConfigureAwait(false);
+        await ServerSideApply.ApplyAsync(cluster, space, RouterManifests.RootRole(), cancellationToken).ConfigureAwait(false);
+        await ServerSideApply.ApplyAsync(cluster, space, RouterManifests.Binding(RoutingNames.Router, space, "router"), cancellationToken).ConfigureAwait(false);
         foreach (var child in spaces)
         {
             await GrantAsync(cluster, space, child.Name, cancellationToken).ConfigureAwait(false);
         }
 
-        await ApplyAsync(cluster, space, RouterManifests.ConfigMap(plan.Config, spaces), cancellationToken).ConfigureAwait(false);
+        await ServerSideApply.ApplyAsync(cluster, space, RouterManifests.ConfigMap(plan.Config, spaces), cancellationToken).ConfigureAwait(false);
         foreach (var (service, original) in plan.Fronted)
         {
-            await ApplyAsync(cluster, space, RouterManifests.Baseline(service.Metadata.Name, original), cancellationToken).ConfigureAwait(false);
+            await ServerSideApply.ApplyAsync(cluster, space, RouterManifests.Baseline(service.Metadata.Name, original), cancellationToken).ConfigureAwait(false);
         }
 
-        await ApplyAsync(cluster, space, RouterManifests.Deployment(plan.Config, image.Reference), cancellationToken).ConfigureAwait(false);
-        await ApplyAsync(cluster, space, RouterManifests.EntryService(), cancellationToken).ConfigureAwait(false);
+        await ServerSideApply.ApplyAsync(cluster, space, RouterManifests.Deployment(plan.Config, image.Reference), cancellationToken).ConfigureAwait(false);
+        await ServerSideApply.ApplyAsync(cluster, space, RouterManifests.EntryService(), cancellationToken).ConfigureAwait(false);
         await WaitReadyAsync(cluster, space, cancellationToken).ConfigureAwait(false);
 
         foreach (var (service, original) in plan.Fronted)
@@ -205,7 +205,7 @@ public sealed class RoutingService(WorkspaceSession session, Func<ClusterConnect
     public async Task<IReadOnlyDictionary<string, string>?> UrlsAsync(string root, CancellationToken cancellationToken)
     {
         var cluster = session.Connect();
-        V1ConfigMap? map;
+        ApiConfigMap? map;
         try
         {
             map = await ReadConfigMapAsync(cluster, root, cancellationToken).ConfigureAwait(false);
@@ -228,7 +228,7 @@ public sealed class RoutingService(WorkspaceSession session, Func<ClusterConnect
     private static string UrlOf(RouterConfig config, string space, int? nodePort) =>
         config.UrlOf(space, config.RootHost.EndsWith(".localhost", StringComparison.Ordinal) || config.RootHost == "localhost" ? nodePort : null);
 
-    private async Task<V1Namespace> ReadRootAsync(ClusterConnection cluster, string space, CancellationToken cancellationToken)
+    private async Task<ApiNamespace> ReadRootAsync(ClusterConnection cluster, string space, CancellationToken cancellationToken)
     {
         SpaceName.Validate(space);
         var ns = await ReadSpaceAsync(cluster, space, cancellationToken).ConfigureAwait(false);
@@ -244,7 +244,7 @@ public sealed class RoutingService(WorkspaceSession session, Func<ClusterConnect
         return ns;
     }
 
-    private static async Task<V1Namespace> ReadSpaceAsync(ClusterConnection cluster, string space, CancellationToken cancellationToken)
+    private static async Task<ApiNamespace> ReadSpaceAsync(ClusterConnection cluster, string space, CancellationToken cancellationToken)
     {
         var ns = await new ClusterNamespaces(cluster).ReadAsync(space, cancellationToken).ConfigureAwait(false)
             ?? throw new DevSpacesException(RpcErrorCode.SpaceNotFound, $"Space '{space}' does not exist in context '{cluster.Context}'.", "List the spaces with 'devspaces space list'.");
@@ -286,7 +286,7 @@ public sealed class RoutingService(WorkspaceSession session, Func<ClusterConnect
             .ToList();
     }
 
-    private static IEnumerable<RoutedSpace> SpacesOf(V1ConfigMap? map)
+    private static IEnumerable<RoutedSpace> SpacesOf(ApiConfigMap? map)
     {
         try
         {
@@ -298,20 +298,27 @@ public sealed class RoutingService(WorkspaceSession session, Func<ClusterConnect
         }
     }
 
-    private static Task<V1ConfigMap?> ReadConfigMapAsync(ClusterConnection cluster, string root, CancellationToken cancellationToken) =>
+    private static Task<ApiConfigMap?> ReadConfigMapAsync(ClusterConnection cluster, string root, CancellationToken cancellationToken) =>
         cluster.TryReadAsync(
             new ClusterOperation("get", "configmaps", RoutingNames.ConfigMap, root),
             ApiPaths.Namespaced(root, "configmaps", RoutingNames.ConfigMap),
-            ApiJson.Default.V1ConfigMap,
+            ApiJson.Default.ApiConfigMap,
             cancellationToken);
 
-    private static async Task WriteSpacesAsync(ClusterConnection cluster, string root, V1ConfigMap map, IEnumerable<RoutedSpace> spaces, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sets the space tree in the routing ConfigMap: a merge patch of that one key, on the version that was read, so a
+    /// change made meanwhile is a conflict (as a replace of the whole object would be) and nothing else is touched.
+    /// </summary>
+    private static async Task WriteSpacesAsync(ClusterConnection cluster, string root, ApiConfigMap map, IEnumerable<RoutedSpace> spaces, CancellationToken cancellationToken)
     {
-        map.Data ??= new Dictionary<string, string>();
-        map.Data[RoutingNames.SpacesKey] = RouterConfig.SpacesToJson(spaces);
+        var patch = new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["resourceVersion"] = map.Metadata.ResourceVersion },
+            ["data"] = new JsonObject { [RoutingNames.SpacesKey] = RouterConfig.SpacesToJson(spaces) },
+        };
         await cluster.CallAsync(
-            new ClusterOperation("update", "configmaps", RoutingNames.ConfigMap, root),
-            (c, ct) => c.CoreV1.ReplaceNamespacedConfigMapAsync(map, RoutingNames.ConfigMap, root, cancellationToken: ct),
+            new ClusterOperation("patch", "configmaps", RoutingNames.ConfigMap, root),
+            (c, ct) => c.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), RoutingNames.ConfigMap, root, cancellationToken: ct),
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -320,15 +327,15 @@ public sealed class RoutingService(WorkspaceSession session, Func<ClusterConnect
         var service = await cluster.TryReadAsync(
             new ClusterOperation("get", "services", RoutingNames.Router, root),
             ApiPaths.Namespaced(root, "services", RoutingNames.Router),
-            ApiJson.Default.V1Service,
+            ApiJson.Default.ApiService,
             cancellationToken).ConfigureAwait(false);
         return service?.Spec?.Ports?.FirstOrDefault()?.NodePort;
     }
 
     private static async Task GrantAsync(ClusterConnection cluster, string root, string child, CancellationToken cancellationToken)
     {
-        await ApplyAsync(cluster, child, RouterManifests.ReaderRole(), cancellationToken).ConfigureAwait(false);
-        await ApplyAsync(cluster, child, RouterManifests.Binding(RoutingNames.ChildReader, root, "reader"), cancellationToken).ConfigureAwait(false);
+        await ServerSideApply.ApplyAsync(cluster, child, RouterManifests.ReaderRole(), cancellationToken).ConfigureAwait(false);
+        await ServerSideApply.ApplyAsync(cluster, child, RouterManifests.Binding(RoutingNames.ChildReader, root, "reader"), cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task RevokeAsync(ClusterConnection cluster, string child, CancellationToken cancellationToken)
@@ -360,35 +367,6 @@ public sealed class RoutingService(WorkspaceSession session, Func<ClusterConnect
         }
 
         return name;
-    }
-
-    /// <summary>Creates or updates <paramref name="obj"/> in <paramref name="ns"/> with server-side apply (it keeps what the server assigned: cluster IP, node port).</summary>
-    private static Task ApplyAsync<T>(ClusterConnection cluster, string ns, T obj, CancellationToken cancellationToken)
-        where T : IKubernetesObject<V1ObjectMeta>
-    {
-        var (apiVersion, kind, resource) = obj switch
-        {
-            V1ServiceAccount => ("v1", "ServiceAccount", "serviceaccounts"),
-            V1Role => ("rbac.authorization.k8s.io/v1", "Role", "roles"),
-            V1RoleBinding => ("rbac.authorization.k8s.io/v1", "RoleBinding", "rolebindings"),
-            V1ConfigMap => ("v1", "ConfigMap", "configmaps"),
-            V1Deployment => ("apps/v1", "Deployment", "deployments"),
-            V1Service => ("v1", "Service", "services"),
-            _ => throw new ArgumentException($"no apply for {typeof(T).Name}"),
-        };
-        obj.ApiVersion = apiVersion;
-        obj.Kind = kind;
-        var name = obj.Metadata.Name;
-        var patch = new V1Patch(KubernetesJson.Serialize(obj), V1Patch.PatchType.ApplyPatch);
-        return cluster.CallAsync(new ClusterOperation("apply", resource, name, ns), (c, ct) => obj switch
-        {
-            V1ServiceAccount => c.CoreV1.PatchNamespacedServiceAccountAsync(patch, name, ns, fieldManager: FieldManager, force: true, cancellationToken: ct),
-            V1Role => c.RbacAuthorizationV1.PatchNamespacedRoleAsync(patch, name, ns, fieldManager: FieldManager, force: true, cancellationToken: ct),
-            V1RoleBinding => c.RbacAuthorizationV1.PatchNamespacedRoleBindingAsync(patch, name, ns, fieldManager: FieldManager, force: true, cancellationToken: ct),
-            V1ConfigMap => c.CoreV1.PatchNamespacedConfigMapAsync(patch, name, ns, fieldManager: FieldManager, force: true, cancellationToken: ct),
-            V1Deployment => c.AppsV1.PatchNamespacedDeploymentAsync(patch, name, ns, fieldManager: FieldManager, force: true, cancellationToken: ct),
-            _ => (Task)c.CoreV1.PatchNamespacedServiceAsync(patch, name, ns, fieldManager: FieldManager, force: true, cancellationToken: ct),
-        }, cancellationToken);
     }
 
     /// <summary>Points a Service at the router, its original spec kept in an annotation (written once: re-enabling keeps the first).</summary>

@@ -17,13 +17,13 @@ public sealed class ClusterNamespaces(ClusterConnection connection) : ISpaceName
         var list = await connection.ReadAsync(
             new ClusterOperation("list", "namespaces"),
             ApiPaths.All("namespaces", SpaceLabels.SpaceSelector),
-            ApiJson.Default.V1NamespaceList,
+            ApiJson.Default.ApiListApiNamespace,
             cancellationToken).ConfigureAwait(false);
         return list.Items.Select(SpaceRecord.From).OfType<SpaceRecord>().ToList();
     }
 
-    public Task<V1Namespace?> ReadAsync(string name, CancellationToken cancellationToken) =>
-        connection.TryReadAsync(new ClusterOperation("get", "namespaces", name), ApiPaths.Namespace(name), ApiJson.Default.V1Namespace, cancellationToken);
+    public Task<ApiNamespace?> ReadAsync(string name, CancellationToken cancellationToken) =>
+        connection.TryReadAsync(new ClusterOperation("get", "namespaces", name), ApiPaths.Namespace(name), ApiJson.Default.ApiNamespace, cancellationToken);
 
     public async Task CreateSpaceAsync(string name, string? parent, CancellationToken cancellationToken)
     {

@@ -1,4 +1,4 @@
-using k8s.Models;
+using DevSpaces.Core.Cluster.Api;
 
 namespace DevSpaces.Core.Spaces;
 
@@ -12,7 +12,7 @@ public interface ISpaceNamespaces
     Task<IReadOnlyList<SpaceRecord>> ListSpacesAsync(CancellationToken cancellationToken);
 
     /// <summary>The namespace, or null when it does not exist.</summary>
-    Task<V1Namespace?> ReadAsync(string name, CancellationToken cancellationToken);
+    Task<ApiNamespace?> ReadAsync(string name, CancellationToken cancellationToken);
 
     /// <summary>Creates a namespace labelled as a space (a child of <paramref name="parent"/> when given).</summary>
     Task CreateSpaceAsync(string name, string? parent, CancellationToken cancellationToken);

@@ -2,7 +2,7 @@ using DevSpaces.Contracts;
 using DevSpaces.Core.Errors;
 using DevSpaces.Core.Logging;
 using DevSpaces.Core.Workspace;
-using k8s.Models;
+using DevSpaces.Core.Cluster.Api;
 
 namespace DevSpaces.Core.Spaces;
 
@@ -71,7 +71,7 @@ public sealed class SpaceService(WorkspaceSession session, Func<ISpaceNamespaces
         var tried = new HashSet<string>(pending, StringComparer.Ordinal);
         while (pending.TryDequeue(out var name) && tried.Count <= 64)
         {
-            V1Namespace? ns;
+            ApiNamespace? ns;
             try
             {
                 ns = await namespaces.ReadAsync(name, cancellationToken).ConfigureAwait(false);
@@ -103,7 +103,7 @@ public sealed class SpaceService(WorkspaceSession session, Func<ISpaceNamespaces
         }
 
         var namespaces = namespacesOf();
-        V1Namespace? existing;
+        ApiNamespace? existing;
         try
         {
             existing = await namespaces.ReadAsync(name, cancellationToken).ConfigureAwait(false);
@@ -289,7 +289,7 @@ public sealed class SpaceService(WorkspaceSession session, Func<ISpaceNamespaces
         refused.Detail,
         refused);
 
-    private static DevSpacesException AlreadyExists(V1Namespace existing)
+    private static DevSpacesException AlreadyExists(ApiNamespace existing)
     {
         var name = existing.Metadata.Name;
         var record = SpaceRecord.From(existing);

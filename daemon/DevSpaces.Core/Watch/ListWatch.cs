@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using DevSpaces.Core.Lifetime;
 using DevSpaces.Core.Logging;
-using k8s;
-using k8s.Models;
 
 namespace DevSpaces.Core.Watch;
 
@@ -13,7 +11,6 @@ namespace DevSpaces.Core.Watch;
 /// with back-off. The loop is owned: <see cref="DisposeAsync"/> cancels it and waits for it to end.
 /// </summary>
 public sealed class ListWatch<T> : IAsyncDisposable
-    where T : IKubernetesObject<V1ObjectMeta>
 {
     private readonly string what;
     private readonly IWatchSource<T> source;
@@ -121,13 +118,13 @@ public sealed class ListWatch<T> : IAsyncDisposable
         bool LivedLongEnough() => received || Stopwatch.GetElapsedTime(opened) >= backoff.MinStreamLifetime;
         try
         {
-            await foreach (var (type, item) in source.WatchAsync(version, cancellationToken).ConfigureAwait(false))
+            await foreach (var (kind, item) in source.WatchAsync(version, cancellationToken).ConfigureAwait(false))
             {
                 received = true;
-                version = item.Metadata?.ResourceVersion ?? version;
-                if (type is WatchEventType.Added or WatchEventType.Modified or WatchEventType.Deleted)
+                version = source.VersionOf(item) ?? version;
+                if (kind is not WatchEventKind.Bookmark)
                 {
-                    await handlers.Changed(type, item, cancellationToken).ConfigureAwait(false);
+                    await handlers.Changed(kind, item, cancellationToken).ConfigureAwait(false);
                 }
             }
         }

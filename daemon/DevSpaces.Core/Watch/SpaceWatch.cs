@@ -7,8 +7,6 @@ using DevSpaces.Core.Lifetime;
 using DevSpaces.Core.Logging;
 using DevSpaces.Core.Spaces;
 using DevSpaces.Core.Workspace;
-using k8s;
-using k8s.Models;
 
 namespace DevSpaces.Core.Watch;
 
@@ -83,29 +81,17 @@ public sealed class SpaceWatch(WorkspaceSession session, TimeSpan? serverTimeout
         var spaces = new ConcurrentDictionary<string, SpaceRecord>();
         var services = new ConcurrentDictionary<string, bool>();
         var healthy = new ConcurrentDictionary<string, bool>();
-        await using var namespaceWatch = Start<V1Namespace>(
+        await using var namespaceWatch = Start(
             "namespaces",
-            new KubernetesWatchSource<V1Namespace>(
-                async ct =>
-                {
-                    var list = await session.Connect().ReadAsync(new ClusterOperation("list", "namespaces"), ApiPaths.All("namespaces"), ApiJson.Default.V1NamespaceList, ct).ConfigureAwait(false);
-                    return (list.Items.ToList(), list.Metadata.ResourceVersion);
-                },
-                (rv, _, ct) => session.Connect().Api.WatchAsync(ApiServerClient.WatchPath(ApiPaths.All("namespaces"), rv, timeoutSeconds), ApiJson.Default.V1Namespace, ct)),
+            new ApiWatchSource<ApiNamespace>(session.Connect, new ClusterOperation("list", "namespaces"), ApiPaths.All("namespaces"), ApiJson.Default.ApiListApiNamespace, ApiJson.Default.ApiNamespace, timeoutSeconds),
             (items, initial) => ApplyNamespaceListAsync(items, initial, spaces),
-            (type, ns) => ApplyNamespaceEventAsync(type, ns, spaces),
+            (kind, ns) => ApplyNamespaceEventAsync(kind, ns, spaces),
             healthy);
-        await using var serviceWatch = Start<V1Service>(
+        await using var serviceWatch = Start(
             "services",
-            new KubernetesWatchSource<V1Service>(
-                async ct =>
-                {
-                    var list = await session.Connect().ReadAsync(new ClusterOperation("list", "services"), ApiPaths.All("services"), ApiJson.Default.V1ServiceList, ct).ConfigureAwait(false);
-                    return (list.Items.ToList(), list.Metadata.ResourceVersion);
-                },
-                (rv, _, ct) => session.Connect().Api.WatchAsync(ApiServerClient.WatchPath(ApiPaths.All("services"), rv, timeoutSeconds), ApiJson.Default.V1Service, ct)),
+            new ApiWatchSource<ApiService>(session.Connect, new ClusterOperation("list", "services"), ApiPaths.All("services"), ApiJson.Default.ApiListApiService, ApiJson.Default.ApiService, timeoutSeconds),
             (items, initial) => ApplyServiceListAsync(items, initial, spaces, services),
-            (type, service) => ApplyServiceEventAsync(type, service, spaces, services),
+            (kind, service) => ApplyServiceEventAsync(kind, service, spaces, services),
             healthy);
         await Task.WhenAll(namespaceWatch.Completion, serviceWatch.Completion).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -127,9 +113,8 @@ public sealed class SpaceWatch(WorkspaceSession session, TimeSpan? serverTimeout
         string what,
         IWatchSource<T> source,
         Func<IReadOnlyList<T>, bool, Task> onList,
-        Func<WatchEventType, T, Task> onEvent,
+        Func<WatchEventKind, T, Task> onEvent,
         ConcurrentDictionary<string, bool> healthy)
-        where T : IKubernetesObject<V1ObjectMeta>
     {
         var initial = true;
         return ListWatch<T>.Start(
@@ -146,7 +131,7 @@ public sealed class SpaceWatch(WorkspaceSession session, TimeSpan? serverTimeout
                         await ReportAsync(await ClusterProbe.ProbeAsync(session, ct).ConfigureAwait(false)).ConfigureAwait(false);
                     }
                 },
-                (type, item, _) => onEvent(type, item),
+                (kind, item, _) => onEvent(kind, item),
                 async (failure, retryIn, ct) =>
                 {
                     var error = failure as DevSpacesException ?? TranslateWatchFailure(failure, what);
@@ -184,7 +169,7 @@ public sealed class SpaceWatch(WorkspaceSession session, TimeSpan? serverTimeout
         return KubernetesFailures.Translate(error, new ClusterOperation("watch", what), target);
     }
 
-    private async Task ApplyNamespaceListAsync(IReadOnlyList<V1Namespace> items, bool initial, ConcurrentDictionary<string, SpaceRecord> spaces)
+    private async Task ApplyNamespaceListAsync(IReadOnlyList<ApiNamespace> items, bool initial, ConcurrentDictionary<string, SpaceRecord> spaces)
     {
         var now = items.Select(SpaceRecord.From).OfType<SpaceRecord>().ToDictionary(s => s.Name);
         foreach (var gone in spaces.Keys.Except(now.Keys).ToList())
@@ -207,10 +192,10 @@ public sealed class SpaceWatch(WorkspaceSession session, TimeSpan? serverTimeout
         }
     }
 
-    private async Task ApplyNamespaceEventAsync(WatchEventType type, V1Namespace ns, ConcurrentDictionary<string, SpaceRecord> spaces)
+    private async Task ApplyNamespaceEventAsync(WatchEventKind kind, ApiNamespace ns, ConcurrentDictionary<string, SpaceRecord> spaces)
     {
         var name = ns.Metadata.Name;
-        var space = type == WatchEventType.Deleted ? null : SpaceRecord.From(ns);
+        var space = kind == WatchEventKind.Deleted ? null : SpaceRecord.From(ns);
         var had = spaces.TryGetValue(name, out var old);
         if (space == null)
         {
@@ -245,7 +230,7 @@ public sealed class SpaceWatch(WorkspaceSession session, TimeSpan? serverTimeout
         return session.Notifier.NotifyAsync(RpcNotifications.SpaceChanged, new SpaceChange(kind, space.Name, space.Parent, space.Phase));
     }
 
-    private async Task ApplyServiceListAsync(IReadOnlyList<V1Service> items, bool initial, ConcurrentDictionary<string, SpaceRecord> spaces, ConcurrentDictionary<string, bool> services)
+    private async Task ApplyServiceListAsync(IReadOnlyList<ApiService> items, bool initial, ConcurrentDictionary<string, SpaceRecord> spaces, ConcurrentDictionary<string, bool> services)
     {
         var now = items.Select(Key).ToHashSet();
         foreach (var gone in services.Keys.Except(now).ToList())
@@ -266,12 +251,12 @@ public sealed class SpaceWatch(WorkspaceSession session, TimeSpan? serverTimeout
         }
     }
 
-    private async Task ApplyServiceEventAsync(WatchEventType type, V1Service service, ConcurrentDictionary<string, SpaceRecord> spaces, ConcurrentDictionary<string, bool> services)
+    private async Task ApplyServiceEventAsync(WatchEventKind change, ApiService service, ConcurrentDictionary<string, SpaceRecord> spaces, ConcurrentDictionary<string, bool> services)
     {
         var key = Key(service);
-        var kind = type switch
+        var kind = change switch
         {
-            WatchEventType.Deleted => ChangeKind.Deleted,
+            WatchEventKind.Deleted => ChangeKind.Deleted,
             _ when services.ContainsKey(key) => ChangeKind.Modified,
             _ => ChangeKind.Added,
         };
@@ -300,7 +285,7 @@ public sealed class SpaceWatch(WorkspaceSession session, TimeSpan? serverTimeout
         return session.Notifier.NotifyAsync(RpcNotifications.ServiceChanged, new ServiceChange(kind, space, name));
     }
 
-    private static string Key(V1Service service) => $"{service.Metadata.NamespaceProperty}/{service.Metadata.Name}";
+    private static string Key(ApiService service) => $"{service.Metadata.Namespace}/{service.Metadata.Name}";
 
     private async Task ReportAsync(ConnectionStatus status)
     {

@@ -1,5 +1,3 @@
-using k8s;
-
 namespace DevSpaces.Core.Watch;
 
 /// <summary>What a <see cref="ListWatch{T}"/> does with what it sees.</summary>
@@ -8,5 +6,5 @@ namespace DevSpaces.Core.Watch;
 /// <param name="Failed">A list or watch failed and is retried after the given delay; throwing from it ends the watch with that exception instead.</param>
 public sealed record WatchHandlers<T>(
     Func<IReadOnlyList<T>, CancellationToken, Task> Listed,
-    Func<WatchEventType, T, CancellationToken, Task> Changed,
+    Func<WatchEventKind, T, CancellationToken, Task> Changed,
     Func<Exception, TimeSpan, CancellationToken, Task> Failed);

@@ -1,17 +1,15 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using k8s;
-using k8s.Autorest;
+using DevSpaces.Core.Watch;
 
 namespace DevSpaces.Core.Cluster.Api;
 
 /// <summary>
 /// The API server calls the daemon makes while idle (reads and watches of namespaces, services and config maps, the
 /// server's version) on a plain <see cref="HttpClient"/> and source-generated JSON (<see cref="ApiJson"/>), so that
-/// KubernetesClient's generated client and serializer are loaded only by the verbs that need them. Failures are the
-/// exceptions KubernetesClient throws (<see cref="HttpOperationException"/> for an HTTP status,
-/// <see cref="KubernetesException"/> for an error in a watch stream), so <see cref="KubernetesFailures"/> tells them alike.
+/// KubernetesClient (its generated client, serializer and models) is loaded only by the verbs that need it. A refusal
+/// is an <see cref="ApiStatusException"/>, as is an error in a watch stream; <see cref="KubernetesFailures"/> tells them.
 /// </summary>
 public sealed class ApiServerClient(Uri server, IApiServerTransport transport, ApiCredentials credentials) : IDisposable
 {
@@ -36,10 +34,10 @@ public sealed class ApiServerClient(Uri server, IApiServerTransport transport, A
 
     /// <summary>
     /// The events of the watch at <paramref name="path"/> (see <see cref="WatchPath"/>) until the server ends the stream.
-    /// An ERROR event ends it with a <see cref="KubernetesException"/> carrying the server's status (410 when the version
+    /// An ERROR event ends it with an <see cref="ApiStatusException"/> carrying the server's status (410 when the version
     /// is too old).
     /// </summary>
-    public async IAsyncEnumerable<(WatchEventType Type, T Item)> WatchAsync<T>(string path, JsonTypeInfo<T> type, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<(WatchEventKind Kind, T Item)> WatchAsync<T>(string path, JsonTypeInfo<T> type, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var response = await SendAsync(path, cancellationToken).ConfigureAwait(false);
         var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
@@ -54,8 +52,8 @@ public sealed class ApiServerClient(Uri server, IApiServerTransport transport, A
     }
 
     /// <summary>One line of a watch stream; null for a blank line or an event type this client does not know.</summary>
-    /// <exception cref="KubernetesException">An ERROR event.</exception>
-    public static (WatchEventType Type, T Item)? ParseEvent<T>(string line, JsonTypeInfo<T> type)
+    /// <exception cref="ApiStatusException">An ERROR event.</exception>
+    public static (WatchEventKind Kind, T Item)? ParseEvent<T>(string line, JsonTypeInfo<T> type)
     {
         if (string.IsNullOrWhiteSpace(line))
         {
@@ -63,16 +61,15 @@ public sealed class ApiServerClient(Uri server, IApiServerTransport transport, A
         }
 
         var parsed = JsonSerializer.Deserialize(line, ApiJson.Default.ApiWatchLine) ?? throw new JsonException("A watch event was null.");
-        WatchEventType kind;
+        WatchEventKind kind;
         switch (parsed.Type)
         {
-            case "ADDED": kind = WatchEventType.Added; break;
-            case "MODIFIED": kind = WatchEventType.Modified; break;
-            case "DELETED": kind = WatchEventType.Deleted; break;
-            case "BOOKMARK": kind = WatchEventType.Bookmark; break;
+            case "ADDED": kind = WatchEventKind.Added; break;
+            case "MODIFIED": kind = WatchEventKind.Modified; break;
+            case "DELETED": kind = WatchEventKind.Deleted; break;
+            case "BOOKMARK": kind = WatchEventKind.Bookmark; break;
             case "ERROR":
-                var status = parsed.Object.ValueKind == JsonValueKind.Object ? parsed.Object.Deserialize(ApiJson.Default.V1Status) : null;
-                throw status == null ? new KubernetesException("The watch stream reported an error without a status.") : new KubernetesException(status);
+                throw ApiStatusException.FromWatch(parsed.Object.ValueKind == JsonValueKind.Object ? parsed.Object.Deserialize(ApiJson.Default.ApiStatus) : null);
             default: return null;
         }
 
@@ -94,11 +91,25 @@ public sealed class ApiServerClient(Uri server, IApiServerTransport transport, A
         using (response)
         {
             var content = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            throw new HttpOperationException($"Operation returned an invalid status code '{response.StatusCode}'")
-            {
-                Request = new HttpRequestMessageWrapper(request, null),
-                Response = new HttpResponseMessageWrapper(response, content),
-            };
+            throw new ApiStatusException(response.StatusCode, ReadStatus(content), content, $"The API server answered GET {path} with {(int)response.StatusCode} {response.StatusCode}.");
+        }
+    }
+
+    /// <summary>The <see cref="ApiStatus"/> an error answer's body holds, or null when it holds something else.</summary>
+    public static ApiStatus? ReadStatus(string? content)
+    {
+        if (string.IsNullOrWhiteSpace(content) || !content.TrimStart().StartsWith('{'))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(content, ApiJson.Default.ApiStatus);
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 
