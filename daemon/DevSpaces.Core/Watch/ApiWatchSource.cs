@@ -8,29 +8,33 @@ namespace DevSpaces.Core.Watch;
 
 /// <summary>
 /// A <see cref="IWatchSource{T}"/> on the daemon's own <see cref="ApiServerClient"/>: the collection at one path, listed
-/// and watched. An ERROR event with 410 (the version is too old) becomes <see cref="WatchExpiredException"/>.
+/// and watched. An answer or ERROR event of 410 (the version is too old) becomes <see cref="WatchExpiredException"/>.
 /// </summary>
-/// <param name="connection">The connection to use for each call (the workspace's context may change between them).</param>
+/// <param name="list">Lists the collection.</param>
+/// <param name="client">The client to watch with (the workspace's context may change between two streams).</param>
 public sealed class ApiWatchSource<T>(
-    Func<ClusterConnection> connection,
-    ClusterOperation listing,
+    Func<CancellationToken, Task<ApiList<T>>> list,
+    Func<ApiServerClient> client,
     string path,
-    JsonTypeInfo<ApiList<T>> listType,
     JsonTypeInfo<T> itemType,
     int timeoutSeconds) : IWatchSource<T>
     where T : IApiObject
 {
+    /// <summary>The collection at <paramref name="path"/> of the cluster of <paramref name="connection"/>, listed with its timeout and errors.</summary>
+    public static ApiWatchSource<T> Of(Func<ClusterConnection> connection, ClusterOperation listing, string path, JsonTypeInfo<ApiList<T>> listType, JsonTypeInfo<T> itemType, int timeoutSeconds) =>
+        new(ct => connection().ReadAsync(listing, path, listType, ct), () => connection().Api, path, itemType, timeoutSeconds);
+
     public async Task<(IReadOnlyList<T> Items, string ResourceVersion)> ListAsync(CancellationToken cancellationToken)
     {
-        var list = await connection().ReadAsync(listing, path, listType, cancellationToken).ConfigureAwait(false);
-        return (list.Items, list.Metadata.ResourceVersion);
+        var listed = await list(cancellationToken).ConfigureAwait(false);
+        return (listed.Items, listed.Metadata.ResourceVersion);
     }
 
     public string? VersionOf(T item) => item.Metadata.ResourceVersion;
 
     public async IAsyncEnumerable<(WatchEventKind Kind, T Item)> WatchAsync(string resourceVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var events = connection().Api.WatchAsync(ApiServerClient.WatchPath(path, resourceVersion, timeoutSeconds), itemType, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        var events = client().WatchAsync(ApiServerClient.WatchPath(path, resourceVersion, timeoutSeconds), itemType, cancellationToken).GetAsyncEnumerator(cancellationToken);
         await using (events.ConfigureAwait(false))
         {
             while (true)

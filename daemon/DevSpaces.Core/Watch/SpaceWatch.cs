@@ -83,13 +83,13 @@ public sealed class SpaceWatch(WorkspaceSession session, TimeSpan? serverTimeout
         var healthy = new ConcurrentDictionary<string, bool>();
         await using var namespaceWatch = Start(
             "namespaces",
-            new ApiWatchSource<ApiNamespace>(session.Connect, new ClusterOperation("list", "namespaces"), ApiPaths.All("namespaces"), ApiJson.Default.ApiListApiNamespace, ApiJson.Default.ApiNamespace, timeoutSeconds),
+            ApiWatchSource<ApiNamespace>.Of(session.Connect, new ClusterOperation("list", "namespaces"), ApiPaths.All("namespaces"), ApiJson.Default.ApiListApiNamespace, ApiJson.Default.ApiNamespace, timeoutSeconds),
             (items, initial) => ApplyNamespaceListAsync(items, initial, spaces),
             (kind, ns) => ApplyNamespaceEventAsync(kind, ns, spaces),
             healthy);
         await using var serviceWatch = Start(
             "services",
-            new ApiWatchSource<ApiService>(session.Connect, new ClusterOperation("list", "services"), ApiPaths.All("services"), ApiJson.Default.ApiListApiService, ApiJson.Default.ApiService, timeoutSeconds),
+            ApiWatchSource<ApiService>.Of(session.Connect, new ClusterOperation("list", "services"), ApiPaths.All("services"), ApiJson.Default.ApiListApiService, ApiJson.Default.ApiService, timeoutSeconds),
             (items, initial) => ApplyServiceListAsync(items, initial, spaces, services),
             (kind, service) => ApplyServiceEventAsync(kind, service, spaces, services),
             healthy);

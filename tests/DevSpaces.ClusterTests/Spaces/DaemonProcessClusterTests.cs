@@ -29,4 +29,28 @@ public class DaemonProcessClusterTests : SpaceTestBase
             Assert.That(await daemon.WaitForExitAsync("shutdown"), Is.EqualTo(0));
         });
     }
+
+    [Test]
+    public async Task The_Idle_Daemon_Follows_The_Cluster_And_Lists_Spaces_Without_Loading_KubernetesClient()
+    {
+        // The idle daemon's reads and watches use the daemon's own small client; KubernetesClient (12 MB, megabytes of
+        // memory once loaded) is for the verbs that change the cluster.
+        await using var daemon = DaemonProcess.Connect(
+            "--stdio", "--client-pid", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--log-dir", Path.Combine(Folder.Path, "logs"), "--kubeconfig", Kubeconfig.Path);
+        await daemon.InitializeAsync(Folder.Path);
+        await daemon.Notifications.WaitForAsync(n => n.Method == RpcNotifications.ConnectionStatus && n.Text("state") == "connected", WaitTimeout, "connection/status connected");
+        var root = Unique("idle");
+        await CreateNamespaceOutsideAsync(root);
+        await daemon.Notifications.WaitForAsync(n => n.Method == RpcNotifications.SpaceChanged && n.Text("name") == root, WaitTimeout, $"space/changed for {root}");
+        var list = await daemon.CallAsync<SpaceTree>("space/list");
+        var mapped = File.ReadAllText($"/proc/{daemon.ProcessId}/maps");
+        await daemon.CallAsync<object>("shutdown");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(list.Roots.Select(r => r.Name), Does.Contain(root));
+            Assert.That(mapped, Does.Not.Contain("KubernetesClient.dll"), "KubernetesClient is loaded by the idle daemon");
+        });
+    }
 }

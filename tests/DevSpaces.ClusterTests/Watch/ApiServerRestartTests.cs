@@ -50,27 +50,22 @@ public sealed class ApiServerRestartTests
         var request = new PortForwardRequest(PortForwardTarget.Parse("deployment/echo", ns), [PortMapping.Parse(":8080")]);
         await using var forward = await PortForwardSession.StartAsync(client, new WebSocketPodPortConnector(client), request, forwardEvents, CancellationToken.None);
         var first = await GetAsync(forward.Ports[0].LocalEndPoint, "/pod");
-        var before = await client.CoreV1.ListNamespacedConfigMapAsync(ns);
+        var kubeconfig = new KubeconfigSource(TestCluster.KubeconfigPath, null, null).Load();
+        using var cluster = ClusterConnection.Open(kubeconfig, kubeconfig.CurrentContext!);
+        var configMaps = ApiPaths.InNamespace(ns, "configmaps");
+        var before = await cluster.Api.GetAsync(configMaps, ApiJson.Default.ApiListApiConfigMap, CancellationToken.None);
 
         await ApiServerRestart.CompactAndRestartAsync();
 
         // A watch from the list read before the restart: the server answers 410, and the helper lists again.
-        var kubeconfig = new KubeconfigSource(TestCluster.KubeconfigPath, null, null).Load();
-        using var api = ApiServerClient.Open(ClusterAccess.Resolve(kubeconfig, kubeconfig.FindContext(kubeconfig.CurrentContext!)!));
-        var configMaps = ApiPaths.InNamespace(ns, "configmaps");
-        var source = new RecordingSource(new KubernetesWatchSource<V1ConfigMap>(
-            async ct =>
-            {
-                var list = await api.GetAsync(configMaps, ApiJson.Default.V1ConfigMapList, ct);
-                return (list.Items.ToList(), list.Metadata.ResourceVersion);
-            },
-            (rv, _, ct) => api.WatchAsync(ApiServerClient.WatchPath(configMaps, rv, 60), ApiJson.Default.V1ConfigMap, ct)),
-            ([.. before.Items], before.Metadata.ResourceVersion));
+        var source = new RecordingSource(
+            ApiWatchSource<ApiConfigMap>.Of(() => cluster, new ClusterOperation("list", "configmaps"), configMaps, ApiJson.Default.ApiListApiConfigMap, ApiJson.Default.ApiConfigMap, 60),
+            (before.Items, before.Metadata.ResourceVersion));
         var changes = new Signal<string>();
-        await using (ListWatch<V1ConfigMap>.Start(
+        await using (ListWatch<ApiConfigMap>.Start(
             "configmaps",
             source,
-            new WatchHandlers<V1ConfigMap>(
+            new WatchHandlers<ApiConfigMap>(
                 (items, _) => Record(changes, $"listed {items.Count}"),
                 (type, item, _) => Record(changes, $"{type} {item.Metadata.Name}"),
                 (e, _, _) => Record(changes, $"failed {e.Message}")),
@@ -100,13 +95,13 @@ public sealed class ApiServerRestartTests
     private static Task<string> GetAsync(IPEndPoint endpoint, string path) => TestServerDeployment.GetAsync(endpoint, path, Timeout);
 
     /// <summary>The real source, whose first list is one read earlier (before the restart); records the calls and the 410s.</summary>
-    private sealed class RecordingSource(IWatchSource<V1ConfigMap> real, (IReadOnlyList<V1ConfigMap> Items, string ResourceVersion) earlier) : IWatchSource<V1ConfigMap>
+    private sealed class RecordingSource(IWatchSource<ApiConfigMap> real, (IReadOnlyList<ApiConfigMap> Items, string ResourceVersion) earlier) : IWatchSource<ApiConfigMap>
     {
         private int lists;
 
         public Signal<string> Calls { get; } = new();
 
-        public Task<(IReadOnlyList<V1ConfigMap> Items, string ResourceVersion)> ListAsync(CancellationToken cancellationToken)
+        public Task<(IReadOnlyList<ApiConfigMap> Items, string ResourceVersion)> ListAsync(CancellationToken cancellationToken)
         {
             if (Interlocked.Increment(ref lists) == 1)
             {
@@ -117,7 +112,9 @@ public sealed class ApiServerRestartTests
             return real.ListAsync(cancellationToken);
         }
 
-        public async IAsyncEnumerable<(WatchEventType Type, V1ConfigMap Item)> WatchAsync(string resourceVersion, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        public string? VersionOf(ApiConfigMap item) => real.VersionOf(item);
+
+        public async IAsyncEnumerable<(WatchEventKind Kind, ApiConfigMap Item)> WatchAsync(string resourceVersion, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
         {
             Calls.Add($"watch {resourceVersion}");
             var events = real.WatchAsync(resourceVersion, cancellationToken).GetAsyncEnumerator(cancellationToken);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using DevSpaces.Contracts;
 using DevSpaces.Core.Cluster;
+using DevSpaces.Core.Cluster.Api;
 using DevSpaces.Core.Errors;
 using k8s.Autorest;
 using k8s.Exceptions;
@@ -21,6 +22,48 @@ public class KubernetesFailuresTests
                 new HttpResponseMessage(code),
                 $$"""{"kind":"Status","apiVersion":"v1","status":"Failure","message":"{{message}}","reason":"{{reason}}","code":{{(int)code}}}"""),
         };
+
+    /// <summary>The same answer as the daemon's own client reports it.</summary>
+    private static ApiStatusException Api(HttpStatusCode code, string reason, string message)
+    {
+        var content = $$"""{"kind":"Status","apiVersion":"v1","status":"Failure","message":"{{message}}","reason":"{{reason}}","code":{{(int)code}}}""";
+        return new ApiStatusException(code, ApiServerClient.ReadStatus(content), content, $"The API server answered GET /x with {(int)code}.");
+    }
+
+    [TestCase(HttpStatusCode.Unauthorized, "Unauthorized")]
+    [TestCase(HttpStatusCode.Forbidden, "Forbidden")]
+    [TestCase(HttpStatusCode.NotFound, "NotFound")]
+    [TestCase(HttpStatusCode.Conflict, "AlreadyExists")]
+    [TestCase(HttpStatusCode.Conflict, "Conflict")]
+    [TestCase(HttpStatusCode.UnprocessableEntity, "Invalid")]
+    [TestCase(HttpStatusCode.InternalServerError, "InternalError")]
+    public void Both_Clients_Answers_Become_The_Same_Error(HttpStatusCode code, string reason)
+    {
+        var operation = CreateNamespace with { AlreadyExists = _ => new DevSpacesException(RpcErrorCode.SpaceAlreadyExists, "taken") };
+        var fromKubernetesClient = KubernetesFailures.Translate(Http(code, reason, "the server's words"), operation, Target);
+        var fromOwnClient = KubernetesFailures.Translate(Api(code, reason, "the server's words"), operation, Target);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(fromOwnClient.ErrorCode, Is.EqualTo(fromKubernetesClient.ErrorCode));
+            Assert.That(fromOwnClient.Message, Is.EqualTo(fromKubernetesClient.Message));
+            Assert.That(fromOwnClient.Hint, Is.EqualTo(fromKubernetesClient.Hint));
+            Assert.That(fromOwnClient.Detail, Is.EqualTo(fromKubernetesClient.Detail));
+        });
+    }
+
+    [Test]
+    public void Only_A_404_Counts_As_Not_Found_From_Either_Client()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(KubernetesFailures.IsNotFound(Api(HttpStatusCode.NotFound, "NotFound", "x")), Is.True);
+            Assert.That(KubernetesFailures.IsNotFound(Http(HttpStatusCode.NotFound, "NotFound", "x")), Is.True);
+            Assert.That(KubernetesFailures.IsNotFound(Api(HttpStatusCode.Forbidden, "Forbidden", "x")), Is.False);
+            Assert.That(KubernetesFailures.IsNotFound(Http(HttpStatusCode.Forbidden, "Forbidden", "x")), Is.False);
+            Assert.That(KubernetesFailures.IsNotFound(new HttpRequestException("refused")), Is.False);
+        });
+    }
 
     [Test]
     public void Forbidden_Names_The_Verb_The_Resource_And_The_User()

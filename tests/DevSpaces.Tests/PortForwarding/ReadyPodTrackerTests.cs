@@ -51,7 +51,7 @@ public class ReadyPodTrackerTests
     {
         var source = new ScriptedWatchSource<V1Pod>()
             .List("10", Pod("a", true, createdMinute: 1))
-            .Stream((WatchEventType.Added, Pod("b", true, "11", createdMinute: 2)), (WatchEventType.Modified, Pod("a", true, "12", createdMinute: 1)));
+            .Stream((WatchEventKind.Added, Pod("b", true, "11", createdMinute: 2)), (WatchEventKind.Modified, Pod("a", true, "12", createdMinute: 1)));
         await using var tracker = await StartAsync(source);
         await source.Calls.WaitForAsync(c => c == "watch 12", Timeout, "the watch to resume after both events");
 
@@ -63,7 +63,7 @@ public class ReadyPodTrackerTests
     {
         var source = new ScriptedWatchSource<V1Pod>()
             .List("10", Pod("a", true, createdMinute: 1), Pod("b", true, createdMinute: 0))
-            .Stream((WatchEventType.Deleted, Pod("a", true, "11", createdMinute: 1)));
+            .Stream((WatchEventKind.Deleted, Pod("a", true, "11", createdMinute: 1)));
         await using var tracker = await StartAsync(source);
 
         var switched = await events.WaitForAsync(e => e.Kind == ForwardEventKind.PodSwitched, Timeout, "the switch to pod b");
@@ -98,7 +98,7 @@ public class ReadyPodTrackerTests
     {
         var source = new ScriptedWatchSource<V1Pod>()
             .List("10", Pod("a", false))
-            .Stream((WatchEventType.Modified, Pod("a", true, "11")));
+            .Stream((WatchEventKind.Modified, Pod("a", true, "11")));
         await using var tracker = await StartAsync(source);
 
         var ready = await tracker.WaitForReadyPodAsync(CancellationToken.None).WaitAsync(Timeout);

@@ -6,7 +6,7 @@ using DevSpaces.Core.Rpc;
 using DevSpaces.Core.Spaces;
 using DevSpaces.Core.Workspace;
 using DevSpaces.Tests.Support;
-using k8s.Models;
+using DevSpaces.Core.Cluster.Api;
 
 namespace DevSpaces.Tests.Spaces;
 
@@ -150,7 +150,7 @@ public class SpaceServiceTests
     /// <summary>Namespaces in memory, with the changes made to them.</summary>
     private sealed class FakeNamespaces : ISpaceNamespaces
     {
-        public Dictionary<string, V1Namespace> Namespaces { get; } = [];
+        public Dictionary<string, ApiNamespace> Namespaces { get; } = [];
 
         public List<string> Calls { get; } = [];
 
@@ -169,13 +169,13 @@ public class SpaceServiceTests
                 labels[SpaceLabels.Parent] = parent;
             }
 
-            Namespaces[name] = new V1Namespace { Metadata = new V1ObjectMeta { Name = name, Labels = labels }, Status = new V1NamespaceStatus { Phase = phase } };
+            Namespaces[name] = new ApiNamespace { Metadata = new ApiObjectMeta { Name = name, Labels = labels }, Status = new ApiNamespaceStatus { Phase = phase } };
         }
 
         public Task<IReadOnlyList<SpaceRecord>> ListSpacesAsync(CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyList<SpaceRecord>>([.. Namespaces.Values.Select(SpaceRecord.From).OfType<SpaceRecord>()]);
 
-        public Task<V1Namespace?> ReadAsync(string name, CancellationToken cancellationToken) =>
+        public Task<ApiNamespace?> ReadAsync(string name, CancellationToken cancellationToken) =>
             Task.FromResult(Namespaces.GetValueOrDefault(name));
 
         public Task CreateSpaceAsync(string name, string? parent, CancellationToken cancellationToken)
@@ -188,7 +188,9 @@ public class SpaceServiceTests
         public Task MakeRootSpaceAsync(string name, CancellationToken cancellationToken)
         {
             Calls.Add($"label {name}");
-            Namespaces[name].Metadata.Labels[SpaceLabels.Space] = "true";
+            var old = Namespaces[name];
+            var labels = new Dictionary<string, string>(old.Metadata.Labels ?? new Dictionary<string, string>()) { [SpaceLabels.Space] = "true" };
+            Namespaces[name] = new ApiNamespace { Metadata = new ApiObjectMeta { Name = name, Labels = labels }, Status = old.Status };
             return Task.CompletedTask;
         }
 

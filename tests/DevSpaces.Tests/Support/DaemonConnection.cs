@@ -32,6 +32,9 @@ public sealed class DaemonConnection : IAsyncDisposable
 
     public CollectingLog Log { get; }
 
+    /// <summary>The daemon's process id when it runs as a process of its own (<see cref="DaemonProcess.Connect"/>).</summary>
+    public int? ProcessId => (transport as DaemonProcess)?.Process.Id;
+
     public Signal<RpcNotification> Notifications { get; } = new();
 
     public static DaemonConnection Start(DaemonOptions options)

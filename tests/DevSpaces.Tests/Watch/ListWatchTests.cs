@@ -23,9 +23,9 @@ public class ListWatchTests
 
     private static V1Pod Pod(string name, string resourceVersion) => new() { Metadata = new V1ObjectMeta { Name = name, ResourceVersion = resourceVersion } };
 
-    private static (WatchEventType, V1Pod) Added(string name, string resourceVersion) => (WatchEventType.Added, Pod(name, resourceVersion));
+    private static (WatchEventKind, V1Pod) Added(string name, string resourceVersion) => (WatchEventKind.Added, Pod(name, resourceVersion));
 
-    private static (WatchEventType, V1Pod) Bookmark(string resourceVersion) => (WatchEventType.Bookmark, Pod("", resourceVersion));
+    private static (WatchEventKind, V1Pod) Bookmark(string resourceVersion) => (WatchEventKind.Bookmark, Pod("", resourceVersion));
 
     private WatchHandlers<V1Pod> Handlers(Func<Exception, Task>? failed = null) => new(
         (pods, _) =>
@@ -68,7 +68,7 @@ public class ListWatchTests
     {
         var source = new ScriptedWatchSource<V1Pod>()
             .List("10", Pod("a", "9"))
-            .Stream(Added("b", "11"), (WatchEventType.Modified, Pod("a", "12")), Bookmark("15"));
+            .Stream(Added("b", "11"), (WatchEventKind.Modified, Pod("a", "12")), Bookmark("15"));
         await using (Start(source))
         {
             Assert.That(await CallsAsync(source, 3), Is.EqualTo(new[] { "list", "watch 10", "watch 15" }));

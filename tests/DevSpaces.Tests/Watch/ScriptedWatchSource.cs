@@ -1,7 +1,9 @@
 using System.Runtime.CompilerServices;
 using DevSpaces.Core.Watch;
 using DevSpaces.Tests.Support;
+using DevSpaces.Core.Cluster.Api;
 using k8s;
+using k8s.Models;
 
 namespace DevSpaces.Tests.Watch;
 
@@ -13,7 +15,7 @@ public sealed class ScriptedWatchSource<T> : IWatchSource<T>
 {
     private readonly Lock gate = new();
     private readonly Queue<Func<(IReadOnlyList<T>, string)>> lists = new();
-    private readonly Queue<(IReadOnlyList<(WatchEventType, T)> Events, Exception? End)> streams = new();
+    private readonly Queue<(IReadOnlyList<(WatchEventKind, T)> Events, Exception? End)> streams = new();
 
     public Signal<string> Calls { get; } = new();
 
@@ -25,10 +27,17 @@ public sealed class ScriptedWatchSource<T> : IWatchSource<T>
     public ScriptedWatchSource<T> ListFails(Exception error) => Add(() => throw error);
 
     /// <summary>A stream delivering <paramref name="events"/>, then ending as the server ends it.</summary>
-    public ScriptedWatchSource<T> Stream(params (WatchEventType, T)[] events) => Add(events, null);
+    public ScriptedWatchSource<T> Stream(params (WatchEventKind, T)[] events) => Add(events, null);
 
     /// <summary>A stream delivering <paramref name="events"/>, then ending with <paramref name="end"/> (e.g. <see cref="WatchExpiredException"/>).</summary>
-    public ScriptedWatchSource<T> StreamThen(Exception end, params (WatchEventType, T)[] events) => Add(events, end);
+    public ScriptedWatchSource<T> StreamThen(Exception end, params (WatchEventKind, T)[] events) => Add(events, end);
+
+    public string? VersionOf(T item) => item switch
+    {
+        IKubernetesObject<V1ObjectMeta> kubernetes => kubernetes.Metadata?.ResourceVersion,
+        IApiObject api => api.Metadata.ResourceVersion,
+        _ => null,
+    };
 
     public async Task<(IReadOnlyList<T> Items, string ResourceVersion)> ListAsync(CancellationToken cancellationToken)
     {
@@ -47,10 +56,10 @@ public sealed class ScriptedWatchSource<T> : IWatchSource<T>
         return next!();
     }
 
-    public async IAsyncEnumerable<(WatchEventType Type, T Item)> WatchAsync(string resourceVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<(WatchEventKind Kind, T Item)> WatchAsync(string resourceVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         Calls.Add($"watch {resourceVersion}");
-        (IReadOnlyList<(WatchEventType, T)> Events, Exception? End) stream;
+        (IReadOnlyList<(WatchEventKind, T)> Events, Exception? End) stream;
         bool scripted;
         lock (gate)
         {
@@ -96,7 +105,7 @@ public sealed class ScriptedWatchSource<T> : IWatchSource<T>
         return this;
     }
 
-    private ScriptedWatchSource<T> Add(IReadOnlyList<(WatchEventType, T)> events, Exception? end)
+    private ScriptedWatchSource<T> Add(IReadOnlyList<(WatchEventKind, T)> events, Exception? end)
     {
         lock (gate)
         {

@@ -13,6 +13,7 @@ namespace DevSpaces.Core.Cluster.Api;
 [JsonSerializable(typeof(ApiService))]
 [JsonSerializable(typeof(ApiList<ApiService>))]
 [JsonSerializable(typeof(ApiConfigMap))]
+[JsonSerializable(typeof(ApiList<ApiConfigMap>))]
 [JsonSerializable(typeof(ApiStatus))]
 [JsonSerializable(typeof(ApiVersion))]
 [JsonSerializable(typeof(ApiWatchLine))]
