@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using DevSpaces.Contracts;
 using DevSpaces.Core.Cluster;
 using DevSpaces.Core.Cluster.Api;
@@ -158,7 +157,7 @@ public sealed class RoutingService(WorkspaceSession session, Func<ClusterConnect
     {
         var cluster = session.Connect();
         var root = await RootOfAsync(cluster, parent, cancellationToken).ConfigureAwait(false);
-        var map = await ReadConfigMapAsync(cluster, root, cancellationToken).ConfigureAwait(false);
+        var map = await ReadConfigMapForUpdateAsync(cluster, root, cancellationToken).ConfigureAwait(false);
         if (map is null)
         {
             return;
@@ -174,7 +173,7 @@ public sealed class RoutingService(WorkspaceSession session, Func<ClusterConnect
     public async Task ChildrenDeletedAsync(string root, IReadOnlyCollection<string> deleted, CancellationToken cancellationToken)
     {
         var cluster = session.Connect();
-        var map = await ReadConfigMapAsync(cluster, root, cancellationToken).ConfigureAwait(false);
+        var map = await ReadConfigMapForUpdateAsync(cluster, root, cancellationToken).ConfigureAwait(false);
         if (map is not null)
         {
             await WriteSpacesAsync(cluster, root, map, SpacesOf(map).Where(s => !deleted.Contains(s.Name)), cancellationToken).ConfigureAwait(false);
@@ -286,11 +285,15 @@ public sealed class RoutingService(WorkspaceSession session, Func<ClusterConnect
             .ToList();
     }
 
-    private static IEnumerable<RoutedSpace> SpacesOf(ApiConfigMap? map)
+    private static IEnumerable<RoutedSpace> SpacesOf(ApiConfigMap? map) => SpacesIn(map?.Data?.GetValueOrDefault(RoutingNames.SpacesKey));
+
+    private static IEnumerable<RoutedSpace> SpacesOf(V1ConfigMap map) => SpacesIn(map.Data?.TryGetValue(RoutingNames.SpacesKey, out var json) == true ? json : null);
+
+    private static IEnumerable<RoutedSpace> SpacesIn(string? json)
     {
         try
         {
-            return RouterConfig.SpacesFromJson(map?.Data?.TryGetValue(RoutingNames.SpacesKey, out var json) == true ? json : null);
+            return RouterConfig.SpacesFromJson(json);
         }
         catch (JsonException)
         {
@@ -305,20 +308,20 @@ public sealed class RoutingService(WorkspaceSession session, Func<ClusterConnect
             ApiJson.Default.ApiConfigMap,
             cancellationToken);
 
-    /// <summary>
-    /// Sets the space tree in the routing ConfigMap: a merge patch of that one key, on the version that was read, so a
-    /// change made meanwhile is a conflict (as a replace of the whole object would be) and nothing else is touched.
-    /// </summary>
-    private static async Task WriteSpacesAsync(ClusterConnection cluster, string root, ApiConfigMap map, IEnumerable<RoutedSpace> spaces, CancellationToken cancellationToken)
+    /// <summary>The routing ConfigMap whole, as a change replaces it (the idle reads use <see cref="ReadConfigMapAsync"/>).</summary>
+    private static Task<V1ConfigMap?> ReadConfigMapForUpdateAsync(ClusterConnection cluster, string root, CancellationToken cancellationToken) =>
+        cluster.TryCallAsync(
+            new ClusterOperation("get", "configmaps", RoutingNames.ConfigMap, root),
+            (c, ct) => c.CoreV1.ReadNamespacedConfigMapAsync(RoutingNames.ConfigMap, root, cancellationToken: ct),
+            cancellationToken);
+
+    private static async Task WriteSpacesAsync(ClusterConnection cluster, string root, V1ConfigMap map, IEnumerable<RoutedSpace> spaces, CancellationToken cancellationToken)
     {
-        var patch = new JsonObject
-        {
-            ["metadata"] = new JsonObject { ["resourceVersion"] = map.Metadata.ResourceVersion },
-            ["data"] = new JsonObject { [RoutingNames.SpacesKey] = RouterConfig.SpacesToJson(spaces) },
-        };
+        map.Data ??= new Dictionary<string, string>();
+        map.Data[RoutingNames.SpacesKey] = RouterConfig.SpacesToJson(spaces);
         await cluster.CallAsync(
-            new ClusterOperation("patch", "configmaps", RoutingNames.ConfigMap, root),
-            (c, ct) => c.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), RoutingNames.ConfigMap, root, cancellationToken: ct),
+            new ClusterOperation("update", "configmaps", RoutingNames.ConfigMap, root),
+            (c, ct) => c.CoreV1.ReplaceNamespacedConfigMapAsync(map, RoutingNames.ConfigMap, root, cancellationToken: ct),
             cancellationToken).ConfigureAwait(false);
     }
 
