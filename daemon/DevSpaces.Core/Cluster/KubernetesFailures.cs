@@ -101,7 +101,7 @@ public static class KubernetesFailures
         }
     }
 
-    private static DevSpacesException FromStatus(HttpStatusCode? code, ApiStatus? status, string serverMessage, Exception http, ClusterOperation operation, ClusterTarget target)
+    private static DevSpacesException FromStatus(HttpStatusCode? code, ApiStatus? status, string serverMessage, Exception inner, ClusterOperation operation, ClusterTarget target)
     {
         switch (code)
         {
@@ -111,16 +111,16 @@ public static class KubernetesFailures
                     $"The API server {target.Server} rejected the credentials of user '{target.User}' (context '{target.Context}'): 401 Unauthorized.",
                     "The token or certificate is expired or invalid: log in again or refresh the kubeconfig (your provider's get-credentials command), or choose another context.",
                     serverMessage,
-                    http);
+                    inner);
             case HttpStatusCode.Forbidden:
-                return Forbidden(operation, target, serverMessage, http);
+                return Forbidden(operation, target, serverMessage, inner);
             case HttpStatusCode.NotFound:
                 return operation.NotFound?.Invoke(operation) ?? new DevSpacesException(
                     RpcErrorCode.ClusterError,
                     $"Could not {operation.Describe()}: it does not exist in context '{target.Context}'.",
                     "Refresh the list; it may have been deleted.",
                     serverMessage,
-                    http);
+                    inner);
             case HttpStatusCode.Conflict when status?.Reason == "AlreadyExists" && operation.AlreadyExists != null:
                 return operation.AlreadyExists(operation);
             case HttpStatusCode.Conflict:
@@ -129,21 +129,21 @@ public static class KubernetesFailures
                     $"Could not {operation.Describe()}: the cluster reports a conflict ({status?.Reason ?? "Conflict"}).",
                     "It may be being deleted or changed by someone else; wait a moment and retry.",
                     serverMessage,
-                    http);
+                    inner);
             case HttpStatusCode.UnprocessableEntity when status?.Message is { Length: > 0 } invalid:
                 return new DevSpacesException(
                     RpcErrorCode.ClusterError,
                     $"Could not {operation.Describe()} in context '{target.Context}': the API server refused it as invalid: {invalid}",
                     "Fix what the API server names in the object (its manifest), then retry.",
                     serverMessage,
-                    http);
+                    inner);
             default:
                 return new DevSpacesException(
                     RpcErrorCode.ClusterError,
                     $"Could not {operation.Describe()} in context '{target.Context}': the API server answered {(int?)code} {code}.",
                     "Retry; if it persists, check the API server's health (kubectl get --raw /readyz).",
                     serverMessage,
-                    http);
+                    inner);
         }
     }
 
