@@ -7,7 +7,7 @@ namespace DevSpaces.Core.Connect;
 /// A <see cref="Stream"/> over one port-forward connection, so the tunnel's multiplexer can run on it. Reads are
 /// buffered because the multiplexer reads small frame headers and the WebSocket delivers large messages.
 /// </summary>
-public sealed class PodPortStream(PodPortChannel channel) : Stream
+public sealed class PodPortStream(IPodChannel channel) : Stream
 {
     private readonly byte[] readBuffer = new byte[64 * 1024];
     private readonly SemaphoreSlim writeGate = new(1, 1);
@@ -48,12 +48,12 @@ public sealed class PodPortStream(PodPortChannel channel) : Stream
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        // The channel wants one free byte in front of the data for its channel number.
-        var frame = ArrayPool<byte>.Shared.Rent(buffer.Length + 1);
+        // The channel wants free bytes in front of the data for its framing.
+        var frame = ArrayPool<byte>.Shared.Rent(buffer.Length + channel.Headroom);
         await writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            buffer.CopyTo(frame.AsMemory(1));
+            buffer.CopyTo(frame.AsMemory(channel.Headroom));
             await channel.WriteAsync(frame, buffer.Length, cancellationToken).ConfigureAwait(false);
         }
         finally

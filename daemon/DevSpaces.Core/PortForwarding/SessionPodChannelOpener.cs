@@ -17,9 +17,9 @@ public sealed class SessionPodChannelOpener(IPodSessionDialer dialer, IPodChanne
     private volatile bool _refused;
     private bool _disposed;
 
-    /// <summary>SPDY sessions through the API server, falling back to a WebSocket per connection.</summary>
-    public static SessionPodChannelOpener ForCluster(IKubernetes client) =>
-        new(new SpdyDialer(client), new WebSocketPodPortConnector(client));
+    /// <summary>SPDY sessions through the API server, falling back to <paramref name="fallback"/> (by default a WebSocket per connection).</summary>
+    public static SessionPodChannelOpener ForCluster(IKubernetes client, IPodChannelOpener? fallback = null) =>
+        new(new SpdyDialer(client), fallback ?? new WebSocketPodPortConnector(client));
 
     /// <summary>True once the server refused the multiplexed protocol and connections go through the fallback.</summary>
     public bool UsesFallback => _refused;
@@ -58,6 +58,28 @@ public sealed class SessionPodChannelOpener(IPodSessionDialer dialer, IPodChanne
             {
                 // The session ended under us (the kubelet's idle timeout, a restart): dial a new one once.
             }
+        }
+    }
+
+    /// <summary>
+    /// Dials the session to <paramref name="pod"/> before its first connection (while the pod starts, say), so that
+    /// connection costs only its frames. Ends when the session is open or its dial failed; a failed dial is left to
+    /// the next <see cref="OpenAsync"/>, which dials again.
+    /// </summary>
+    public async Task WarmAsync(string @namespace, string pod)
+    {
+        if (_refused)
+        {
+            return;
+        }
+
+        try
+        {
+            await SessionFor(@namespace, pod).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Not reachable yet, refused or disposed meanwhile: the first connection finds out and decides.
         }
     }
 

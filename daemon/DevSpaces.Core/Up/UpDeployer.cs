@@ -98,19 +98,29 @@ public sealed class UpDeployer(ClusterConnection cluster)
     /// <summary>
     /// Waits until the workload runs its current template on every replica and returns the newest ready pod. A pod
     /// that cannot start (image not found, crash loop, bad config) ends the wait at once with its reason.
+    /// <paramref name="started"/> hears of the newest pod as soon as it has an address, before it is ready.
     /// </summary>
-    public async Task<V1Pod> WaitReadyAsync(string ns, UpManifests manifests, TimeSpan timeout, Action<string>? progress, CancellationToken cancellationToken)
+    public async Task<V1Pod> WaitReadyAsync(string ns, UpManifests manifests, TimeSpan timeout, Action<string>? progress, CancellationToken cancellationToken, Action<V1Pod>? started = null)
     {
         var name = manifests.Workload.Name();
         var selector = string.Join(",", manifests.Selector.Select(p => $"{p.Key}={p.Value}"));
         var deadline = DateTimeOffset.UtcNow + timeout;
         string? last = null;
+        string? startedPod = null;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var (done, state) = await RolloutStateAsync(ns, manifests.Workload, cancellationToken).ConfigureAwait(false);
             var pods = await cluster.CallAsync(new ClusterOperation("list", "pods", null, ns), (k, ct) => k.CoreV1.ListNamespacedPodAsync(ns, labelSelector: selector, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
             var live = pods.Items.Where(p => p.Metadata.DeletionTimestamp == null).ToList();
+
+            // The newest pod has an address once its sandbox runs: it can be reached before it is ready.
+            if (started != null && live.Where(p => !string.IsNullOrEmpty(p.Status?.PodIP)).MaxBy(p => p.Metadata.CreationTimestamp) is { } newest && newest.Name() != startedPod)
+            {
+                startedPod = newest.Name();
+                started(newest);
+            }
+
             if (done)
             {
                 var ready = live.Where(IsReady).OrderByDescending(p => p.Metadata.CreationTimestamp).FirstOrDefault();

@@ -52,7 +52,20 @@ public sealed class UpService(ClusterConnection cluster, IDockerClient docker, I
         var ns = request.Namespace;
         var deployer = new UpDeployer(cluster);
         var ancestors = await AncestorsAsync(ns, cancellationToken).ConfigureAwait(false);
-        var deployment = await DeployAsync(project, ns, request.BuildArgs, deployer, events, cancellationToken, ancestors: ancestors, debug: request.Debug).ConfigureAwait(false);
+
+        // The helper's connections are streams of one SPDY session per pod, dialed while the pod starts: the first
+        // one, which carries the initial sync, costs its frames instead of an upgrade through the API server.
+        var helperChannels = SessionPodChannelOpener.ForCluster(cluster.Client, connector);
+        UpDeployment deployment;
+        try
+        {
+            deployment = await DeployAsync(project, ns, request.BuildArgs, deployer, events, cancellationToken, ancestors: ancestors, debug: request.Debug, started: pod => _ = helperChannels.WarmAsync(ns, pod.Name())).ConfigureAwait(false);
+        }
+        catch
+        {
+            await helperChannels.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
 
         PortForwardSession? forward = null;
         PortForwardSession? debugForward = null;
@@ -80,10 +93,11 @@ public sealed class UpService(ClusterConnection cluster, IDockerClient docker, I
                 await forward.DisposeAsync().ConfigureAwait(false);
             }
 
+            await helperChannels.DisposeAsync().ConfigureAwait(false);
             throw;
         }
 
-        var session = new UpSession(this, project, request, deployment, ancestors, forward, url, debugForward, debug, cluster, connector, settings, log, events);
+        var session = new UpSession(this, project, request, deployment, ancestors, forward, url, debugForward, debug, cluster, helperChannels, settings, log, events);
         try
         {
             await session.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -162,7 +176,7 @@ public sealed class UpService(ClusterConnection cluster, IDockerClient docker, I
         DeployAsync(ReadProject(folder), ns, buildArgs, new UpDeployer(cluster), events, cancellationToken, image, helper: false, ancestors);
 
     /// <summary>Builds and delivers the image (or takes <paramref name="givenImage"/>), applies the manifests with the helper in place (unless <paramref name="helper"/> is false), and waits for the rollout.</summary>
-    internal async Task<UpDeployment> DeployAsync(ProjectFile project, string ns, IReadOnlyDictionary<string, string> buildArgs, UpDeployer deployer, Action<UpEvent> events, CancellationToken cancellationToken, string? givenImage = null, bool helper = true, IReadOnlyList<string>? ancestors = null, UpDebug? debug = null)
+    internal async Task<UpDeployment> DeployAsync(ProjectFile project, string ns, IReadOnlyDictionary<string, string> buildArgs, UpDeployer deployer, Action<UpEvent> events, CancellationToken cancellationToken, string? givenImage = null, bool helper = true, IReadOnlyList<string>? ancestors = null, UpDebug? debug = null, Action<V1Pod>? started = null)
     {
         var manifests = UpManifests.Load(project, ns);
         var time = Stopwatch.StartNew();
@@ -216,7 +230,7 @@ public sealed class UpService(ClusterConnection cluster, IDockerClient docker, I
         }
 
         await deployer.ApplyAsync(ns, project.Service, manifests, cancellationToken).ConfigureAwait(false);
-        var pod = await deployer.WaitReadyAsync(ns, manifests, settings.ReadyTimeout, state => events(new UpEvent(UpEventKind.Step, $"Waiting for {manifests.Workload.Kind}/{manifests.Workload.Metadata.Name}: {state}")), cancellationToken).ConfigureAwait(false);
+        var pod = await deployer.WaitReadyAsync(ns, manifests, settings.ReadyTimeout, state => events(new UpEvent(UpEventKind.Step, $"Waiting for {manifests.Workload.Kind}/{manifests.Workload.Metadata.Name}: {state}")), cancellationToken, started).ConfigureAwait(false);
         events(new UpEvent(UpEventKind.Step, $"{manifests.Workload.Kind}/{manifests.Workload.Metadata.Name} is ready in '{ns}' (pod {pod.Metadata.Name})", time.Elapsed));
         return new UpDeployment(manifests, delivered, pod, key);
     }

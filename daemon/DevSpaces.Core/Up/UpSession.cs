@@ -25,7 +25,7 @@ public sealed class UpSession : IAsyncDisposable
     private readonly UpService service;
     private readonly UpRequest request;
     private readonly ClusterConnection cluster;
-    private readonly IPodPortConnector connector;
+    private readonly SessionPodChannelOpener helperChannels;
     private readonly UpSettings settings;
     private readonly ILog log;
     private readonly Action<UpEvent> events;
@@ -44,7 +44,7 @@ public sealed class UpSession : IAsyncDisposable
     private Task loop = Task.CompletedTask;
     private int disposed;
 
-    internal UpSession(UpService service, ProjectFile project, UpRequest request, UpDeployment deployment, IReadOnlyList<string> ancestors, PortForwardSession? forward, string? url, PortForwardSession? debugForward, UpDebugInfo? debug, ClusterConnection cluster, IPodPortConnector connector, UpSettings settings, ILog log, Action<UpEvent> events)
+    internal UpSession(UpService service, ProjectFile project, UpRequest request, UpDeployment deployment, IReadOnlyList<string> ancestors, PortForwardSession? forward, string? url, PortForwardSession? debugForward, UpDebugInfo? debug, ClusterConnection cluster, SessionPodChannelOpener helperChannels, UpSettings settings, ILog log, Action<UpEvent> events)
     {
         this.service = service;
         Project = project;
@@ -58,7 +58,7 @@ public sealed class UpSession : IAsyncDisposable
         this.debugForward = debugForward;
         Debug = debug;
         this.cluster = cluster;
-        this.connector = connector;
+        this.helperChannels = helperChannels;
         this.settings = settings;
         this.log = log;
         this.events = events;
@@ -190,7 +190,7 @@ public sealed class UpSession : IAsyncDisposable
         try
         {
             var project = UpService.ReadProject(request.Folder);
-            next = await service.DeployAsync(project, Namespace, request.BuildArgs, new UpDeployer(cluster), events, cancellationToken, ancestors: ancestors, debug: request.Debug).ConfigureAwait(false);
+            next = await service.DeployAsync(project, Namespace, request.BuildArgs, new UpDeployer(cluster), events, cancellationToken, ancestors: ancestors, debug: request.Debug, started: Warm).ConfigureAwait(false);
         }
         catch (DevSpacesException e)
         {
@@ -260,7 +260,7 @@ public sealed class UpSession : IAsyncDisposable
         await attached.DisposeAsync().ConfigureAwait(false);
         events(new UpEvent(UpEventKind.Warning, $"Lost pod {previous}; waiting for the next ready pod"));
         var time = Stopwatch.StartNew();
-        var pod = await new UpDeployer(cluster).WaitReadyAsync(Namespace, deployment.Manifests, settings.ReadyTimeout, null, cancellationToken).ConfigureAwait(false);
+        var pod = await new UpDeployer(cluster).WaitReadyAsync(Namespace, deployment.Manifests, settings.ReadyTimeout, null, cancellationToken, Warm).ConfigureAwait(false);
         attached = await AttachAsync(pod.Metadata.Name, tailLines: pod.Metadata.Name == previous ? 0 : 200, cancellationToken).ConfigureAwait(false);
         events(new UpEvent(UpEventKind.Step, $"Attached to pod {pod.Metadata.Name}", time.Elapsed));
     }
@@ -310,6 +310,9 @@ public sealed class UpSession : IAsyncDisposable
         }
     }
 
+    /// <summary>Dials the session that carries the helper's connections while <paramref name="pod"/> starts.</summary>
+    private void Warm(k8s.Models.V1Pod pod) => _ = helperChannels.WarmAsync(Namespace, pod.Metadata.Name);
+
     private async Task<HelperClient> ConnectHelperAsync(string pod, CancellationToken cancellationToken)
     {
         // The pod is ready when its app is; the helper listens before it starts the app, so a refusal here is brief.
@@ -318,7 +321,7 @@ public sealed class UpSession : IAsyncDisposable
         {
             try
             {
-                var channel = await connector.ConnectAsync(Namespace, pod, HelperProtocol.DefaultPort, cancellationToken).ConfigureAwait(false);
+                var channel = await helperChannels.OpenAsync(Namespace, pod, HelperProtocol.DefaultPort, cancellationToken).ConfigureAwait(false);
                 return await HelperClient.ConnectAsync(new PodPortStream(channel), deployment.Key, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException && DateTimeOffset.UtcNow < deadline)
@@ -495,6 +498,7 @@ public sealed class UpSession : IAsyncDisposable
             await compiler.DisposeAsync().ConfigureAwait(false);
         }
 
+        await helperChannels.DisposeAsync().ConfigureAwait(false);
         stop.Dispose();
         if (ended.TrySetResult())
         {

@@ -63,6 +63,39 @@ public class SessionPodChannelOpenerTests
     }
 
     [Test]
+    public async Task A_Session_Warmed_Before_The_First_Connection_Carries_It_Without_Another_Dial()
+    {
+        var dialer = new FakeDialer();
+        await using var opener = new SessionPodChannelOpener(dialer, new FakeFallback());
+        await opener.WarmAsync("ns", "pod-a").WaitAsync(Timeout);
+        Assert.That(dialer.Dialed, Is.EqualTo(new[] { "ns/pod-a" }), "dialed by the warm-up, before any connection");
+        await opener.OpenAsync("ns", "pod-a", 80, new CancellationTokenSource(Timeout).Token);
+        Assert.Multiple(() =>
+        {
+            Assert.That(dialer.Dialed, Has.Count.EqualTo(1));
+            Assert.That(dialer.Sessions[0].Opened, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task A_Warm_Up_That_Fails_Leaves_The_Dial_And_The_Choice_Of_Protocol_To_The_First_Connection()
+    {
+        var dialer = new FakeDialer { RefuseWith = 400 };
+        var fallback = new FakeFallback();
+        await using var opener = new SessionPodChannelOpener(dialer, fallback);
+        await opener.WarmAsync("ns", "pod-a").WaitAsync(Timeout);
+        Assert.That(opener.UsesFallback, Is.False, "a warm-up does not decide the protocol");
+        dialer.RefuseWith = null;
+        await opener.OpenAsync("ns", "pod-a", 80, new CancellationTokenSource(Timeout).Token);
+        Assert.Multiple(() =>
+        {
+            Assert.That(dialer.Dialed, Has.Count.EqualTo(2));
+            Assert.That(dialer.Sessions.Single().Opened, Is.EqualTo(1));
+            Assert.That(fallback.Opened, Is.Zero);
+        });
+    }
+
+    [Test]
     public async Task A_Refused_Upgrade_Sends_This_And_Every_Later_Connection_Through_The_Fallback()
     {
         var dialer = new FakeDialer { RefuseWith = 400 };
