@@ -119,7 +119,7 @@ internal sealed class HelperServer(TreeStore tree, AppProcess app, Children chil
                 Batch().Announce(PutFile.Read(reader));
                 return;
             case HelperFrameKind.FileData:
-                Batch().Write(frame.Payload.Span);
+                Batch().Write(frame.Payload);
                 return;
             case HelperFrameKind.Delete:
                 Batch().Delete(reader.String());

@@ -25,7 +25,7 @@ internal static class Receiver
                         batch.Announce(PutFile.Read(frame.Reader()));
                         break;
                     case HelperFrameKind.FileData:
-                        batch.Write(frame.Payload.Span);
+                        batch.Write(frame.Payload);
                         break;
                     case HelperFrameKind.Commit:
                         var result = tree.Complete(batch);

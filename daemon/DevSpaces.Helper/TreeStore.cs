@@ -10,7 +10,11 @@ namespace DevSpaces.Helper;
 /// </summary>
 internal sealed class TreeStore
 {
-    private readonly Lock gate = new();
+    // Puts (creating a partial file, renaming it into place) share the tree: they only make files and real folders, so
+    // several writers may put side by side. A move, a delete or a listing has it alone. The cache and the real folders
+    // are guarded by their own lock, as puts side by side change them.
+    private readonly ReaderWriterLockSlim changes = new(LockRecursionPolicy.NoRecursion);
+    private readonly Lock state = new();
     private readonly Dictionary<string, CachedFile> cache = new(StringComparer.Ordinal);
 
     // Folders (root-relative) a put found or made real, not links: later puts into them skip the lookups. A move or
@@ -35,7 +39,8 @@ internal sealed class TreeStore
     {
         (handle, partialPath) = (null, null);
         var folder = FolderOf(path);
-        lock (gate)
+        changes.EnterReadLock();
+        try
         {
             if (Unsafe(path, folder) is { } reason)
             {
@@ -46,7 +51,7 @@ internal sealed class TreeStore
             var partial = Path.Combine(directory, HelperProtocol.PartialPrefix + Interlocked.Increment(ref partials).ToString(System.Globalization.CultureInfo.InvariantCulture));
             try
             {
-                if (!realFolders.Contains(folder))
+                if (!IsReal(folder))
                 {
                     Directory.CreateDirectory(directory);
                 }
@@ -70,18 +75,27 @@ internal sealed class TreeStore
             }
 
             handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
-            realFolders.Add(folder);
+            MarkReal(folder);
             partialPath = partial;
             return null;
+        }
+        finally
+        {
+            changes.ExitReadLock();
         }
     }
 
     /// <summary>Every regular file under the root (symbolic links and files still being received left out).</summary>
     public IReadOnlyList<FileEntry> List()
     {
-        lock (gate)
+        changes.EnterWriteLock();
+        try
         {
             return ListLocked();
+        }
+        finally
+        {
+            changes.ExitWriteLock();
         }
     }
 
@@ -129,9 +143,12 @@ internal sealed class TreeStore
                 throw new IOException(errno is Native.EISDIR or Native.ENOTEMPTY or Native.EEXIST ? "a folder of that name is in the way" : Marshal.GetPInvokeErrorMessage(errno));
             }
 
-            realFolders.Add(folder);
-            cache[put.Path] = new CachedFile(put.Size, put.ModifiedTicks, put.Hash, put.Executable);
-        }, folder);
+            MarkReal(folder);
+            lock (state)
+            {
+                cache[put.Path] = new CachedFile(put.Size, put.ModifiedTicks, put.Hash, put.Executable);
+            }
+        }, folder, shared: true);
     }
 
     /// <summary>
@@ -140,38 +157,77 @@ internal sealed class TreeStore
     /// </summary>
     public BatchResult Complete(IncomingBatch batch)
     {
+        batch.WaitForWriters();
         batch.DiscardStaged();
-        lock (gate)
+        changes.EnterWriteLock();
+        try
         {
             realFolders.Clear();
             var files = ListLocked();
             return new BatchResult(batch.Applied, batch.Problems, files.Count, TreeHash.Compute(files));
         }
+        finally
+        {
+            changes.ExitWriteLock();
+        }
     }
 
     /// <summary>
-    /// One change to the tree, under the lock, if <paramref name="path"/> stays inside the root. Changes are applied in
-    /// the order they arrive: a batch sends moves first (they read old paths), then deletes (so a file may become a
-    /// folder), then new content, so the last write wins.
+    /// One change to the tree, under the lock (<paramref name="shared"/> by puts), if <paramref name="path"/> stays
+    /// inside the root. Changes are applied in the order they arrive: a batch sends moves first (they read old paths),
+    /// then deletes (so a file may become a folder), then new content, so the last write wins.
     /// </summary>
-    private PathProblem? Change(string path, Action action, string? checkedFolder = null)
+    private PathProblem? Change(string path, Action action, string? checkedFolder = null, bool shared = false)
     {
-        lock (gate)
+        if (shared)
+        {
+            changes.EnterReadLock();
+        }
+        else
+        {
+            changes.EnterWriteLock();
+        }
+
+        try
         {
             if (Unsafe(path, checkedFolder) is { } unsafeReason)
             {
                 return new PathProblem(path, unsafeReason);
             }
 
-            try
+            action();
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new PathProblem(path, e.Message);
+        }
+        finally
+        {
+            if (shared)
             {
-                action();
-                return null;
+                changes.ExitReadLock();
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            else
             {
-                return new PathProblem(path, e.Message);
+                changes.ExitWriteLock();
             }
+        }
+    }
+
+    private bool IsReal(string folder)
+    {
+        lock (state)
+        {
+            return realFolders.Contains(folder);
+        }
+    }
+
+    private void MarkReal(string folder)
+    {
+        lock (state)
+        {
+            realFolders.Add(folder);
         }
     }
 
@@ -180,7 +236,7 @@ internal sealed class TreeStore
 
     // A folder a put found real needs no lookups again.
     private string? Unsafe(string path, string? checkedFolder) =>
-        checkedFolder != null && realFolders.Contains(checkedFolder) ? SyncPath.Problem(path) : UnsafeReason(path);
+        checkedFolder != null && IsReal(checkedFolder) ? SyncPath.Problem(path) : UnsafeReason(path);
 
     private static string FolderOf(string path)
     {
