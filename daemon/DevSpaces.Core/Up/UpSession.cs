@@ -321,8 +321,17 @@ public sealed class UpSession : IAsyncDisposable
         {
             try
             {
-                var channel = await helperChannels.OpenAsync(Namespace, pod, HelperProtocol.DefaultPort, cancellationToken).ConfigureAwait(false);
-                return await HelperClient.ConnectAsync(new PodPortStream(channel), deployment.Key, cancellationToken).ConfigureAwait(false);
+                var stream = new PodPortStream(await helperChannels.OpenAsync(Namespace, pod, HelperProtocol.DefaultPort, cancellationToken).ConfigureAwait(false));
+                try
+                {
+                    return await HelperClient.ConnectAsync(stream, deployment.Key, cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    // A connection the helper did not take (not listening yet, or refused) is closed before the next try.
+                    await stream.DisposeAsync().ConfigureAwait(false);
+                    throw;
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException && DateTimeOffset.UtcNow < deadline)
             {
