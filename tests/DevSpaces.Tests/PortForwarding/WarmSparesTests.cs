@@ -93,7 +93,7 @@ public class WarmSparesTests
     {
         await using var spares = new WarmSpares(_ => Open(), () => _currentPod, 1, TimeSpan.FromMinutes(1));
         spares.Replenish();
-        await WaitUntilAsync(() => _sockets.Count == 1, "the spare is opened");
+        await WaitUntilAsync(() => Sockets().Count == 1, "the spare is opened");
         _currentPod = "pod-b";
         Assert.That(await spares.TakeAsync(new CancellationTokenSource(Timeout).Token), Is.Null);
     }
@@ -105,12 +105,12 @@ public class WarmSparesTests
         var opens = 0;
         await using var spares = new WarmSpares(async _ => { if (Interlocked.Increment(ref opens) > 1) { await release.Task; } return await Open(); }, () => _currentPod, 2, TimeSpan.FromMinutes(1));
         spares.Replenish();
-        await WaitUntilAsync(() => _sockets.Count == 1 && opens == 2, "one spare is open and one is being opened");
+        await WaitUntilAsync(() => Sockets().Count == 1 && opens == 2, "one spare is open and one is being opened");
 
         spares.Discard();
         release.SetResult();
 
-        await WaitUntilAsync(() => _sockets.Count == 2 && _sockets.All(s => s.State != WebSocketState.Open), "both spares are closed");
+        await WaitUntilAsync(() => Sockets() is { Count: 2 } all && all.All(s => s.State != WebSocketState.Open), "both spares are closed");
         Assert.That(await spares.TakeAsync(new CancellationTokenSource(Timeout).Token), Is.Null);
     }
 
@@ -119,7 +119,7 @@ public class WarmSparesTests
     {
         await using var spares = new WarmSpares(_ => Open(), () => _currentPod, 1, TimeSpan.FromMilliseconds(50));
         spares.Replenish();
-        await WaitUntilAsync(() => _sockets.Count == 1 && _sockets[0].State != WebSocketState.Open, "the expired spare is closed");
+        await WaitUntilAsync(() => Sockets() is [var only] && only.State != WebSocketState.Open, "the expired spare is closed");
         Assert.That(await spares.TakeAsync(CancellationToken.None), Is.Null);
     }
 
@@ -128,7 +128,7 @@ public class WarmSparesTests
     {
         var spares = new WarmSpares(_ => Open(), () => _currentPod, 2, TimeSpan.FromMinutes(1));
         spares.Replenish();
-        await WaitUntilAsync(() => _sockets.Count == 2, "both spares are opened");
+        await WaitUntilAsync(() => Sockets().Count == 2, "both spares are opened");
         await spares.DisposeAsync().AsTask().WaitAsync(Timeout);
         Assert.That(_sockets.Select(s => s.State), Has.None.EqualTo(WebSocketState.Open));
     }
@@ -140,7 +140,7 @@ public class WarmSparesTests
         spares.Replenish();
         await WaitUntilAsync(() => _servers.Count == 1, "the spare is opened");
         await _servers[0].CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
-        await WaitUntilAsync(() => _sockets[0].State != WebSocketState.Open, "the spare sees the close");
+        await WaitUntilAsync(() => Sockets()[0].State != WebSocketState.Open, "the spare sees the close");
         Assert.That(await spares.TakeAsync(new CancellationTokenSource(Timeout).Token), Is.Null);
     }
 
@@ -175,6 +175,15 @@ public class WarmSparesTests
         }
 
         return Task.FromResult(new PodConnection(_currentPod!, 80, new PodPortChannel(socket)));
+    }
+
+    /// <summary>The client sockets opened so far, read under the lock the opener adds them with.</summary>
+    private List<WebSocket> Sockets()
+    {
+        lock (_sockets)
+        {
+            return [.. _sockets];
+        }
     }
 
     private static Task WaitUntilAsync(Func<bool> condition, string reason) =>
