@@ -203,8 +203,8 @@ public class DotNetDebugClusterTests
         Assert.That(output.Length, Is.EqualTo(payload.Length));
         Assert.That(SHA256.HashData(output), Is.EqualTo(SHA256.HashData(payload)), "every byte, in order");
 
-        var (failed, _, _) = await ExecAsync(["sh", "-c", "exit 7"], []);
-        Assert.That(failed, Is.EqualTo(7));
+        var (failed, _, failure) = await ExecAsync(["sh", "-c", "exit 7"], []);
+        Assert.That(failed, Is.EqualTo(7), Encoding.UTF8.GetString(failure));
     }
 
     [Test, Order(4)]
