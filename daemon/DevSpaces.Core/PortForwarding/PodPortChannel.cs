@@ -149,11 +149,40 @@ public sealed class PodPortChannel(WebSocket socket) : IPodChannel
     /// Sends <paramref name="count"/> bytes that the caller placed at <c>buffer[1..]</c>; <c>buffer[0]</c> is reserved
     /// for the channel byte so that no copy is needed.
     /// </summary>
+    /// <remarks>
+    /// A failed send is an <see cref="IOException"/>, as for any stream: the WebSocket reports the connection's end
+    /// (and a send after a cancelled one aborted it) as a <see cref="WebSocketException"/>, which callers of a stream
+    /// do not expect.
+    /// </remarks>
     public ValueTask WriteAsync(Memory<byte> buffer, int count, CancellationToken cancellationToken)
     {
         buffer.Span[0] = DataChannel;
-        return socket.SendAsync(buffer[..(count + 1)], WebSocketMessageType.Binary, true, cancellationToken);
+        ValueTask sending;
+        try
+        {
+            sending = socket.SendAsync(buffer[..(count + 1)], WebSocketMessageType.Binary, true, cancellationToken);
+        }
+        catch (WebSocketException e)
+        {
+            return ValueTask.FromException(Ended(e));
+        }
+
+        return sending.IsCompletedSuccessfully ? sending : AwaitSendAsync(sending);
     }
+
+    private static async ValueTask AwaitSendAsync(ValueTask sending)
+    {
+        try
+        {
+            await sending.ConfigureAwait(false);
+        }
+        catch (WebSocketException e)
+        {
+            throw Ended(e);
+        }
+    }
+
+    private static IOException Ended(WebSocketException e) => new($"The connection to the pod ended: {e.Message}", e);
 
     /// <summary>The protocol has no half-close: the pod side learns only when the connection is disposed.</summary>
     public ValueTask CompleteWritesAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
