@@ -11,6 +11,12 @@ namespace DevSpaces.Core.PortForwarding.Spdy;
 /// two frames instead of a WebSocket upgrade with its two TLS handshakes. The kubelet does no SPDY flow control;
 /// a pod connection whose local reader stalls holds up the others on the same session, as it does for kubectl.
 /// </summary>
+/// <remarks>
+/// Every connection's frames share one byte stream and one header compression state, so a write cancelled after it
+/// began (part of a frame may have gone out, and nothing after it could be read right) ends the session: its
+/// connections end, and the next ones are opened on a new session. A write cancelled while it waits for its turn
+/// leaves the session as it was.
+/// </remarks>
 public sealed class SpdySession : IPodSession
 {
     private readonly Stream _transport;
@@ -28,6 +34,9 @@ public sealed class SpdySession : IPodSession
         _transport = transport;
         _reading = Task.Run(ReadLoopAsync);
     }
+
+    /// <summary>A session on <paramref name="transport"/>, a connection already upgraded to SPDY/3.1 (as <see cref="ConnectAsync"/> upgrades one).</summary>
+    public static SpdySession Over(Stream transport) => new(transport);
 
     public bool IsOpen => !_goingAway && !_reading.IsCompleted && Volatile.Read(ref _disposed) == 0;
 
@@ -92,12 +101,22 @@ public sealed class SpdySession : IPodSession
             _streams[dataId] = channel;
             var finish = new byte[SpdyFrames.HeaderLength];
             SpdyFrames.WriteDataHeader(finish, errorId, 0, SpdyFrames.FlagFin);
-            await _transport.WriteAsync(SpdyFrames.SynStreamFrame(errorId, [("streamtype", "error"), ("port", portText), ("requestid", requestId)], !_headerStreamStarted), cancellationToken).ConfigureAwait(false);
-            _headerStreamStarted = true;
-            // The error stream only carries text from the server.
-            await _transport.WriteAsync(finish, cancellationToken).ConfigureAwait(false);
-            await _transport.WriteAsync(SpdyFrames.SynStreamFrame(dataId, [("streamtype", "data"), ("port", portText), ("requestid", requestId)], false), cancellationToken).ConfigureAwait(false);
-            await _transport.FlushAsync(cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                await _transport.WriteAsync(SpdyFrames.SynStreamFrame(errorId, [("streamtype", "error"), ("port", portText), ("requestid", requestId)], !_headerStreamStarted), cancellationToken).ConfigureAwait(false);
+                _headerStreamStarted = true;
+                // The error stream only carries text from the server.
+                await _transport.WriteAsync(finish, cancellationToken).ConfigureAwait(false);
+                await _transport.WriteAsync(SpdyFrames.SynStreamFrame(dataId, [("streamtype", "data"), ("port", portText), ("requestid", requestId)], false), cancellationToken).ConfigureAwait(false);
+                await _transport.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                Break();
+                throw;
+            }
+
             return channel;
         }
         finally
@@ -131,13 +150,32 @@ public sealed class SpdySession : IPodSession
         await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await _transport.WriteAsync(frame, cancellationToken).ConfigureAwait(false);
-            await _transport.FlushAsync(cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                await _transport.WriteAsync(frame, cancellationToken).ConfigureAwait(false);
+                await _transport.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                Break();
+                throw;
+            }
         }
         finally
         {
             _write.Release();
         }
+    }
+
+    /// <summary>
+    /// Ends the session after a write was cancelled part way (see the remarks above): closing the transport ends the
+    /// reader, which ends every connection on it.
+    /// </summary>
+    private void Break()
+    {
+        _goingAway = true;
+        _transport.Dispose();
     }
 
     internal void Forget(SpdyPodChannel channel)
